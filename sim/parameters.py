@@ -1,0 +1,282 @@
+"""Every model parameter, declared once: default, unit, allowed range and source.
+
+Parameters fall in three groups, kept apart as in EMA Workbench:
+
+* ``lever``: the governance design (what a reform can change);
+* ``uncertainty``: context the designer does not control;
+* ``structure``: size and horizon of the simulated world.
+
+Sources cite the seed papers in ``../shared/seeds`` by number ([001] is the
+proposal for a centralized promotion leading group; [002] the 2006 status
+report; [003] the lecture on the four local arrangements; [004] the paper on
+China's national conditions) or the literature of ``docs/ODD.md``. A value
+marked "assumption" is a modelling choice, documented so that it can be swept.
+
+A scenario is a set of overrides of these defaults (see ``sim/scenarios.py``).
+The defaults themselves describe the dispersed status quo of the 2000s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+Group = Literal["lever", "uncertainty", "structure"]
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """Declaration of one model parameter.
+
+    Attributes:
+        name: Snake-case name used in scenario files and in the model.
+        default: Value used when no scenario sets it.
+        unit: Unit of measurement (``share`` means a number in [0, 1]).
+        low: Smallest allowed value.
+        high: Largest allowed value.
+        group: ``lever``, ``uncertainty`` or ``structure``.
+        source: Seed file or paper the value or mechanism comes from.
+        description: What the parameter means, in one sentence.
+    """
+
+    name: str
+    default: float | int
+    unit: str
+    low: float | int
+    high: float | int
+    group: Group
+    source: str
+    description: str
+
+    @property
+    def type(self) -> type:
+        """Python type of the value (``int`` when the default is an int)."""
+        return int if isinstance(self.default, int) and not isinstance(self.default, bool) else float
+
+
+_P = ParameterSpec
+
+PARAMETERS: tuple[ParameterSpec, ...] = (
+    # ---------------------------------------------------------------- structure
+    _P("n_jurisdictions", 1, "governments", 1, 5000, "structure", "[004]",
+       "Number of governments simulated side by side, each with its own departments and bodies."),
+    _P("n_departments", 40, "departments per government", 2, 200_000, "structure",
+       "[004] 30-50 departments per local government",
+       "Number of departments in each government."),
+    _P("months", 120, "months", 1, 600, "structure", "assumption: a ten-year horizon",
+       "Length of a run; one step is one month."),
+    # ------------------------------------------------------------ uncertainties
+    _P("need_delay_months", 18.0, "months", 0.5, 240.0, "uncertainty",
+       "[002] staged growth: OA, business systems, portals, integration",
+       "Mean delay between a capability's stage opening and a department needing it."),
+    _P("business_needs_per_year", 0.4, "needs per department-year", 0.0, 5.0, "uncertainty",
+       "[002][004] departmental business systems (e.g. Golden Customs, Golden Tax)",
+       "Rate at which a department needs a new department-specific business system."),
+    _P("data_needs_per_department", 3.0, "needs per department per run", 0.0, 30.0,
+       "uncertainty", "[001] information resource sharing; [002] low sharing rate",
+       "Mean number of data needs (data held by another department) a department develops."),
+    _P("base_registry_share", 0.6, "share", 0.0, 1.0, "uncertainty",
+       "assumption: population, legal persons, geography and economy registries",
+       "Share of data needs that target one of the four base registries."),
+    _P("services_per_department_year", 0.05, "services per department-year", 0.0, 2.0,
+       "uncertainty", "[004] the 12-ministry China Electronic Port; [001] cross-department work",
+       "Rate at which cross-department services needing several departments arise."),
+    _P("max_service_departments", 6, "departments", 2, 30, "uncertainty",
+       "[004] the electronic port joined 12 ministries",
+       "Largest number of departments one cross-department service needs."),
+    _P("system_cost", 1.0, "budget units", 0.1, 10.0, "uncertainty",
+       "assumption: the unit of money is one typical departmental system",
+       "Cost of a department building its own common-capability system."),
+    _P("platform_cost_multiple", 4.0, "multiples of system_cost", 0.5, 50.0, "uncertainty",
+       "[001] technical service center builds shared platforms (fixed cost, section 3.10)",
+       "Cost of one shared platform relative to one departmental system."),
+    _P("platform_build_months", 18.0, "months", 1.0, 120.0, "uncertainty",
+       "[001] foundational projects need feasibility study and approval",
+       "Months the technical service center needs to build one shared platform."),
+    _P("build_months", 8.0, "months", 1.0, 60.0, "uncertainty",
+       "[002] construction by stages; assumption for the scale",
+       "Months a department with full IT capacity needs to build one system."),
+    _P("adoption_cost_share", 0.15, "share of system_cost", 0.0, 2.0, "uncertainty",
+       "assumption: integration cost of joining a platform",
+       "Cost of adopting a shared platform or a peer's system."),
+    _P("migration_cost_share", 0.3, "share of system_cost", 0.0, 3.0, "uncertainty",
+       "[001][004] standards decide whether systems can reuse platforms",
+       "Extra cost of adopting when the department is not on the common standard."),
+    _P("recollection_cost_share", 0.25, "share of system_cost", 0.0, 3.0, "uncertainty",
+       "[001] information monopoly forces duplicate collection",
+       "Cost of collecting a data resource again instead of receiving it."),
+    _P("annual_budget", 1.2, "budget units per department-year", 0.0, 50.0, "uncertainty",
+       "[002] some localities lack funds; assumption for the scale",
+       "Mean e-government money per department per year."),
+    _P("fiscal_disparity", 0.3, "log-sd", 0.0, 2.0, "uncertainty",
+       "[002][004] large regional differences in fiscal capacity",
+       "Spread (log standard deviation) of fiscal capacity across governments and departments."),
+    _P("it_capacity_mean", 0.35, "share", 0.01, 0.99, "uncertainty",
+       "[001] most departments have no unit, no posts, no technical staff",
+       "Mean IT capacity (staff and skills) of a department; low means the 'three-nos' state."),
+    _P("stall_months", 24, "months", 1, 240, "uncertainty",
+       "[002] under-funded projects become 'beard' projects",
+       "Months without progress after which a project counts as unfinished ('beard')."),
+    _P("leader_tenure_months", 42.0, "months", 3.0, 600.0, "uncertainty",
+       "literature on Chinese local cadres: tenure of about 3-4 years",
+       "Mean tenure of a department head or top leader."),
+    _P("abandon_on_turnover", 0.35, "probability", 0.0, 1.0, "uncertainty",
+       "[003] leaders' personal preference and transfers move the informatization body",
+       "Chance that a new head abandons each unfinished project of the predecessor when no "
+       "permanent body protects it."),
+    _P("head_attention_mean", 0.5, "share", 0.0, 1.0, "uncertainty",
+       "[004] e-government is a 'number-one leader project'",
+       "Mean attention department heads give to e-government."),
+    _P("top_leader_attention", 0.7, "share", 0.0, 1.0, "uncertainty",
+       "[001] the leading body must be headed by the top leader; [004]",
+       "Attention of the government's top leader, on which the office's authority rests."),
+    _P("vanity_preference_mean", 0.3, "share", 0.0, 1.0, "uncertainty",
+       "[001] vanity projects ('政绩工程') built for personal credit",
+       "Mean preference of department heads for visible projects of their own."),
+    _P("autonomy_value", 0.5, "utility units", 0.0, 5.0, "uncertainty",
+       "[001] departments are independent and build their own ('各行其是')",
+       "Value a department places on owning and controlling its own system."),
+    _P("willingness_to_share_mean", 0.35, "share", 0.0, 1.0, "uncertainty",
+       "[001] information monopoly; Dawes (1996): officials share little",
+       "Mean willingness of a data holder to share with another department."),
+    _P("sharing_risk", 0.4, "utility units", 0.0, 3.0, "uncertainty",
+       "Dawes (1996): technical, organizational and political risks of sharing",
+       "Perceived risk a holder weighs against the benefit of sharing."),
+    _P("initial_common_standard_share", 0.2, "share", 0.0, 1.0, "uncertainty",
+       "[004] standards are the foundation; [001] standards hard to enforce",
+       "Share of departments already on the common technical standard at the start."),
+    _P("peer_awareness", 0.15, "probability", 0.0, 1.0, "uncertainty",
+       "Lee (2010): decentralized adaptive reuse among agencies",
+       "Chance a department learns by itself that a peer already has a reusable system."),
+    _P("adoption_contagion", 0.6, "per unit adopted share", 0.0, 5.0, "uncertainty",
+       "assumption: word of mouth among departments (drives the S-curve)",
+       "How strongly peers' platform adoption makes a department aware of a platform."),
+    _P("choice_rationality", 3.0, "1/utility unit", 0.1, 50.0, "uncertainty",
+       "assumption: logit choice among build, adopt and wait",
+       "Sharpness of departments' choices (high = always pick the best option)."),
+    _P("poor_standard_risk", 0.2, "probability", 0.0, 1.0, "uncertainty",
+       "MODEL.md 3.10: a single master plan can lock in a poor standard early",
+       "Chance that a government's master plan locks in a poor platform standard."),
+    _P("poor_standard_penalty", 0.6, "utility units", 0.0, 5.0, "uncertainty",
+       "MODEL.md 3.10 (cost side of centralization)",
+       "Utility lost by adopting a platform built on a poor standard."),
+    # ------------------------------------------------------------------ levers
+    _P("approval_bodies", 3, "bodies", 1, 6, "lever",
+       "[001] plans by the informatization office, projects by the planning commission, "
+       "coordination by the general office",
+       "Separate bodies whose sign-off a project needs (multi-headed management)."),
+    _P("signoff_delay_months", 1.5, "months per body", 0.0, 24.0, "lever",
+       "[001] several sign-offs, each with its own delay",
+       "Mean delay each sign-off body adds to a proposal."),
+    _P("review_coverage", 0.1, "share", 0.0, 1.0, "lever",
+       "[001] approval mostly on budget grounds vs review of every project",
+       "Share of proposals the reviewing office checks against what already exists."),
+    _P("registry_completeness", 0.2, "share", 0.0, 1.0, "lever",
+       "[001] the office must know what exists; GAO-12-241",
+       "Share of existing systems and platforms recorded in the office's registry."),
+    _P("review_authority", 0.1, "share", 0.0, 1.0, "lever",
+       "[001] plans and standards without authority ('管而不理')",
+       "Chance that the office can stop a duplicate it has found."),
+    _P("review_capacity", 30.0, "proposals per month per government", 0.0, 1000.0, "lever",
+       "[001] the office's finite staff; MODEL.md 3.10",
+       "Proposals the reviewing office can process each month."),
+    _P("priority_review", 0.0, "share", 0.0, 1.0, "lever",
+       "[001] arrange projects by importance and urgency",
+       "Weight the office gives to foundational importance when ordering its queue."),
+    _P("attention_dependence", 0.5, "share", 0.0, 1.0, "lever",
+       "[001][004] authority rests on the top leader; MODEL.md 3.10",
+       "How much the office's authority depends on the top leader's attention."),
+    _P("technical_center_capacity", 0, "platform projects at once", 0, 20, "lever",
+       "[001] technical service center builds network, PKI/CA, portal, resource database",
+       "Shared-platform projects the technical service center can run at the same time "
+       "(0 = no center)."),
+    _P("master_plan", 0.0, "share", 0.0, 1.0, "lever",
+       "[001] master plan and stage goals; foundational projects first",
+       "Chance per capability that the master plan schedules its shared platform up front."),
+    _P("bundling_threshold", 4, "needs", 1, 1000, "lever",
+       "[001] common needs bundled into shared projects",
+       "Known needs for one capability after which the office asks for a shared platform."),
+    _P("unified_budget", 0.0, "share", 0.0, 1.0, "lever",
+       "[001] unified annual e-government budget; [002][004] departmental budgets",
+       "Share of e-government money pooled in the office's unified annual budget."),
+    _P("standard_enforcement", 0.1, "share", 0.0, 1.0, "lever",
+       "[001] standards hard to enforce without authority; [004]",
+       "Chance a new system is made to follow the common standard, scaled by authority."),
+    _P("coordination_proactive", 0.0, "share", 0.0, 1.0, "lever",
+       "[001] passive coordination on request vs proactive coordination",
+       "Share of cross-department cases the coordinating body opens by itself."),
+    _P("request_propensity", 0.3, "probability per month", 0.0, 1.0, "uncertainty",
+       "[001] coordination by the general office on request",
+       "Chance per month that departments ask the coordinating body to open a stuck case."),
+    _P("coordination_capacity", 10.0, "cases per month per government", 0.0, 1000.0, "lever",
+       "[001] task forces scaled to the case, limited by staff",
+       "Coordination cases the coordinating body can work on each month."),
+    _P("coordination_strength", 0.2, "utility units", 0.0, 3.0, "lever",
+       "[001] administrative weight behind coordination",
+       "Push a worked coordination case gives a department towards agreeing or sharing."),
+    _P("audit_rate", 0.05, "probability per project", 0.0, 1.0, "lever",
+       "[001] supervision with audit and discipline bodies",
+       "Chance a finished duplicate or vanity project is found by an audit."),
+    _P("sanction_strength", 0.3, "utility units", 0.0, 5.0, "lever",
+       "[001] constraint mechanisms",
+       "Penalty a head expects from a found duplicate, learned from audits seen."),
+    _P("evaluation_link", 0.05, "share", 0.0, 1.0, "lever",
+       "[001] e-government results in the heads' performance evaluation",
+       "Weight of e-government results (sharing, compliance) in heads' evaluations."),
+    _P("body_permanence", 0.2, "share", 0.0, 1.0, "lever",
+       "[001] the coordination group is only a temporary body; [003] transfers move the body",
+       "How institutionalized the governance body is (0 = temporary or personal)."),
+    _P("reorganization_months", 12.0, "months", 0.0, 60.0, "uncertainty",
+       "[003] a leader's transfer can move the informatization body",
+       "Months a non-permanent body loses its authority after the top leader changes."),
+)
+
+SPECS: dict[str, ParameterSpec] = {spec.name: spec for spec in PARAMETERS}
+
+
+def _field(spec: ParameterSpec) -> Any:
+    return (spec.type, Field(spec.default, ge=spec.low, le=spec.high, description=spec.description))
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
+
+
+#: Validated, immutable set of parameter values. Unknown names are rejected.
+Parameters: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "Parameters", __base__=_Base, **{spec.name: _field(spec) for spec in PARAMETERS}
+)
+
+
+def make_parameters(**overrides: Any) -> BaseModel:
+    """Return validated parameters: the defaults updated with ``overrides``.
+
+    Args:
+        **overrides: Parameter values by name.
+
+    Returns:
+        A frozen ``Parameters`` instance.
+
+    Raises:
+        pydantic.ValidationError: For an unknown name or a value out of range.
+    """
+    return Parameters(**overrides)
+
+
+def parameter_table() -> list[dict[str, Any]]:
+    """Return every declaration as a row (for docs, manifests and ``run.py list``)."""
+    return [
+        {
+            "name": s.name,
+            "group": s.group,
+            "default": s.default,
+            "unit": s.unit,
+            "low": s.low,
+            "high": s.high,
+            "source": s.source,
+            "description": s.description,
+        }
+        for s in PARAMETERS
+    ]
