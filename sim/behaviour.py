@@ -1,0 +1,147 @@
+"""Department and leader behaviour, written for many departments at once.
+
+Each function takes arrays (one entry per deciding department) and returns
+arrays, so that one call decides for every department that has something to
+decide this month. Choices are logit (random-utility) choices: a department
+picks the option with the highest utility plus Gumbel noise, the noise scaled
+by ``choice_rationality``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BUILD, ADOPT_PLATFORM, WAIT_FOR_PLATFORM, REUSE_PEER = 0, 1, 2, 3
+OPTION_NAMES = ("build", "adopt_platform", "wait_for_platform", "reuse_peer")
+
+#: Utility lost per year of waiting for a platform still under construction
+#: (assumption; swept through ``need_delay_months`` and platform build time).
+WAIT_COST_PER_YEAR = 0.6
+#: Utility lost when the data or service partner is not on the common
+#: standard ([001][004]: standards decide whether systems can exchange data).
+INCOMPATIBILITY_PENALTY = 0.3
+#: Utility per unit of ``evaluation_link`` that a head gains from sharing data
+#: or joining a joint service (assumption; sharing is only part of the
+#: evaluation [001], so it counts half).
+EVALUATION_WEIGHT = 0.5
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """Return the logistic function of ``x``."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def logit_choice(utilities: np.ndarray, rationality: float, rng: np.random.Generator) -> np.ndarray:
+    """Pick one option per row by random utility (Gumbel noise).
+
+    Args:
+        utilities: Array (deciders, options); ``-inf`` marks an unavailable option.
+        rationality: Scale of utilities against the noise.
+        rng: The model's generator.
+
+    Returns:
+        Index of the chosen option for each row.
+    """
+    noise = rng.gumbel(size=utilities.shape)
+    return np.argmax(rationality * utilities + noise, axis=1)
+
+
+def money_weight(allocation: np.ndarray, mean_allocation: float) -> np.ndarray:
+    """Weight a department puts on money: poorer departments weigh cost more ([002])."""
+    relative = allocation / max(mean_allocation, 1e-9)
+    return 1.0 / (0.5 + 0.5 * relative)
+
+
+def common_need_utilities(
+    *,
+    cost: np.ndarray,
+    weight: np.ndarray,
+    visibility: np.ndarray,
+    vanity: np.ndarray,
+    deterrence: np.ndarray,
+    on_standard: np.ndarray,
+    platform_operating: np.ndarray,
+    platform_pending: np.ndarray,
+    platform_poor: np.ndarray,
+    expected_wait_months: np.ndarray,
+    peer_available: np.ndarray,
+    autonomy_value: float,
+    adoption_cost_share: float,
+    migration_cost_share: float,
+    poor_standard_penalty: float,
+    evaluation_link: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Utilities of building, adopting, waiting and reusing, for each open need.
+
+    Building brings autonomy and, for visible capabilities, credit to a head
+    who likes visible projects [001]; it costs money and, where the head knows
+    something usable already exists, the expected sanction of an audit.
+    Adopting costs integration (plus migration off a proprietary standard) and
+    earns credit where heads are evaluated on e-government results [001].
+
+    Args:
+        cost: Cost of an own system for each need.
+        weight: Money weight of the deciding department.
+        visibility: Visibility of the capability.
+        vanity: Head's vanity preference.
+        deterrence: Expected sanction the head fears for a known duplicate.
+        on_standard: Whether the department follows the common standard.
+        platform_operating: A shared platform exists and the department knows it.
+        platform_pending: A shared platform is planned or being built and known.
+        platform_poor: The platform was built on a poor, locked-in standard.
+        expected_wait_months: Months until a pending platform is expected.
+        peer_available: A peer's reusable system is known.
+        autonomy_value: Value of owning one's system.
+        adoption_cost_share: Integration cost as a share of ``cost``.
+        migration_cost_share: Extra cost off the common standard.
+        poor_standard_penalty: Utility lost on a poor platform.
+        evaluation_link: Weight of results in heads' evaluations.
+
+    Returns:
+        ``(utilities, vanity_part)``: utilities (needs, 4) with ``-inf`` for
+        unavailable options, and the part of the build utility due to vanity.
+    """
+    known_overlap = platform_operating | platform_pending | peer_available
+    vanity_part = vanity * visibility
+    build = autonomy_value + vanity_part - 0.5 * weight * cost - deterrence * known_overlap
+    adoption = weight * cost * (adoption_cost_share + migration_cost_share * ~on_standard)
+    platform = -adoption - poor_standard_penalty * platform_poor + evaluation_link
+    wait = platform - WAIT_COST_PER_YEAR * expected_wait_months / 12.0
+    peer = -adoption - 0.5 * autonomy_value + evaluation_link
+    utilities = np.full((len(cost), 4), -np.inf)
+    utilities[:, BUILD] = build
+    utilities[:, ADOPT_PLATFORM] = np.where(platform_operating, platform, -np.inf)
+    utilities[:, WAIT_FOR_PLATFORM] = np.where(platform_pending, wait, -np.inf)
+    utilities[:, REUSE_PEER] = np.where(peer_available, peer, -np.inf)
+    return utilities, vanity_part
+
+
+def agreement_probability(
+    *,
+    willingness: np.ndarray,
+    compatible: np.ndarray,
+    push: np.ndarray | float,
+    evaluation_link: float,
+    sharing_risk: float,
+    rationality: float,
+) -> np.ndarray:
+    """Chance that a department agrees to share data or join a joint service.
+
+    The holder weighs benefit (its willingness, the credit of evaluation,
+    the push of a coordination case) against risk and the cost of bridging
+    incompatible standards; monopoly is a choice [001], Dawes (1996).
+
+    Args:
+        willingness: Holder's willingness to share.
+        compatible: Both sides follow the common standard.
+        push: Push from a coordination case worked this month.
+        evaluation_link: Weight of results in heads' evaluations.
+        sharing_risk: Perceived risk of sharing.
+        rationality: Sharpness of the choice.
+
+    Returns:
+        Probabilities in (0, 1).
+    """
+    net = willingness + EVALUATION_WEIGHT * evaluation_link + push - sharing_risk
+    net = net - INCOMPATIBILITY_PENALTY * ~compatible
+    return logistic(rationality * net)

@@ -1,0 +1,739 @@
+"""Replicated, paired simulation experiments and their results folder.
+
+An experiment runs every scenario ``replications`` times. Replication ``r``
+uses the same random seed in every scenario (common random numbers), so
+scenarios are compared pair by pair and the comparison is not drowned in
+run-to-run noise. Seeds come from ``numpy.random.SeedSequence(root_seed)``;
+the same root seed gives the same numbers whatever the number of workers.
+
+Typical use::
+
+    scenarios = [load_scenario("dispersed"), load_scenario("centralized")]
+    frame = run_replications(scenarios, replications=20, root_seed=20261122)
+    write_results(frame, scenarios, out_dir, root_seed=20261122)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from sim import charts, provenance, statistics
+from sim.model import GovernanceModel
+
+#: Outcomes reported in summaries and charts, in this order (skipped if absent).
+HEADLINE_OUTCOMES: tuple[str, ...] = (
+    "n_redundant_common_systems",
+    "duplication_rate",
+    "data_sharing_rate",
+    "platform_adoption_rate",
+    "capability_coverage",
+    "mean_months_to_service",
+    "cum_spending",
+)
+
+#: Identifier columns at the front of every results frame.
+ID_COLUMNS: tuple[str, ...] = ("scenario", "replication", "seed", "month")
+
+#: Default parent folder of results folders.
+RESULTS_DIR = provenance.PROJECT_ROOT / "results"
+
+#: Files ``write_results`` produces, with what each holds.
+RESULT_FILES: dict[str, str] = {
+    "timeseries.parquet": "every outcome, every month, every run (tidy; same as the CSV)",
+    "timeseries.csv": "every outcome, every month, every run (tidy)",
+    "runs.csv": "one row per run: scenario, replication, seed, final value of every outcome",
+    "summary.csv": "per scenario and outcome: mean, sd, n and 95% CI of the final value",
+    "paired_differences.csv": "per scenario vs the baseline and outcome: mean paired "
+    "difference, 95% CI and p-values",
+    "chart_timeseries.html": "interactive charts of the headline outcomes over months",
+    "manifest.json": "provenance: scenarios, parameters, seeds, command, versions, git commit",
+}
+
+
+class OutputExistsError(FileExistsError):
+    """The chosen output folder already holds files."""
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def spawn_seeds(root_seed: int, replications: int) -> list[int]:
+    """Return one integer seed per replication, derived from the root seed.
+
+    Args:
+        root_seed: Non-negative integer.
+        replications: Number of seeds.
+
+    Returns:
+        ``[child.generate_state(1)[0] for child in SeedSequence(root_seed).spawn(n)]``.
+    """
+    children = np.random.SeedSequence(root_seed).spawn(replications)
+    return [int(child.generate_state(1)[0]) for child in children]
+
+
+# ---------------------------------------------------------------------- running
+
+
+def run_one(scenario: Any, seed: int, replication: int = 0) -> pd.DataFrame:
+    """Run one scenario once and return its monthly outcomes.
+
+    Args:
+        scenario: A ``sim.scenarios.Scenario``.
+        seed: Integer seed of the model's random number generator.
+        replication: Replication number recorded in the frame.
+
+    Returns:
+        One row per month with columns ``scenario``, ``replication``, ``seed``,
+        ``month`` and then one column per outcome.
+    """
+    model = GovernanceModel(
+        parameters=scenario.parameters,
+        rng=int(seed),
+        policy_changes=tuple(getattr(scenario, "policy_changes", ()) or ()),
+    )
+    model.run()
+    out = model.outcomes_frame().reset_index(drop=True)
+    outcome_cols = [c for c in out.columns if c not in ID_COLUMNS]
+    frame = pd.DataFrame(
+        {
+            "scenario": scenario.name,
+            "replication": np.full(len(out), int(replication), dtype=np.int64),
+            "seed": np.full(len(out), int(seed), dtype=np.int64),
+            "month": out["month"].to_numpy().astype(np.int64),
+        }
+    )
+    values = out[outcome_cols].astype(float)
+    return pd.concat([frame, values], axis=1)
+
+
+# Scenarios of the current experiment, set in each worker by ``_init_worker``
+# (inherited through fork: nothing is pickled on the way in).
+_WORKER_SCENARIOS: Sequence[Any] = ()
+
+
+def _init_worker(scenarios: Sequence[Any]) -> None:
+    """Pool initializer: keep the scenarios and leave Ctrl-C to the parent."""
+    global _WORKER_SCENARIOS
+    _WORKER_SCENARIOS = scenarios
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_chunk(
+    tasks: Sequence[tuple[int, int, int]], scenarios: Sequence[Any] | None = None
+) -> list[pd.DataFrame]:
+    """Run ``(scenario index, replication, seed)`` tasks; return their frames."""
+    scenarios = _WORKER_SCENARIOS if scenarios is None else scenarios
+    return [run_one(scenarios[i], seed, rep) for i, rep, seed in tasks]
+
+
+def _chunks(items: Sequence[Any], size: int) -> list[list[Any]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def run_replications(
+    scenarios: Sequence[Any],
+    replications: int,
+    root_seed: int,
+    workers: int | None = None,
+    progress: bool = True,
+    *,
+    chunksize: int | None = None,
+) -> pd.DataFrame:
+    """Run every scenario ``replications`` times with paired seeds.
+
+    Args:
+        scenarios: Scenarios to run; the first is the baseline of comparisons.
+            Names must be distinct.
+        replications: Runs per scenario (at least 1).
+        root_seed: Root of the seed sequence; replication ``r`` uses the same
+            seed in every scenario.
+        workers: Processes to use; ``None`` means ``os.cpu_count()``; ``1`` runs
+            serially in this process.
+        progress: Show a progress bar (on stderr).
+        chunksize: Runs per task sent to a worker; ``None`` picks one.
+
+    Returns:
+        Tidy frame with ``scenario``, ``replication``, ``seed``, ``month`` and one
+        column per outcome, sorted by scenario (in the order given), replication
+        and month. Identical whatever ``workers`` is.
+
+    Raises:
+        ValueError: For no scenarios, duplicate names, or fewer than 1
+            replication or worker.
+    """
+    scenarios = list(scenarios)
+    if not scenarios:
+        raise ValueError("no scenarios to run")
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ValueError(f"scenario names must be distinct, got {names}")
+    if replications < 1:
+        raise ValueError(f"replications must be at least 1, got {replications}")
+    workers = (os.cpu_count() or 1) if workers is None else int(workers)
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+
+    seeds = spawn_seeds(root_seed, replications)
+    tasks = [(i, r, seeds[r]) for r in range(replications) for i in range(len(scenarios))]
+    if chunksize is None:
+        chunksize = max(1, math.ceil(len(tasks) / (workers * 4)))
+    chunks = _chunks(tasks, chunksize)
+    workers = min(workers, len(chunks))
+
+    bar_options = {
+        "total": len(tasks),
+        "disable": not progress,
+        "file": sys.stderr,
+        "unit": "run",
+        "desc": "simulating",
+    }
+    if workers == 1:
+        frames: list[pd.DataFrame] = []
+        with tqdm(**bar_options) as bar:
+            for chunk in chunks:
+                frames.extend(_run_chunk(chunk, scenarios))
+                bar.update(len(chunk))
+    else:
+        frames = _run_parallel(chunks, scenarios, workers, bar_options)
+
+    frame = pd.concat(frames, ignore_index=True)
+    order = {name: i for i, name in enumerate(names)}
+    frame = (
+        frame.assign(_order=frame["scenario"].map(order))
+        .sort_values(["_order", "replication", "month"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+    frame.attrs["root_seed"] = int(root_seed)
+    return frame
+
+
+def _run_parallel(
+    chunks: list[list[tuple[int, int, int]]],
+    scenarios: Sequence[Any],
+    workers: int,
+    bar_options: dict[str, Any],
+) -> list[pd.DataFrame]:
+    """Run chunks in a fork-based process pool; stop the workers on any error."""
+    executor = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_worker,
+        initargs=(scenarios,),
+    )
+    frames: list[pd.DataFrame] = []
+    try:
+        # With fork, every worker starts at the first submit: do it before the
+        # progress bar starts its monitor thread (forking a threaded process is unsafe).
+        pending = {executor.submit(_run_chunk, chunk): len(chunk) for chunk in chunks}
+        with tqdm(**bar_options) as bar:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    frames.extend(future.result())
+                    bar.update(pending.pop(future))
+    except BaseException:
+        # Ctrl-C or a failed run: do not wait for the remaining work.
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+    return frames
+
+
+# ----------------------------------------------------------------- tidy results
+
+
+def outcome_columns(frame: pd.DataFrame) -> list[str]:
+    """Return the outcome columns of a results frame (all but the id columns)."""
+    return [c for c in frame.columns if c not in ID_COLUMNS]
+
+
+def ordered_outcomes(frame: pd.DataFrame) -> list[str]:
+    """Return outcome columns with the headline outcomes first."""
+    cols = outcome_columns(frame)
+    head = [o for o in HEADLINE_OUTCOMES if o in cols]
+    return head + [c for c in cols if c not in head]
+
+
+def final_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per run with the value of every outcome at its last month.
+
+    Args:
+        frame: Output of ``run_replications``.
+
+    Returns:
+        Columns ``scenario``, ``replication``, ``seed``, ``month`` (the last
+        month) and the outcomes; runs in the frame's order.
+    """
+    idx = frame.groupby(["scenario", "replication"], sort=False)["month"].idxmax()
+    return frame.loc[idx.to_numpy()].reset_index(drop=True)
+
+
+def outcome_info() -> dict[str, dict[str, str]]:
+    """Return ``label``, ``unit`` and ``description`` of each declared outcome."""
+    try:
+        from sim.outcomes import OUTCOMES
+    except ImportError:  # pragma: no cover - the model package always has it
+        return {}
+    return {
+        o.name: {
+            "label": getattr(o, "label", o.name),
+            "unit": getattr(o, "unit", ""),
+            "description": getattr(o, "description", ""),
+        }
+        for o in OUTCOMES
+    }
+
+
+def summary_table(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Per scenario and outcome: mean, sd, n and 95% CI of the final values.
+
+    Args:
+        runs: Output of ``final_values``.
+        outcomes: Outcome names (absent ones are skipped).
+
+    Returns:
+        ``sim.statistics.summarize`` output with ``label`` and ``unit`` columns.
+    """
+    table = statistics.summarize(runs, "scenario", outcomes)
+    return _add_labels(table)
+
+
+def difference_table(runs: pd.DataFrame, outcomes: Sequence[str], baseline: str) -> pd.DataFrame:
+    """Paired differences of final values from the baseline scenario.
+
+    Args:
+        runs: Output of ``final_values``.
+        outcomes: Outcome names (absent ones are skipped).
+        baseline: Name of the baseline scenario.
+
+    Returns:
+        ``sim.statistics.paired_differences`` output with ``label`` and ``unit``.
+    """
+    table = statistics.paired_differences(runs, outcomes, baseline)
+    return _add_labels(table)
+
+
+def _add_labels(table: pd.DataFrame) -> pd.DataFrame:
+    info = outcome_info()
+    pos = list(table.columns).index("outcome") + 1
+    table = table.copy()
+    table.insert(pos, "label", [info.get(o, {}).get("label", o) for o in table["outcome"]])
+    table.insert(pos + 1, "unit", [info.get(o, {}).get("unit", "") for o in table["outcome"]])
+    return table
+
+
+# ------------------------------------------------------------------ the folder
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
+    return slug[:80] or "experiment"
+
+
+def default_output_dir(name: str, root: Path = RESULTS_DIR) -> Path:
+    """Return a new, unused ``<root>/<YYYYmmdd-HHMMSS>-<name>`` path.
+
+    Args:
+        name: Short name of the experiment (made file-name safe).
+        root: Parent folder.
+
+    Returns:
+        A path that does not exist yet (a suffix is added on a clash).
+    """
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = root / f"{stamp}-{_slug(name)}"
+    path, k = base, 2
+    while path.exists():
+        path = base.with_name(f"{base.name}-{k}")
+        k += 1
+    return path
+
+
+def check_output_dir(path: str | os.PathLike[str]) -> Path:
+    """Check that results may be written to ``path`` without overwriting anything.
+
+    Args:
+        path: Intended results folder.
+
+    Returns:
+        The path.
+
+    Raises:
+        OutputExistsError: If ``path`` is a file or a folder that is not empty.
+    """
+    path = Path(path)
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        what = "a file" if not path.is_dir() else "a folder that is not empty"
+        raise OutputExistsError(
+            f"the output folder {path} already exists and is {what}; results are never "
+            "written over earlier ones. Choose another --out or remove it."
+        )
+    return path
+
+
+def atomic_write(path: Path, write: Callable[[Path], Any]) -> Path:
+    """Write a file through a temporary name in the same folder, then rename it.
+
+    Args:
+        path: Final file path.
+        write: Function writing the content to the path it is given.
+
+    Returns:
+        ``path``. An interrupted write leaves no partial file behind.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    atomic_write(path, lambda p: frame.to_csv(p, index=False, float_format="%.10g"))
+
+
+def write_results(
+    frame: pd.DataFrame,
+    scenarios: Sequence[Any],
+    out_dir: str | os.PathLike[str],
+    *,
+    root_seed: int | None = None,
+    compare: bool = True,
+    argv: Sequence[str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Path]:
+    """Write the results folder of an experiment.
+
+    Every file is written atomically; ``manifest.json`` is written last, so a
+    folder without it is incomplete.
+
+    Args:
+        frame: Output of ``run_replications``.
+        scenarios: The scenarios run, baseline first.
+        out_dir: Results folder; created if missing, refused if not empty.
+        root_seed: Root seed of the run; defaults to ``frame.attrs["root_seed"]``.
+        compare: Write ``paired_differences.csv`` (needs two scenarios or more).
+        argv: Command line to record; defaults to ``sys.argv``.
+        extra: More manifest entries.
+
+    Returns:
+        File name to path of every file written.
+
+    Raises:
+        OutputExistsError: If ``out_dir`` is a file or a non-empty folder.
+        ValueError: If no root seed is given or recorded in the frame.
+    """
+    if root_seed is None:
+        root_seed = frame.attrs.get("root_seed")
+        if root_seed is None:
+            raise ValueError("root_seed is needed for the manifest")
+    out = check_output_dir(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    scenarios = list(scenarios)
+    outcomes = ordered_outcomes(frame)
+    runs = final_values(frame)
+    written: dict[str, Path] = {}
+
+    def target(name: str) -> Path:
+        written[name] = out / name
+        return out / name
+
+    atomic_write(target("timeseries.parquet"), lambda p: frame.to_parquet(p, index=False))
+    _write_csv(frame, target("timeseries.csv"))
+    _write_csv(runs, target("runs.csv"))
+    _write_csv(summary_table(runs, outcomes), target("summary.csv"))
+    paired = None
+    if compare and len(scenarios) > 1:
+        paired = difference_table(runs, outcomes, scenarios[0].name)
+        _write_csv(paired, target("paired_differences.csv"))
+    charts.save_html(
+        chart_figures(frame, paired),
+        target("chart_timeseries.html"),
+        title="E-government governance simulation: " + " vs ".join(s.name for s in scenarios),
+        intro=_chart_intro(frame, scenarios),
+    )
+
+    replication_seeds = (
+        frame.drop_duplicates("replication").sort_values("replication")["seed"].tolist()
+    )
+    files = {name: RESULT_FILES[name] for name in [*written, "manifest.json"]}
+    manifest = provenance.build_manifest(
+        scenarios,
+        root_seed=int(root_seed),
+        seeds=replication_seeds,
+        replications=int(frame["replication"].nunique()),
+        argv=argv,
+        extra={"files": files, "confidence_interval": _CI_NOTE, **(extra or {})},
+    )
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    atomic_write(target("manifest.json"), lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    return written
+
+
+_CI_NOTE = (
+    "95% t-based interval of the mean across replications: mean ± t(0.975, n-1)·sd/√n; "
+    "paired differences are scenario minus baseline within each replication; p_value is "
+    "the two-sided paired t-test, p_value_wilcoxon the Wilcoxon signed-rank test"
+)
+
+
+def _chart_intro(frame: pd.DataFrame, scenarios: Sequence[Any]) -> str:
+    n = frame["replication"].nunique()
+    return (
+        f"Lines are the mean over {n} paired replications of each scenario; shaded bands "
+        f"are 95% confidence intervals of that mean. Scenarios: "
+        + "; ".join(f"{s.name}: {s.description}".strip().rstrip(":") for s in scenarios)
+        + "."
+    )
+
+
+def chart_figures(frame: pd.DataFrame, paired: pd.DataFrame | None = None) -> list[Any]:
+    """Return the figures of the results page: headline outcomes over time.
+
+    Args:
+        frame: Output of ``run_replications``.
+        paired: Paired differences to chart at the end, if any.
+
+    Returns:
+        A list of plotly figures.
+    """
+    info = outcome_info()
+    present = [o for o in HEADLINE_OUTCOMES if o in frame.columns]
+    figs = [
+        charts.timeseries_figure(
+            frame,
+            o,
+            label=info.get(o, {}).get("label", o),
+            unit=info.get(o, {}).get("unit"),
+        )
+        for o in present
+    ]
+    if paired is not None and not paired.empty:
+        head = paired[paired["outcome"].isin(present)]
+        if not head.empty:
+            labels = {o: info.get(o, {}).get("label", o) for o in present}
+            figs.append(charts.differences_figure(head, labels))
+    return figs
+
+
+# ------------------------------------------------------------- whole experiment
+
+#: Outcomes printed in the terminal report, in this order (skipped if absent).
+REPORT_OUTCOMES: tuple[str, ...] = (
+    "n_redundant_common_systems",
+    "duplication_rate",
+    "data_sharing_rate",
+    "platform_adoption_rate",
+    "mean_months_to_service",
+)
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """Everything an experiment produced.
+
+    Attributes:
+        scenarios: The scenarios run, baseline first.
+        frame: Tidy time series (output of ``run_replications``).
+        runs: Final value of every outcome per run (``final_values``).
+        summary: Per scenario and outcome statistics (``summary_table``).
+        paired: Paired differences from the baseline, or ``None`` if not compared.
+        out_dir: Results folder written.
+        files: File name to path of every file written.
+        elapsed: Wall-clock seconds of the simulations.
+    """
+
+    scenarios: tuple[Any, ...]
+    frame: pd.DataFrame
+    runs: pd.DataFrame
+    summary: pd.DataFrame
+    paired: pd.DataFrame | None
+    out_dir: Path
+    files: dict[str, Path]
+    elapsed: float
+
+
+def run_experiment(
+    scenarios: Sequence[Any],
+    *,
+    replications: int,
+    root_seed: int,
+    workers: int | None = None,
+    progress: bool = True,
+    out_dir: str | os.PathLike[str] | None = None,
+    compare: bool = True,
+    argv: Sequence[str] | None = None,
+) -> ExperimentResult:
+    """Run replications of the scenarios and write the results folder.
+
+    The output folder is checked before anything runs and is created only when
+    the runs are done; if writing is interrupted, the folder is removed again,
+    so an interrupted experiment leaves no results folder behind.
+
+    Args:
+        scenarios: Scenarios to run; the first is the baseline.
+        replications: Runs per scenario.
+        root_seed: Root of the paired seeds.
+        workers: Processes (``None`` = all cores).
+        progress: Show a progress bar on stderr.
+        out_dir: Results folder; ``None`` picks ``results/<timestamp>-<names>``.
+        compare: Compute paired differences from the first scenario.
+        argv: Command line recorded in the manifest (default ``sys.argv``).
+
+    Returns:
+        The results, including where they were written.
+
+    Raises:
+        OutputExistsError: If ``out_dir`` exists and is not empty.
+        ValueError: For invalid arguments (see ``run_replications``).
+    """
+    scenarios = tuple(scenarios)
+    compare = compare and len(scenarios) > 1
+    if out_dir is None:
+        joiner = "-vs-" if compare else "-"
+        out = default_output_dir(joiner.join(s.name for s in scenarios))
+    else:
+        out = check_output_dir(out_dir)
+    start = time.perf_counter()
+    frame = run_replications(scenarios, replications, root_seed, workers, progress)
+    elapsed = time.perf_counter() - start
+
+    existed = out.exists()
+    try:
+        files = write_results(
+            frame,
+            scenarios,
+            out,
+            root_seed=root_seed,
+            compare=compare,
+            argv=argv,
+            extra={"elapsed_seconds": round(elapsed, 3), "workers": workers or os.cpu_count()},
+        )
+    except BaseException:
+        if existed:  # it was empty before: empty it again
+            for child in out.iterdir():
+                shutil.rmtree(child) if child.is_dir() else child.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    runs = final_values(frame)
+    outcomes = ordered_outcomes(frame)
+    return ExperimentResult(
+        scenarios=scenarios,
+        frame=frame,
+        runs=runs,
+        summary=summary_table(runs, outcomes),
+        paired=difference_table(runs, outcomes, scenarios[0].name) if compare else None,
+        out_dir=out,
+        files=files,
+        elapsed=elapsed,
+    )
+
+
+def _num(x: float) -> str:
+    """Format a number with precision suited to its size."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    a = abs(x)
+    if a >= 1000:
+        text = f"{x:,.0f}"
+    elif a >= 100:
+        text = f"{x:.1f}"
+    elif a >= 1:
+        text = f"{x:.2f}"
+    else:
+        text = f"{x:.3f}"
+    return text.replace("-", "−")
+
+
+def _interval(low: float, high: float) -> str:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    return f"[{_num(low)}, {_num(high)}]"
+
+
+def _p(p: float) -> str:
+    if p is None or not math.isfinite(p):
+        return ""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def format_report(result: ExperimentResult, outcomes: Sequence[str] = REPORT_OUTCOMES) -> str:
+    """Return the terminal report: final values and paired differences.
+
+    Args:
+        result: Output of ``run_experiment``.
+        outcomes: Outcomes to show (absent ones are skipped).
+
+    Returns:
+        Plain text, one block per outcome.
+    """
+    summary = result.summary
+    months = sorted({int(s.parameters.months) for s in result.scenarios})
+    n = int(result.frame["replication"].nunique())
+    names = [s.name for s in result.scenarios]
+    baseline = names[0]
+    rows: list[tuple[str, str, str, str]] = []
+    lines = [
+        f"Value at the last month (month {', '.join(map(str, months))}): mean and 95% "
+        f"confidence interval over {n} replication{'s' if n != 1 else ''} of each scenario.",
+    ]
+    if result.paired is not None:
+        lines.append(
+            f"Differences are scenario − {baseline} within each replication (same random "
+            "seed), with their 95% CI and the p-value of a paired t-test."
+        )
+    if n < 2:
+        lines.append("With one replication there is no confidence interval; use -r 2 or more.")
+    shown = [o for o in outcomes if o in set(summary["outcome"])]
+    width = max(len(x) for x in [*names, *(f"{x} − {baseline}" for x in names)]) + 2
+    for outcome in shown:
+        part = summary[summary["outcome"] == outcome].set_index("scenario")
+        label, unit = part["label"].iloc[0], part["unit"].iloc[0]
+        rows = []
+        for name in names:
+            r = part.loc[name]
+            rows.append((name, _num(r["mean"]), _interval(r["ci_low"], r["ci_high"]), ""))
+        if result.paired is not None:
+            diff = result.paired[result.paired["outcome"] == outcome].set_index("scenario")
+            for name in names[1:]:
+                d = diff.loc[name]
+                rows.append(
+                    (
+                        f"{name} − {baseline}",
+                        _num(d["mean_difference"]),
+                        _interval(d["ci_low"], d["ci_high"]),
+                        _p(d["p_value"]),
+                    )
+                )
+        w_mean = max(len(r[1]) for r in rows)
+        w_ci = max(len(r[2]) for r in rows)
+        lines.append("")
+        lines.append(f"{label} ({unit})" if unit else str(label))
+        for who, mean, ci, p in rows:
+            lines.append(f"  {who:<{width}}{mean:>{w_mean}}  {ci:<{w_ci}}  {p}".rstrip())
+    return "\n".join(lines)

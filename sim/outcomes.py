@@ -1,0 +1,302 @@
+"""Outcomes measured every month (MODEL.md section 5).
+
+Names follow Covasim's convention: ``n_`` for stocks, ``cum_`` for running
+totals, plain names for rates and means. ``measure`` reads the model's state
+and returns one value per outcome; it changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """Declaration of one outcome.
+
+    Attributes:
+        name: Column name in result tables.
+        label: Short human label for charts and tables.
+        unit: Unit of the value.
+        group: Duplication, sharing, delivery, cost or governance load.
+        description: What exactly is counted.
+    """
+
+    name: str
+    label: str
+    unit: str
+    group: str
+    description: str
+
+
+_O = OutcomeSpec
+
+OUTCOMES: tuple[OutcomeSpec, ...] = (
+    _O(
+        "n_redundant_common_systems",
+        "Redundant common systems",
+        "systems",
+        "duplication",
+        "Instances of common capabilities beyond one per government (own systems plus "
+        "operating platforms, minus one per government and capability).",
+    ),
+    _O(
+        "n_common_systems",
+        "Common-capability instances",
+        "systems",
+        "duplication",
+        "Own systems and operating shared platforms of common capabilities.",
+    ),
+    _O(
+        "duplication_rate",
+        "Duplication rate",
+        "share",
+        "duplication",
+        "Redundant instances per arisen common need (department and capability).",
+    ),
+    _O(
+        "cum_duplicate_projects",
+        "Duplicate projects built",
+        "projects",
+        "duplication",
+        "Own common systems completed where an instance already existed.",
+    ),
+    _O(
+        "n_redundant_data_collections",
+        "Redundant data collections",
+        "collections",
+        "duplication",
+        "Data needs met by collecting data another department holds.",
+    ),
+    _O(
+        "cum_redundant_spending",
+        "Redundant spending",
+        "budget units",
+        "duplication",
+        "Money spent on duplicate projects and on collecting data again.",
+    ),
+    _O(
+        "data_sharing_rate",
+        "Data sharing rate",
+        "share",
+        "sharing",
+        "Share of data needs that have arisen and were met by sharing.",
+    ),
+    _O(
+        "sharing_gap",
+        "Sharing gap",
+        "share",
+        "sharing",
+        "Share of arisen data needs that sharing would serve but that are not shared.",
+    ),
+    _O(
+        "n_sharing_links",
+        "Sharing links",
+        "department pairs",
+        "sharing",
+        "Pairs of departments linked by shared data or a shared system.",
+    ),
+    _O(
+        "platform_adoption_rate",
+        "Platform adoption",
+        "share",
+        "sharing",
+        "Share of arisen common needs served by a shared platform.",
+    ),
+    _O(
+        "common_standard_share",
+        "On common standard",
+        "share",
+        "sharing",
+        "Share of departments whose systems follow the common standard.",
+    ),
+    _O(
+        "n_platforms_operating",
+        "Platforms operating",
+        "platforms",
+        "sharing",
+        "Shared platforms of the technical service centers in operation.",
+    ),
+    _O(
+        "capability_coverage",
+        "Needs covered",
+        "share",
+        "delivery",
+        "Share of arisen common and business needs that are served.",
+    ),
+    _O(
+        "mean_months_to_service",
+        "Months to service",
+        "months",
+        "delivery",
+        "Mean months from need to service over arisen needs; needs not yet served "
+        "count with their age so far (censored), so stuck needs raise it.",
+    ),
+    _O(
+        "n_unfinished_projects",
+        "Unfinished ('beard') projects",
+        "projects",
+        "delivery",
+        "Projects under construction that have stalled for at least stall_months.",
+    ),
+    _O(
+        "cum_abandoned_projects",
+        "Abandoned projects",
+        "projects",
+        "delivery",
+        "Projects dropped after leader turnover or reorganization.",
+    ),
+    _O(
+        "cum_vanity_projects",
+        "Vanity projects",
+        "projects",
+        "delivery",
+        "Completed own systems chosen only because of the head's taste for visibility.",
+    ),
+    _O(
+        "cum_services_delivered",
+        "Joint services delivered",
+        "services",
+        "delivery",
+        "Cross-department services with every department joined.",
+    ),
+    _O(
+        "joint_service_rate",
+        "Joint services delivered (share)",
+        "share",
+        "delivery",
+        "Share of arisen cross-department services that are delivered.",
+    ),
+    _O(
+        "cum_spending",
+        "Total spending",
+        "budget units",
+        "cost",
+        "All money spent on projects, platforms, adoption and data collection.",
+    ),
+    _O(
+        "spending_per_capability",
+        "Spending per need served",
+        "budget units",
+        "cost",
+        "Total spending divided by needs served.",
+    ),
+    _O(
+        "review_queue_length",
+        "Review queue",
+        "proposals",
+        "governance",
+        "Proposals waiting in the reviewing offices' queues.",
+    ),
+    _O(
+        "mean_review_wait_months",
+        "Review wait",
+        "months",
+        "governance",
+        "Mean months a reviewed proposal waited in the queue.",
+    ),
+    _O(
+        "cum_proposals_redirected",
+        "Proposals redirected",
+        "proposals",
+        "governance",
+        "Proposals stopped by review and served by what exists instead.",
+    ),
+    _O(
+        "cum_coordination_cases_opened",
+        "Coordination cases opened",
+        "cases",
+        "governance",
+        "Cases (data mediation, joint services) opened by the coordinating bodies.",
+    ),
+    _O(
+        "cum_coordination_cases_resolved",
+        "Coordination cases resolved",
+        "cases",
+        "governance",
+        "Cases that ended with agreement.",
+    ),
+)
+
+OUTCOME_NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
+SPECS: dict[str, OutcomeSpec] = {o.name: o for o in OUTCOMES}
+
+
+def measure(model: GovernanceModel) -> dict[str, float]:
+    """Return every outcome for the model's current state."""
+    from sim.model import (
+        DATA_PENDING,
+        DATA_SHARED,
+        NO_NEED,
+        PLATFORM_OPERATING,
+        PLATFORM_USER,
+    )
+    from sim.projects import Status
+
+    t = model.month
+    cum = model.cum
+    operating = model.platform_status == PLATFORM_OPERATING
+    instances = model.own_count + operating
+    redundant = float(np.maximum(instances - 1, 0).sum())
+    n_instances = float(instances.sum())
+
+    arisen_data = model.data_status != DATA_PENDING
+    n_data = int(arisen_data.sum())
+    n_shared = int((model.data_status == DATA_SHARED).sum())
+
+    arisen = model.access != NO_NEED
+    served = model.served_month <= t
+    business_arisen = model.business_need_month < t
+    business_served = model.business_served_month <= t
+    n_needs = int(arisen.sum() + business_arisen.sum())
+    n_served = int(served.sum() + business_served.sum())
+    need_age = np.where(served, model.served_month, t) - model.need_month
+    business_age = (
+        np.where(business_served, model.business_served_month, t) - model.business_need_month
+    )
+    total_age = float(need_age[arisen].sum() + business_age[business_arisen].sum())
+
+    book = model.projects
+    building = book.ids_with(Status.BUILDING)
+    unfinished = int((book.stalled[building] >= model.p.stall_months).sum())
+    services = model.services
+    delivered = cum["services_delivered"]
+
+    return {
+        "n_redundant_common_systems": redundant,
+        "n_common_systems": n_instances,
+        "duplication_rate": redundant / max(int(arisen.sum()), 1),
+        "cum_duplicate_projects": float(cum["duplicate_projects"]),
+        "n_redundant_data_collections": float(cum["redundant_data_collections"]),
+        "cum_redundant_spending": cum["redundant_spending"],
+        "data_sharing_rate": n_shared / n_data if n_data else 0.0,
+        "sharing_gap": 1.0 - n_shared / n_data if n_data else 0.0,
+        "n_sharing_links": float(len(model.sharing_links)),
+        "platform_adoption_rate": float(
+            (model.access == PLATFORM_USER).sum() / max(arisen.sum(), 1)
+        ),
+        "common_standard_share": float(model.on_standard.mean()),
+        "n_platforms_operating": float(operating.sum()),
+        "capability_coverage": n_served / n_needs if n_needs else 0.0,
+        "mean_months_to_service": total_age / n_needs if n_needs else 0.0,
+        "n_unfinished_projects": float(unfinished),
+        "cum_abandoned_projects": float(cum["abandoned_projects"]),
+        "cum_vanity_projects": float(cum["vanity_projects"]),
+        "cum_services_delivered": float(delivered),
+        "joint_service_rate": delivered / len(services) if services else 0.0,
+        "cum_spending": cum["spending"],
+        "spending_per_capability": cum["spending"] / n_served if n_served else 0.0,
+        "review_queue_length": float(sum(len(o.review_queue) for o in model.offices)),
+        "mean_review_wait_months": (
+            cum["review_wait_total"] / cum["reviews_done"] if cum["reviews_done"] else 0.0
+        ),
+        "cum_proposals_redirected": float(cum["redirected"]),
+        "cum_coordination_cases_opened": float(cum["cases_opened"]),
+        "cum_coordination_cases_resolved": float(cum["cases_resolved"]),
+    }
