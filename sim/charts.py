@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from sim.statistics import CONFIDENCE, summarize
 
@@ -131,47 +132,64 @@ def timeseries_figure(
 
 
 def differences_figure(paired: pd.DataFrame, labels: dict[str, str] | None = None) -> go.Figure:
-    """Dot-and-whisker chart of paired differences from the baseline.
+    """Paired differences from the baseline, one small panel per outcome.
 
     Args:
         paired: Output of ``sim.statistics.paired_differences``.
         labels: Human labels by outcome name.
 
     Returns:
-        A styled figure with one panel row per outcome: mean difference and its
-        confidence interval for each compared scenario. Differences are in the
-        units of each outcome, so compare signs and intervals, not lengths,
-        across rows.
+        A styled figure: for each outcome (each in its own units, on its own
+        axis), the mean difference of each compared scenario with its
+        confidence interval, and a dotted line at zero (no difference).
     """
     labels = labels or {}
-    fig = go.Figure()
     outcomes = list(dict.fromkeys(paired["outcome"]))
     names = list(dict.fromkeys(paired["scenario"]))
-    for i, name in enumerate(names):
-        part = paired[paired["scenario"] == name].set_index("outcome").reindex(outcomes)
-        y = [labels.get(o, o) for o in outcomes]
-        fig.add_trace(
-            go.Scatter(
-                x=part["mean_difference"],
-                y=y,
-                mode="markers",
-                marker={"color": color(i + 1), "size": 10},
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": part["ci_high"] - part["mean_difference"],
-                    "arrayminus": part["mean_difference"] - part["ci_low"],
-                    "color": color(i + 1),
-                },
-                name=f"{name} − {part['baseline'].iloc[0]}",
-                hovertemplate="%{y}: %{x:.3g}<extra>" + html.escape(str(name)) + "</extra>",
+    fig = make_subplots(
+        rows=len(outcomes),
+        cols=1,
+        subplot_titles=[labels.get(o, o) for o in outcomes],
+        vertical_spacing=min(0.12, 0.5 / max(1, len(outcomes))),
+    )
+    for row, outcome in enumerate(outcomes, start=1):
+        part = paired[paired["outcome"] == outcome].set_index("scenario").reindex(names)
+        for i, name in enumerate(names):
+            r = part.loc[name]
+            baseline = r["baseline"]
+            fig.add_trace(
+                go.Scatter(
+                    x=[r["mean_difference"]],
+                    y=[f"{name} − {baseline}"],
+                    mode="markers",
+                    marker={"color": color(i + 1), "size": 11},
+                    error_x={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": [r["ci_high"] - r["mean_difference"]],
+                        "arrayminus": [r["mean_difference"] - r["ci_low"]],
+                        "color": color(i + 1),
+                        "thickness": 2,
+                    },
+                    name=f"{name} − {baseline}",
+                    legendgroup=str(name),
+                    showlegend=row == 1,
+                    hovertemplate=f"%{{x:.3g}} (95% CI {r['ci_low']:.3g} to "
+                    f"{r['ci_high']:.3g})<extra>{html.escape(str(name))}</extra>",
+                ),
+                row=row,
+                col=1,
             )
-        )
-    fig.add_vline(x=0, line={"color": "#888", "dash": "dot"})
-    fig.update_layout(title={"text": "Paired difference from the baseline at the last month"})
-    fig.update_xaxes(title_text="difference (scenario − baseline), outcome units")
-    fig.update_yaxes(autorange="reversed")
-    style_figure(fig, height=max(300, 70 * len(outcomes) + 120))
+        fig.add_vline(x=0, line={"color": "#888", "dash": "dot"}, row=row, col=1)
+        fig.update_yaxes(showticklabels=len(names) > 1, row=row, col=1)
+    fig.update_layout(
+        title={
+            "text": "Paired difference from the baseline at the last month "
+            "<span style='font-size:12px;color:#666'>(mean and 95% CI; 0 = no difference)"
+            "</span>"
+        }
+    )
+    style_figure(fig, height=max(320, (90 + 30 * len(names)) * len(outcomes) + 120))
     fig.update_layout(hovermode="closest")
     return fig
 

@@ -25,6 +25,7 @@ import shutil
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -194,7 +195,8 @@ def run_replications(
     seeds = spawn_seeds(root_seed, replications)
     tasks = [(i, r, seeds[r]) for r in range(replications) for i in range(len(scenarios))]
     if chunksize is None:
-        chunksize = max(1, math.ceil(len(tasks) / (workers * 4)))
+        # Small chunks keep the progress bar moving; a run takes far longer than a message.
+        chunksize = max(1, min(4, math.ceil(len(tasks) / (workers * 4))))
     chunks = _chunks(tasks, chunksize)
     workers = min(workers, len(chunks))
 
@@ -243,7 +245,11 @@ def _run_parallel(
     try:
         # With fork, every worker starts at the first submit: do it before the
         # progress bar starts its monitor thread (forking a threaded process is unsafe).
-        pending = {executor.submit(_run_chunk, chunk): len(chunk) for chunk in chunks}
+        # numpy's BLAS threads make Python warn about fork; they are idle here and
+        # OpenBLAS resets itself in the child, so the warning is expected.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork\(\)")
+            pending = {executor.submit(_run_chunk, chunk): len(chunk) for chunk in chunks}
         with tqdm(**bar_options) as bar:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -636,7 +642,10 @@ def run_experiment(
     except BaseException:
         if existed:  # it was empty before: empty it again
             for child in out.iterdir():
-                shutil.rmtree(child) if child.is_dir() else child.unlink(missing_ok=True)
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
         else:
             shutil.rmtree(out, ignore_errors=True)
         raise

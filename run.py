@@ -1,0 +1,387 @@
+"""Command line of the e-government governance simulation.
+
+Run ``python run.py --help`` (or ``uv run python run.py --help``) for the
+commands. This file only reads the command line and calls ``sim.experiment``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+#: The main job: what ``python run.py`` with no command does.
+DEFAULT_COMPARISON = ("dispersed", "centralized")
+DEFAULT_REPLICATIONS = 20
+DEFAULT_SEED = 20261122
+COMMANDS = ("run", "compare", "list", "validate")
+
+DESCRIPTION = """\
+Simulate how e-government gets built under different governance designs and
+compare them. Each scenario (a YAML file in scenarios/) is run several times
+with different random seeds; "compare" runs every scenario with the SAME seeds
+(paired replications), so differences come from the design, not from luck.
+
+With no command, runs the main comparison:
+  compare dispersed centralized  (20 replications each)
+
+Each run writes a new folder results/<date-time>-<names>/ with the monthly
+time series (timeseries.csv, .parquet), one row per run (runs.csv), means and
+95% confidence intervals (summary.csv), paired differences from the baseline
+(paired_differences.csv), interactive charts (chart_timeseries.html, opens
+offline in a browser) and manifest.json (seeds, parameters, versions and git
+commit: enough to reproduce every number).
+"""
+
+EPILOG = """\
+examples:
+  python run.py                                   the main comparison
+  python run.py list                              the scenarios available
+  python run.py list --parameters                 every parameter: default, unit, range, source
+  python run.py compare dispersed centralized -r 50
+  python run.py run centralized --months 60 --departments 20
+  python run.py compare dispersed my_design.yaml --out results/my-test
+  python run.py validate scenarios/my_design.yaml
+
+A scenario is named by its file name in scenarios/ without .yaml, or given as a
+path to a .yaml file. The first scenario of "compare" is the baseline.
+Use "uv run python run.py ..." if the environment is not activated.
+"""
+
+RUN_OPTIONS_HELP = "options of run and compare"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument parser that reports errors as one 'error: ...' paragraph."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the error and a pointer to --help, then exit with status 2."""
+        hint = f" See 'python run.py {self._command()}--help'."
+        print(f"error: {message}.{hint}", file=sys.stderr)
+        raise SystemExit(2)
+
+    def _command(self) -> str:
+        words = self.prog.split()[1:]
+        return " ".join(words) + " " if words else ""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"the seed must be 0 or more, got {value}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+
+
+def _run_options() -> argparse.ArgumentParser:
+    """Options shared by ``run`` and ``compare``."""
+    parent = _Parser(add_help=False)
+    group = parent.add_argument_group(RUN_OPTIONS_HELP)
+    group.add_argument(
+        "-r",
+        "--replications",
+        type=_positive_int,
+        default=DEFAULT_REPLICATIONS,
+        metavar="N",
+        help=f"runs of each scenario, each with its own seed (default {DEFAULT_REPLICATIONS})",
+    )
+    group.add_argument(
+        "--seed",
+        type=_seed,
+        default=DEFAULT_SEED,
+        metavar="N",
+        help=f"root random seed; the same seed gives the same results (default {DEFAULT_SEED})",
+    )
+    group.add_argument(
+        "--months",
+        type=_int,
+        metavar="N",
+        help="length of each run in months (default: the scenario's, normally 120)",
+    )
+    group.add_argument(
+        "--departments",
+        type=_int,
+        metavar="N",
+        help="departments per government (default: the scenario's, normally 40)",
+    )
+    group.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help=f"processes running in parallel (default: all {os.cpu_count()} cores; 1 = no "
+        "parallelism). Results do not depend on it.",
+    )
+    group.add_argument(
+        "--out",
+        metavar="FOLDER",
+        help="results folder (default results/<date-time>-<names>/); must be new or empty",
+    )
+    group.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser."""
+    parser = _Parser(
+        prog="run.py",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    options = _run_options()
+    p = sub.add_parser(
+        "run",
+        parents=[options],
+        help="run scenarios and summarize each (no comparison)",
+        description="Run each scenario N times and summarize its outcomes. "
+        "Scenarios share seeds, as in compare, but no differences are computed.",
+        epilog="example: python run.py run centralized -r 10 --months 60",
+    )
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario name or .yaml file")
+    p = sub.add_parser(
+        "compare",
+        parents=[options],
+        help="compare scenarios with paired replications (the first is the baseline)",
+        description="Run every scenario with the same seeds and report each one's outcomes "
+        "and its paired difference from the first scenario (the baseline).",
+        epilog="example: python run.py compare dispersed centralized -r 50",
+    )
+    p.add_argument(
+        "scenarios",
+        nargs="+",
+        metavar="SCENARIO",
+        help="two or more scenario names or .yaml files; the first is the baseline",
+    )
+    p = sub.add_parser(
+        "list",
+        help="list the scenarios (or, with --parameters, the parameters)",
+        description="List the scenarios in scenarios/ with a one-line description.",
+        epilog="example: python run.py list --parameters",
+    )
+    p.add_argument(
+        "--parameters",
+        action="store_true",
+        help="list every parameter instead: name, group, default, unit, allowed range, source",
+    )
+    p = sub.add_parser(
+        "validate",
+        help="check scenario files without running them",
+        description="Load and check each scenario file; print 'ok: NAME' or what is wrong. "
+        "Exit status 2 if any file has a problem.",
+        epilog="example: python run.py validate scenarios/*.yaml",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario name or .yaml file")
+    return parser
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """Insert the main job when no command is given (options alone are allowed)."""
+    if any(a in ("-h", "--help") for a in argv) and not any(a in COMMANDS for a in argv):
+        return argv
+    if not argv or argv[0].startswith("-"):
+        return ["compare", *DEFAULT_COMPARISON, *argv]
+    return argv
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(str(text or "").split())
+    return text.split(". ")[0].rstrip(".")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the scenarios, or the parameter table with ``--parameters``."""
+    if args.parameters:
+        from sim.parameters import parameter_table
+
+        rows = parameter_table()
+        headers = ("name", "group", "default", "unit", "range", "source")
+        table = [
+            (r["name"], r["group"], str(r["default"]), r["unit"], f"{r['low']} to {r['high']}",
+             r["source"])
+            for r in rows
+        ]  # fmt: skip
+        widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(headers[:-1])]
+        for row in [headers, tuple("-" * len(h) for h in headers), *table]:
+            cells = [f"{c:<{w}}" for c, w in zip(row[:-1], widths, strict=True)]
+            print("  ".join([*cells, row[-1]]))
+        return 0
+
+    from sim import scenarios as sc
+
+    names_fn = getattr(sc, "scenario_names", None)
+    status = 0
+    if names_fn is None:  # only the documented API: all or nothing
+        entries = [(s.name, s, None) for s in sc.list_scenarios()]
+    else:
+        entries = []
+        for name in names_fn():
+            try:
+                entries.append((name, sc.load_scenario(name), None))
+            except sc.ScenarioError as exc:
+                entries.append((name, None, str(exc)))
+                status = 2
+    if not entries:
+        print(f"No scenario files in {sc.SCENARIO_DIR}.")
+        return 0
+    width = max(len(name) for name, _, _ in entries) + 2
+    columns = max(80, shutil.get_terminal_size().columns)
+    for name, scenario, problem in entries:
+        text = scenario.description if scenario else f"INVALID: {problem}"
+        print(
+            textwrap.fill(
+                _first_sentence(text),
+                width=columns,
+                initial_indent=f"{name:<{width}}",
+                subsequent_indent=" " * width,
+            )
+        )
+    if status:
+        print(
+            "Some scenario files are invalid; see 'python run.py validate FILE'.", file=sys.stderr
+        )
+    return status
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check each scenario file; print ok or the error."""
+    from sim.scenarios import ScenarioError, load_scenario
+
+    status = 0
+    for item in args.files:
+        try:
+            scenario = load_scenario(item)
+        except ScenarioError as exc:
+            status = _error(exc)
+        else:
+            print(f"ok: {scenario.name}")
+    return status
+
+
+def _load_all(names: Sequence[str], args: argparse.Namespace) -> list[Any]:
+    """Load scenarios and apply --months and --departments."""
+    from sim.scenarios import ScenarioError, load_scenario
+
+    scenarios = [load_scenario(n) for n in names]
+    overrides = {}
+    if args.months is not None:
+        overrides["months"] = args.months
+    if args.departments is not None:
+        overrides["n_departments"] = args.departments
+    if overrides:
+        scenarios = [s.with_overrides(**overrides) for s in scenarios]
+    seen: dict[str, str] = {}
+    for given, s in zip(names, scenarios, strict=True):
+        if s.name in seen:
+            raise ScenarioError(
+                f"Scenario '{s.name}' is given twice ('{seen[s.name]}' and '{given}'); each "
+                "scenario can appear once. To compare a design with a variant, save the "
+                "variant under another file name (it can start with 'extends: NAME')."
+            )
+        seen[s.name] = given
+    return scenarios
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    """Run or compare scenarios, print the report and the results folder."""
+    from sim.scenarios import ScenarioError
+
+    if args.command == "compare" and len(args.scenarios) < 2:
+        raise ScenarioError(
+            f"compare needs two or more scenarios (the first is the baseline), got only "
+            f"'{args.scenarios[0]}'. Use 'python run.py run {args.scenarios[0]}' to run one."
+        )
+    scenarios = _load_all(args.scenarios, args)
+    from sim import experiment  # heavy (model, scipy, plotly): only once inputs are valid
+
+    try:
+        result = experiment.run_experiment(
+            scenarios,
+            replications=args.replications,
+            root_seed=args.seed,
+            workers=args.workers,
+            progress=not args.quiet,
+            out_dir=args.out,
+            compare=args.command == "compare",
+        )
+    except experiment.OutputExistsError as exc:
+        return _error(exc)
+    print(experiment.format_report(result))
+    print()
+    runs = len(scenarios) * args.replications
+    print(f"{runs} run{'s' if runs != 1 else ''} in {result.elapsed:.1f} s.")
+    print(f"Results: {_shown_path(result.out_dir)}")
+    print(f"Charts:  {_shown_path(result.out_dir / 'chart_timeseries.html')}")
+    return 0
+
+
+def _error(exc: BaseException | str) -> int:
+    """Print an input error as one 'error: ...' paragraph; return exit status 2."""
+    print("error: " + " ".join(str(exc).split()), file=sys.stderr)
+    return 2
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the command.
+
+    Args:
+        argv: Arguments without the program name (default ``sys.argv[1:]``).
+
+    Returns:
+        Exit status: 0 success, 2 invalid input, 130 interrupted.
+    """
+    try:
+        args = build_parser().parse_args(
+            _with_default_command(list(sys.argv[1:] if argv is None else argv))
+        )
+        from sim.scenarios import ScenarioError
+
+        handlers = {"list": cmd_list, "validate": cmd_validate}
+        try:
+            return handlers.get(args.command, cmd_experiment)(args)
+        except ScenarioError as exc:
+            return _error(exc)
+    except KeyboardInterrupt:
+        print("\ninterrupted (Ctrl-C); no results folder was written.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
