@@ -160,6 +160,9 @@ class GovernanceModel(mesa.Model):
             center = TechnicalServiceCenter(self, j) if p.technical_center_capacity > 0 else None
             self.centers.append(center)
         self.pool = np.zeros(self.n_jur)
+        # Money the pool keeps back for platforms planned or being built:
+        # foundational projects are funded first [001].
+        self.platform_reserve = np.zeros(self.n_jur)
         self.platform_status = np.zeros((self.n_jur, N_COMMON), dtype=np.int8)
         self.platform_poor = np.zeros((self.n_jur, N_COMMON), dtype=bool)
         self.platform_ready_month = np.full((self.n_jur, N_COMMON), np.nan)
@@ -177,8 +180,7 @@ class GovernanceModel(mesa.Model):
                 continue
             for k in order:
                 if plan_draw[j, k]:
-                    center.plan.append(int(k))
-                    self.platform_status[j, k] = PLATFORM_PLANNED
+                    self._plan_platform(j, int(k))
                     self.platform_planned_at_start[j, k] = True
                     self.platform_poor[j, k] = poor_plan[j]
 
@@ -267,8 +269,19 @@ class GovernanceModel(mesa.Model):
         return self.p.review_authority * self.attention_factor()
 
     def _pay(self, depts: np.ndarray, amounts: np.ndarray) -> None:
-        """Charge departments (balances may not go below zero; the rest is unpaid)."""
-        paid = np.minimum(amounts, np.maximum(self.balance[depts], 0.0))
+        """Charge departments (balances may not go below zero; the rest is unpaid).
+
+        A department may appear several times in ``depts``; its charges are
+        met in order until its balance is used up.
+        """
+        amounts = np.broadcast_to(np.asarray(amounts, dtype=float), depts.shape)
+        order = np.argsort(depts, kind="stable")
+        d, a = depts[order], amounts[order]
+        before = np.cumsum(a) - a  # charged earlier in this batch (all departments)
+        first = np.r_[True, d[1:] != d[:-1]] if len(d) else np.zeros(0, dtype=bool)
+        before -= np.maximum.accumulate(np.where(first, before, 0.0))  # same department only
+        paid = np.empty(len(d))
+        paid[order] = np.clip(np.maximum(self.balance[d], 0.0) - before, 0.0, a)
         np.subtract.at(self.balance, depts, paid)
         self.cum["spending"] += float(paid.sum())
 
@@ -323,8 +336,7 @@ class GovernanceModel(mesa.Model):
                     self.platform_status[j, k] == PLATFORM_NONE
                     and self.rng.random() < self.p.master_plan
                 ):
-                    center.plan.append(int(k))
-                    self.platform_status[j, k] = PLATFORM_PLANNED
+                    self._plan_platform(j, int(k))
 
     def _budget_cycle(self) -> None:
         """Annual budget: departmental allocations and the unified pool [001][002]."""
@@ -377,7 +389,10 @@ class GovernanceModel(mesa.Model):
                 continue
             for k, pid in list(center.building.items()):
                 if self.rng.random() < chance:
-                    self.projects.status[pid] = Status.ABANDONED
+                    book = self.projects
+                    left = book.cost[pid] * max(1.0 - book.progress[pid], 0.0)
+                    self.platform_reserve[j] = max(self.platform_reserve[j] - left, 0.0)
+                    book.status[pid] = Status.ABANDONED
                     self.cum["abandoned_projects"] += 1
                     del center.building[k]
                     self.platform_status[j, k] = PLATFORM_NONE
@@ -391,6 +406,10 @@ class GovernanceModel(mesa.Model):
             office.review_queue.remove(pid)
         book.status[pid] = Status.ABANDONED
         self.cum["abandoned_projects"] += 1
+        if book.pool_funded[pid]:
+            # Money committed from the pool but not yet spent goes back to it.
+            left = book.cost[pid] * max(1.0 - book.progress[pid], 0.0)
+            self.pool[int(book.jur[pid])] += left
         dept, kind = int(book.dept[pid]), int(book.kind[pid])
         if kind < N_COMMON:
             self.access[dept, kind] = OPEN
@@ -539,12 +558,11 @@ class GovernanceModel(mesa.Model):
         if not len(depts):
             return ok
         p = self.p
-        owners = np.array(
-            [
-                self.rng.choice(self.owners[(int(self.dept_jur[d]), int(k))])
-                for d, k in zip(depts, ks, strict=True)
-            ]
-        )
+        # Pick one owner at random (an index draw: owner lists can be long).
+        jurs = self.dept_jur[depts]
+        pools = [self.owners[(int(j), int(k))] for j, k in zip(jurs, ks, strict=True)]
+        picks = self.rng.integers(0, [len(pool) for pool in pools])
+        owners = np.array([pool[i] for pool, i in zip(pools, picks, strict=True)])
         compatible = self.on_standard[depts] & self.on_standard[owners]
         chance = behaviour.agreement_probability(
             willingness=self.willingness[owners],
@@ -667,8 +685,16 @@ class GovernanceModel(mesa.Model):
             and self.platform_status[j, k] == PLATFORM_NONE
             and self.demand_seen[j, k] >= self.p.bundling_threshold
         ):
-            center.plan.append(k)
-            self.platform_status[j, k] = PLATFORM_PLANNED
+            self._plan_platform(j, k)
+
+    def _platform_cost(self, k: int) -> float:
+        return self.p.system_cost * _RELATIVE_COST[k] * self.p.platform_cost_multiple
+
+    def _plan_platform(self, j: int, k: int) -> None:
+        """Put a shared platform on the center's plan and reserve its money."""
+        self.centers[j].plan.append(k)
+        self.platform_status[j, k] = PLATFORM_PLANNED
+        self.platform_reserve[j] += self._platform_cost(k)
 
     def _start(self, pids: np.ndarray) -> None:
         """Approved projects start building, paid from the pool if it can [001]."""
@@ -678,7 +704,7 @@ class GovernanceModel(mesa.Model):
         book.status[pids] = Status.BUILDING
         for pid in pids:
             j = int(book.jur[pid])
-            if self.pool[j] >= book.cost[pid]:
+            if self.pool[j] - self.platform_reserve[j] >= book.cost[pid]:
                 self.pool[j] -= book.cost[pid]
                 book.pool_funded[pid] = True
 
@@ -690,7 +716,7 @@ class GovernanceModel(mesa.Model):
                 continue
             while center.plan and len(center.building) < p.technical_center_capacity:
                 k = center.plan.pop(0)
-                cost = p.system_cost * _RELATIVE_COST[k] * p.platform_cost_multiple
+                cost = self._platform_cost(k)
                 (pid,) = book.add(
                     dept=np.array([-1]),
                     jur=np.array([j]),
@@ -712,6 +738,7 @@ class GovernanceModel(mesa.Model):
                     self.platform_ready_month[j, k] += 1
                     continue
                 self.pool[j] -= spend
+                self.platform_reserve[j] = max(self.platform_reserve[j] - spend, 0.0)
                 self.cum["spending"] += spend
                 book.progress[pid] += 1.0 / book.duration[pid]
                 if book.progress[pid] >= 1.0 - 1e-9:
@@ -785,7 +812,8 @@ class GovernanceModel(mesa.Model):
         follow = p.initial_common_standard_share + (1 - p.initial_common_standard_share) * (
             enforcement
         )
-        self.on_standard[c_depts] = rng.random(len(c_pids)) < follow
+        # A department already on the common standard builds to it.
+        self.on_standard[c_depts] |= rng.random(len(c_pids)) < follow
         self.access[c_depts, c_ks] = OWN
         self.served_month[c_depts, c_ks] = t + 1
 

@@ -78,7 +78,8 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         2,
         200_000,
         "structure",
-        "[004] 30-50 departments per local government",
+        "assumption: 30-50 departments per local government; [004] counts tens of thousands "
+        "of county-level departments",
         "Number of departments in each government.",
     ),
     _P(
@@ -260,7 +261,8 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         240,
         "uncertainty",
         "[002] under-funded projects become 'beard' projects",
-        "Months without progress after which a project counts as unfinished ('beard').",
+        "Months with less than half the money a project needs after which it counts as "
+        "unfinished ('beard'); the months need not be consecutive.",
     ),
     _P(
         "leader_tenure_months",
@@ -473,7 +475,8 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         1.0,
         "lever",
         "[001] arrange projects by importance and urgency",
-        "Weight the office gives to foundational importance when ordering its queue.",
+        "Chance per month that the office orders its queue by importance (common, foundational "
+        "needs before business systems) instead of first come, first served.",
     ),
     _P(
         "attention_dependence",

@@ -1,0 +1,109 @@
+"""Invariants that must hold in every scenario, every seed and every month.
+
+Each shipped scenario file runs in a small world (10 departments per
+government, 60 months so that gradual_reform's switch at month 48 happens),
+stepped by hand so that the model's state can be checked after each month.
+The duplication count is recomputed here from the raw state
+(``model.access == OWN`` per government plus operating platforms), not read
+from ``sim/outcomes.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import make_model
+
+from sim.model import DATA_PENDING, OWN, PLATFORM_OPERATING
+from sim.outcomes import OUTCOME_NAMES
+from sim.scenarios import scenario_names
+
+SEEDS = (0, 1, 2)
+MONTHS = 60
+N_DEPARTMENTS = 10
+
+SHARES = (
+    "duplication_rate",
+    "data_sharing_rate",
+    "sharing_gap",
+    "platform_adoption_rate",
+    "common_standard_share",
+    "capability_coverage",
+    "joint_service_rate",
+)
+COUNTS = tuple(n for n in OUTCOME_NAMES if n.startswith(("n_", "cum_"))) + (
+    "review_queue_length",
+    "mean_review_wait_months",
+    "mean_months_to_service",
+    "spending_per_capability",
+)
+CUMULATIVE = tuple(n for n in OUTCOME_NAMES if n.startswith("cum_"))
+
+
+def test_every_scenario_file_is_covered():
+    # A guard: the parametrization below must see the shipped files.
+    assert len(scenario_names()) >= 12
+
+
+def _independent_redundancy(model) -> tuple[float, float]:
+    """Recompute (redundant, total) common-system instances from raw state."""
+    own = np.zeros(model.platform_status.shape, dtype=np.int64)
+    for j in range(model.n_jur):
+        rows = model.dept_jur == j
+        own[j] = (model.access[rows] == OWN).sum(axis=0)
+    operating = (model.platform_status == PLATFORM_OPERATING).astype(np.int64)
+    instances = own + operating
+    redundant = sum(max(0, int(v) - 1) for v in instances.ravel())
+    return float(redundant), float(instances.sum())
+
+
+@pytest.mark.parametrize("name", scenario_names())
+@pytest.mark.parametrize("seed", SEEDS)
+def test_scenario_invariants_hold_every_month(name, seed):
+    model = make_model(name, seed, n_departments=N_DEPARTMENTS, months=MONTHS)
+    previous = dict(model.current)
+    for _ in range(MONTHS):
+        model.step()
+        now = model.current
+        month = model.month
+        where = f"{name}, seed {seed}, month {month}"
+
+        assert set(now) == set(OUTCOME_NAMES)
+        assert all(np.isfinite(v) for v in now.values()), where
+
+        # Money: no department ever spends more than it has.
+        assert model.balance.min() >= -1e-9, f"{where}: balance {model.balance.min()}"
+        assert np.all(model.pool >= -1e-9), f"{where}: pool {model.pool.min()}"
+
+        for col in COUNTS:
+            assert now[col] >= 0, f"{where}: {col} = {now[col]}"
+        for col in SHARES:
+            assert -1e-12 <= now[col] <= 1 + 1e-12, f"{where}: {col} = {now[col]}"
+        for col in CUMULATIVE:
+            assert now[col] >= previous[col] - 1e-9, (
+                f"{where}: {col} fell from {previous[col]} to {now[col]}"
+            )
+
+        # Duplication agrees with the systems that exist.
+        redundant, instances = _independent_redundancy(model)
+        assert now["n_redundant_common_systems"] == redundant, where
+        assert now["n_common_systems"] == instances, where
+        assert now["n_platforms_operating"] == float(
+            (model.platform_status == PLATFORM_OPERATING).sum()
+        ), where
+        if model.p.technical_center_capacity == 0 and all(c is None for c in model.centers):
+            assert now["n_platforms_operating"] == 0, where
+
+        # Sharing rate and sharing gap partition the arisen data needs.
+        if (model.data_status != DATA_PENDING).any():
+            assert now["data_sharing_rate"] + now["sharing_gap"] == pytest.approx(1.0), where
+
+        # Redirections cannot outnumber reviews; resolved cases cannot
+        # outnumber opened ones.
+        assert now["cum_proposals_redirected"] <= model.cum["reviews_done"], where
+        assert now["cum_coordination_cases_resolved"] <= now["cum_coordination_cases_opened"], where
+        previous = dict(now)
+
+    frame = model.outcomes_frame()
+    assert len(frame) == MONTHS + 1
+    assert list(frame["month"]) == list(range(MONTHS + 1))
