@@ -5,16 +5,17 @@ the model and each agent is a light view on one row (``Department.budget`` reads
 ``model.balance[index]``). Their behaviour is written once for all of them at
 a time in ``sim/behaviour.py``. Coordinators and technical service centers are
 few (a handful per government) and hold their own state: a queue, a capacity
-that refills each month, and what they know.
+that refills each month, and what they know (their queues are columns of
+the model's tables so that all bodies are served in one vectorized pass).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from enum import Enum
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -101,16 +102,16 @@ class Leader(mesa.Agent):
 class Coordinator(mesa.Agent):
     """A governance body of one government: a sign-off body, an office or a desk.
 
-    A body with ``REVIEW`` keeps a queue of proposals and a registry view; a
-    body with ``COORDINATE`` keeps a queue of coordination cases. Capacity is
-    the number of items it can handle per month; unused capacity is not
-    banked beyond one month's worth.
+    A body with ``REVIEW`` works the queue of proposals waiting for review
+    and keeps the registry of what exists; a body with ``COORDINATE`` works
+    the open coordination cases. Capacity refills each month, with at most
+    one month's worth banked. The queues themselves are columns of the
+    model's project and service tables (so that every office is served in
+    one vectorized pass); these properties read them.
 
     Attributes:
         jurisdiction: Government index.
         mandates: Functions this body holds.
-        review_queue: Project ids waiting for review, oldest first.
-        case_queue: Open coordination cases, oldest first.
     """
 
     def __init__(
@@ -119,39 +120,38 @@ class Coordinator(mesa.Agent):
         super().__init__(model)
         self.jurisdiction = jurisdiction
         self.mandates = mandates
-        self.review_queue: deque[int] = deque()
-        self.case_queue: deque[tuple[str, int]] = deque()
-        self._review_credit = 0.0
-        self._case_credit = 0.0
-
-    def review_slots(self, capacity: float) -> int:
-        """Return how many proposals the body can review this month.
-
-        Args:
-            capacity: Reviews per month (may be fractional).
-        """
-        if self.model.is_disrupted(self.jurisdiction):
-            return 0
-        self._review_credit = min(self._review_credit + capacity, capacity + 1.0)
-        slots = int(min(self._review_credit, len(self.review_queue)))
-        self._review_credit -= slots
-        return slots
-
-    def case_slots(self, capacity: float) -> int:
-        """Return how many coordination cases the body can work this month.
-
-        Args:
-            capacity: Cases per month (may be fractional).
-        """
-        if self.model.is_disrupted(self.jurisdiction):
-            return 0
-        self._case_credit = min(self._case_credit + capacity, capacity + 1.0)
-        slots = int(min(self._case_credit, len(self.case_queue)))
-        self._case_credit -= slots
-        return slots
 
     @property
-    def registry(self):
+    def review_queue(self) -> np.ndarray:
+        """Ids of the proposals waiting for this body's review, oldest first."""
+        from sim.projects import Status
+
+        if Mandate.REVIEW not in self.mandates:
+            return np.zeros(0, dtype=np.int64)
+        book = self.model.projects
+        ids = np.flatnonzero(
+            (book.view("status") == Status.QUEUED) & (book.view("jur") == self.jurisdiction)
+        )
+        return ids[np.argsort(book.queued_month[ids], kind="stable")]
+
+    @property
+    def open_cases(self) -> int:
+        """Coordination cases open with this body."""
+        if Mandate.COORDINATE not in self.mandates:
+            return 0
+        model = self.model
+        services = model.services
+        open_services = services.view("case_open") & (services.view("jur") == self.jurisdiction)
+        data = model.data_case_open & (model.dept_jur[model.data_requester] == self.jurisdiction)
+        return int(open_services.sum() + data.sum())
+
+    @property
+    def authority(self) -> float:
+        """Chance this month that the body can stop a duplicate it has found."""
+        return float(self.model.authority()[self.jurisdiction])
+
+    @property
+    def registry(self) -> np.ndarray:
         """Per common capability, how many departmental systems the body knows of."""
         return self.model.registered_count[self.jurisdiction]
 
@@ -159,14 +159,32 @@ class Coordinator(mesa.Agent):
 class TechnicalServiceCenter(mesa.Agent):
     """Builds shared platforms for one government ([001] 技术服务中心).
 
+    Its plan and projects are rows of the model's platform arrays; the
+    properties read them.
+
     Attributes:
         jurisdiction: Government index.
-        plan: Common-capability indices waiting to be built, in priority order.
-        building: Capability index -> platform project id under construction.
     """
 
     def __init__(self, model: GovernanceModel, jurisdiction: int) -> None:
         super().__init__(model)
         self.jurisdiction = jurisdiction
-        self.plan: list[int] = []
-        self.building: dict[int, int] = {}
+
+    @property
+    def plan(self) -> list[int]:
+        """Capabilities planned but not started, in plan order."""
+        from sim.model import PLATFORM_PLANNED
+
+        return self._cells(PLATFORM_PLANNED)
+
+    @property
+    def building(self) -> list[int]:
+        """Capabilities whose platform is under construction."""
+        from sim.model import PLATFORM_BUILDING
+
+        return self._cells(PLATFORM_BUILDING)
+
+    def _cells(self, state: int) -> list[int]:
+        model, j = self.model, self.jurisdiction
+        ks = np.flatnonzero(model.platform_status[j] == state)
+        return ks[np.argsort(model.platform_plan_seq[j, ks], kind="stable")].tolist()

@@ -47,6 +47,14 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "operating platforms, minus one per government and capability).",
     ),
     _O(
+        "n_redundant_across_levels",
+        "Redundant across levels",
+        "systems",
+        "duplication",
+        "Instances (own systems and platforms) of a capability in governments where a "
+        "higher government in their chain also has one; always 0 in a one-level run.",
+    ),
+    _O(
         "n_common_systems",
         "Common-capability instances",
         "systems",
@@ -263,13 +271,20 @@ def measure(model: GovernanceModel) -> dict[str, float]:
     total_age = float(need_age[arisen].sum() + business_age[business_arisen].sum())
 
     book = model.projects
-    building = book.ids_with(Status.BUILDING)
-    unfinished = int((book.stalled[building] >= model.p.stall_months).sum())
-    services = model.services
+    status = book.view("status")
+    building = status == Status.BUILDING
+    unfinished = int((book.view("stalled")[building] >= model.p.stall_months).sum())
+    n_services = model.services.size
     delivered = cum["services_delivered"]
+    present = instances > 0
+    above = np.zeros_like(present)
+    for depth in range(model.ancestors.shape[1]):
+        up = model.ancestors[:, depth]
+        above[up >= 0] |= present[up[up >= 0]]
 
     return {
         "n_redundant_common_systems": redundant,
+        "n_redundant_across_levels": float(instances[above].sum()),
         "n_common_systems": n_instances,
         "duplication_rate": redundant / max(int(arisen.sum()), 1),
         "cum_duplicate_projects": float(cum["duplicate_projects"]),
@@ -289,10 +304,10 @@ def measure(model: GovernanceModel) -> dict[str, float]:
         "cum_abandoned_projects": float(cum["abandoned_projects"]),
         "cum_vanity_projects": float(cum["vanity_projects"]),
         "cum_services_delivered": float(delivered),
-        "joint_service_rate": delivered / len(services) if services else 0.0,
+        "joint_service_rate": delivered / n_services if n_services else 0.0,
         "cum_spending": cum["spending"],
         "spending_per_capability": cum["spending"] / n_served if n_served else 0.0,
-        "review_queue_length": float(sum(len(o.review_queue) for o in model.offices)),
+        "review_queue_length": float((status == Status.QUEUED).sum()),
         "mean_review_wait_months": (
             cum["review_wait_total"] / cum["reviews_done"] if cum["reviews_done"] else 0.0
         ),

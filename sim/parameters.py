@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 Group = Literal["lever", "uncertainty", "structure"]
 
@@ -91,6 +91,58 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "structure",
         "assumption: a ten-year horizon",
         "Length of a run; one step is one month.",
+    ),
+    _P(
+        "n_provinces",
+        0,
+        "governments",
+        0,
+        60,
+        "structure",
+        "[004] five levels of government; end-2022: 34 provincial units",
+        "Provincial governments under one central government; 0 simulates n_jurisdictions "
+        "independent governments at one level instead.",
+    ),
+    _P(
+        "n_prefectures",
+        0,
+        "governments",
+        0,
+        1000,
+        "structure",
+        "end-2022: 333 prefectural units (MODEL.md section 6)",
+        "Prefectural governments, spread at random over the provinces (needs n_provinces > 0).",
+    ),
+    _P(
+        "n_counties",
+        0,
+        "governments",
+        0,
+        10000,
+        "structure",
+        "end-2022: 2,844 county units; [004] tens of thousands of county departments",
+        "County governments, spread at random over the prefectures (needs n_prefectures > 0).",
+    ),
+    _P(
+        "n_ministries",
+        27,
+        "departments",
+        1,
+        60,
+        "structure",
+        "[004] 29 ministries after the 1998 reform (26-29 over the period)",
+        "Departments (line ministries) of the central government in a multi-level run.",
+    ),
+    _P(
+        "department_spread",
+        0,
+        "departments",
+        0,
+        100,
+        "structure",
+        "assumption: local governments have 30-50 departments, varied",
+        "Local governments get between n_departments - spread and n_departments + spread "
+        "departments (uniform).",
     ),
     # ------------------------------------------------------------ uncertainties
     _P(
@@ -620,6 +672,29 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "How institutionalized the governance body is (0 = temporary or personal).",
     ),
     _P(
+        "central_local_link",
+        0.0,
+        "share",
+        0.0,
+        1.0,
+        "lever",
+        "[001] no vertical link between central and local bodies; '全国一盘棋' in the proposal",
+        "Chance that a higher government's platform, plan and registry reach a lower "
+        "government (0 = no vertical link).",
+    ),
+    _P(
+        "line_ministry_reach",
+        0.3,
+        "probability",
+        0.0,
+        1.0,
+        "uncertainty",
+        "[004] '条块分割': line ministries' vertical systems; [002] departments build their own "
+        "networks",
+        "Chance that a local department can use its line ministry's own system instead of "
+        "building (the vertical '条').",
+    ),
+    _P(
         "reorganization_months",
         12.0,
         "months",
@@ -640,6 +715,26 @@ def _field(spec: ParameterSpec) -> Any:
 
 class _Base(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
+
+    @model_validator(mode="after")
+    def _check_structure(self) -> _Base:
+        """Reject combinations of structure parameters that describe no country."""
+        values = self.__dict__
+        if values["n_provinces"] > 0 and values["n_jurisdictions"] != 1:
+            raise ValueError(
+                "n_jurisdictions must be 1 when n_provinces > 0 (a multi-level run has one "
+                "central government at its top)"
+            )
+        if values["n_provinces"] == 0 and values["n_prefectures"] > 0:
+            raise ValueError("n_prefectures > 0 needs n_provinces > 0 to sit under")
+        if values["n_prefectures"] == 0 and values["n_counties"] > 0:
+            raise ValueError("n_counties > 0 needs n_prefectures > 0 to sit under")
+        if values["n_departments"] - values["department_spread"] < 2:
+            raise ValueError(
+                "department_spread must leave every government at least 2 departments "
+                "(n_departments - department_spread >= 2)"
+            )
+        return self
 
 
 #: Validated, immutable set of parameter values. Unknown names are rejected.

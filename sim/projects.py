@@ -1,4 +1,4 @@
-"""A growable struct-of-arrays holding every construction project of a run.
+"""Growable struct-of-arrays tables: projects, joint services and their members.
 
 Projects are many (about ten per department over a run) and are advanced all
 at once every month, so they live in NumPy columns rather than in Python
@@ -8,12 +8,13 @@ objects: one vectorized pass per month instead of one call per project.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import ClassVar
 
 import numpy as np
 
 
 class Status(IntEnum):
-    """Where a project stands."""
+    """Where a project stands. Values up to ``BUILDING`` mean still alive."""
 
     SIGNOFF = 0  # waiting for the approval bodies' sign-offs
     QUEUED = 1  # in the reviewing office's queue
@@ -23,43 +24,24 @@ class Status(IntEnum):
     REDIRECTED = 5  # stopped by review: the department uses what exists instead
 
 
-#: Column name -> dtype. ``kind`` is a common-capability index, or one of the
-#: constants below.
-_COLUMNS: dict[str, type] = {
-    "dept": np.int64,
-    "jur": np.int64,
-    "kind": np.int16,
-    "status": np.int8,
-    "cost": np.float64,
-    "duration": np.float64,
-    "progress": np.float64,
-    "need_month": np.float64,
-    "ready_month": np.float64,
-    "queued_month": np.float64,
-    "stalled": np.int32,
-    "reviewed": np.bool_,
-    "pool_funded": np.bool_,
-    "vanity": np.bool_,
-    "need_id": np.int64,
-}
-
-
-class ProjectBook:
-    """Columns of project attributes, appended to in batches.
+class Table:
+    """Columns of equal length, appended to in batches; subclasses name the columns.
 
     Attributes:
-        size: Number of projects recorded so far.
+        size: Number of rows recorded so far.
     """
+
+    COLUMNS: ClassVar[dict[str, type]] = {}
 
     def __init__(self, capacity: int = 1024) -> None:
         self.size = 0
         self._capacity = capacity
-        for name, dtype in _COLUMNS.items():
+        for name, dtype in self.COLUMNS.items():
             setattr(self, name, np.zeros(capacity, dtype=dtype))
 
     def _grow(self, needed: int) -> None:
         new_capacity = max(needed, 2 * self._capacity)
-        for name in _COLUMNS:
+        for name in self.COLUMNS:
             old = getattr(self, name)
             new = np.zeros(new_capacity, dtype=old.dtype)
             new[: self.size] = old[: self.size]
@@ -67,16 +49,16 @@ class ProjectBook:
         self._capacity = new_capacity
 
     def add(self, **columns: np.ndarray) -> np.ndarray:
-        """Append a batch of projects.
+        """Append rows.
 
         Args:
-            **columns: One equal-length array (or scalar) per column; columns
-                not given stay zero.
+            **columns: One equal-length array (or a scalar) per column; the
+                first column given sets the count; columns not given stay zero.
 
         Returns:
-            The new projects' ids.
+            The new rows' ids.
         """
-        count = len(columns["dept"])
+        count = len(next(iter(columns.values())))
         if self.size + count > self._capacity:
             self._grow(self.size + count)
         ids = np.arange(self.size, self.size + count)
@@ -85,7 +67,56 @@ class ProjectBook:
         self.size += count
         return ids
 
-    def ids_with(self, *statuses: Status) -> np.ndarray:
-        """Return the ids of projects in any of ``statuses``."""
-        status = self.status[: self.size]
-        return np.flatnonzero(np.isin(status, [int(s) for s in statuses]))
+    def view(self, name: str) -> np.ndarray:
+        """Return the filled part of a column."""
+        return getattr(self, name)[: self.size]
+
+
+class ProjectBook(Table):
+    """Every departmental construction project of a run."""
+
+    COLUMNS: ClassVar[dict[str, type]] = {
+        "dept": np.int64,
+        "jur": np.int64,
+        "kind": np.int16,  # common-capability index, or BUSINESS
+        "status": np.int8,
+        "cost": np.float64,
+        "duration": np.float64,
+        "progress": np.float64,
+        "need_month": np.float64,
+        "ready_month": np.float64,  # when the sign-offs are through
+        "queued_month": np.float64,
+        "stalled": np.int32,  # months with less than half the money needed
+        "reviewed": np.bool_,
+        "pool_funded": np.bool_,
+        "vanity": np.bool_,
+        "need_id": np.int64,  # row of the business need, -1 for common needs
+    }
+
+    def alive(self) -> np.ndarray:
+        """Ids of projects not yet done, abandoned or redirected."""
+        return np.flatnonzero(self.view("status") <= Status.BUILDING)
+
+
+class ServiceBook(Table):
+    """Cross-department services and the coordination cases about them."""
+
+    COLUMNS: ClassVar[dict[str, type]] = {
+        "jur": np.int64,
+        "month": np.int64,
+        "first_member": np.int64,  # row in the MemberBook
+        "n_members": np.int64,
+        "done": np.bool_,
+        "case_open": np.bool_,
+        "case_since": np.float64,  # month opened or last worked (round robin)
+    }
+
+
+class MemberBook(Table):
+    """Departments a joint service needs, and whether each has joined."""
+
+    COLUMNS: ClassVar[dict[str, type]] = {
+        "service": np.int64,
+        "dept": np.int64,
+        "joined": np.bool_,
+    }

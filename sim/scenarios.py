@@ -274,7 +274,12 @@ def _validate(values: Mapping[str, Any], ctx: _Context, base: Mapping[str, Any])
     except pydantic.ValidationError as exc:
         errors = exc.errors(include_url=False)
         first = errors[0]
-        name = str(first["loc"][0]) if first.get("loc") else "?"
+        if not first.get("loc"):
+            # A rule across several parameters (e.g. the government structure).
+            message = str(first["msg"]).removeprefix("Value error, ")
+            key = next((k for k in values if k in message), next(iter(values), "parameters"))
+            raise ctx.fail(key, f"is not allowed with the other values: {message}.") from None
+        name = str(first["loc"][0])
         spec = SPECS.get(name)
         if spec is None:  # pragma: no cover - names are checked above
             raise ctx.fail(name, f"is not allowed: {first['msg']}.") from None

@@ -1,0 +1,112 @@
+"""The governments of a run: how many, at which level, under whom, how large.
+
+Two layouts share one representation:
+
+* flat (``n_provinces == 0``): ``n_jurisdictions`` independent governments of
+  one level, e.g. one city (the standard scenario) or several cities that
+  differ in fiscal capacity;
+* national (``n_provinces > 0``): one central government whose departments
+  are the line ministries, provinces under it, prefectures spread at random
+  over the provinces and counties over the prefectures ([004]: five levels,
+  29 ministries; end-2022 counts of 34 / 333 / 2,844 units).
+
+Departments are numbered government by government, so a government's
+departments are the rows ``start[j] : start[j] + size[j]``; a department's
+``local_index`` is its line (local index r belongs to the vertical system of
+central ministry r, the '条' of [004]).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+LEVEL_NAMES: tuple[str, ...] = ("central", "provincial", "prefectural", "county")
+CENTRAL, PROVINCIAL, PREFECTURAL, COUNTY = range(4)
+#: Deepest chain of parents (county -> prefecture -> province -> centre).
+MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Arrays describing the governments and their departments.
+
+    Attributes:
+        level: Level code of each government (see ``LEVEL_NAMES``).
+        parent: Parent government, -1 for a top government.
+        ancestors: (governments, MAX_DEPTH) parent, grandparent, ...; -1 past the top.
+        size: Number of departments of each government.
+        start: Row of each government's first department.
+        dept_jur: Government of each department.
+        local_index: Position of each department within its government.
+    """
+
+    level: np.ndarray
+    parent: np.ndarray
+    ancestors: np.ndarray
+    size: np.ndarray
+    start: np.ndarray
+    dept_jur: np.ndarray
+    local_index: np.ndarray
+
+    @property
+    def n_governments(self) -> int:
+        """Number of governments."""
+        return len(self.level)
+
+    @property
+    def n_departments(self) -> int:
+        """Number of departments over all governments."""
+        return len(self.dept_jur)
+
+    @property
+    def multi_level(self) -> bool:
+        """Whether governments are nested (a national run)."""
+        return bool((self.parent >= 0).any())
+
+
+def build_structure(parameters, rng: np.random.Generator) -> Structure:
+    """Lay out the governments described by the structure parameters.
+
+    Args:
+        parameters: Validated parameters (reads the ``structure`` group).
+        rng: The model's generator (used for sizes and for spreading lower
+            governments over their parents).
+
+    Returns:
+        The structure.
+    """
+    p = parameters
+    if p.n_provinces == 0:
+        level = np.full(p.n_jurisdictions, PREFECTURAL, dtype=np.int8)
+        parent = np.full(p.n_jurisdictions, -1, dtype=np.int64)
+    else:
+        provinces = np.zeros(p.n_provinces, dtype=np.int64)  # all under the centre
+        first_prefecture = 1 + p.n_provinces
+        prefectures = rng.integers(1, first_prefecture, p.n_prefectures)
+        first_county = first_prefecture + p.n_prefectures
+        counties = rng.integers(first_prefecture, first_county, p.n_counties)
+        parent = np.concatenate([[-1], provinces, prefectures, counties]).astype(np.int64)
+        level = np.concatenate(
+            [
+                [CENTRAL],
+                np.full(p.n_provinces, PROVINCIAL),
+                np.full(p.n_prefectures, PREFECTURAL),
+                np.full(p.n_counties, COUNTY),
+            ]
+        ).astype(np.int8)
+    n_gov = len(level)
+    spread = p.department_spread
+    size = p.n_departments + rng.integers(-spread, spread + 1, n_gov)
+    if p.n_provinces > 0:
+        size[0] = p.n_ministries
+    ancestors = np.full((n_gov, MAX_DEPTH), -1, dtype=np.int64)
+    ancestors[:, 0] = parent
+    for depth in range(1, MAX_DEPTH):
+        above = ancestors[:, depth - 1]
+        ancestors[:, depth] = np.where(above >= 0, parent[np.maximum(above, 0)], -1)
+    start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+    dept_jur = np.repeat(np.arange(n_gov), size)
+    local_index = np.arange(len(dept_jur)) - start[dept_jur]
+    return Structure(level, parent, ancestors, size.astype(np.int64), start, dept_jur, local_index)
