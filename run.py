@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 DEFAULT_COMPARISON = ("dispersed", "centralized")
 DEFAULT_REPLICATIONS = 20
 DEFAULT_SEED = 20261122
-COMMANDS = ("run", "compare", "list", "validate")
+COMMANDS = ("run", "compare", "list", "validate", "report", "sweep", "summarize", "bench")
 
 DESCRIPTION = """\
 Simulate how e-government gets built under different governance designs and
@@ -33,9 +33,11 @@ With no command, runs the main comparison:
 Each run writes a new folder results/<date-time>-<names>/ with the monthly
 time series (timeseries.csv, .parquet), one row per run (runs.csv), means and
 95% confidence intervals (summary.csv), paired differences from the baseline
-(paired_differences.csv), interactive charts (chart_timeseries.html, opens
-offline in a browser) and manifest.json (seeds, parameters, versions and git
-commit: enough to reproduce every number).
+(paired_differences.csv), the sharing networks (networks.parquet), a report
+with every table and chart (report.html, or report_zh.html with --lang zh; one
+file, opens offline), the charts as PNG and SVG (figures/; needs Chromium) and
+manifest.json (seeds, parameters, versions and git commit: enough to reproduce
+every number).
 """
 
 EPILOG = """\
@@ -47,6 +49,9 @@ examples:
   python run.py run centralized --months 60 --departments 20
   python run.py compare dispersed my_design.yaml --out results/my-test
   python run.py validate scenarios/my_design.yaml
+  python run.py --lang zh                         the main comparison, report in Chinese
+  python run.py report results/FOLDER --lang zh --formats png,svg,pdf
+  python run.py sweep sweeps/review_capacity_grid.yaml   a parameter sweep (resumable)
 
 A scenario is named by its file name in scenarios/ without .yaml, or given as a
 path to a .yaml file. The first scenario of "compare" is the baseline.
@@ -141,7 +146,37 @@ def _run_options() -> argparse.ArgumentParser:
         help="results folder (default results/<date-time>-<names>/); must be new or empty",
     )
     group.add_argument("--quiet", action="store_true", help="no progress bar")
+    _report_options(group, formats_default="png,svg")
     return parent
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from sim.export import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _report_options(group: Any, formats_default: str) -> None:
+    """Add --lang and --formats (report language and static image formats)."""
+    group.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the report and charts: en (default) or zh (Chinese; writes "
+        "report_zh.html)",
+    )
+    group.add_argument(
+        "--formats",
+        type=_formats,
+        default=_formats(formats_default),
+        metavar="LIST",
+        help=f"static images of the charts to write into figures/: comma-separated png, svg, "
+        f"pdf, or 'none' (default {formats_default}). Needs Chrome or Chromium; without one "
+        "a note says how to install it and everything else is written.",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,7 +231,41 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: python run.py validate scenarios/*.yaml",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario name or .yaml file")
+    p = sub.add_parser(
+        "report",
+        help="write the report (and static images) of a results folder again",
+        description="Write report.html (report_zh.html with --lang zh) of a results folder: "
+        "what was run, the outcome table with 95% confidence intervals and paired effects, "
+        "and every chart; one file that opens offline. With --formats, also write the "
+        "charts as images into FOLDER/figures/ (needs Chrome or Chromium). Nothing is "
+        "simulated again. Exit status 2 if the folder cannot be read, 1 if images were "
+        "asked for but could not be written (the HTML is written anyway).",
+        epilog="example: python run.py report results/20260101-120000-dispersed-vs-centralized "
+        "--lang zh --formats png,svg,pdf",
+    )
+    p.add_argument("folder", metavar="FOLDER", help="a results folder (holds manifest.json)")
+    _report_options(p, formats_default="none")
+    from sim import sweep_cli
+
+    sweep_cli.add_parsers(sub)
+    p = sub.add_parser(
+        "bench",
+        help="measure speed and memory (prints figures; takes a few minutes)",
+        description="Benchmark: cost per department-month of the national scenario, city "
+        "runs per second per core, scaling with the number of departments, peak memory and "
+        "data-collection overhead, each beside the same cost of a minimal Mesa reference "
+        "model measured in the same process.",
+    )
+    p.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
     return parser
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run bench/benchmark.py."""
+    import runpy
+
+    module = runpy.run_path(str(Path(__file__).resolve().parent / "bench" / "benchmark.py"))
+    return module["main"](["--quick"] if args.quick else [])
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
@@ -330,15 +399,51 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             out_dir=args.out,
             compare=args.command == "compare",
+            lang=args.lang,
+            formats=args.formats,
         )
     except experiment.OutputExistsError as exc:
         return _error(exc)
-    print(experiment.format_report(result))
+    print(experiment.format_report(result, lang=args.lang))
     print()
     runs = len(scenarios) * args.replications
     print(f"{runs} run{'s' if runs != 1 else ''} in {result.elapsed:.1f} s.")
     print(f"Results: {_shown_path(result.out_dir)}")
-    print(f"Charts:  {_shown_path(result.out_dir / 'chart_timeseries.html')}")
+    if result.report is not None:
+        print(f"Report:  {_shown_path(result.report)}")
+    _print_figures(result.figures, result.export_error)
+    return 0
+
+
+def _print_figures(figures: Sequence[Path], problem: str | None) -> None:
+    """Say where the static images went, or (on stderr) why there are none."""
+    if figures:
+        counts = {}
+        for path in figures:
+            counts[path.suffix[1:].upper()] = counts.get(path.suffix[1:].upper(), 0) + 1
+        kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        print(f"Figures: {_shown_path(figures[0].parent)}/ ({kinds})")
+    if problem:
+        print("note: no static images were written: " + " ".join(problem.split()), file=sys.stderr)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the report of a results folder, and its static images if asked."""
+    from sim import export, report
+
+    try:
+        path = report.write_report(args.folder, args.lang)
+    except report.ReportError as exc:
+        return _error(exc)
+    print(f"Report:  {_shown_path(path)}")
+    if not args.formats:
+        return 0
+    try:
+        figures = report.export_report_figures(args.folder, args.lang, args.formats)
+    except export.ExportUnavailableError as exc:
+        _print_figures([], str(exc))
+        return 1
+    _print_figures(figures, None)
     return 0
 
 
@@ -371,9 +476,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(
             _with_default_command(list(sys.argv[1:] if argv is None else argv))
         )
+        from sim import sweep_cli
         from sim.scenarios import ScenarioError
 
-        handlers = {"list": cmd_list, "validate": cmd_validate}
+        handlers = {
+            "list": cmd_list,
+            "validate": cmd_validate,
+            "report": cmd_report,
+            "bench": cmd_bench,
+        }
+        handlers.update(sweep=sweep_cli.cmd_sweep, summarize=sweep_cli.cmd_summarize)
         try:
             return handlers.get(args.command, cmd_experiment)(args)
         except ScenarioError as exc:

@@ -84,6 +84,9 @@ class GovernanceModel(mesa.Model):
         rng: Seed of the model's generator; all randomness comes from it.
         policy_changes: ``(month, {name: value})`` pairs applied at the start
             of that month (used for gradual reform).
+        record_every_month: Measure and collect the outcomes every month (the
+            default); if False, only at the start and after the last month
+            (used by the benchmark to price data collection).
         **overrides: Parameter values by name, applied over ``parameters``
             (this is how ``mesa.batch_run`` passes them).
 
@@ -106,12 +109,14 @@ class GovernanceModel(mesa.Model):
         parameters: Any = None,
         rng: int | None = None,
         policy_changes: tuple[tuple[int, dict[str, Any]], ...] = (),
+        record_every_month: bool = True,
         **overrides: Any,
     ) -> None:
         super().__init__(rng=rng)
         base = parameters.model_dump() if parameters is not None else {}
         self.p = make_parameters(**{**base, **overrides})
         self.policy_changes = {int(m): dict(c) for m, c in policy_changes}
+        self.record_every_month = record_every_month
         self.month = 0
         self.running = True  # read by mesa.batch_run
         self.projects = ProjectBook()
@@ -263,9 +268,10 @@ class GovernanceModel(mesa.Model):
         self.sanction_memory *= SANCTION_MEMORY_DECAY
         self.deterrence *= SANCTION_MEMORY_DECAY
         self.month += 1
-        self.current = measure(self)
-        self.datacollector.collect(self)
         self.running = self.month < self.p.months
+        if self.record_every_month or not self.running:
+            self.current = measure(self)
+            self.datacollector.collect(self)
 
     def run(self) -> None:
         """Run all ``months`` steps."""
@@ -275,7 +281,8 @@ class GovernanceModel(mesa.Model):
     def outcomes_frame(self) -> pd.DataFrame:
         """Return the outcomes, one row per month (month 0 is the initial state)."""
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        frame.insert(0, "month", np.arange(len(frame)))
+        months = np.arange(len(frame)) if self.record_every_month else [0, self.month][: len(frame)]
+        frame.insert(0, "month", months)
         return frame
 
     def _apply_policy_changes(self) -> None:

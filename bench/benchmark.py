@@ -1,0 +1,167 @@
+"""Speed and memory benchmark of the governance model (not a test: it prints figures).
+
+Run with ``uv run python run.py bench`` (or ``uv run python bench/benchmark.py``;
+``--quick`` for a smaller version). From one process it measures:
+
+* the reference: the project's own minimal Mesa model (Boltzmann wealth
+  exchange, ``bench/reference_model.py``), cost per agent-step;
+* the national scenario (``national_centralized``, about 128,000
+  departments, 120 months): cost per department-month, and its peak memory
+  (measured in a fresh child process so the figure is its own);
+* the standard city scenario (``centralized``, 40 departments, 120 months,
+  outcomes every month): runs per second on one core;
+* how run time grows with the number of departments (1k to 100k, flat
+  layout of 40-department governments): the log-log slope;
+* data-collection overhead: the city scenario with outcomes measured every
+  month against only at the end.
+
+Each cost is also printed as a ratio to the reference, with the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from reference_model import BoltzmannWealth  # noqa: E402
+
+from sim.model import GovernanceModel  # noqa: E402
+from sim.scenarios import load_scenario  # noqa: E402
+
+#: Targets of the project (issue "National multi-level scenario and benchmark").
+TARGET_NATIONAL_RATIO = 0.2  # national cost per department-month / reference cost per agent-step
+TARGET_MEMORY_MB = 1024
+TARGET_SLOPE = 1.05
+TARGET_CITY_RUNS_PER_S = 50
+TARGET_COLLECTION_OVERHEAD = 0.15
+
+
+def reference_cost(n_agents: int = 10_000, steps: int = 30) -> float:
+    """Seconds per agent-step of the Boltzmann reference model."""
+    model = BoltzmannWealth(n_agents, rng=1)
+    model.step()  # warm-up
+    start = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    return (time.perf_counter() - start) / (n_agents * steps)
+
+
+def timed_run(scenario, seed: int = 1, **kwargs) -> tuple[float, GovernanceModel]:
+    """Build and run one model; return wall seconds (set-up included) and the model."""
+    start = time.perf_counter()
+    model = GovernanceModel(
+        scenario.parameters, rng=seed, policy_changes=scenario.policy_changes, **kwargs
+    )
+    model.run()
+    return time.perf_counter() - start, model
+
+
+def _national_child(name: str, months: int) -> None:
+    scenario = load_scenario(name).with_overrides(months=months)
+    seconds, model = timed_run(scenario)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(seconds, model.n_dept, peak_mb)
+
+
+def national(name: str, months: int) -> tuple[float, int, float]:
+    """Time and peak memory of one national run, in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", name, str(months)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(out[0]), int(out[1]), float(out[2])
+
+
+def city_runs_per_second(runs: int, record: bool = True) -> float:
+    """Runs per second of the standard city scenario on this core."""
+    scenario = load_scenario("centralized")
+    start = time.perf_counter()
+    for seed in range(runs):
+        timed_run(scenario, seed, record_every_month=record)
+    return runs / (time.perf_counter() - start)
+
+
+def scaling_slope(sizes: list[int], months: int) -> tuple[float, list[float]]:
+    """Log-log slope of run time against departments (flat 40-department governments)."""
+    base = load_scenario("centralized")
+    times = []
+    for n in sizes:
+        scenario = base.with_overrides(n_jurisdictions=max(n // 40, 1), months=months)
+        times.append(timed_run(scenario)[0])
+    slope = float(np.polyfit(np.log(sizes), np.log(times), 1)[0])
+    return slope, times
+
+
+def verdict(ok: bool) -> str:
+    """Word for a target met or missed."""
+    return "meets target" if ok else "MISSES target"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (about 1 minute)")
+    parser.add_argument("--child", nargs=2, metavar=("SCENARIO", "MONTHS"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _national_child(args.child[0], int(args.child[1]))
+        return 0
+    national_name = "province_centralized" if args.quick else "national_centralized"
+    sizes = [1_000, 3_000, 10_000] if args.quick else [1_000, 3_000, 10_000, 30_000, 100_000]
+    city_runs = 10 if args.quick else 40
+
+    ref = reference_cost()
+    print(f"Reference (Boltzmann wealth, 10,000 agents): {ref * 1e6:.2f} us per agent-step")
+
+    seconds, n_dept, peak_mb = national(national_name, 120)
+    per = seconds / (n_dept * 120)
+    ratio = per / ref
+    print(
+        f"{national_name}: {n_dept:,} departments x 120 months in {seconds:.1f} s = "
+        f"{per * 1e6:.3f} us per department-month = {ratio:.2f} x reference "
+        f"(target <= {TARGET_NATIONAL_RATIO}: {verdict(ratio <= TARGET_NATIONAL_RATIO)})"
+    )
+    print(
+        f"  peak memory {peak_mb:.0f} MB "
+        f"(target <= {TARGET_MEMORY_MB} MB: {verdict(peak_mb <= TARGET_MEMORY_MB)})"
+    )
+
+    rate = city_runs_per_second(city_runs)
+    city_per = 1 / (rate * 40 * 120)
+    print(
+        f"city (centralized, 40 departments x 120 months, outcomes every month): "
+        f"{rate:.1f} runs/s on one core = {city_per * 1e6:.2f} us per department-month = "
+        f"{city_per / ref:.2f} x reference "
+        f"(target >= {TARGET_CITY_RUNS_PER_S} runs/s: {verdict(rate >= TARGET_CITY_RUNS_PER_S)})"
+    )
+
+    quiet_rate = city_runs_per_second(city_runs, record=False)
+    overhead = quiet_rate / rate - 1
+    print(
+        f"data collection overhead: {overhead:.1%} ({rate:.1f} vs {quiet_rate:.1f} runs/s "
+        f"without monthly outcomes; target <= {TARGET_COLLECTION_OVERHEAD:.0%}: "
+        f"{verdict(overhead <= TARGET_COLLECTION_OVERHEAD)})"
+    )
+
+    slope, times = scaling_slope(sizes, 120)
+    pairs = ", ".join(f"{n:,}: {t:.2f} s" for n, t in zip(sizes, times, strict=True))
+    print(
+        f"scaling, 120 months ({pairs}): log-log slope {slope:.3f} "
+        f"(target <= {TARGET_SLOPE}: {verdict(slope <= TARGET_SLOPE)})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
