@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import approval, behaviour, budget, platforms
+from sim import approval, behaviour, budget, needs, platforms
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -132,7 +132,7 @@ def adopt_platform(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) ->
     extra = np.where(model.on_standard[depts], 0.0, p.migration_cost_share)
     budget.pay(model, depts, cost * (p.adoption_cost_share + extra))
     model.access[depts, ks] = PLATFORM_USER
-    model.served_month[depts, ks] = model.month + 1
+    needs.serve_common(model, depts, ks)
     model.on_standard[depts] = True  # the platform carries the common standard
     np.add.at(model.adopters, (model.dept_jur[depts], ks), 1)
 
@@ -160,7 +160,7 @@ def use_system_of(
     cost = p.system_cost * RELATIVE_COST[ks]
     budget.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * ~compatible))
     model.access[depts, ks] = PEER_USER
-    model.served_month[depts, ks] = model.month + 1
+    needs.serve_common(model, depts, ks)
     model.sharing_links.update(zip(owners.tolist(), depts.tolist(), strict=True))
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import needs
 from sim.projects import Status
 
 if TYPE_CHECKING:
@@ -54,11 +55,11 @@ def construction(model: GovernanceModel) -> None:
 def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     from sim.model import BUSINESS, OWN, PLATFORM_OPERATING
 
-    p, book, rng, t = model.p, model.projects, model.rng, model.month
+    p, book, rng = model.p, model.projects, model.rng
     book.status[pids] = Status.DONE
     model.cum["projects_completed"] += len(pids)
     business = book.kind[pids] == BUSINESS
-    model.business_served_month[book.need_id[pids[business]]] = t + 1
+    needs.serve_business(model, book.need_id[pids[business]])
     pids = pids[~business]
     if not len(pids):
         return
@@ -94,4 +95,4 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     follow = p.standard_enforcement * model.attention_factor()[jurs]
     model.on_standard[depts] |= rng.random(len(pids)) < follow
     model.access[depts, ks] = OWN
-    model.served_month[depts, ks] = t + 1
+    needs.serve_common(model, depts, ks)

@@ -78,6 +78,45 @@ def init_needs(model: GovernanceModel) -> None:
     model.data_case_open = np.zeros(len(requester), dtype=bool)
     model.data_case_since = np.zeros(len(requester))
     model.sharing_links = set()
+    # Running totals for the delivery outcomes (kept here so that measuring
+    # a month does not scan every need).
+    model.need_totals = dict.fromkeys(
+        (
+            "arisen",
+            "common_arisen",
+            "arisen_month_sum",
+            "served",
+            "served_month_sum",
+            "served_age_sum",
+        ),
+        0.0,
+    )
+    model.data_totals = {"arisen": 0, "shared": 0}
+
+
+def _count_arisen(model: GovernanceModel, count: int, t: int) -> None:
+    model.need_totals["arisen"] += count
+    model.need_totals["arisen_month_sum"] += count * t
+
+
+def _count_served(model: GovernanceModel, need_months: np.ndarray) -> None:
+    served = model.month + 1  # service starts at the end of this month
+    totals = model.need_totals
+    totals["served"] += len(need_months)
+    totals["served_month_sum"] += float(need_months.sum())
+    totals["served_age_sum"] += float((served - need_months).sum())
+
+
+def serve_common(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
+    """Record that departments' common needs ``ks`` are served from next month."""
+    model.served_month[depts, ks] = model.month + 1
+    _count_served(model, model.need_month[depts, ks])
+
+
+def serve_business(model: GovernanceModel, need_ids: np.ndarray) -> None:
+    """Record that business needs ``need_ids`` are served from next month."""
+    model.business_served_month[need_ids] = model.month + 1
+    _count_served(model, model.business_need_month[need_ids])
 
 
 def _due(months: np.ndarray, t: int) -> slice:
@@ -91,18 +130,27 @@ def arise_needs(model: GovernanceModel) -> None:
 
     t = model.month
     cells = model.common_order[_due(model.common_months, t)]
-    depts, ks = np.divmod(cells, N_COMMON)
-    fresh = model.access[depts, ks] == NO_NEED
-    model.access[depts[fresh], ks[fresh]] = OPEN
-    due = np.arange(len(model.business_need_month))[_due(model.business_need_month, t)]
-    approval.propose(
-        model,
-        model.business_dept[due],
-        np.full(len(due), BUSINESS),
-        np.full(len(due), float(t)),
-        need_ids=due,
-    )
-    rows = np.arange(len(model.data_need_month))[_due(model.data_need_month, t)]
-    rows = rows[model.data_status[rows] == DATA_PENDING]
-    model.data_status[rows] = DATA_OPEN
+    if len(cells):
+        depts, ks = np.divmod(cells, N_COMMON)
+        fresh = model.access[depts, ks] == NO_NEED
+        model.access[depts[fresh], ks[fresh]] = OPEN
+        _count_arisen(model, int(fresh.sum()), t)
+        model.need_totals["common_arisen"] += int(fresh.sum())
+    due = _due(model.business_need_month, t)
+    if due.stop > due.start:
+        rows = np.arange(due.start, due.stop)
+        _count_arisen(model, len(rows), t)
+        approval.propose(
+            model,
+            model.business_dept[rows],
+            np.full(len(rows), BUSINESS),
+            np.full(len(rows), float(t)),
+            need_ids=rows,
+        )
+    due = _due(model.data_need_month, t)
+    if due.stop > due.start:
+        rows = np.arange(due.start, due.stop)
+        rows = rows[model.data_status[rows] == DATA_PENDING]
+        model.data_status[rows] = DATA_OPEN
+        model.data_totals["arisen"] += len(rows)
     coordination.arise_services(model)

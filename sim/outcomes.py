@@ -239,11 +239,7 @@ SPECS: dict[str, OutcomeSpec] = {o.name: o for o in OUTCOMES}
 def measure(model: GovernanceModel) -> dict[str, float]:
     """Return every outcome for the model's current state."""
     from sim.model import (
-        DATA_PENDING,
-        DATA_SHARED,
-        NO_NEED,
         PLATFORM_OPERATING,
-        PLATFORM_USER,
     )
     from sim.projects import Status
 
@@ -254,21 +250,16 @@ def measure(model: GovernanceModel) -> dict[str, float]:
     redundant = float(np.maximum(instances - 1, 0).sum())
     n_instances = float(instances.sum())
 
-    arisen_data = model.data_status != DATA_PENDING
-    n_data = int(arisen_data.sum())
-    n_shared = int((model.data_status == DATA_SHARED).sum())
+    n_data = model.data_totals["arisen"]
+    n_shared = model.data_totals["shared"]
 
-    arisen = model.access != NO_NEED
-    served = model.served_month <= t
-    business_arisen = model.business_need_month < t
-    business_served = model.business_served_month <= t
-    n_needs = int(arisen.sum() + business_arisen.sum())
-    n_served = int(served.sum() + business_served.sum())
-    need_age = np.where(served, model.served_month, t) - model.need_month
-    business_age = (
-        np.where(business_served, model.business_served_month, t) - model.business_need_month
-    )
-    total_age = float(need_age[arisen].sum() + business_age[business_arisen].sum())
+    # Delivery from running totals: a need not yet served counts with its age.
+    needs = model.need_totals
+    n_needs, n_served = int(needs["arisen"]), int(needs["served"])
+    unserved_months = needs["arisen_month_sum"] - needs["served_month_sum"]
+    unserved_age = t * (n_needs - n_served) - unserved_months
+    total_age = needs["served_age_sum"] + unserved_age
+    n_common = max(int(needs["common_arisen"]), 1)
 
     book = model.projects
     status = book.view("status")
@@ -286,16 +277,14 @@ def measure(model: GovernanceModel) -> dict[str, float]:
         "n_redundant_common_systems": redundant,
         "n_redundant_across_levels": float(instances[above].sum()),
         "n_common_systems": n_instances,
-        "duplication_rate": redundant / max(int(arisen.sum()), 1),
+        "duplication_rate": redundant / n_common,
         "cum_duplicate_projects": float(cum["duplicate_projects"]),
         "n_redundant_data_collections": float(cum["redundant_data_collections"]),
         "cum_redundant_spending": cum["redundant_spending"],
         "data_sharing_rate": n_shared / n_data if n_data else 0.0,
         "sharing_gap": 1.0 - n_shared / n_data if n_data else 0.0,
         "n_sharing_links": float(len(model.sharing_links)),
-        "platform_adoption_rate": float(
-            (model.access == PLATFORM_USER).sum() / max(arisen.sum(), 1)
-        ),
+        "platform_adoption_rate": float(model.adopters.sum()) / n_common,
         "common_standard_share": float(model.on_standard.mean()),
         "n_platforms_operating": float(operating.sum()),
         "capability_coverage": n_served / n_needs if n_needs else 0.0,

@@ -46,6 +46,7 @@ def data_sharing(model: GovernanceModel) -> None:
     agreed = rng.random(len(trying)) < chance
     shared = trying[agreed]
     model.data_status[shared] = DATA_SHARED
+    model.data_totals["shared"] += len(shared)
     model.sharing_links.update(
         zip(model.data_holder[shared].tolist(), model.data_requester[shared].tolist(), strict=True)
     )

@@ -117,3 +117,29 @@ def test_scenario_invariants_hold_every_month(name, seed):
     frame = model.outcomes_frame()
     assert len(frame) == MONTHS + 1
     assert list(frame["month"]) == list(range(MONTHS + 1))
+
+
+@pytest.mark.parametrize("name", ["dispersed", "centralized", "gradual_reform"])
+def test_delivery_running_totals_agree_with_a_full_scan(name):
+    # The outcomes keep running totals of needs arisen and served; recount
+    # them from the raw need arrays every month.
+    from sim.model import NO_NEED, PLATFORM_USER
+
+    model = make_model(name, 3, **small_world(name))
+    for _ in range(MONTHS):
+        model.step()
+        t, now = model.month, model.current
+        arisen = model.access != NO_NEED
+        served = model.served_month <= t
+        b_arisen = model.business_need_month < t
+        b_served = model.business_served_month <= t
+        n_needs = arisen.sum() + b_arisen.sum()
+        n_served = served.sum() + b_served.sum()
+        age = (np.where(served, model.served_month, t) - model.need_month)[arisen].sum()
+        age += (np.where(b_served, model.business_served_month, t) - model.business_need_month)[
+            b_arisen
+        ].sum()
+        assert now["capability_coverage"] == pytest.approx(n_served / n_needs)
+        assert now["mean_months_to_service"] == pytest.approx(age / n_needs)
+        users = (model.access == PLATFORM_USER).sum()
+        assert now["platform_adoption_rate"] == pytest.approx(users / max(arisen.sum(), 1))
