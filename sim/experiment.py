@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim import charts, provenance, statistics
+from sim import charts, network, provenance, statistics
 from sim.model import GovernanceModel
 
 #: Outcomes reported in summaries and charts, in this order (skipped if absent).
@@ -64,7 +64,10 @@ RESULT_FILES: dict[str, str] = {
     "summary.csv": "per scenario and outcome: mean, sd, n and 95% CI of the final value",
     "paired_differences.csv": "per scenario vs the baseline and outcome: mean paired "
     "difference, 95% CI and p-values",
-    "chart_timeseries.html": "interactive charts of the headline outcomes over months",
+    "networks.parquet": "data-sharing links (holder, requester) at the end of every run",
+    "report.html": "the report: what was run, outcome table with CIs and paired effects, "
+    "all charts; self-contained, opens offline",
+    "report_zh.html": "the report in Chinese",
     "manifest.json": "provenance: scenarios, parameters, seeds, command, versions, git commit",
 }
 
@@ -105,6 +108,21 @@ def run_one(scenario: Any, seed: int, replication: int = 0) -> pd.DataFrame:
         One row per month with columns ``scenario``, ``replication``, ``seed``,
         ``month`` and then one column per outcome.
     """
+    return simulate(scenario, seed, replication)[0]
+
+
+def simulate(scenario: Any, seed: int, replication: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run one scenario once; return its monthly outcomes and its sharing network.
+
+    Args:
+        scenario: A ``sim.scenarios.Scenario``.
+        seed: Integer seed of the model's random number generator.
+        replication: Replication number recorded in both frames.
+
+    Returns:
+        ``(frame, edges)``: ``frame`` as ``run_one``; ``edges`` the data-sharing
+        links at the end of the run (``sim.network.edges_frame``).
+    """
     model = GovernanceModel(
         parameters=scenario.parameters,
         rng=int(seed),
@@ -122,7 +140,8 @@ def run_one(scenario: Any, seed: int, replication: int = 0) -> pd.DataFrame:
         }
     )
     values = out[outcome_cols].astype(float)
-    return pd.concat([frame, values], axis=1)
+    edges = network.edges_frame(model.sharing_links, scenario.name, replication)
+    return pd.concat([frame, values], axis=1), edges
 
 
 # Scenarios of the current experiment, set in each worker by ``_init_worker``
@@ -139,10 +158,10 @@ def _init_worker(scenarios: Sequence[Any]) -> None:
 
 def _run_chunk(
     tasks: Sequence[tuple[int, int, int]], scenarios: Sequence[Any] | None = None
-) -> list[pd.DataFrame]:
-    """Run ``(scenario index, replication, seed)`` tasks; return their frames."""
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Run ``(scenario index, replication, seed)`` tasks; return ``simulate``'s pairs."""
     scenarios = _WORKER_SCENARIOS if scenarios is None else scenarios
-    return [run_one(scenarios[i], seed, rep) for i, rep, seed in tasks]
+    return [simulate(scenarios[i], seed, rep) for i, rep, seed in tasks]
 
 
 def _chunks(items: Sequence[Any], size: int) -> list[list[Any]]:
@@ -160,6 +179,24 @@ def run_replications(
 ) -> pd.DataFrame:
     """Run every scenario ``replications`` times with paired seeds.
 
+    The same as ``run_replications_with_networks`` without the networks.
+    """
+    return run_replications_with_networks(
+        scenarios, replications, root_seed, workers, progress, chunksize=chunksize
+    )[0]
+
+
+def run_replications_with_networks(
+    scenarios: Sequence[Any],
+    replications: int,
+    root_seed: int,
+    workers: int | None = None,
+    progress: bool = True,
+    *,
+    chunksize: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run every scenario ``replications`` times with paired seeds.
+
     Args:
         scenarios: Scenarios to run; the first is the baseline of comparisons.
             Names must be distinct.
@@ -172,9 +209,12 @@ def run_replications(
         chunksize: Runs per task sent to a worker; ``None`` picks one.
 
     Returns:
-        Tidy frame with ``scenario``, ``replication``, ``seed``, ``month`` and one
-        column per outcome, sorted by scenario (in the order given), replication
-        and month. Identical whatever ``workers`` is.
+        ``(frame, edges)``. ``frame``: tidy, with ``scenario``, ``replication``,
+        ``seed``, ``month`` and one column per outcome, sorted by scenario (in
+        the order given), replication and month. ``edges``: the data-sharing
+        links at the end of every run (``scenario``, ``replication``,
+        ``holder``, ``requester``; see ``sim.network``). Identical whatever
+        ``workers`` is.
 
     Raises:
         ValueError: For no scenarios, duplicate names, or fewer than 1
@@ -208,16 +248,16 @@ def run_replications(
         "desc": "simulating",
     }
     if workers == 1:
-        frames: list[pd.DataFrame] = []
+        pairs: list[tuple[pd.DataFrame, pd.DataFrame]] = []
         with tqdm(**bar_options) as bar:
             for chunk in chunks:
-                frames.extend(_run_chunk(chunk, scenarios))
+                pairs.extend(_run_chunk(chunk, scenarios))
                 bar.update(len(chunk))
     else:
-        frames = _run_parallel(chunks, scenarios, workers, bar_options)
+        pairs = _run_parallel(chunks, scenarios, workers, bar_options)
 
-    frame = pd.concat(frames, ignore_index=True)
     order = {name: i for i, name in enumerate(names)}
+    frame = pd.concat([f for f, _ in pairs], ignore_index=True)
     frame = (
         frame.assign(_order=frame["scenario"].map(order))
         .sort_values(["_order", "replication", "month"], kind="stable")
@@ -225,7 +265,14 @@ def run_replications(
         .reset_index(drop=True)
     )
     frame.attrs["root_seed"] = int(root_seed)
-    return frame
+    edges = pd.concat([e for _, e in pairs], ignore_index=True)
+    edges = (
+        edges.assign(_order=edges["scenario"].map(order))
+        .sort_values(["_order", "replication", "holder", "requester"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+    return frame, edges
 
 
 def _run_parallel(
@@ -233,7 +280,7 @@ def _run_parallel(
     scenarios: Sequence[Any],
     workers: int,
     bar_options: dict[str, Any],
-) -> list[pd.DataFrame]:
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """Run chunks in a fork-based process pool; stop the workers on any error."""
     executor = ProcessPoolExecutor(
         max_workers=workers,
@@ -241,7 +288,7 @@ def _run_parallel(
         initializer=_init_worker,
         initargs=(scenarios,),
     )
-    frames: list[pd.DataFrame] = []
+    frames: list[tuple[pd.DataFrame, pd.DataFrame]] = []
     try:
         # With fork, every worker starts at the first submit: do it before the
         # progress bar starts its monitor thread (forking a threaded process is unsafe).
@@ -431,11 +478,15 @@ def write_results(
     compare: bool = True,
     argv: Sequence[str] | None = None,
     extra: dict[str, Any] | None = None,
+    networks: pd.DataFrame | None = None,
+    lang: str = "en",
 ) -> dict[str, Path]:
     """Write the results folder of an experiment.
 
     Every file is written atomically; ``manifest.json`` is written last, so a
-    folder without it is incomplete.
+    folder without it is incomplete. The report (``report.html``, or
+    ``report_zh.html`` with ``lang="zh"``) is written just before it; static
+    images are not written here (see ``sim.report.export_report_figures``).
 
     Args:
         frame: Output of ``run_replications``.
@@ -445,6 +496,10 @@ def write_results(
         compare: Write ``paired_differences.csv`` (needs two scenarios or more).
         argv: Command line to record; defaults to ``sys.argv``.
         extra: More manifest entries.
+        networks: Sharing links of every run (from
+            ``run_replications_with_networks``), saved as ``networks.parquet``
+            and charted in the report; None leaves both out.
+        lang: Language of the report, ``en`` or ``zh``.
 
     Returns:
         File name to path of every file written.
@@ -476,17 +531,15 @@ def write_results(
     if compare and len(scenarios) > 1:
         paired = difference_table(runs, outcomes, scenarios[0].name)
         _write_csv(paired, target("paired_differences.csv"))
-    charts.save_html(
-        chart_figures(frame, paired),
-        target("chart_timeseries.html"),
-        title="E-government governance simulation: " + " vs ".join(s.name for s in scenarios),
-        intro=_chart_intro(frame, scenarios),
-    )
+    if networks is not None:
+        atomic_write(target("networks.parquet"), lambda p: networks.to_parquet(p, index=False))
+    from sim import report  # the report module uses this one
 
+    report_name = report.report_filename(lang)
     replication_seeds = (
         frame.drop_duplicates("replication").sort_values("replication")["seed"].tolist()
     )
-    files = {name: RESULT_FILES[name] for name in [*written, "manifest.json"]}
+    files = {name: RESULT_FILES[name] for name in [*written, report_name, "manifest.json"]}
     manifest = provenance.build_manifest(
         scenarios,
         root_seed=int(root_seed),
@@ -495,6 +548,15 @@ def write_results(
         argv=argv,
         extra={"files": files, "confidence_interval": _CI_NOTE, **(extra or {})},
     )
+    data = report.ReportData(
+        manifest=json.loads(json.dumps(manifest, default=str)),
+        frame=frame,
+        runs=runs,
+        summary=summary_table(runs, outcomes),
+        paired=paired,
+        networks=networks,
+    )
+    written[report_name] = report.write_report_html(data, out, lang)
     text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
     atomic_write(target("manifest.json"), lambda p: p.write_text(text + "\n", encoding="utf-8"))
     return written
@@ -507,42 +569,31 @@ _CI_NOTE = (
 )
 
 
-def _chart_intro(frame: pd.DataFrame, scenarios: Sequence[Any]) -> str:
-    n = frame["replication"].nunique()
-    return (
-        f"Lines are the mean over {n} paired replications of each scenario; shaded bands "
-        f"are 95% confidence intervals of that mean. Scenarios: "
-        + "; ".join(f"{s.name}: {s.description}".strip().rstrip(":") for s in scenarios)
-        + "."
-    )
+def chart_figures(
+    frame: pd.DataFrame, paired: pd.DataFrame | None = None, *, lang: str = "en"
+) -> list[Any]:
+    """Return charts of the headline outcomes: time series, distributions, forest plot.
 
-
-def chart_figures(frame: pd.DataFrame, paired: pd.DataFrame | None = None) -> list[Any]:
-    """Return the figures of the results page: headline outcomes over time.
+    The report (``sim.report.report_figures``) shows these and the networks.
 
     Args:
         frame: Output of ``run_replications``.
-        paired: Paired differences to chart at the end, if any.
+        paired: Paired differences for the forest plot, if any.
+        lang: ``en`` or ``zh``.
 
     Returns:
         A list of plotly figures.
     """
-    info = outcome_info()
     present = [o for o in HEADLINE_OUTCOMES if o in frame.columns]
-    figs = [
-        charts.timeseries_figure(
-            frame,
-            o,
-            label=info.get(o, {}).get("label", o),
-            unit=info.get(o, {}).get("unit"),
-        )
-        for o in present
-    ]
+    figs = [charts.timeseries_figure(frame, o, lang=lang) for o in present]
+    runs = final_values(frame)
+    if present:
+        figs.append(charts.distribution_figure(runs, present, lang=lang))
     if paired is not None and not paired.empty:
         head = paired[paired["outcome"].isin(present)]
         if not head.empty:
-            labels = {o: info.get(o, {}).get("label", o) for o in present}
-            figs.append(charts.differences_figure(head, labels))
+            summary = statistics.summarize(runs, "scenario", present)
+            figs.append(charts.forest_figure(head, summary, lang=lang))
     return figs
 
 
@@ -571,6 +622,11 @@ class ExperimentResult:
         out_dir: Results folder written.
         files: File name to path of every file written.
         elapsed: Wall-clock seconds of the simulations.
+        report: The HTML report written.
+        figures: Static images written into ``figures/``.
+        export_error: Why static images could not be written (None if they
+            were, or if none were asked for).
+        networks: Sharing links at the end of every run.
     """
 
     scenarios: tuple[Any, ...]
@@ -581,6 +637,10 @@ class ExperimentResult:
     out_dir: Path
     files: dict[str, Path]
     elapsed: float
+    report: Path | None = None
+    figures: tuple[Path, ...] = ()
+    export_error: str | None = None
+    networks: pd.DataFrame | None = None
 
 
 def run_experiment(
@@ -593,12 +653,17 @@ def run_experiment(
     out_dir: str | os.PathLike[str] | None = None,
     compare: bool = True,
     argv: Sequence[str] | None = None,
+    lang: str = "en",
+    formats: Sequence[str] = (),
 ) -> ExperimentResult:
     """Run replications of the scenarios and write the results folder.
 
     The output folder is checked before anything runs and is created only when
     the runs are done; if writing is interrupted, the folder is removed again,
-    so an interrupted experiment leaves no results folder behind.
+    so an interrupted experiment leaves no results folder behind. Static
+    images (``formats``) are written last, into ``figures/``; they are
+    optional: if they cannot be written (no browser), ``export_error`` says
+    why and everything else is in place.
 
     Args:
         scenarios: Scenarios to run; the first is the baseline.
@@ -609,6 +674,8 @@ def run_experiment(
         out_dir: Results folder; ``None`` picks ``results/<timestamp>-<names>``.
         compare: Compute paired differences from the first scenario.
         argv: Command line recorded in the manifest (default ``sys.argv``).
+        lang: Language of the report and images, ``en`` or ``zh``.
+        formats: Static image formats to write (``png``, ``svg``, ``pdf``).
 
     Returns:
         The results, including where they were written.
@@ -625,7 +692,9 @@ def run_experiment(
     else:
         out = check_output_dir(out_dir)
     start = time.perf_counter()
-    frame = run_replications(scenarios, replications, root_seed, workers, progress)
+    frame, networks = run_replications_with_networks(
+        scenarios, replications, root_seed, workers, progress
+    )
     elapsed = time.perf_counter() - start
 
     existed = out.exists()
@@ -638,6 +707,8 @@ def run_experiment(
             compare=compare,
             argv=argv,
             extra={"elapsed_seconds": round(elapsed, 3), "workers": workers or os.cpu_count()},
+            networks=networks,
+            lang=lang,
         )
     except BaseException:
         if existed:  # it was empty before: empty it again
@@ -649,6 +720,7 @@ def run_experiment(
         else:
             shutil.rmtree(out, ignore_errors=True)
         raise
+    figures, export_error = _export_figures(out, lang, formats)
     runs = final_values(frame)
     outcomes = ordered_outcomes(frame)
     return ExperimentResult(
@@ -660,7 +732,25 @@ def run_experiment(
         out_dir=out,
         files=files,
         elapsed=elapsed,
+        report=next((p for n, p in files.items() if n.startswith("report")), None),
+        figures=tuple(figures),
+        export_error=export_error,
+        networks=networks,
     )
+
+
+def _export_figures(out: Path, lang: str, formats: Sequence[str]) -> tuple[list[Path], str | None]:
+    """Write the report's charts as images; return them and the reason of a failure."""
+    if not formats:
+        return [], None
+    from sim import export, report
+
+    try:
+        return report.export_report_figures(out, lang, formats), None
+    except export.ExportUnavailableError as exc:
+        return [], str(exc)
+    except Exception as exc:  # noqa: BLE001 - images are optional; the results stand
+        return [], f"static images could not be written ({type(exc).__name__}: {exc})"
 
 
 def _num(x: float) -> str:
@@ -691,12 +781,15 @@ def _p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def format_report(result: ExperimentResult, outcomes: Sequence[str] = REPORT_OUTCOMES) -> str:
+def format_report(
+    result: ExperimentResult, outcomes: Sequence[str] = REPORT_OUTCOMES, *, lang: str = "en"
+) -> str:
     """Return the terminal report: final values and paired differences.
 
     Args:
         result: Output of ``run_experiment``.
         outcomes: Outcomes to show (absent ones are skipped).
+        lang: ``en`` or ``zh`` (labels and sentences; scenario names as they are).
 
     Returns:
         Plain text, one block per outcome.
@@ -707,22 +800,24 @@ def format_report(result: ExperimentResult, outcomes: Sequence[str] = REPORT_OUT
     names = [s.name for s in result.scenarios]
     baseline = names[0]
     rows: list[tuple[str, str, str, str]] = []
+    from sim import i18n
+
     lines = [
-        f"Value at the last month (month {', '.join(map(str, months))}): mean and 95% "
-        f"confidence interval over {n} replication{'s' if n != 1 else ''} of each scenario.",
+        i18n.t(
+            "term_header", lang, months=", ".join(map(str, months)), n=n, s="s" if n != 1 else ""
+        ),
     ]
     if result.paired is not None:
-        lines.append(
-            f"Differences are scenario − {baseline} within each replication (same random "
-            "seed), with their 95% CI and the p-value of a paired t-test."
-        )
+        lines.append(i18n.t("term_differences", lang, baseline=baseline))
     if n < 2:
-        lines.append("With one replication there is no confidence interval; use -r 2 or more.")
+        lines.append(i18n.t("term_one_rep", lang))
     shown = [o for o in outcomes if o in set(summary["outcome"])]
     width = max(len(x) for x in [*names, *(f"{x} − {baseline}" for x in names)]) + 2
     for outcome in shown:
         part = summary[summary["outcome"] == outcome].set_index("scenario")
         label, unit = part["label"].iloc[0], part["unit"].iloc[0]
+        if lang != "en":
+            label, unit = i18n.outcome_label(outcome, lang), i18n.outcome_unit(outcome, lang)
         rows = []
         for name in names:
             r = part.loc[name]
@@ -742,7 +837,7 @@ def format_report(result: ExperimentResult, outcomes: Sequence[str] = REPORT_OUT
         w_mean = max(len(r[1]) for r in rows)
         w_ci = max(len(r[2]) for r in rows)
         lines.append("")
-        lines.append(f"{label} ({unit})" if unit else str(label))
+        lines.append(i18n.label_with_unit(str(label), str(unit or ""), lang))
         for who, mean, ci, p in rows:
             lines.append(f"  {who:<{width}}{mean:>{w_mean}}  {ci:<{w_ci}}  {p}".rstrip())
     return "\n".join(lines)

@@ -88,11 +88,12 @@ def test_compare_writes_files(tmp_path):
     out = tmp_path / "x"
     result = cli(
         "compare", "dispersed", "centralized", "--out", str(out), "-r", "2", "--months", "12",
-        "--departments", "6", "--quiet", "--workers", "2",
+        "--departments", "6", "--quiet", "--workers", "2", "--formats", "none",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     for name in ("timeseries.parquet", "timeseries.csv", "runs.csv", "summary.csv",
-                 "paired_differences.csv", "manifest.json", "chart_timeseries.html"):  # fmt: skip
+                 "paired_differences.csv", "manifest.json", "report.html",
+                 "networks.parquet"):  # fmt: skip
         assert (out / name).is_file(), name
     assert "centralized − dispersed" in result.stdout
     assert str(out) in result.stdout or "x" in result.stdout

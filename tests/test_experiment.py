@@ -136,7 +136,7 @@ def test_write_results(tmp_path, scenarios, frame):
     files = experiment.write_results(frame, scenarios, out, root_seed=7, argv=["run.py", "x"])
     expected = {
         "timeseries.parquet", "timeseries.csv", "runs.csv", "summary.csv",
-        "paired_differences.csv", "manifest.json", "chart_timeseries.html",
+        "paired_differences.csv", "manifest.json", "report.html",
     }  # fmt: skip
     assert set(files) == expected
     assert {p.name for p in out.iterdir()} == expected  # no temporary files left
@@ -165,7 +165,7 @@ def test_write_results(tmp_path, scenarios, frame):
     assert {"path", "description", "source", "overrides", "policy_changes"} <= set(first)
     assert set(manifest["packages"]) >= {"mesa", "numpy", "pandas", "scipy"}
 
-    page = (out / "chart_timeseries.html").read_text()
+    page = (out / "report.html").read_text()
     assert page.count("plotly.js v") == 1  # plotly.js embedded once
 
 
