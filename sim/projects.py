@@ -94,8 +94,15 @@ class ProjectBook(Table):
     }
 
     def alive(self) -> np.ndarray:
-        """Ids of projects not yet done, abandoned or redirected."""
-        return np.flatnonzero(self.view("status") <= Status.BUILDING)
+        """Ids of projects not yet done, abandoned or redirected.
+
+        A project never comes back to life, and projects are added in time
+        order, so the scan starts at the oldest project still alive.
+        """
+        first = getattr(self, "_first_alive", 0)
+        ids = np.flatnonzero(self.status[first : self.size] <= Status.BUILDING) + first
+        self._first_alive = int(ids[0]) if len(ids) else self.size
+        return ids
 
 
 class ServiceBook(Table):
