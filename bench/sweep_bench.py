@@ -4,6 +4,7 @@ Run from the project folder::
 
     uv run python bench/sweep_bench.py             # about 5 minutes on 2 cores
     uv run python bench/sweep_bench.py --quick     # 200 and 1,000 runs
+    uv run python bench/sweep_bench.py --only efficiency    # or --only memory
 
 It prints
 
@@ -18,7 +19,9 @@ earlier sweeps do not count. Runs are small (10 departments, 24 months) and
 drawn by a Latin hypercube over two uncertainties with 10 replications per
 point. Timings cover the runs only (not the imports nor the summary); the
 summary's time is printed apart. Other load on the machine lowers the
-efficiency: compare with the load average printed at the start.
+wall-clock efficiency (compare with the load averages printed); the CPU
+efficiency (CPU seconds serial / CPU seconds of the pool's parent and workers)
+measures the pool's own overhead and does not depend on it.
 """
 
 from __future__ import annotations
@@ -50,6 +53,15 @@ outcomes: [duplication_rate, data_sharing_rate, platform_adoption_rate]
 """
 
 
+def _cpu_seconds(who: tuple[int, ...] = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) -> float:
+    """User + system CPU seconds of this process and (by default) its finished children."""
+    total = 0.0
+    for w in who:
+        usage = resource.getrusage(w)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
 def child(file: str, out: str, executor: str, workers: int) -> None:
     """Run one sweep in this process and print its timings and memory as JSON."""
     sys.path.insert(0, str(ROOT))
@@ -57,26 +69,36 @@ def child(file: str, out: str, executor: str, workers: int) -> None:
     from sim.sweep_run import run_sweep
 
     sweep = load_sweep(file)
+    cpu_before = _cpu_seconds()
+    parent_before = _cpu_seconds((resource.RUSAGE_SELF,))
     start = time.perf_counter()
     result = run_sweep(
         sweep, out, executor=executor, workers=workers, progress=False, summarize=False
     )
     run_seconds = time.perf_counter() - start
+    cpu_seconds = _cpu_seconds() - cpu_before
+    parent_cpu_seconds = _cpu_seconds((resource.RUSAGE_SELF,)) - parent_before
+    # Read now: the summary's manifest runs git, whose maxrss would be the parent's
+    # (a forked child inherits its parent's high-water mark).
+    parent_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     from sim.sweep_run import summarize_sweep
 
     start = time.perf_counter()
     summarize_sweep(out)
     summary_seconds = time.perf_counter() - start
     parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         json.dumps(
             {
                 "runs": result.ran,
                 "run_seconds": run_seconds,
+                "cpu_seconds": cpu_seconds,
+                "parent_cpu_seconds": parent_cpu_seconds,
                 "summary_seconds": summary_seconds,
+                "parent_maxrss_run_mib": parent_run,
                 "parent_maxrss_mib": parent,
-                "largest_child_maxrss_mib": children,
+                "largest_worker_maxrss_mib": workers_peak,
             }
         )
     )
@@ -117,6 +139,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=4, metavar=("FILE", "OUT", "EXECUTOR", "WORKERS"))
     parser.add_argument("--quick", action="store_true", help="200 and 1,000 runs instead")
+    parser.add_argument("--only", choices=("efficiency", "memory"), help="one part only")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--departments", type=int, default=10)
     parser.add_argument("--months", type=int, default=24)
@@ -134,29 +157,51 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="sweep-bench-") as tmp:
         folder = Path(tmp)
-        serial = measure(folder, small, "serial", 1, d, m)
         pool = measure(folder, small, "pool", w, d, m)
-        efficiency = serial["run_seconds"] / (w * pool["run_seconds"])
-        print(f"\n1. Parallel efficiency, {small:,} runs")
-        print(
-            f"   serial:          {serial['run_seconds']:7.1f} s  "
-            f"({1000 * serial['run_seconds'] / small:.1f} ms per run)"
-        )
-        print(f"   pool, {w} workers: {pool['run_seconds']:7.1f} s")
-        print(f"   speed-up {serial['run_seconds'] / pool['run_seconds']:.2f}, "
-              f"parallel efficiency {efficiency:.2f} (target >= 0.90)")  # fmt: skip
-
+        if args.only != "memory":
+            efficiency_report(measure(folder, small, "serial", 1, d, m), pool, small, w)
+        if args.only == "efficiency":
+            return
         big = measure(folder, large, "pool", w, d, m)
-        print(f"\n2. Peak memory (max RSS), pool of {w} workers")
-        print("   runs     parent MiB   largest worker MiB   run s   summary s")
-        for label, r in ((small, pool), (large, big)):
-            print(
-                f"   {label:>6,}   {r['parent_maxrss_mib']:10.0f}   "
-                f"{r['largest_child_maxrss_mib']:18.0f}   {r['run_seconds']:5.1f}   "
-                f"{r['summary_seconds']:9.1f}"
-            )
-        ratio = big["parent_maxrss_mib"] / pool["parent_maxrss_mib"]
-        print(f"   parent memory ratio {large:,} / {small:,} runs: {ratio:.2f}")
+        memory_report(pool, big, small, large, w)
+
+
+def efficiency_report(serial: dict, pool: dict, small: int, w: int) -> None:
+    """Print wall-clock and CPU-time parallel efficiency."""
+    efficiency = serial["run_seconds"] / (w * pool["run_seconds"])
+    print(f"\n1. Parallel efficiency, {small:,} runs")
+    print(
+        f"   serial:          {serial['run_seconds']:7.1f} s  "
+        f"({1000 * serial['run_seconds'] / small:.1f} ms per run)"
+    )
+    print(f"   pool, {w} workers: {pool['run_seconds']:7.1f} s")
+    print(f"   speed-up {serial['run_seconds'] / pool['run_seconds']:.2f}, "
+          f"parallel efficiency {efficiency:.2f} (target >= 0.90)")  # fmt: skip
+    cpu = serial["cpu_seconds"] / pool["cpu_seconds"]
+    print(
+        f"   CPU seconds: serial {serial['cpu_seconds']:.1f}, pool {pool['cpu_seconds']:.1f} "
+        f"(parent {pool['parent_cpu_seconds']:.1f} + workers); CPU efficiency {cpu:.2f} "
+        "(insensitive to other load)"
+    )
+    print(f"   load average after: {os.getloadavg()[0]:.2f}")
+
+
+def memory_report(pool: dict, big: dict, small: int, large: int, w: int) -> None:
+    """Print peak memory of a small and a large sweep."""
+    print(f"\n2. Peak memory (max RSS, MiB), pool of {w} workers")
+    print("   runs     parent: runs  + summary   largest worker   run s   summary s")
+    for label, r in ((small, pool), (large, big)):
+        print(
+            f"   {label:>6,}   {r['parent_maxrss_run_mib']:12.0f}  "
+            f"{r['parent_maxrss_mib']:10.0f}   {r['largest_worker_maxrss_mib']:14.0f}   "
+            f"{r['run_seconds']:5.0f}   {r['summary_seconds']:9.1f}"
+        )
+    for key, what in (
+        ("parent_maxrss_run_mib", "while running"),
+        ("parent_maxrss_mib", "with the summary"),
+    ):
+        ratio = big[key] / pool[key]
+        print(f"   parent memory {what}, {large:,} / {small:,} runs: {ratio:.2f}")
 
 
 if __name__ == "__main__":
