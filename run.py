@@ -15,11 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sim import cli_types
+
 #: The main job: what ``python run.py`` with no command does.
 DEFAULT_COMPARISON = ("dispersed", "centralized")
 DEFAULT_REPLICATIONS = 20
 DEFAULT_SEED = 20261122
-COMMANDS = ("run", "compare", "list", "validate", "report", "sweep", "summarize", "bench")
+COMMANDS = (
+    "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model"
+)  # fmt: skip
 
 DESCRIPTION = """\
 Simulate how e-government gets built under different governance designs and
@@ -75,31 +79,9 @@ class _Parser(argparse.ArgumentParser):
         return " ".join(words) + " " if words else ""
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"the seed must be 0 or more, got {value}")
-    return value
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+_positive_int = cli_types.at_least(1)
+_seed = cli_types.seed
+_int = cli_types.whole_number
 
 
 def _run_options() -> argparse.ArgumentParser:
@@ -257,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
         "model measured in the same process.",
     )
     p.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
+    from sim import validation_cli
+
+    validation_cli.add_parser(sub)
     return parser
 
 
@@ -486,6 +471,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bench": cmd_bench,
         }
         handlers.update(sweep=sweep_cli.cmd_sweep, summarize=sweep_cli.cmd_summarize)
+        from sim import validation_cli
+
+        handlers["validate-model"] = validation_cli.cmd_validate_model
         try:
             return handlers.get(args.command, cmd_experiment)(args)
         except ScenarioError as exc:

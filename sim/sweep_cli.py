@@ -13,6 +13,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from sim import cli_types
+
 SWEEP_EPILOG = """\
 examples:
   python run.py sweep sweeps/review_capacity_grid.yaml
@@ -27,14 +29,7 @@ sweep and keeps what finished; running the same command again resumes it
 """
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
+_positive_int = cli_types.at_least(1)
 
 
 def add_parsers(sub: Any) -> None:
