@@ -585,6 +585,10 @@ def sweep_heatmap_figure(
 # ------------------------------------------------------------------ network
 
 
+#: Largest network drawn whole; bigger runs show their busiest government.
+MAX_NETWORK_NODES = 600
+
+
 def network_layout(nodes: pd.DataFrame, edges: pd.DataFrame, seed: int = 0) -> dict[int, tuple]:
     """Return ``department -> (x, y)`` positions of a network's departments.
 
@@ -655,6 +659,18 @@ def network_figure(
         nodes = nodes.assign(registry_holder=False)
     if "jurisdiction" not in nodes:
         nodes = nodes.assign(jurisdiction=0)
+    if len(nodes) > MAX_NETWORK_NODES:
+        # A national run has ~128,000 departments: a spring layout of all of
+        # them takes hours and shows nothing; draw the government with the
+        # most sharing links instead.
+        government = nodes.set_index("department")["jurisdiction"]
+        holders = edges["holder"].map(government)
+        busiest = holders.value_counts().idxmax() if len(edges) else nodes["jurisdiction"].iloc[0]
+        nodes = nodes[nodes["jurisdiction"] == busiest].head(MAX_NETWORK_NODES)
+        kept = nodes["department"]
+        edges = edges[edges["holder"].isin(kept) & edges["requester"].isin(kept)]
+        if title is None:
+            title = f"{scenario} #{replication}: government {busiest} ({len(edges)} links)"
     pos = network_layout(nodes, edges, seed)
     out_deg = edges.groupby("holder").size()
     in_deg = edges.groupby("requester").size()

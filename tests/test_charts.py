@@ -302,3 +302,16 @@ def _fields(text: str) -> list[str]:
     import string
 
     return [f for _, f, _, _ in string.Formatter().parse(text) if f]
+
+
+def test_network_figure_of_a_large_run_draws_only_its_busiest_government():
+    from sim.charts import MAX_NETWORK_NODES, network_figure
+
+    nodes = pd.DataFrame(
+        {"department": range(2000), "jurisdiction": [d // 40 for d in range(2000)]}
+    )
+    edges = pd.DataFrame({"holder": [40, 41, 42, 0], "requester": [43, 44, 45, 1]})
+    fig = network_figure(nodes, edges, scenario="big")
+    drawn = sum(len(t.x) for t in fig.data if t.mode == "markers")
+    assert drawn <= MAX_NETWORK_NODES
+    assert "government 1" in fig.layout.title.text
