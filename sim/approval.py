@@ -108,14 +108,9 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     jurs = book.jur[queued]
     # Each office's slots this month: capacity refills monthly, with at most
     # one month's worth banked; a body being reorganized reviews nothing.
-    working = model.disrupted_until <= t
-    credit = model.review_credit
-    refilled = np.minimum(credit + p.review_capacity, p.review_capacity + 1.0)
-    model.review_credit = np.where(working, refilled, credit)
-    waiting = np.bincount(jurs, minlength=model.n_jur)
-    slots = np.minimum(np.floor(model.review_credit), waiting).astype(np.int64)
-    slots[~working] = 0
-    model.review_credit -= slots
+    model.review_credit, slots = budget.take_slots(
+        model, model.review_credit, p.review_capacity, jurs
+    )
     # Queue order: oldest first, or common (foundational) needs first in the
     # months the office sorts by importance.
     by_importance = rng.random(model.n_jur) < p.priority_review

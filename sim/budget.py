@@ -51,6 +51,32 @@ def pay(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray | float) 
     return paid
 
 
+def take_slots(
+    model: GovernanceModel, credit: np.ndarray, capacity: float, items_jur: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each body's work slots this month, from a credit that refills monthly.
+
+    Capacity refills each month with at most one month's worth banked; a body
+    being reorganized works nothing and its credit waits.
+
+    Args:
+        model: The model.
+        credit: Credit per government before this month.
+        capacity: Items a body can handle per month (may be fractional).
+        items_jur: Government of each item waiting.
+
+    Returns:
+        ``(credit, slots)``: credit left after this month and slots per government.
+    """
+    working = model.disrupted_until <= model.month
+    refilled = np.minimum(credit + capacity, capacity + 1.0)
+    credit = np.where(working, refilled, credit)
+    waiting = np.bincount(items_jur, minlength=model.n_jur)
+    slots = np.minimum(np.floor(credit), waiting).astype(np.int64)
+    slots[~working] = 0
+    return credit - slots, slots
+
+
 def rank_within(groups: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal, already sorted ``groups``."""
     if not len(groups):

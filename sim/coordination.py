@@ -109,14 +109,9 @@ def coordination(model: GovernanceModel) -> None:
     since = np.concatenate([services.case_since[open_services], model.data_case_since[open_data]])
     is_data = np.r_[np.zeros(len(open_services), bool), np.ones(len(open_data), bool)]
     index = np.concatenate([open_services, open_data])
-    working = model.disrupted_until <= t
-    credit = model.case_credit
-    refilled = np.minimum(credit + p.coordination_capacity, p.coordination_capacity + 1.0)
-    model.case_credit = np.where(working, refilled, credit)
-    waiting = np.bincount(jurs, minlength=model.n_jur)
-    slots = np.minimum(np.floor(model.case_credit), waiting).astype(np.int64)
-    slots[~working] = 0
-    model.case_credit -= slots
+    model.case_credit, slots = budget.take_slots(
+        model, model.case_credit, p.coordination_capacity, jurs
+    )
     order = np.lexsort((index, is_data, since, jurs))
     chosen = order[budget.rank_within(jurs[order]) < slots[jurs[order]]]
     data_rows = index[chosen[is_data[chosen]]]

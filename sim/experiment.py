@@ -753,20 +753,7 @@ def _export_figures(out: Path, lang: str, formats: Sequence[str]) -> tuple[list[
         return [], f"static images could not be written ({type(exc).__name__}: {exc})"
 
 
-def _num(x: float) -> str:
-    """Format a number with precision suited to its size."""
-    if x is None or not math.isfinite(x):
-        return "n/a"
-    a = abs(x)
-    if a >= 1000:
-        text = f"{x:,.0f}"
-    elif a >= 100:
-        text = f"{x:.1f}"
-    elif a >= 1:
-        text = f"{x:.2f}"
-    else:
-        text = f"{x:.3f}"
-    return text.replace("-", "−")
+_num = charts.format_number
 
 
 def _interval(low: float, high: float) -> str:
