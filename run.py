@@ -37,7 +37,8 @@ With no command, runs the main comparison:
 Each run writes a new folder results/<date-time>-<names>/ with the monthly
 time series (timeseries.csv, .parquet), one row per run (runs.csv), means and
 95% confidence intervals (summary.csv), paired differences from the baseline
-(paired_differences.csv), the sharing networks (networks.parquet), a report
+(paired_differences.csv), the sharing networks (networks.parquet, with the
+governments and their departments in governments.parquet), a report
 with every table and chart (report.html, or report_zh.html with --lang zh; one
 file, opens offline), the charts as PNG and SVG (figures/; needs Chromium) and
 manifest.json (seeds, parameters, versions and git commit: enough to reproduce

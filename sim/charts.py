@@ -666,11 +666,24 @@ def network_figure(
         government = nodes.set_index("department")["jurisdiction"]
         holders = edges["holder"].map(government)
         busiest = holders.value_counts().idxmax() if len(edges) else nodes["jurisdiction"].iloc[0]
+        n_governments = nodes["jurisdiction"].nunique()
         nodes = nodes[nodes["jurisdiction"] == busiest].head(MAX_NETWORK_NODES)
-        kept = nodes["department"]
-        edges = edges[edges["holder"].isin(kept) & edges["requester"].isin(kept)]
         if title is None:
-            title = f"{scenario} #{replication}: government {busiest} ({len(edges)} links)"
+            within = edges["holder"].isin(nodes["department"])
+            within &= edges["requester"].isin(nodes["department"])
+            title = i18n.t(
+                "network_title_government",
+                lang,
+                scenario=scenario,
+                replication=replication,
+                government=int(busiest),
+                governments=f"{n_governments:,}",
+                links=int(within.sum()),
+            )
+    # Only links between the departments drawn: a link to a department not in
+    # ``nodes`` would add it to the layout (and a national run has 128,000).
+    kept = nodes["department"]
+    edges = edges[edges["holder"].isin(kept) & edges["requester"].isin(kept)]
     pos = network_layout(nodes, edges, seed)
     out_deg = edges.groupby("holder").size()
     in_deg = edges.groupby("requester").size()

@@ -65,6 +65,8 @@ RESULT_FILES: dict[str, str] = {
     "paired_differences.csv": "per scenario vs the baseline and outcome: mean paired "
     "difference, 95% CI and p-values",
     "networks.parquet": "data-sharing links (holder, requester) at the end of every run",
+    "governments.parquet": "per run, every government: level, parent, first department and "
+    "number of departments (the nodes of networks.parquet)",
     "report.html": "the report: what was run, outcome table with CIs and paired effects, "
     "all charts; self-contained, opens offline",
     "report_zh.html": "the report in Chinese",
@@ -111,7 +113,9 @@ def run_one(scenario: Any, seed: int, replication: int = 0) -> pd.DataFrame:
     return simulate(scenario, seed, replication)[0]
 
 
-def simulate(scenario: Any, seed: int, replication: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate(
+    scenario: Any, seed: int, replication: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Run one scenario once; return its monthly outcomes and its sharing network.
 
     Args:
@@ -120,8 +124,10 @@ def simulate(scenario: Any, seed: int, replication: int = 0) -> tuple[pd.DataFra
         replication: Replication number recorded in both frames.
 
     Returns:
-        ``(frame, edges)``: ``frame`` as ``run_one``; ``edges`` the data-sharing
-        links at the end of the run (``sim.network.edges_frame``).
+        ``(frame, edges, governments)``: ``frame`` as ``run_one``; ``edges``
+        the data-sharing links at the end of the run
+        (``sim.network.edges_frame``); ``governments`` the run's governments
+        and their departments (``sim.network.governments_frame``).
     """
     model = GovernanceModel(
         parameters=scenario.parameters,
@@ -141,7 +147,8 @@ def simulate(scenario: Any, seed: int, replication: int = 0) -> tuple[pd.DataFra
     )
     values = out[outcome_cols].astype(float)
     edges = network.edges_frame(model.sharing_links, scenario.name, replication)
-    return pd.concat([frame, values], axis=1), edges
+    governments = network.governments_frame(model.structure, scenario.name, replication)
+    return pd.concat([frame, values], axis=1), edges, governments
 
 
 # Scenarios of the current experiment, set in each worker by ``_init_worker``
@@ -158,8 +165,8 @@ def _init_worker(scenarios: Sequence[Any]) -> None:
 
 def _run_chunk(
     tasks: Sequence[tuple[int, int, int]], scenarios: Sequence[Any] | None = None
-) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Run ``(scenario index, replication, seed)`` tasks; return ``simulate``'s pairs."""
+) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+    """Run ``(scenario index, replication, seed)`` tasks; return ``simulate``'s results."""
     scenarios = _WORKER_SCENARIOS if scenarios is None else scenarios
     return [simulate(scenarios[i], seed, rep) for i, rep, seed in tasks]
 
@@ -194,7 +201,7 @@ def run_replications_with_networks(
     progress: bool = True,
     *,
     chunksize: int | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Run every scenario ``replications`` times with paired seeds.
 
     Args:
@@ -209,11 +216,13 @@ def run_replications_with_networks(
         chunksize: Runs per task sent to a worker; ``None`` picks one.
 
     Returns:
-        ``(frame, edges)``. ``frame``: tidy, with ``scenario``, ``replication``,
-        ``seed``, ``month`` and one column per outcome, sorted by scenario (in
-        the order given), replication and month. ``edges``: the data-sharing
-        links at the end of every run (``scenario``, ``replication``,
-        ``holder``, ``requester``; see ``sim.network``). Identical whatever
+        ``(frame, edges, governments)``. ``frame``: tidy, with ``scenario``,
+        ``replication``, ``seed``, ``month`` and one column per outcome,
+        sorted by scenario (in the order given), replication and month.
+        ``edges``: the data-sharing links at the end of every run
+        (``scenario``, ``replication``, ``holder``, ``requester``; see
+        ``sim.network``). ``governments``: every run's governments and their
+        departments (``sim.network.GOVERNMENT_COLUMNS``). Identical whatever
         ``workers`` is.
 
     Raises:
@@ -248,7 +257,7 @@ def run_replications_with_networks(
         "desc": "simulating",
     }
     if workers == 1:
-        pairs: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+        pairs: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
         with tqdm(**bar_options) as bar:
             for chunk in chunks:
                 pairs.extend(_run_chunk(chunk, scenarios))
@@ -257,7 +266,7 @@ def run_replications_with_networks(
         pairs = _run_parallel(chunks, scenarios, workers, bar_options)
 
     order = {name: i for i, name in enumerate(names)}
-    frame = pd.concat([f for f, _ in pairs], ignore_index=True)
+    frame = pd.concat([f for f, _, _ in pairs], ignore_index=True)
     frame = (
         frame.assign(_order=frame["scenario"].map(order))
         .sort_values(["_order", "replication", "month"], kind="stable")
@@ -265,14 +274,21 @@ def run_replications_with_networks(
         .reset_index(drop=True)
     )
     frame.attrs["root_seed"] = int(root_seed)
-    edges = pd.concat([e for _, e in pairs], ignore_index=True)
+    edges = pd.concat([e for _, e, _ in pairs], ignore_index=True)
     edges = (
         edges.assign(_order=edges["scenario"].map(order))
         .sort_values(["_order", "replication", "holder", "requester"], kind="stable")
         .drop(columns="_order")
         .reset_index(drop=True)
     )
-    return frame, edges
+    governments = pd.concat([g for _, _, g in pairs], ignore_index=True)
+    governments = (
+        governments.assign(_order=governments["scenario"].map(order))
+        .sort_values(["_order", "replication", "government"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+    return frame, edges, governments
 
 
 def _run_parallel(
@@ -280,7 +296,7 @@ def _run_parallel(
     scenarios: Sequence[Any],
     workers: int,
     bar_options: dict[str, Any],
-) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
     """Run chunks in a fork-based process pool; stop the workers on any error."""
     executor = ProcessPoolExecutor(
         max_workers=workers,
@@ -288,7 +304,7 @@ def _run_parallel(
         initializer=_init_worker,
         initargs=(scenarios,),
     )
-    frames: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+    frames: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
     try:
         # With fork, every worker starts at the first submit: do it before the
         # progress bar starts its monitor thread (forking a threaded process is unsafe).
@@ -479,6 +495,7 @@ def write_results(
     argv: Sequence[str] | None = None,
     extra: dict[str, Any] | None = None,
     networks: pd.DataFrame | None = None,
+    governments: pd.DataFrame | None = None,
     lang: str = "en",
 ) -> dict[str, Path]:
     """Write the results folder of an experiment.
@@ -499,6 +516,10 @@ def write_results(
         networks: Sharing links of every run (from
             ``run_replications_with_networks``), saved as ``networks.parquet``
             and charted in the report; None leaves both out.
+        governments: Every run's governments and their departments (from
+            ``run_replications_with_networks``), saved as
+            ``governments.parquet``; the report draws the network's nodes
+            from it.
         lang: Language of the report, ``en`` or ``zh``.
 
     Returns:
@@ -533,6 +554,10 @@ def write_results(
         _write_csv(paired, target("paired_differences.csv"))
     if networks is not None:
         atomic_write(target("networks.parquet"), lambda p: networks.to_parquet(p, index=False))
+    if governments is not None:
+        atomic_write(
+            target("governments.parquet"), lambda p: governments.to_parquet(p, index=False)
+        )
     from sim import report  # the report module uses this one
 
     report_name = report.report_filename(lang)
@@ -555,6 +580,7 @@ def write_results(
         summary=summary_table(runs, outcomes),
         paired=paired,
         networks=networks,
+        governments=governments,
     )
     written[report_name] = report.write_report_html(data, out, lang)
     text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
@@ -627,6 +653,7 @@ class ExperimentResult:
         export_error: Why static images could not be written (None if they
             were, or if none were asked for).
         networks: Sharing links at the end of every run.
+        governments: Every run's governments and their departments.
     """
 
     scenarios: tuple[Any, ...]
@@ -641,6 +668,7 @@ class ExperimentResult:
     figures: tuple[Path, ...] = ()
     export_error: str | None = None
     networks: pd.DataFrame | None = None
+    governments: pd.DataFrame | None = None
 
 
 def run_experiment(
@@ -692,7 +720,7 @@ def run_experiment(
     else:
         out = check_output_dir(out_dir)
     start = time.perf_counter()
-    frame, networks = run_replications_with_networks(
+    frame, networks, governments = run_replications_with_networks(
         scenarios, replications, root_seed, workers, progress
     )
     elapsed = time.perf_counter() - start
@@ -708,6 +736,7 @@ def run_experiment(
             argv=argv,
             extra={"elapsed_seconds": round(elapsed, 3), "workers": workers or os.cpu_count()},
             networks=networks,
+            governments=governments,
             lang=lang,
         )
     except BaseException:
@@ -736,6 +765,7 @@ def run_experiment(
         figures=tuple(figures),
         export_error=export_error,
         networks=networks,
+        governments=governments,
     )
 
 

@@ -246,6 +246,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Data-sharing network: {scenario}, replication {replication} ({links} links)",
         "数据共享网络：{scenario}，第 {replication} 次重复（{links} 条共享关系）",
     ),
+    "network_title_government": (
+        "Data-sharing network: {scenario}, replication {replication}, government {government} "
+        "of {governments} ({links} links)",
+        "数据共享网络：{scenario}，第 {replication} 次重复，第 {government} 个政府"
+        "（共 {governments} 个；{links} 条共享关系）",
+    ),
     "network_note": (
         "dot = department, sized by its links; line = data or a system shared",
         "圆点为部门，大小表示共享关系数；连线表示共享数据或系统",

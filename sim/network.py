@@ -23,6 +23,19 @@ EDGE_COLUMNS: tuple[str, ...] = ("scenario", "replication", "holder", "requester
 #: Columns of a nodes frame.
 NODE_COLUMNS: tuple[str, ...] = ("department", "jurisdiction", "registry_holder")
 
+#: Columns of a governments frame (``governments.parquet`` in a results folder):
+#: which departments belong to which government, so that the nodes of any run,
+#: flat or national, can be rebuilt without re-running it.
+GOVERNMENT_COLUMNS: tuple[str, ...] = (
+    "scenario",
+    "replication",
+    "government",
+    "level",
+    "parent",
+    "first_department",
+    "departments",
+)
+
 
 def edges_frame(
     links: Iterable[tuple[int, int]], scenario: str = "", replication: int = 0
@@ -73,22 +86,70 @@ def structure_nodes(n_jurisdictions: int, n_departments: int) -> pd.DataFrame:
     )
 
 
+def governments_frame(structure: Any, scenario: str = "", replication: int = 0) -> pd.DataFrame:
+    """Return the governments of a run and the rows of their departments.
+
+    Args:
+        structure: The run's ``sim.structure.Structure`` (``model.structure``).
+        scenario: Scenario name written in every row.
+        replication: Replication number written in every row.
+
+    Returns:
+        One row per government with the columns of ``GOVERNMENT_COLUMNS``
+        (``level`` as a name from ``sim.structure.LEVEL_NAMES``; ``parent`` -1
+        for a top government).
+    """
+    from sim.structure import LEVEL_NAMES
+
+    n = len(structure.level)
+    return pd.DataFrame(
+        {
+            "scenario": pd.Series([scenario] * n, dtype=object),
+            "replication": np.full(n, int(replication), dtype=np.int64),
+            "government": np.arange(n, dtype=np.int64),
+            "level": pd.Series(np.asarray(LEVEL_NAMES, dtype=object)[structure.level]),
+            "parent": np.asarray(structure.parent, dtype=np.int64),
+            "first_department": np.asarray(structure.start, dtype=np.int64),
+            "departments": np.asarray(structure.size, dtype=np.int64),
+        }
+    )
+
+
+def government_nodes(governments: pd.DataFrame) -> pd.DataFrame:
+    """Return the departments of the governments listed (one run's rows).
+
+    Args:
+        governments: Rows of a governments frame (``governments_frame``).
+
+    Returns:
+        A nodes frame (``NODE_COLUMNS``): every department of those
+        governments, with its government as ``jurisdiction``; the first
+        ``N_REGISTRIES`` departments of each government hold a base registry.
+    """
+    sizes = governments["departments"].to_numpy(dtype=np.int64)
+    firsts = governments["first_department"].to_numpy(dtype=np.int64)
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    local = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return pd.DataFrame(
+        {
+            "department": firsts[owner] + local,
+            "jurisdiction": governments["government"].to_numpy(dtype=np.int64)[owner],
+            "registry_holder": local < np.minimum(N_REGISTRIES, sizes)[owner],
+        }
+    )
+
+
 def network_frames(model: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the nodes and edges of a finished ``GovernanceModel``'s sharing network.
 
     Args:
-        model: A run ``GovernanceModel`` (reads ``n_dept``, ``n_per``,
-            ``dept_jur``, ``on_standard`` and ``sharing_links``).
+        model: A run ``GovernanceModel`` (reads ``structure``, ``on_standard``
+            and ``sharing_links``).
 
     Returns:
-        ``(nodes, edges)``: nodes as ``structure_nodes`` plus ``on_standard``;
+        ``(nodes, edges)``: nodes as ``government_nodes`` plus ``on_standard``;
         edges as ``edges_frame`` (scenario empty, replication 0).
     """
-    n_per = int(getattr(model, "n_per", model.n_dept))
-    n_jur = int(model.n_dept) // max(n_per, 1)
-    nodes = structure_nodes(n_jur, n_per)
-    nodes["jurisdiction"] = np.asarray(model.dept_jur, dtype=np.int64)
-    standard = getattr(model, "on_standard", None)
-    if standard is not None:
-        nodes["on_standard"] = np.asarray(standard, dtype=bool)
+    nodes = government_nodes(governments_frame(model.structure))
+    nodes["on_standard"] = np.asarray(model.on_standard, dtype=bool)[nodes["department"]]
     return nodes, edges_frame(model.sharing_links)

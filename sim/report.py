@@ -60,6 +60,10 @@ FILE_TEXT: dict[str, tuple[str, str]] = {
         "data-sharing links at the end of every run (holder, requester)",
         "每次运行结束时的数据共享关系（提供方、使用方）",
     ),
+    "governments.parquet": (
+        "every run's governments: level, parent, first department, number of departments",
+        "每次运行的各级政府：层级、上级、首个部门编号、部门数",
+    ),
     "manifest.json": (
         "provenance: scenarios, parameters, seeds, command, versions, git commit",
         "来源信息：方案、参数、随机种子、命令、软件版本、git 提交",
@@ -86,6 +90,8 @@ class ReportData:
         summary: Per scenario and outcome statistics (``summary.csv``).
         paired: Paired differences (``paired_differences.csv``) or None.
         networks: Sharing links of every run (``networks.parquet``) or None.
+        governments: Governments of every run (``governments.parquet``) or
+            None (results folders written before it existed).
     """
 
     manifest: dict[str, Any]
@@ -94,6 +100,7 @@ class ReportData:
     summary: pd.DataFrame
     paired: pd.DataFrame | None = None
     networks: pd.DataFrame | None = None
+    governments: pd.DataFrame | None = None
 
     @property
     def scenario_names(self) -> list[str]:
@@ -155,13 +162,18 @@ def load_results(folder: str | os.PathLike[str]) -> ReportData:
     if summary is None:
         summary = statistics.summarize(runs, "scenario", experiment.ordered_outcomes(frame))
     paired = _read_csv(path / "paired_differences.csv")
-    networks = None
-    if (path / "networks.parquet").is_file():
-        try:
-            networks = pd.read_parquet(path / "networks.parquet")
-        except (OSError, ValueError) as exc:
-            raise ReportError(f"cannot read {path / 'networks.parquet'}: {exc}") from None
-    return ReportData(manifest, frame, runs, summary, paired, networks)
+    networks = _read_parquet(path / "networks.parquet")
+    governments = _read_parquet(path / "governments.parquet")
+    return ReportData(manifest, frame, runs, summary, paired, networks, governments)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame | None:
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"cannot read {path}: {exc}") from None
 
 
 def _read_csv(path: Path) -> pd.DataFrame | None:
@@ -180,12 +192,22 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", str(text)).strip("-.") or "x"
 
 
-def _structure(data: ReportData, scenario: str) -> tuple[int, int]:
+def _network_nodes(data: ReportData, scenario: str) -> pd.DataFrame:
+    """Departments of the scenario's replication 0, as a nodes frame."""
+    if data.governments is not None:
+        rows = data.governments[
+            (data.governments["scenario"] == scenario) & (data.governments["replication"] == 0)
+        ]
+        if not rows.empty:
+            return network.government_nodes(rows)
+    # Results folders from before governments.parquet: a flat layout of equal governments.
     for record in data.manifest.get("scenarios", []):
         if record.get("name") == scenario:
             p = record.get("parameters", {})
-            return int(p.get("n_jurisdictions", 1)), int(p.get("n_departments", 1))
-    return 1, 1
+            return network.structure_nodes(
+                int(p.get("n_jurisdictions", 1)), int(p.get("n_departments", 1))
+            )
+    return network.structure_nodes(1, 1)
 
 
 def report_figures(data: ReportData, lang: str = "en") -> dict[str, go.Figure]:
@@ -208,7 +230,7 @@ def report_figures(data: ReportData, lang: str = "en") -> dict[str, go.Figure]:
         figs[f"timeseries_{outcome}"] = charts.timeseries_figure(data.frame, outcome, lang=lang)
     if data.networks is not None:
         for name in data.scenario_names:
-            nodes = network.structure_nodes(*_structure(data, name))
+            nodes = _network_nodes(data, name)
             edges = data.networks[
                 (data.networks["scenario"] == name) & (data.networks["replication"] == 0)
             ]

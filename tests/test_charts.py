@@ -260,6 +260,34 @@ def test_network_figure_from_tidy_frames():
     assert "数据共享网络" in layout_text(zh)
 
 
+def test_network_of_a_multi_level_run_draws_one_government():
+    """A national-style run: nodes come from its governments (of unequal sizes)."""
+    from sim.model import GovernanceModel
+    from sim.scenarios import load_scenario
+
+    scenario = load_scenario("three_provinces_centralized").with_overrides(months=24)
+    model = GovernanceModel(parameters=scenario.parameters, rng=4)
+    model.run()
+    governments = network.governments_frame(model.structure, "x", 0)
+    assert governments["departments"].nunique() > 1  # sizes vary
+    nodes = network.government_nodes(governments)
+    assert (nodes["jurisdiction"] == model.dept_jur).all()
+    assert len(nodes) > charts.MAX_NETWORK_NODES
+    edges = network.edges_frame(model.sharing_links, "x", 0)
+    fig = charts.network_figure(nodes, edges, scenario="x")
+    drawn = sum(len(t.x) for t in fig.data[1:])
+    assert 0 < drawn <= charts.MAX_NETWORK_NODES
+    assert f"of {model.n_jur:,}" in fig.layout.title.text
+
+
+def test_network_figure_leaves_out_links_to_departments_not_drawn():
+    nodes = network.structure_nodes(1, 4)
+    edges = network.edges_frame([(0, 1), (2, 90_000)], "x", 0)
+    fig = charts.network_figure(nodes, edges, scenario="x")
+    assert list(fig.data[0].x).count(None) == 1
+    assert sum(len(t.x) for t in fig.data[1:]) == 4
+
+
 def test_network_frames_from_a_finished_model():
     from sim.model import GovernanceModel
     from sim.scenarios import load_scenario
@@ -269,6 +297,8 @@ def test_network_frames_from_a_finished_model():
     model.run()
     nodes, edges = network.network_frames(model)
     assert len(nodes) == model.n_dept
+    assert (nodes["department"] == np.arange(model.n_dept)).all()
+    assert (nodes["jurisdiction"] == model.dept_jur).all()
     assert set(zip(edges["holder"], edges["requester"], strict=True)) == model.sharing_links
     assert list(edges.columns) == list(network.EDGE_COLUMNS)
     fig = charts.network_figure(nodes, edges)

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import run
-from sim import experiment, export, report
+from sim import experiment, export, network, report
 from sim.scenarios import load_scenario
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -66,9 +66,18 @@ def test_folder_has_report_and_networks(result, scenarios):
     assert set(edges["replication"]) <= {0, 1}
     # the stored network of replication 0 is the one a re-run with its seed ends with
     seed = manifest["seeds"]["replication_seeds"][0]
-    _, again = experiment.simulate(scenarios[1], seed, 0)
+    _, again, _ = experiment.simulate(scenarios[1], seed, 0)
     stored = edges[(edges["scenario"] == "centralized") & (edges["replication"] == 0)]
     pd.testing.assert_frame_equal(stored.reset_index(drop=True), again, check_dtype=False)
+
+    governments = pd.read_parquet(out / "governments.parquet")
+    assert "governments.parquet" in manifest["files"]
+    assert list(governments.columns) == list(network.GOVERNMENT_COLUMNS)
+    # every run's governments account for all of its departments, in row order
+    for _, one_run in governments.groupby(["scenario", "replication"]):
+        starts = one_run["first_department"].to_numpy()
+        assert starts[0] == 0
+        assert (starts[1:] == (starts + one_run["departments"].to_numpy())[:-1]).all()
 
 
 def test_report_content(result):
