@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import approval, behaviour, budget, needs, platforms
+from sim.arrays import nonzero_cells
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -38,7 +39,7 @@ def decide_common_needs(model: GovernanceModel) -> None:
         VISIBILITY,
     )
 
-    depts, ks = np.nonzero(model.access == OPEN)
+    depts, ks = nonzero_cells(model.access == OPEN)
     if not len(depts):
         return
     p, rng, t = model.p, model.rng, model.month

@@ -77,8 +77,13 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     existing = model.own_count[jurs, ks] + (model.platform_status[jurs, ks] == PLATFORM_OPERATING)
     duplicate = existing + earlier >= 1
     np.add.at(model.own_count, (jurs, ks), 1)
-    for d, k, j in zip(depts.tolist(), ks.tolist(), jurs.tolist(), strict=True):
-        model.owners.setdefault((j, k), []).append(d)
+    # Owners by government and capability, each list in completion order
+    # (one extend per cell: a national run completes ~1,500 systems a month).
+    owners_sorted = depts[order].tolist()
+    for first, length in zip(starts.tolist(), runs.tolist(), strict=True):
+        cell = int(sorted_cells[first])
+        key = (cell // 64, cell % 64)
+        model.owners.setdefault(key, []).extend(owners_sorted[first : first + length])
     model.cum["duplicate_projects"] += int(duplicate.sum())
     model.cum["redundant_spending"] += float(book.cost[pids[duplicate]].sum())
     vanity = book.vanity[pids]

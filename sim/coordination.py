@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import behaviour, budget
+from sim.arrays import ragged_ranges
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -127,12 +128,7 @@ def _work_services(model: GovernanceModel, ids: np.ndarray) -> None:
     p, rng, t = model.p, model.rng, model.month
     services, members = model.services, model.members
     proactive = rng.random(len(ids)) < p.coordination_proactive
-    rows = np.concatenate(
-        [
-            np.arange(f, f + n)
-            for f, n in zip(services.first_member[ids], services.n_members[ids], strict=True)
-        ]
-    )
+    rows = ragged_ranges(services.first_member[ids], services.n_members[ids])
     rows = rows[~members.joined[rows]]
     owner = members.service[rows]
     task_force = np.zeros(services.size, dtype=bool)

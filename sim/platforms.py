@@ -21,6 +21,7 @@ import numpy as np
 
 from sim import budget, choices
 from sim.agents import TechnicalServiceCenter
+from sim.arrays import nonzero_cells
 from sim.structure import MAX_DEPTH
 
 if TYPE_CHECKING:
@@ -155,16 +156,16 @@ def technical_centers(model: GovernanceModel) -> None:
     p, t = model.p, model.month
     status = model.platform_status
     if p.technical_center_capacity > 0:
-        planned_j, planned_k = np.nonzero(status == PLATFORM_PLANNED)
+        planned_j, planned_k = nonzero_cells(status == PLATFORM_PLANNED)
         if len(planned_j):
-            busy = np.bincount(np.nonzero(status == PLATFORM_BUILDING)[0], minlength=model.n_jur)
+            busy = np.count_nonzero(status == PLATFORM_BUILDING, axis=1)
             order = np.lexsort((model.platform_plan_seq[planned_j, planned_k], planned_j))
             planned_j, planned_k = planned_j[order], planned_k[order]
             free = p.technical_center_capacity - busy[planned_j]
             go = budget.rank_within(planned_j) < free
             status[planned_j[go], planned_k[go]] = PLATFORM_BUILDING
             model.platform_ready_month[planned_j[go], planned_k[go]] = t + p.platform_build_months
-    build_j, build_k = np.nonzero(status == PLATFORM_BUILDING)
+    build_j, build_k = nonzero_cells(status == PLATFORM_BUILDING)
     if not len(build_j):
         return
     order = np.lexsort((model.platform_plan_seq[build_j, build_k], build_j))
@@ -193,7 +194,11 @@ def _release(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray, adopt: bo
 
     ready = np.zeros(model.platform_status.shape, dtype=bool)
     ready[jurs, ks] = True
-    depts, dk = np.nonzero(model.access == WAITING)
+    # Scan only the capabilities concerned (a national run has 128,000 rows);
+    # the order stays that of a full scan: by department, then capability.
+    columns = np.unique(ks)
+    depts, column = nonzero_cells(model.access[:, columns] == WAITING)
+    dk = columns[column]
     targets = model.wait_target[depts, dk]
     hit = ready[targets, dk]
     depts, dk = depts[hit], dk[hit]
@@ -211,7 +216,7 @@ def abandon_platforms_of(model: GovernanceModel, jurs: np.ndarray) -> None:
         return
     mask = np.zeros(model.n_jur, dtype=bool)
     mask[jurs] = True
-    build_j, build_k = np.nonzero((model.platform_status == PLATFORM_BUILDING) & mask[:, None])
+    build_j, build_k = nonzero_cells((model.platform_status == PLATFORM_BUILDING) & mask[:, None])
     chance = model.p.abandon_on_turnover * (1.0 - model.p.body_permanence)
     drop = model.rng.random(len(build_j)) < chance
     dj, dk = build_j[drop], build_k[drop]

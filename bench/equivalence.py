@@ -1,0 +1,162 @@
+"""Are two versions of the model statistically the same model? (Not a test: it prints a table.)
+
+Speed work must not change what the model means (issue "National multi-level
+scenario and benchmark", point 4). This script checks it in two steps:
+
+1. ``record``: run the city scenarios (``EQUIVALENCE_SCENARIOS``) with seeds
+   1..N on the code in the working tree and write every run's final outcomes
+   to a CSV (with the git commit it came from). Run it once on the old code
+   (e.g. in a ``git worktree`` of the old commit, with ``PYTHONPATH`` pointing
+   there) and once on the new code.
+2. ``compare``: for each scenario and outcome, a two-sample equivalence test
+   (TOST with Welch t-tests) of "the means differ by less than ``margin`` pooled
+   standard deviations", and a two-sample Kolmogorov-Smirnov test of the whole
+   distribution. Identical columns (bit-for-bit the same runs) are marked as such.
+
+Usage::
+
+    uv run python bench/equivalence.py record after.csv -r 100
+    uv run python bench/equivalence.py compare before.csv after.csv
+
+The seeds are the same on both sides, but after a change that draws random
+numbers in another order the runs are no longer paired, so the tests treat
+the samples as independent. With 100 runs a side and margin 0.5 SD, TOST has
+about 99% power when the true difference is 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+#: City scenarios present in every version of the model since the model core.
+EQUIVALENCE_SCENARIOS: tuple[str, ...] = (
+    "dispersed",
+    "centralized",
+    "gradual_reform",
+    "understaffed_office",
+    "high_leader_turnover",
+    "fiscal_disparity",
+)
+
+#: Equivalence margin in pooled standard deviations (the docking margin of docs/VALIDATION.md).
+MARGIN_SD = 0.5
+ALPHA = 0.05
+
+
+def _final(task: tuple[str, int]) -> dict[str, float]:
+    from sim.model import GovernanceModel
+    from sim.scenarios import load_scenario
+
+    name, seed = task
+    scenario = load_scenario(name)
+    model = GovernanceModel(
+        scenario.parameters, rng=seed, policy_changes=tuple(scenario.policy_changes)
+    )
+    model.run()
+    return {"scenario": name, "seed": seed, **{k: float(v) for k, v in model.current.items()}}
+
+
+def record(out: Path, replications: int, workers: int) -> None:
+    """Run every scenario with seeds 1..replications and write the final outcomes."""
+    from tqdm import tqdm
+
+    tasks = [(name, seed) for name in EQUIVALENCE_SCENARIOS for seed in range(1, replications + 1)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        rows = list(tqdm(pool.imap(_final, tasks, chunksize=4), total=len(tasks), unit="run"))
+    frame = pd.DataFrame(rows)
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    frame.insert(0, "commit", commit + ("+changes" if dirty else ""))
+    frame.to_csv(out, index=False)
+    print(f"{len(frame)} runs written to {out} (commit {frame['commit'].iloc[0]})")
+
+
+def tost_independent(x: np.ndarray, y: np.ndarray, margin: float) -> float:
+    """P-value of TOST for ``|mean(x) - mean(y)| < margin`` (Welch t-tests)."""
+    if margin <= 0:
+        return 0.0 if np.array_equal(np.sort(x), np.sort(y)) else 1.0
+    low = stats.ttest_ind(x + margin, y, equal_var=False, alternative="greater").pvalue
+    high = stats.ttest_ind(x - margin, y, equal_var=False, alternative="less").pvalue
+    return float(max(low, high))
+
+
+def compare(before: pd.DataFrame, after: pd.DataFrame, margin_sd: float) -> pd.DataFrame:
+    """One row per scenario and outcome present in both files."""
+    ids = {"commit", "scenario", "seed"}
+    outcomes = [c for c in before.columns if c in after.columns and c not in ids]
+    rows = []
+    for name in sorted(set(before["scenario"]) & set(after["scenario"])):
+        a = before[before["scenario"] == name].sort_values("seed")
+        b = after[after["scenario"] == name].sort_values("seed")
+        for o in outcomes:
+            x, y = a[o].to_numpy(float), b[o].to_numpy(float)
+            pooled = math.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2)
+            identical = len(x) == len(y) and np.array_equal(x, y, equal_nan=True)
+            tost_p = 0.0 if identical else tost_independent(x, y, margin_sd * pooled)
+            ks_p = 1.0 if identical or pooled == 0 else float(stats.ks_2samp(x, y).pvalue)
+            rows.append(
+                {
+                    "scenario": name,
+                    "outcome": o,
+                    "mean_before": x.mean(),
+                    "mean_after": y.mean(),
+                    "diff_sd": (y.mean() - x.mean()) / pooled if pooled else 0.0,
+                    "tost_p": tost_p,
+                    "ks_p": ks_p,
+                    "identical": identical,
+                    "equivalent": identical or tost_p < ALPHA,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``record`` or ``compare``."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    rec = sub.add_parser("record", help="run the scenarios and write final outcomes")
+    rec.add_argument("out", type=Path)
+    rec.add_argument("-r", "--replications", type=int, default=100)
+    rec.add_argument("--workers", type=int, default=2)
+    cmp_ = sub.add_parser("compare", help="equivalence of two recorded files")
+    cmp_.add_argument("before", type=Path)
+    cmp_.add_argument("after", type=Path)
+    cmp_.add_argument("--margin", type=float, default=MARGIN_SD, help="margin in pooled SDs")
+    cmp_.add_argument("--all", action="store_true", help="print every row, not only failures")
+    args = parser.parse_args(argv)
+    if args.command == "record":
+        record(args.out, args.replications, args.workers)
+        return 0
+    before, after = pd.read_csv(args.before), pd.read_csv(args.after)
+    table = compare(before, after, args.margin)
+    print(f"before: {before['commit'].iloc[0]}  after: {after['commit'].iloc[0]}")
+    print(
+        f"{len(table)} scenario x outcome pairs; identical {int(table['identical'].sum())}; "
+        f"equivalent within {args.margin} SD (TOST, alpha {ALPHA}) "
+        f"{int(table['equivalent'].sum())}; KS p < 0.05: {int((table['ks_p'] < 0.05).sum())}"
+    )
+    shown = table if args.all else table[~table["equivalent"] | (table["ks_p"] < 0.05)]
+    if len(shown):
+        with pd.option_context("display.width", 160, "display.max_rows", 500):
+            print(shown.round(4).to_string(index=False))
+    return 0 if table["equivalent"].all() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
