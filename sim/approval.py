@@ -121,8 +121,8 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     pids, jurs = queued[chosen], jurs[chosen]
     if not len(pids):
         return
-    model.cum["reviews_done"] += len(pids)
-    model.cum["review_wait_total"] += float((t - book.queued_month[pids]).sum())
+    model.tallies.add("reviews_done", jurs)
+    model.tallies.add("review_wait_total", jurs, t - book.queued_month[pids])
     common = book.kind[pids] < N_COMMON
     approved = pids[~common]
     pids, jurs = pids[common], jurs[common]
@@ -147,7 +147,7 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     peer_ok = choices.reuse_peer(model, depts[to_peer], ks[to_peer])
     redirected = np.concatenate([pids[to_adopt | to_wait], pids[to_peer[peer_ok]]])
     book.status[redirected] = Status.REDIRECTED
-    model.cum["redirected"] += len(redirected)
+    model.tallies.add("redirected", book.jur[redirected])
     go = np.ones(len(pids), dtype=bool)
     go[to_adopt | to_wait] = False
     go[to_peer[peer_ok]] = False

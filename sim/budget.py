@@ -47,7 +47,7 @@ def pay(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray | float) 
     paid = np.empty(len(d))
     paid[order] = np.clip(np.maximum(model.balance[d], 0.0) - before, 0.0, a)
     np.subtract.at(model.balance, depts, paid)
-    model.cum["spending"] += float(paid.sum())
+    model.tallies.add("spending", model.dept_jur[depts], paid)
     return paid
 
 

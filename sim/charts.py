@@ -31,6 +31,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim import i18n
+from sim.files import atomic_write
 from sim.statistics import CONFIDENCE, summarize
 
 #: Colors given to scenarios in order (the baseline gets the first).
@@ -820,12 +821,4 @@ def write_page(path: str | os.PathLike[str], title: str, body: str, *, lang: str
         + body
         + "</body>\n</html>\n"
     )
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(page, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(Path(path), lambda p: p.write_text(page, encoding="utf-8"))

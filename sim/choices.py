@@ -162,7 +162,7 @@ def use_system_of(
     budget.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * ~compatible))
     model.access[depts, ks] = PEER_USER
     needs.serve_common(model, depts, ks)
-    model.sharing_links.update(zip(owners.tolist(), depts.tolist(), strict=True))
+    needs.add_sharing_links(model, owners, depts)
 
 
 def reuse_peer(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> np.ndarray:

@@ -44,7 +44,7 @@ def construction(model: GovernanceModel) -> None:
     funded = np.where(pooled, 1.0, share[depts])
     paid = spend * funded
     np.subtract.at(model.balance, depts[~pooled], paid[~pooled])
-    model.cum["spending"] += float(paid.sum())
+    model.tallies.add("spending", book.jur[building], paid)
     book.progress[building] += funded / book.duration[building]
     book.stalled[building] += funded < 0.5
     done = building[book.progress[building] >= 1.0 - 1e-9]
@@ -57,7 +57,7 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
 
     p, book, rng = model.p, model.projects, model.rng
     book.status[pids] = Status.DONE
-    model.cum["projects_completed"] += len(pids)
+    model.tallies.add("projects_completed", book.jur[pids])
     business = book.kind[pids] == BUSINESS
     needs.serve_business(model, book.need_id[pids[business]])
     pids = pids[~business]
@@ -84,12 +84,12 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
         cell = int(sorted_cells[first])
         key = (cell // 64, cell % 64)
         model.owners.setdefault(key, []).extend(owners_sorted[first : first + length])
-    model.cum["duplicate_projects"] += int(duplicate.sum())
-    model.cum["redundant_spending"] += float(book.cost[pids[duplicate]].sum())
+    model.tallies.add("duplicate_projects", jurs[duplicate])
+    model.tallies.add("redundant_spending", jurs[duplicate], book.cost[pids[duplicate]])
     vanity = book.vanity[pids]
-    model.cum["vanity_projects"] += int(vanity.sum())
+    model.tallies.add("vanity_projects", jurs[vanity])
     found = (duplicate | vanity) & (rng.random(len(pids)) < p.audit_rate)
-    model.cum["audit_findings"] += int(found.sum())
+    model.tallies.add("audit_findings", jurs[found])
     np.add.at(model.sanction_memory, depts[found], p.sanction_strength)
     np.add.at(model.deterrence, jurs[found], SANCTION_SPILLOVER * p.sanction_strength)
     registered = rng.random(len(pids)) < p.registry_completeness

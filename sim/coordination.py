@@ -63,6 +63,7 @@ def arise_services(model: GovernanceModel) -> None:
     if not arrivals.any():
         return
     jurs = np.repeat(np.arange(model.n_jur), arrivals)
+    model.tallies.add("services_arisen", jurs)
     pools = model.jur_size[jurs]
     sizes = np.minimum(rng.integers(2, p.max_service_departments + 1, len(jurs)), pools)
     local = _pick_members(rng, sizes, pools)
@@ -83,14 +84,14 @@ def arise_services(model: GovernanceModel) -> None:
 def _open_service_cases(model: GovernanceModel, ids: np.ndarray) -> None:
     model.services.case_open[ids] = True
     model.services.case_since[ids] = model.month
-    model.cum["cases_opened"] += len(ids)
+    model.tallies.add("cases_opened", model.services.jur[ids])
 
 
 def open_data_cases(model: GovernanceModel, rows: np.ndarray) -> None:
     """Open coordination cases for refused data requests."""
     model.data_case_open[rows] = True
     model.data_case_since[rows] = model.month
-    model.cum["cases_opened"] += len(rows)
+    model.tallies.add("cases_opened", model.dept_jur[model.data_requester[rows]])
 
 
 def coordination(model: GovernanceModel) -> None:
@@ -152,7 +153,8 @@ def _work_services(model: GovernanceModel, ids: np.ndarray) -> None:
     done = ids[joined[ids] >= services.n_members[ids]]
     services.done[done] = True
     services.case_open[done] = False
-    model.cum["cases_resolved"] += len(done)
-    model.cum["services_delivered"] += len(done)
-    model.cum["service_months_total"] += float((t + 1 - services.month[done]).sum())
+    done_jurs = services.jur[done]
+    model.tallies.add("cases_resolved", done_jurs)
+    model.tallies.add("services_delivered", done_jurs)
+    model.tallies.add("service_months_total", done_jurs, t + 1 - services.month[done])
     services.case_since[np.setdiff1d(ids, done)] = t

@@ -13,17 +13,22 @@ depend on the executor: each run is seeded by its own integer seed.
   (``scheduler="tcp://HOST:PORT"``, whose workers must be able to import
   ``sim``: start them from the project folder) or a ``LocalCluster`` of worker
   processes bound to 127.0.0.1.
+
+``map_chunked`` runs a list of tasks in small chunks, serially or in a pool,
+with a progress bar: the runs of ``sim.experiment`` and ``sim.validation``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import multiprocessing
 import os
 import signal
+import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
@@ -44,6 +49,13 @@ class ExecutorError(RuntimeError):
 def _ignore_sigint() -> None:
     """Pool initializer: leave Ctrl-C to the parent process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _init_pool_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """Pool initializer: leave Ctrl-C to the parent, then run ``initializer(*initargs)``."""
+    _ignore_sigint()
+    if initializer is not None:
+        initializer(*initargs)
 
 
 class SerialExecutor:
@@ -76,22 +88,35 @@ class PoolExecutor:
     Args:
         workers: Processes (default ``os.cpu_count()``).
         window: Items in flight per worker (submitted but not yet returned).
+        initializer: Called as ``initializer(*initargs)`` in every worker when
+            it starts; with ``fork`` the arguments are inherited, not pickled.
+        initargs: Arguments of ``initializer``.
     """
 
     name = "pool"
 
-    def __init__(self, workers: int | None = None, window: int = 2) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        window: int = 2,
+        *,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
         self.slots = int(workers or os.cpu_count() or 1)
         if self.slots < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
         self.window = window
+        self.initializer = initializer
+        self.initargs = tuple(initargs)
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PoolExecutor:
         self._executor = ProcessPoolExecutor(
             max_workers=self.slots,
             mp_context=multiprocessing.get_context("fork"),
-            initializer=_ignore_sigint,
+            initializer=_init_pool_worker,
+            initargs=(self.initializer, self.initargs),
         )
         # With fork every worker starts at the first submit: do it now, before a
         # progress bar starts its monitor thread (forking a threaded process is unsafe).
@@ -279,3 +304,96 @@ def make_executor(
     if kind == "pool":
         return PoolExecutor(workers)
     return DaskExecutor(scheduler, workers)
+
+
+# ------------------------------------------------------------- chunked runs
+
+# The task function and its shared arguments in each worker of ``map_chunked``,
+# set by ``_init_chunk_worker`` (inherited through fork: nothing is pickled).
+_CHUNK_TASK: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+
+
+def _init_chunk_worker(fn: Callable[..., Any], shared: tuple[Any, ...]) -> None:
+    global _CHUNK_TASK
+    _CHUNK_TASK = (fn, shared)
+
+
+def _run_chunk_in_worker(chunk: Sequence[Any]) -> list[Any]:
+    if _CHUNK_TASK is None:
+        raise RuntimeError("the worker was not initialized by map_chunked")
+    fn, shared = _CHUNK_TASK
+    return [fn(task, *shared) for task in chunk]
+
+
+def chunk_size(tasks: int, workers: int) -> int:
+    """Tasks per chunk: at most 4, about 4 chunks per worker.
+
+    Small chunks keep a progress bar moving; a run takes far longer than a message.
+    """
+    return max(1, min(4, math.ceil(tasks / (workers * 4))))
+
+
+def chunks(items: Sequence[Any], size: int) -> list[list[Any]]:
+    """Split ``items`` into lists of ``size`` (the last may be shorter)."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def map_chunked(
+    fn: Callable[..., Any],
+    tasks: Sequence[Any],
+    shared: tuple[Any, ...] = (),
+    *,
+    workers: int,
+    chunksize: int | None = None,
+    progress: bool = True,
+    desc: str | None = None,
+    unit: str = "run",
+) -> list[Any]:
+    """Return ``fn(task, *shared)`` for every task, with a progress bar on stderr.
+
+    The tasks go in chunks of ``chunksize`` (default ``chunk_size``) to a
+    ``PoolExecutor`` of ``min(workers, number of chunks)`` forked processes, or
+    run in this process, in order, when that is 1. In a pool ``fn`` and
+    ``shared`` reach the workers through fork (they need not be picklable;
+    each task and result is pickled), and the results come in the order they
+    finish: callers that need an order sort them. Ctrl-C or an error stops
+    the workers at once.
+
+    Args:
+        fn: Called as ``fn(task, *shared)``; returns one result per task.
+        tasks: The tasks.
+        shared: Further arguments of every call (e.g. the scenarios).
+        workers: Processes, at least 1.
+        chunksize: Tasks per message to a worker.
+        progress: Show the progress bar.
+        desc: Label of the progress bar.
+        unit: Unit of the progress bar.
+
+    Returns:
+        One result per task.
+    """
+    from tqdm import tqdm  # here: ``run.py --help`` imports this module for EXECUTORS
+
+    if chunksize is None:
+        chunksize = chunk_size(len(tasks), workers)
+    parts = chunks(tasks, chunksize)
+    workers = min(workers, len(parts))
+    executor: SerialExecutor | PoolExecutor
+    if workers <= 1:
+        executor = SerialExecutor()
+
+        def run(chunk: Sequence[Any]) -> list[Any]:
+            return [fn(task, *shared) for task in chunk]
+
+    else:
+        executor = PoolExecutor(workers, initializer=_init_chunk_worker, initargs=(fn, shared))
+        run = _run_chunk_in_worker
+    results: list[Any] = []
+    # The pool starts its workers on entering, before the bar starts its monitor thread.
+    with executor:
+        bar_options = {"disable": not progress, "file": sys.stderr, "unit": unit, "desc": desc}
+        with tqdm(total=len(tasks), **bar_options) as bar:
+            for done in executor.imap_unordered(run, parts):
+                results.extend(done)
+                bar.update(len(done))
+    return results

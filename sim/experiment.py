@@ -18,25 +18,20 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
-import multiprocessing
 import os
 import re
 import shutil
-import signal
-import sys
 import time
-import warnings
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
-from sim import charts, network, provenance, statistics
+from sim import charts, executors, network, provenance, statistics
+from sim.files import atomic_write
 from sim.model import GovernanceModel
 
 #: Outcomes reported in summaries and charts, in this order (skipped if absent).
@@ -151,28 +146,12 @@ def simulate(
     return pd.concat([frame, values], axis=1), edges, governments
 
 
-# Scenarios of the current experiment, set in each worker by ``_init_worker``
-# (inherited through fork: nothing is pickled on the way in).
-_WORKER_SCENARIOS: Sequence[Any] = ()
-
-
-def _init_worker(scenarios: Sequence[Any]) -> None:
-    """Pool initializer: keep the scenarios and leave Ctrl-C to the parent."""
-    global _WORKER_SCENARIOS
-    _WORKER_SCENARIOS = scenarios
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _run_chunk(
-    tasks: Sequence[tuple[int, int, int]], scenarios: Sequence[Any] | None = None
-) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-    """Run ``(scenario index, replication, seed)`` tasks; return ``simulate``'s results."""
-    scenarios = _WORKER_SCENARIOS if scenarios is None else scenarios
-    return [simulate(scenarios[i], seed, rep) for i, rep, seed in tasks]
-
-
-def _chunks(items: Sequence[Any], size: int) -> list[list[Any]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+def _run_task(
+    task: tuple[int, int, int], scenarios: Sequence[Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Run one ``(scenario index, replication, seed)`` task; return ``simulate``'s result."""
+    i, rep, seed = task
+    return simulate(scenarios[i], seed, rep)
 
 
 def run_replications(
@@ -243,27 +222,15 @@ def run_replications_with_networks(
 
     seeds = spawn_seeds(root_seed, replications)
     tasks = [(i, r, seeds[r]) for r in range(replications) for i in range(len(scenarios))]
-    if chunksize is None:
-        # Small chunks keep the progress bar moving; a run takes far longer than a message.
-        chunksize = max(1, min(4, math.ceil(len(tasks) / (workers * 4))))
-    chunks = _chunks(tasks, chunksize)
-    workers = min(workers, len(chunks))
-
-    bar_options = {
-        "total": len(tasks),
-        "disable": not progress,
-        "file": sys.stderr,
-        "unit": "run",
-        "desc": "simulating",
-    }
-    if workers == 1:
-        pairs: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
-        with tqdm(**bar_options) as bar:
-            for chunk in chunks:
-                pairs.extend(_run_chunk(chunk, scenarios))
-                bar.update(len(chunk))
-    else:
-        pairs = _run_parallel(chunks, scenarios, workers, bar_options)
+    pairs: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = executors.map_chunked(
+        _run_task,
+        tasks,
+        (scenarios,),
+        workers=workers,
+        chunksize=chunksize,
+        progress=progress,
+        desc="simulating",
+    )
 
     order = {name: i for i, name in enumerate(names)}
     frame = pd.concat([f for f, _, _ in pairs], ignore_index=True)
@@ -289,44 +256,6 @@ def run_replications_with_networks(
         .reset_index(drop=True)
     )
     return frame, edges, governments
-
-
-def _run_parallel(
-    chunks: list[list[tuple[int, int, int]]],
-    scenarios: Sequence[Any],
-    workers: int,
-    bar_options: dict[str, Any],
-) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-    """Run chunks in a fork-based process pool; stop the workers on any error."""
-    executor = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_init_worker,
-        initargs=(scenarios,),
-    )
-    frames: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
-    try:
-        # With fork, every worker starts at the first submit: do it before the
-        # progress bar starts its monitor thread (forking a threaded process is unsafe).
-        # numpy's BLAS threads make Python warn about fork; they are idle here and
-        # OpenBLAS resets itself in the child, so the warning is expected.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork\(\)")
-            pending = {executor.submit(_run_chunk, chunk): len(chunk) for chunk in chunks}
-        with tqdm(**bar_options) as bar:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    frames.extend(future.result())
-                    bar.update(pending.pop(future))
-    except BaseException:
-        # Ctrl-C or a failed run: do not wait for the remaining work.
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.terminate()
-        executor.shutdown(wait=True, cancel_futures=True)
-        raise
-    executor.shutdown(wait=True)
-    return frames
 
 
 # ----------------------------------------------------------------- tidy results
@@ -385,7 +314,7 @@ def summary_table(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
         ``sim.statistics.summarize`` output with ``label`` and ``unit`` columns.
     """
     table = statistics.summarize(runs, "scenario", outcomes)
-    return _add_labels(table)
+    return add_labels(table)
 
 
 def difference_table(runs: pd.DataFrame, outcomes: Sequence[str], baseline: str) -> pd.DataFrame:
@@ -400,10 +329,11 @@ def difference_table(runs: pd.DataFrame, outcomes: Sequence[str], baseline: str)
         ``sim.statistics.paired_differences`` output with ``label`` and ``unit``.
     """
     table = statistics.paired_differences(runs, outcomes, baseline)
-    return _add_labels(table)
+    return add_labels(table)
 
 
-def _add_labels(table: pd.DataFrame) -> pd.DataFrame:
+def add_labels(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``table`` with ``label`` and ``unit`` columns after ``outcome``."""
     info = outcome_info()
     pos = list(table.columns).index("outcome") + 1
     table = table.copy()
@@ -458,26 +388,6 @@ def check_output_dir(path: str | os.PathLike[str]) -> Path:
             f"the output folder {path} already exists and is {what}; results are never "
             "written over earlier ones. Choose another --out or remove it."
         )
-    return path
-
-
-def atomic_write(path: Path, write: Callable[[Path], Any]) -> Path:
-    """Write a file through a temporary name in the same folder, then rename it.
-
-    Args:
-        path: Final file path.
-        write: Function writing the content to the path it is given.
-
-    Returns:
-        ``path``. An interrupted write leaves no partial file behind.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sim.files import atomic_write
+
 #: Formats ``export_figures`` writes.
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 
@@ -95,16 +97,6 @@ def _run_in_thread(coroutine: Any) -> Any:
     return result.get("value")
 
 
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def export_figures(
     figures: Mapping[str, Any],
     folder: str | os.PathLike[str],
@@ -162,7 +154,7 @@ def export_figures(
         async with kaleido.Kaleido(path=browser, mathjax=False, timeout=TIMEOUT) as k:
             for fig, opts, path in jobs:
                 data = await k.calc_fig(fig, opts=opts)
-                _atomic_bytes(path, data)
+                atomic_write(path, lambda p, data=data: p.write_bytes(data))
                 written.append(path)
         return written
 

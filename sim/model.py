@@ -43,10 +43,11 @@ from sim import (
 )
 from sim.agents import Coordinator, Department, Leader, Mandate, TechnicalServiceCenter
 from sim.capabilities import COMMON_CAPABILITIES, N_COMMON
-from sim.outcomes import OUTCOMES, measure
+from sim.outcomes import OUTCOME_NAMES, OUTCOMES, measure, measure_groups
 from sim.parameters import Parameters, make_parameters
 from sim.projects import MemberBook, ProjectBook, ServiceBook
 from sim.structure import build_structure
+from sim.tallies import Tallies
 
 BUSINESS = N_COMMON  # project kind: department-specific business system
 
@@ -87,6 +88,13 @@ class GovernanceModel(mesa.Model):
         record_every_month: Measure and collect the outcomes every month (the
             default); if False, only at the start and after the last month
             (used by the benchmark to price data collection).
+        replicas: Independent copies of a flat layout simulated side by side
+            in this one model (a batched run, for many replications at the
+            cost of a few): outcomes are then measured per copy and
+            ``outcomes_frame`` has a ``replica`` column. The copies share the
+            model's random number stream, so replica r is not the same run as
+            a single run with some seed, but it follows the same distribution
+            (checked in ``tests/test_batch.py``).
         **overrides: Parameter values by name, applied over ``parameters``
             (this is how ``mesa.batch_run`` passes them).
 
@@ -100,8 +108,10 @@ class GovernanceModel(mesa.Model):
         offices: Per government, the body holding ``REVIEW``.
         desks: Per government, the body holding ``COORDINATE``.
         centers: Per government, its technical service center or None.
-        current: The outcomes measured at the end of the last month.
-        datacollector: Mesa collector of the outcomes, one row per month.
+        current: The outcomes measured at the end of the last month (for a
+            batched run, one array of per-replica values per outcome).
+        datacollector: Mesa collector of the outcomes, one row per month
+            (None for a batched run, whose rows are kept per replica).
     """
 
     def __init__(
@@ -110,9 +120,13 @@ class GovernanceModel(mesa.Model):
         rng: int | None = None,
         policy_changes: tuple[tuple[int, dict[str, Any]], ...] = (),
         record_every_month: bool = True,
+        replicas: int = 1,
         **overrides: Any,
     ) -> None:
         super().__init__(rng=rng)
+        if int(replicas) < 1:
+            raise ValueError(f"replicas must be at least 1, got {replicas}")
+        self.replicas = int(replicas)
         base = parameters.model_dump() if parameters is not None else {}
         self.p = make_parameters(**{**base, **overrides})
         self.policy_changes = {int(m): dict(c) for m, c in policy_changes}
@@ -129,19 +143,23 @@ class GovernanceModel(mesa.Model):
         needs.init_needs(self)
         self._init_counters()
         platforms.master_plan(self, initial=True)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={o.name: (lambda m, n=o.name: m.current[n]) for o in OUTCOMES}
-        )
-        self.current = measure(self)
-        self.datacollector.collect(self)
+        self.datacollector: mesa.DataCollector | None = None
+        if self.replicas == 1:
+            self.datacollector = mesa.DataCollector(
+                model_reporters={o.name: (lambda m, n=o.name: m.current[n]) for o in OUTCOMES}
+            )
+        self._replica_rows: list[tuple[int, np.ndarray]] = []
+        self._record()
 
     # ------------------------------------------------------------------ set-up
     def _init_structure(self) -> None:
-        self.structure = build_structure(self.p, self.rng)
+        self.structure = build_structure(self.p, self.rng, self.replicas)
         s = self.structure
         self.n_jur, self.n_dept = s.n_governments, s.n_departments
         self.dept_jur, self.local_index = s.dept_jur, s.local_index
         self.jur_size, self.jur_start, self.ancestors = s.size, s.start, s.ancestors
+        # Replica of each government (all 0 unless the run is batched).
+        self.replica_of = np.arange(self.n_jur) // (self.n_jur // self.replicas)
 
     def _init_departments(self) -> None:
         p, rng = self.p, self.rng
@@ -211,26 +229,7 @@ class GovernanceModel(mesa.Model):
         self.poor_plan = self.rng.random(self.n_jur) < p.poor_standard_risk
 
     def _init_counters(self) -> None:
-        self.cum = dict.fromkeys(
-            (
-                "spending",
-                "redundant_spending",
-                "projects_completed",
-                "abandoned_projects",
-                "vanity_projects",
-                "duplicate_projects",
-                "redirected",
-                "redundant_data_collections",
-                "review_wait_total",
-                "reviews_done",
-                "cases_opened",
-                "cases_resolved",
-                "services_delivered",
-                "service_months_total",
-                "audit_findings",
-            ),
-            0,
-        )
+        self.tallies = Tallies(self.n_jur)
 
     # ----------------------------------------------------------------- helpers
     def is_disrupted(self, jurisdiction: int) -> bool:
@@ -270,8 +269,18 @@ class GovernanceModel(mesa.Model):
         self.month += 1
         self.running = self.month < self.p.months
         if self.record_every_month or not self.running:
+            self._record()
+
+    def _record(self) -> None:
+        """Measure the outcomes and keep them (per replica in a batched run)."""
+        if self.datacollector is not None:
             self.current = measure(self)
             self.datacollector.collect(self)
+            return
+        self.current = measure_groups(self, self.replica_of, self.replicas)
+        self._replica_rows.append(
+            (self.month, np.column_stack([self.current[name] for name in OUTCOME_NAMES]))
+        )
 
     def run(self) -> None:
         """Run all ``months`` steps."""
@@ -279,7 +288,18 @@ class GovernanceModel(mesa.Model):
             self.step()
 
     def outcomes_frame(self) -> pd.DataFrame:
-        """Return the outcomes, one row per month (month 0 is the initial state)."""
+        """Return the outcomes, one row per month (month 0 is the initial state).
+
+        A batched run (``replicas > 1``) has one row per replica and month,
+        with a ``replica`` column first, sorted by replica then month.
+        """
+        if self.datacollector is None:
+            months = np.array([month for month, _ in self._replica_rows], dtype=np.int64)
+            values = np.stack([rows for _, rows in self._replica_rows], axis=1)  # replica, month
+            frame = pd.DataFrame(values.reshape(-1, len(OUTCOME_NAMES)), columns=OUTCOME_NAMES)
+            frame.insert(0, "month", np.tile(months, self.replicas))
+            frame.insert(0, "replica", np.repeat(np.arange(self.replicas), len(months)))
+            return frame
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         months = np.arange(len(frame)) if self.record_every_month else [0, self.month][: len(frame)]
         frame.insert(0, "month", months)

@@ -78,45 +78,49 @@ def init_needs(model: GovernanceModel) -> None:
     model.data_case_open = np.zeros(len(requester), dtype=bool)
     model.data_case_since = np.zeros(len(requester))
     model.sharing_links = set()
-    # Running totals for the delivery outcomes (kept here so that measuring
-    # a month does not scan every need).
-    model.need_totals = dict.fromkeys(
-        (
-            "arisen",
-            "common_arisen",
-            "arisen_month_sum",
-            "served",
-            "served_month_sum",
-            "served_age_sum",
-        ),
-        0.0,
-    )
-    model.data_totals = {"arisen": 0, "shared": 0}
 
 
-def _count_arisen(model: GovernanceModel, count: int, t: int) -> None:
-    model.need_totals["arisen"] += count
-    model.need_totals["arisen_month_sum"] += count * t
+def add_sharing_links(model: GovernanceModel, holders: np.ndarray, users: np.ndarray) -> None:
+    """Record that ``holders`` share data or a system with ``users`` (pairwise).
+
+    Links are distinct pairs; new ones are counted for the holder's government.
+    """
+    new = [
+        pair
+        for pair in zip(holders.tolist(), users.tolist(), strict=True)
+        if pair not in model.sharing_links
+    ]
+    if not new:
+        return
+    model.sharing_links.update(new)
+    fresh = set(new)  # a pair may come twice in one call
+    model.tallies.add("sharing_links", model.dept_jur[[holder for holder, _ in fresh]])
 
 
-def _count_served(model: GovernanceModel, need_months: np.ndarray) -> None:
+def _count_arisen(model: GovernanceModel, depts: np.ndarray, t: int) -> None:
+    jurs = model.dept_jur[depts]
+    model.tallies.add("needs_arisen", jurs)
+    model.tallies.add("needs_arisen_month_sum", jurs, float(t))
+
+
+def _count_served(model: GovernanceModel, depts: np.ndarray, need_months: np.ndarray) -> None:
     served = model.month + 1  # service starts at the end of this month
-    totals = model.need_totals
-    totals["served"] += len(need_months)
-    totals["served_month_sum"] += float(need_months.sum())
-    totals["served_age_sum"] += float((served - need_months).sum())
+    jurs = model.dept_jur[depts]
+    model.tallies.add("needs_served", jurs)
+    model.tallies.add("needs_served_month_sum", jurs, need_months)
+    model.tallies.add("needs_served_age_sum", jurs, served - need_months)
 
 
 def serve_common(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
     """Record that departments' common needs ``ks`` are served from next month."""
     model.served_month[depts, ks] = model.month + 1
-    _count_served(model, model.need_month[depts, ks])
+    _count_served(model, depts, model.need_month[depts, ks])
 
 
 def serve_business(model: GovernanceModel, need_ids: np.ndarray) -> None:
     """Record that business needs ``need_ids`` are served from next month."""
     model.business_served_month[need_ids] = model.month + 1
-    _count_served(model, model.business_need_month[need_ids])
+    _count_served(model, model.business_dept[need_ids], model.business_need_month[need_ids])
 
 
 def _due(months: np.ndarray, t: int) -> slice:
@@ -134,12 +138,12 @@ def arise_needs(model: GovernanceModel) -> None:
         depts, ks = np.divmod(cells, N_COMMON)
         fresh = model.access[depts, ks] == NO_NEED
         model.access[depts[fresh], ks[fresh]] = OPEN
-        _count_arisen(model, int(fresh.sum()), t)
-        model.need_totals["common_arisen"] += int(fresh.sum())
+        _count_arisen(model, depts[fresh], t)
+        model.tallies.add("common_needs_arisen", model.dept_jur[depts[fresh]])
     due = _due(model.business_need_month, t)
     if due.stop > due.start:
         rows = np.arange(due.start, due.stop)
-        _count_arisen(model, len(rows), t)
+        _count_arisen(model, model.business_dept[rows], t)
         approval.propose(
             model,
             model.business_dept[rows],
@@ -152,5 +156,5 @@ def arise_needs(model: GovernanceModel) -> None:
         rows = np.arange(due.start, due.stop)
         rows = rows[model.data_status[rows] == DATA_PENDING]
         model.data_status[rows] = DATA_OPEN
-        model.data_totals["arisen"] += len(rows)
+        model.tallies.add("data_needs_arisen", model.dept_jur[model.data_requester[rows]])
     coordination.arise_services(model)

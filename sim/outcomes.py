@@ -237,70 +237,100 @@ SPECS: dict[str, OutcomeSpec] = {o.name: o for o in OUTCOMES}
 
 
 def measure(model: GovernanceModel) -> dict[str, float]:
-    """Return every outcome for the model's current state."""
-    from sim.model import (
-        PLATFORM_OPERATING,
-    )
+    """Return every outcome for the model's current state (all governments together)."""
+    values = measure_groups(model, np.zeros(model.n_jur, dtype=np.int64), 1)
+    return {name: float(column[0]) for name, column in values.items()}
+
+
+def measure_groups(
+    model: GovernanceModel, group: np.ndarray, n_groups: int
+) -> dict[str, np.ndarray]:
+    """Return every outcome for each group of governments.
+
+    Args:
+        model: The model (read only).
+        group: Group of each government (0 .. n_groups - 1); one group of all
+            governments gives the run's outcomes, one group per replica those
+            of each replica of a batched run.
+        n_groups: Number of groups.
+
+    Returns:
+        Outcome name to an array of one value per group, in ``OUTCOMES`` order.
+    """
+    from sim.model import PLATFORM_OPERATING
     from sim.projects import Status
 
     t = model.month
-    cum = model.cum
+
+    def tally(name: str) -> np.ndarray:
+        return model.tallies.by_group(name, group, n_groups)
+
+    def per_group(per_government: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=per_government, minlength=n_groups)
+
+    def count(governments: np.ndarray) -> np.ndarray:
+        return np.bincount(group[governments], minlength=n_groups).astype(float)
+
+    def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+        out = np.zeros(n_groups)
+        return np.divide(numerator, denominator, out=out, where=denominator != 0)
+
     operating = model.platform_status == PLATFORM_OPERATING
     instances = model.own_count + operating
-    redundant = float(np.maximum(instances - 1, 0).sum())
-    n_instances = float(instances.sum())
+    redundant = per_group(np.maximum(instances - 1, 0).sum(axis=1))
+    n_instances = per_group(instances.sum(axis=1))
 
-    n_data = model.data_totals["arisen"]
-    n_shared = model.data_totals["shared"]
+    n_data, n_shared = tally("data_needs_arisen"), tally("data_needs_shared")
 
     # Delivery from running totals: a need not yet served counts with its age.
-    needs = model.need_totals
-    n_needs, n_served = int(needs["arisen"]), int(needs["served"])
-    unserved_months = needs["arisen_month_sum"] - needs["served_month_sum"]
+    n_needs, n_served = tally("needs_arisen"), tally("needs_served")
+    unserved_months = tally("needs_arisen_month_sum") - tally("needs_served_month_sum")
     unserved_age = t * (n_needs - n_served) - unserved_months
-    total_age = needs["served_age_sum"] + unserved_age
-    n_common = max(int(needs["common_arisen"]), 1)
+    total_age = tally("needs_served_age_sum") + unserved_age
+    n_common = np.maximum(tally("common_needs_arisen"), 1.0)
 
     book = model.projects
-    status = book.view("status")
-    building = status == Status.BUILDING
-    unfinished = int((book.view("stalled")[building] >= model.p.stall_months).sum())
-    n_services = model.services.size
-    delivered = cum["services_delivered"]
+    status, project_jur = book.view("status"), book.view("jur")
+    stalled = (status == Status.BUILDING) & (book.view("stalled") >= model.p.stall_months)
     present = instances > 0
     above = np.zeros_like(present)
     for depth in range(model.ancestors.shape[1]):
         up = model.ancestors[:, depth]
         above[up >= 0] |= present[up[up >= 0]]
+    dept_group = group[model.dept_jur]
+    delivered = tally("services_delivered")
+    spending = tally("spending")
+    reviews = tally("reviews_done")
 
     return {
         "n_redundant_common_systems": redundant,
-        "n_redundant_across_levels": float(instances[above].sum()),
+        "n_redundant_across_levels": per_group((instances * above).sum(axis=1)),
         "n_common_systems": n_instances,
         "duplication_rate": redundant / n_common,
-        "cum_duplicate_projects": float(cum["duplicate_projects"]),
-        "n_redundant_data_collections": float(cum["redundant_data_collections"]),
-        "cum_redundant_spending": cum["redundant_spending"],
-        "data_sharing_rate": n_shared / n_data if n_data else 0.0,
-        "sharing_gap": 1.0 - n_shared / n_data if n_data else 0.0,
-        "n_sharing_links": float(len(model.sharing_links)),
-        "platform_adoption_rate": float(model.adopters.sum()) / n_common,
-        "common_standard_share": float(model.on_standard.mean()),
-        "n_platforms_operating": float(operating.sum()),
-        "capability_coverage": n_served / n_needs if n_needs else 0.0,
-        "mean_months_to_service": total_age / n_needs if n_needs else 0.0,
-        "n_unfinished_projects": float(unfinished),
-        "cum_abandoned_projects": float(cum["abandoned_projects"]),
-        "cum_vanity_projects": float(cum["vanity_projects"]),
-        "cum_services_delivered": float(delivered),
-        "joint_service_rate": delivered / n_services if n_services else 0.0,
-        "cum_spending": cum["spending"],
-        "spending_per_capability": cum["spending"] / n_served if n_served else 0.0,
-        "review_queue_length": float((status == Status.QUEUED).sum()),
-        "mean_review_wait_months": (
-            cum["review_wait_total"] / cum["reviews_done"] if cum["reviews_done"] else 0.0
+        "cum_duplicate_projects": tally("duplicate_projects"),
+        "n_redundant_data_collections": tally("redundant_data_collections"),
+        "cum_redundant_spending": tally("redundant_spending"),
+        "data_sharing_rate": ratio(n_shared, n_data),
+        "sharing_gap": np.where(n_data != 0, 1.0 - ratio(n_shared, n_data), 0.0),
+        "n_sharing_links": tally("sharing_links"),
+        "platform_adoption_rate": per_group(model.adopters.sum(axis=1)) / n_common,
+        "common_standard_share": ratio(
+            np.bincount(dept_group, weights=model.on_standard, minlength=n_groups),
+            np.bincount(dept_group, minlength=n_groups).astype(float),
         ),
-        "cum_proposals_redirected": float(cum["redirected"]),
-        "cum_coordination_cases_opened": float(cum["cases_opened"]),
-        "cum_coordination_cases_resolved": float(cum["cases_resolved"]),
+        "n_platforms_operating": per_group(operating.sum(axis=1)),
+        "capability_coverage": ratio(n_served, n_needs),
+        "mean_months_to_service": ratio(total_age, n_needs),
+        "n_unfinished_projects": count(project_jur[stalled]),
+        "cum_abandoned_projects": tally("abandoned_projects"),
+        "cum_vanity_projects": tally("vanity_projects"),
+        "cum_services_delivered": delivered,
+        "joint_service_rate": ratio(delivered, tally("services_arisen")),
+        "cum_spending": spending,
+        "spending_per_capability": ratio(spending, n_served),
+        "review_queue_length": count(project_jur[status == Status.QUEUED]),
+        "mean_review_wait_months": ratio(tally("review_wait_total"), reviews),
+        "cum_proposals_redirected": tally("redirected"),
+        "cum_coordination_cases_opened": tally("cases_opened"),
+        "cum_coordination_cases_resolved": tally("cases_resolved"),
     }

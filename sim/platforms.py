@@ -177,14 +177,14 @@ def technical_centers(model: GovernanceModel) -> None:
     np.subtract.at(model.pool, build_j[paid], spend[paid])
     np.subtract.at(model.platform_reserve, build_j[paid], spend[paid])
     np.maximum(model.platform_reserve, 0.0, out=model.platform_reserve)
-    model.cum["spending"] += float(spend[paid].sum())
+    model.tallies.add("spending", build_j[paid], spend[paid])
     model.platform_ready_month[build_j[~paid], build_k[~paid]] += 1
     model.platform_progress[build_j[paid], build_k[paid]] += 1.0 / p.platform_build_months
     done = paid & (model.platform_progress[build_j, build_k] >= 1.0 - 1e-9)
     if done.any():
         dj, dk = build_j[done], build_k[done]
         status[dj, dk] = PLATFORM_OPERATING
-        model.cum["projects_completed"] += int(done.sum())
+        model.tallies.add("projects_completed", dj)
         _release(model, dj, dk, adopt=True)
 
 
@@ -228,5 +228,5 @@ def abandon_platforms_of(model: GovernanceModel, jurs: np.ndarray) -> None:
     model.platform_status[dj, dk] = PLATFORM_NONE
     model.platform_progress[dj, dk] = 0.0
     model.platform_ready_month[dj, dk] = np.nan
-    model.cum["abandoned_projects"] += len(dj)
+    model.tallies.add("abandoned_projects", dj)
     _release(model, dj, dk, adopt=False)

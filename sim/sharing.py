@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import behaviour, budget, coordination
+from sim import behaviour, budget, coordination, needs
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -46,11 +46,10 @@ def data_sharing(model: GovernanceModel) -> None:
     agreed = rng.random(len(trying)) < chance
     shared = trying[agreed]
     model.data_status[shared] = DATA_SHARED
-    model.data_totals["shared"] += len(shared)
-    model.sharing_links.update(
-        zip(model.data_holder[shared].tolist(), model.data_requester[shared].tolist(), strict=True)
-    )
-    model.cum["cases_resolved"] += int(np.sum(agreed & pushed))
+    model.tallies.add("data_needs_shared", model.dept_jur[model.data_requester[shared]])
+    needs.add_sharing_links(model, model.data_holder[shared], model.data_requester[shared])
+    resolved = trying[agreed & pushed]
+    model.tallies.add("cases_resolved", model.dept_jur[model.data_requester[resolved]])
     refused = trying[~agreed]
     first = refused[~model.data_push[refused]]
     escalate = rng.random(len(first)) < 1 - (1 - p.coordination_proactive) * (
@@ -63,7 +62,8 @@ def data_sharing(model: GovernanceModel) -> None:
     recollect = give_up[rng.random(len(give_up)) < attention]
     cost = p.system_cost * p.recollection_cost_share
     paid = budget.pay(model, model.data_requester[recollect], cost)
-    model.cum["redundant_spending"] += float(paid.sum())
+    recollect_jurs = model.dept_jur[model.data_requester[recollect]]
+    model.tallies.add("redundant_spending", recollect_jurs, paid)
     model.data_status[recollect] = DATA_RECOLLECTED
-    model.cum["redundant_data_collections"] += len(recollect)
+    model.tallies.add("redundant_data_collections", recollect_jurs)
     model.data_next_try[np.setdiff1d(give_up, recollect)] = t + 12

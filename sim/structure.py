@@ -66,21 +66,35 @@ class Structure:
         return bool((self.parent >= 0).any())
 
 
-def build_structure(parameters, rng: np.random.Generator) -> Structure:
+def build_structure(parameters, rng: np.random.Generator, replicas: int = 1) -> Structure:
     """Lay out the governments described by the structure parameters.
 
     Args:
         parameters: Validated parameters (reads the ``structure`` group).
         rng: The model's generator (used for sizes and for spreading lower
             governments over their parents).
+        replicas: Copies of a flat layout side by side (a batched run; the
+            governments of copy r are ``r * n_jurisdictions`` onwards). Flat
+            governments never interact, so each copy is an independent
+            replication.
 
     Returns:
         The structure.
+
+    Raises:
+        ValueError: For ``replicas > 1`` with a multi-level layout, whose
+            governments are linked.
     """
     p = parameters
+    if replicas > 1 and p.n_provinces > 0:
+        raise ValueError(
+            "replicas > 1 needs a flat layout (n_provinces 0): the governments of a "
+            "multi-level run are linked, so copies of it would not be independent"
+        )
     if p.n_provinces == 0:
-        level = np.full(p.n_jurisdictions, PREFECTURAL, dtype=np.int8)
-        parent = np.full(p.n_jurisdictions, -1, dtype=np.int64)
+        n_flat = p.n_jurisdictions * replicas
+        level = np.full(n_flat, PREFECTURAL, dtype=np.int8)
+        parent = np.full(n_flat, -1, dtype=np.int64)
     else:
         provinces = np.zeros(p.n_provinces, dtype=np.int64)  # all under the centre
         first_prefecture = 1 + p.n_provinces

@@ -293,15 +293,6 @@ class SweepSummary:
         return self.finished == self.total
 
 
-def _labels(table: pd.DataFrame) -> pd.DataFrame:
-    info = experiment.outcome_info()
-    pos = list(table.columns).index("outcome") + 1
-    table = table.copy()
-    table.insert(pos, "label", [info.get(o, {}).get("label", o) for o in table["outcome"]])
-    table.insert(pos + 1, "unit", [info.get(o, {}).get("unit", "") for o in table["outcome"]])
-    return table
-
-
 def _with_parameters(table: pd.DataFrame, design: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     merged = table.merge(design[["point", *names]], on="point", how="left", validate="m:1")
     return merged[["point", *names, *[c for c in table.columns if c != "point"]]]
@@ -354,7 +345,7 @@ def summarize_sweep(
         return out / name
 
     write_csv(runs, target("runs.csv"))
-    summary = _labels(statistics.summarize(runs, "point", outcomes))
+    summary = experiment.add_labels(statistics.summarize(runs, "point", outcomes))
     summary = _with_parameters(summary, design, names)
     write_csv(summary, target("summary.csv"))
 
@@ -363,7 +354,7 @@ def summarize_sweep(
     if reference in set(runs["point"]) and runs["point"].nunique() > 1:
         table = statistics.paired_differences(runs, outcomes, reference, scenario_col="point")
         table = table.rename(columns={"scenario": "point", "baseline": "reference_point"})
-        paired = _with_parameters(_labels(table), design, names)
+        paired = _with_parameters(experiment.add_labels(table), design, names)
         write_csv(paired, target("paired_differences.csv"))
     else:
         (out / "paired_differences.csv").unlink(missing_ok=True)

@@ -72,7 +72,7 @@ def drop_projects(model: GovernanceModel, pids: np.ndarray) -> None:
         return
     book = model.projects
     book.status[pids] = Status.ABANDONED
-    model.cum["abandoned_projects"] += len(pids)
+    model.tallies.add("abandoned_projects", book.jur[pids])
     pooled = pids[book.pool_funded[pids]]
     left = book.cost[pooled] * np.maximum(1.0 - book.progress[pooled], 0.0)
     np.add.at(model.pool, book.jur[pooled], left)

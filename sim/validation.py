@@ -51,23 +51,18 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
-import multiprocessing
 import os
-import signal
-import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
-from tqdm import tqdm
 
-from sim import statistics
+from sim import executors, statistics
 from sim.capabilities import N_COMMON
 from sim.experiment import HEADLINE_OUTCOMES, spawn_seeds
 from sim.model import GovernanceModel
@@ -236,24 +231,12 @@ def _simulate(scenario: Scenario, seed: int, since: int) -> tuple[np.ndarray, np
     return values, np.array(new_builds_since(model, since), dtype=float)
 
 
-# Set in each worker by ``_init_worker`` (inherited through fork).
-_WORKER: tuple[Sequence[Scenario], int] = ((), 0)
-
-
-def _init_worker(scenarios: Sequence[Scenario], since: int) -> None:
-    global _WORKER
-    _WORKER = (scenarios, since)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _run_chunk(
-    tasks: Sequence[tuple[int, int, int]],
-    scenarios: Sequence[Scenario] | None = None,
-    since: int | None = None,
-) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
-    if scenarios is None:
-        scenarios, since = _WORKER
-    return [(i, r, *_simulate(scenarios[i], seed, int(since))) for i, r, seed in tasks]
+def _run_task(
+    task: tuple[int, int, int], scenarios: Sequence[Scenario], since: int
+) -> tuple[int, int, np.ndarray, np.ndarray]:
+    """Run one ``(design index, replication, seed)`` task; keep its index and replication."""
+    i, r, seed = task
+    return (i, r, *_simulate(scenarios[i], seed, int(since)))
 
 
 class Runs:
@@ -340,23 +323,14 @@ def simulate_designs(
         if r < reps[d]
     ]
     workers = (os.cpu_count() or 1) if workers is None else max(1, int(workers))
-    size = max(1, min(4, math.ceil(len(tasks) / (workers * 4))))
-    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    bar = tqdm(
-        total=len(tasks),
-        disable=not progress,
-        file=sys.stderr,
-        unit="run",
+    results: list[tuple[int, int, np.ndarray, np.ndarray]] = executors.map_chunked(
+        _run_task,
+        tasks,
+        (scenarios, since),
+        workers=workers,
+        progress=progress,
         desc="validating",
     )
-    results: list[tuple[int, int, np.ndarray, np.ndarray]] = []
-    with bar:
-        if workers == 1 or len(chunks) == 1:
-            for chunk in chunks:
-                results.extend(_run_chunk(chunk, scenarios, since))
-                bar.update(len(chunk))
-        else:
-            results = _run_parallel(chunks, scenarios, since, min(workers, len(chunks)), bar)
     values = {d.label: [None] * reps[d] for d in unique}
     extras = {d.label: [None] * reps[d] for d in unique}
     for i, r, v, e in results:
@@ -368,39 +342,6 @@ def simulate_designs(
         {k: np.stack(v) for k, v in values.items()},
         {k: np.stack(v) for k, v in extras.items()},
     )
-
-
-def _run_parallel(
-    chunks: list[list[tuple[int, int, int]]],
-    scenarios: Sequence[Scenario],
-    since: int,
-    workers: int,
-    bar: Any,
-) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
-    """Fork-based pool as in ``sim.experiment``; stop the workers on any error."""
-    executor = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_init_worker,
-        initargs=(scenarios, since),
-    )
-    out: list[tuple[int, int, np.ndarray, np.ndarray]] = []
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork\(\)")
-            pending = {executor.submit(_run_chunk, chunk): len(chunk) for chunk in chunks}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                out.extend(future.result())
-                bar.update(pending.pop(future))
-    except BaseException:
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.terminate()
-        executor.shutdown(wait=True, cancel_futures=True)
-        raise
-    executor.shutdown(wait=True)
-    return out
 
 
 # -------------------------------------------------------------- statistics

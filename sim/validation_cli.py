@@ -17,6 +17,8 @@ import sys
 import time
 from typing import Any
 
+from sim import cli_types
+
 HELP = "check the seven stylized facts (MODEL.md section 7) over paired replications"
 
 DESCRIPTION = """\
@@ -39,26 +41,6 @@ examples:
   python run.py validate-model --fast             12 replications, smaller worlds (about 1 minute)
   python run.py validate-model --mutants --fast   the mutation table as well
 """
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 2, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"the seed must be 0 or more, got {value}")
-    return value
 
 
 def _facts(text: str) -> tuple[str, ...]:
@@ -84,7 +66,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "-r",
         "--replications",
-        type=_positive_int,
+        type=cli_types.at_least(2),
         metavar="N",
         help="paired replications of every design (default 30, or 12 with --fast); the "
         "docking check uses max(2N, 48)",
@@ -107,7 +89,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--seed",
-        type=_seed,
+        type=cli_types.seed,
         metavar="N",
         help="root random seed (default 20261122, sim.validation.VALIDATION_SEED)",
     )

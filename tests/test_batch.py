@@ -1,0 +1,118 @@
+"""Batched runs: independent replicas of a flat layout side by side in one model.
+
+A batched model (``GovernanceModel(replicas=B)``) must give each replica the
+same distribution of outcomes as separate runs. The replicas share one random
+stream, so no replica equals a given single run; the check is statistical:
+final outcomes of many batched replicas against many single runs.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim.model import GovernanceModel
+from sim.outcomes import OUTCOME_NAMES
+from sim.scenarios import load_scenario
+
+#: Outcomes compared (one per mechanism family).
+COMPARED = (
+    "n_redundant_common_systems",
+    "data_sharing_rate",
+    "platform_adoption_rate",
+    "mean_months_to_service",
+    "cum_spending",
+    "cum_coordination_cases_resolved",
+)
+RUNS = 60
+
+
+def _single_finals(name: str, runs: int) -> pd.DataFrame:
+    scenario = load_scenario(name)
+    rows = []
+    for seed in range(runs):
+        model = GovernanceModel(
+            scenario.parameters, rng=1000 + seed, policy_changes=scenario.policy_changes
+        )
+        model.run()
+        rows.append(model.current)
+    return pd.DataFrame(rows)
+
+
+def _batched_finals(name: str, runs: int, batch: int) -> pd.DataFrame:
+    scenario = load_scenario(name)
+    frames = []
+    for seed in range(math.ceil(runs / batch)):
+        model = GovernanceModel(
+            scenario.parameters,
+            rng=seed,
+            policy_changes=scenario.policy_changes,
+            replicas=batch,
+        )
+        model.run()
+        frame = model.outcomes_frame()
+        frames.append(frame[frame["month"] == frame["month"].max()])
+    return pd.concat(frames, ignore_index=True).head(runs)
+
+
+def test_batched_frame_has_one_series_per_replica():
+    scenario = load_scenario("centralized").with_overrides(months=24, n_departments=12)
+    model = GovernanceModel(scenario.parameters, rng=1, replicas=5)
+    model.run()
+    frame = model.outcomes_frame()
+    assert list(frame.columns[:2]) == ["replica", "month"]
+    assert list(frame.columns[2:]) == list(OUTCOME_NAMES)
+    assert len(frame) == 5 * 25
+    assert (frame.groupby("replica")["month"].apply(list) == [list(range(25))] * 5).all()
+    assert model.n_jur == 5 and model.n_dept == 60
+    finals = frame[frame["month"] == 24]
+    assert finals["n_common_systems"].nunique() > 1  # replicas differ
+    for name in OUTCOME_NAMES:
+        np.testing.assert_allclose(finals[name].to_numpy(), model.current[name])
+
+
+def test_replica_outcomes_add_up_to_the_whole_run():
+    # Stocks and running totals of the replicas sum to those of all governments together.
+    scenario = load_scenario("dispersed").with_overrides(months=36, n_departments=15)
+    model = GovernanceModel(scenario.parameters, rng=2, replicas=4)
+    model.run()
+    from sim.outcomes import measure
+
+    whole = measure(model)
+    for name in ("n_common_systems", "cum_spending", "n_sharing_links", "cum_duplicate_projects"):
+        assert model.current[name].sum() == pytest.approx(whole[name]), name
+
+
+def test_each_replica_of_a_multi_jurisdiction_scenario_keeps_its_governments():
+    scenario = load_scenario("fiscal_disparity").with_overrides(months=12)
+    per_run = scenario.parameters.n_jurisdictions
+    model = GovernanceModel(scenario.parameters, rng=3, replicas=3)
+    assert model.n_jur == 3 * per_run
+    assert (np.bincount(model.replica_of) == per_run).all()
+
+
+def test_multi_level_layouts_cannot_be_batched():
+    scenario = load_scenario("province_centralized")
+    with pytest.raises(ValueError, match="flat layout"):
+        GovernanceModel(scenario.parameters, rng=1, replicas=2)
+    with pytest.raises(ValueError, match="at least 1"):
+        GovernanceModel(load_scenario("dispersed").parameters, rng=1, replicas=0)
+
+
+@pytest.mark.parametrize("name", ["dispersed", "centralized"])
+def test_batched_replicas_follow_the_distribution_of_single_runs(name):
+    single = _single_finals(name, RUNS)
+    batched = _batched_finals(name, RUNS, batch=30)
+    for outcome in COMPARED:
+        x, y = single[outcome].to_numpy(), batched[outcome].to_numpy()
+        pooled = math.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2)
+        # Means within half a pooled SD (the docking margin of docs/VALIDATION.md;
+        # with 60 runs a side the chance of a larger gap between equal
+        # distributions is about 0.6%) and no difference in shape (KS).
+        assert abs(x.mean() - y.mean()) <= 0.5 * pooled, (outcome, x.mean(), y.mean(), pooled)
+        if pooled > 0:
+            assert stats.ks_2samp(x, y).pvalue > 0.001, outcome
