@@ -124,6 +124,17 @@ def _run_options() -> argparse.ArgumentParser:
         "parallelism). Results do not depend on it.",
     )
     group.add_argument(
+        "--batch",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="simulate N replications side by side in one model (independent copies of "
+        "the scenario's governments; flat scenarios only). Many times faster for many "
+        "replications of small scenarios; replication r is then copy r mod N of the model "
+        "seeded with replication N*(r//N)'s seed, so results differ from --batch 1 by "
+        "chance only. Default 1: one model per replication.",
+    )
+    group.add_argument(
         "--out",
         metavar="FOLDER",
         help="results folder (default results/<date-time>-<names>/); must be new or empty",
@@ -376,6 +387,12 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     scenarios = _load_all(args.scenarios, args)
     from sim import experiment  # heavy (model, scipy, plotly): only once inputs are valid
 
+    if args.batch > 1:
+        try:
+            experiment.check_batchable(scenarios)
+        except ValueError as exc:
+            return _error(exc)
+
     try:
         result = experiment.run_experiment(
             scenarios,
@@ -387,6 +404,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             compare=args.command == "compare",
             lang=args.lang,
             formats=args.formats,
+            batch=args.batch,
         )
     except experiment.OutputExistsError as exc:
         return _error(exc)

@@ -130,20 +130,77 @@ def simulate(
         policy_changes=tuple(getattr(scenario, "policy_changes", ()) or ()),
     )
     model.run()
-    out = model.outcomes_frame().reset_index(drop=True)
+    frame = _tidy(model.outcomes_frame(), scenario.name, replication, seed)
+    edges = network.edges_frame(model.sharing_links, scenario.name, replication)
+    governments = network.governments_frame(model.structure, scenario.name, replication)
+    return frame, edges, governments
+
+
+def simulate_batch(
+    scenario: Any, seed: int, replications: Sequence[int]
+) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+    """Run several replications of a flat scenario side by side in one batched model.
+
+    The model (``GovernanceModel(replicas=len(replications))``) simulates
+    independent copies of the scenario's governments; copy ``i`` becomes
+    replication ``replications[i]``. All copies share the model's random
+    stream, so each one follows the scenario's distribution but is not the
+    run ``simulate`` would give with the same seed.
+
+    Args:
+        scenario: A ``sim.scenarios.Scenario`` with a flat layout.
+        seed: Seed of the batched model (recorded as every replication's seed).
+        replications: Replication numbers of the copies, in order.
+
+    Returns:
+        One ``simulate``-like ``(frame, edges, governments)`` per replication,
+        with departments and governments numbered within the replication.
+    """
+    count = len(replications)
+    model = GovernanceModel(
+        parameters=scenario.parameters,
+        rng=int(seed),
+        policy_changes=tuple(getattr(scenario, "policy_changes", ()) or ()),
+        replicas=count,
+    )
+    model.run()
+    out = model.outcomes_frame()
+    if "replica" not in out:  # a batch of one is an ordinary model
+        out.insert(0, "replica", 0)
+    per_copy = model.n_jur // count
+    first_department = model.jur_start[::per_copy]
+    links = np.array(sorted(model.sharing_links), dtype=np.int64).reshape(-1, 2)
+    link_copy = model.replica_of[model.dept_jur[links[:, 0]]]
+    governments = network.governments_frame(model.structure, scenario.name)
+    results = []
+    for copy, replication in enumerate(replications):
+        rows = out[out["replica"] == copy].drop(columns="replica")
+        frame = _tidy(rows, scenario.name, replication, seed)
+        mine = links[link_copy == copy] - first_department[copy]
+        edges = network.edges_frame(map(tuple, mine), scenario.name, replication)
+        own = governments.iloc[copy * per_copy : (copy + 1) * per_copy].reset_index(drop=True)
+        own = own.assign(
+            replication=np.int64(replication),
+            government=own["government"] - copy * per_copy,
+            first_department=own["first_department"] - first_department[copy],
+        )
+        results.append((frame, edges, own))
+    return results
+
+
+def _tidy(out: pd.DataFrame, name: str, replication: int, seed: int) -> pd.DataFrame:
+    """A model's outcomes frame with the id columns in front."""
+    out = out.reset_index(drop=True)
     outcome_cols = [c for c in out.columns if c not in ID_COLUMNS]
     frame = pd.DataFrame(
         {
-            "scenario": scenario.name,
+            "scenario": name,
             "replication": np.full(len(out), int(replication), dtype=np.int64),
             "seed": np.full(len(out), int(seed), dtype=np.int64),
             "month": out["month"].to_numpy().astype(np.int64),
         }
     )
-    values = out[outcome_cols].astype(float)
-    edges = network.edges_frame(model.sharing_links, scenario.name, replication)
-    governments = network.governments_frame(model.structure, scenario.name, replication)
-    return pd.concat([frame, values], axis=1), edges, governments
+    return pd.concat([frame, out[outcome_cols].astype(float)], axis=1)
 
 
 def _run_task(
@@ -154,6 +211,45 @@ def _run_task(
     return simulate(scenarios[i], seed, rep)
 
 
+def _run_batch_task(
+    task: tuple[int, tuple[int, ...], int], scenarios: Sequence[Any]
+) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+    """Run one ``(scenario index, replications, seed)`` batch (``simulate_batch``)."""
+    i, reps, seed = task
+    return simulate_batch(scenarios[i], seed, reps)
+
+
+def batch_blocks(replications: int, batch: int) -> list[tuple[int, ...]]:
+    """Replications run together: ``(0..batch-1), (batch..2 batch-1), ...``."""
+    return [tuple(range(b, min(b + batch, replications))) for b in range(0, replications, batch)]
+
+
+def batch_note(batch: int) -> dict[str, Any]:
+    """Manifest entry saying how replications were grouped into models."""
+    if batch == 1:
+        return {"replications_per_model": 1, "note": "one model per replication"}
+    return {
+        "replications_per_model": batch,
+        "note": (
+            f"replications b*{batch} .. b*{batch}+{batch - 1} ran side by side as the replicas "
+            "of one batched model (GovernanceModel(replicas=...)) seeded with the seed of "
+            "the first of them; replication r is replica r mod "
+            f"{batch} of that model (sim.experiment.simulate_batch)"
+        ),
+    }
+
+
+def check_batchable(scenarios: Sequence[Any]) -> None:
+    """Raise ``ValueError`` naming any scenario whose layout cannot be batched."""
+    nested = [s.name for s in scenarios if s.parameters.n_provinces > 0]
+    if nested:
+        raise ValueError(
+            f"--batch needs flat scenarios (several independent governments of one level); "
+            f"{', '.join(nested)} {'is' if len(nested) == 1 else 'are'} multi-level "
+            "(n_provinces > 0), whose governments are linked. Run without --batch."
+        )
+
+
 def run_replications(
     scenarios: Sequence[Any],
     replications: int,
@@ -162,13 +258,14 @@ def run_replications(
     progress: bool = True,
     *,
     chunksize: int | None = None,
+    batch: int = 1,
 ) -> pd.DataFrame:
     """Run every scenario ``replications`` times with paired seeds.
 
     The same as ``run_replications_with_networks`` without the networks.
     """
     return run_replications_with_networks(
-        scenarios, replications, root_seed, workers, progress, chunksize=chunksize
+        scenarios, replications, root_seed, workers, progress, chunksize=chunksize, batch=batch
     )[0]
 
 
@@ -180,6 +277,7 @@ def run_replications_with_networks(
     progress: bool = True,
     *,
     chunksize: int | None = None,
+    batch: int = 1,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Run every scenario ``replications`` times with paired seeds.
 
@@ -193,6 +291,11 @@ def run_replications_with_networks(
             serially in this process.
         progress: Show a progress bar (on stderr).
         chunksize: Runs per task sent to a worker; ``None`` picks one.
+        batch: Replications simulated side by side in one batched model
+            (``simulate_batch``; flat scenarios only). Replications
+            ``b*batch .. (b+1)*batch - 1`` form batch ``b``, whose model uses
+            the seed of its first replication; that seed is recorded for each
+            of them. 1 (the default) runs one model per replication.
 
     Returns:
         ``(frame, edges, governments)``. ``frame``: tidy, with ``scenario``,
@@ -205,8 +308,8 @@ def run_replications_with_networks(
         ``workers`` is.
 
     Raises:
-        ValueError: For no scenarios, duplicate names, or fewer than 1
-            replication or worker.
+        ValueError: For no scenarios, duplicate names, fewer than 1
+            replication or worker, or ``batch > 1`` with a multi-level scenario.
     """
     scenarios = list(scenarios)
     if not scenarios:
@@ -220,17 +323,37 @@ def run_replications_with_networks(
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
 
+    if batch < 1:
+        raise ValueError(f"batch must be at least 1, got {batch}")
     seeds = spawn_seeds(root_seed, replications)
-    tasks = [(i, r, seeds[r]) for r in range(replications) for i in range(len(scenarios))]
-    pairs: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = executors.map_chunked(
-        _run_task,
-        tasks,
-        (scenarios,),
-        workers=workers,
-        chunksize=chunksize,
-        progress=progress,
-        desc="simulating",
-    )
+    if batch == 1:
+        tasks = [(i, r, seeds[r]) for r in range(replications) for i in range(len(scenarios))]
+        pairs: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = executors.map_chunked(
+            _run_task,
+            tasks,
+            (scenarios,),
+            workers=workers,
+            chunksize=chunksize,
+            progress=progress,
+            desc="simulating",
+        )
+    else:
+        check_batchable(scenarios)
+        blocks = batch_blocks(replications, batch)
+        batch_tasks = [
+            (i, block, seeds[block[0]]) for block in blocks for i in range(len(scenarios))
+        ]
+        batches = executors.map_chunked(
+            _run_batch_task,
+            batch_tasks,
+            (scenarios,),
+            workers=workers,
+            chunksize=chunksize or 1,
+            progress=progress,
+            desc=f"simulating ({batch} runs per model)",
+            unit="model",
+        )
+        pairs = [result for results in batches for result in results]
 
     order = {name: i for i, name in enumerate(names)}
     frame = pd.concat([f for f, _, _ in pairs], ignore_index=True)
@@ -593,6 +716,7 @@ def run_experiment(
     argv: Sequence[str] | None = None,
     lang: str = "en",
     formats: Sequence[str] = (),
+    batch: int = 1,
 ) -> ExperimentResult:
     """Run replications of the scenarios and write the results folder.
 
@@ -614,6 +738,7 @@ def run_experiment(
         argv: Command line recorded in the manifest (default ``sys.argv``).
         lang: Language of the report and images, ``en`` or ``zh``.
         formats: Static image formats to write (``png``, ``svg``, ``pdf``).
+        batch: Replications per batched model (see ``run_replications_with_networks``).
 
     Returns:
         The results, including where they were written.
@@ -631,7 +756,7 @@ def run_experiment(
         out = check_output_dir(out_dir)
     start = time.perf_counter()
     frame, networks, governments = run_replications_with_networks(
-        scenarios, replications, root_seed, workers, progress
+        scenarios, replications, root_seed, workers, progress, batch=batch
     )
     elapsed = time.perf_counter() - start
 
@@ -644,7 +769,11 @@ def run_experiment(
             root_seed=root_seed,
             compare=compare,
             argv=argv,
-            extra={"elapsed_seconds": round(elapsed, 3), "workers": workers or os.cpu_count()},
+            extra={
+                "elapsed_seconds": round(elapsed, 3),
+                "workers": workers or os.cpu_count(),
+                "batch": batch_note(batch),
+            },
             networks=networks,
             governments=governments,
             lang=lang,

@@ -116,3 +116,43 @@ def test_batched_replicas_follow_the_distribution_of_single_runs(name):
         assert abs(x.mean() - y.mean()) <= 0.5 * pooled, (outcome, x.mean(), y.mean(), pooled)
         if pooled > 0:
             assert stats.ks_2samp(x, y).pvalue > 0.001, outcome
+
+
+# ----------------------------------------------------------- experiment layer
+
+
+def test_batched_experiment_is_identical_whatever_the_workers():
+    from sim import experiment
+
+    small = [
+        load_scenario(n).with_overrides(months=24, n_departments=10)
+        for n in ("dispersed", "centralized")
+    ]
+    kwargs = {"root_seed": 5, "progress": False, "batch": 3}
+    serial = experiment.run_replications_with_networks(small, 7, workers=1, **kwargs)
+    parallel = experiment.run_replications_with_networks(small, 7, workers=2, **kwargs)
+    for a, b in zip(serial, parallel, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    frame, edges, governments = serial
+    assert sorted(set(frame["replication"])) == list(range(7))
+    seeds = experiment.spawn_seeds(5, 7)
+    per_replication = frame.drop_duplicates("replication").set_index("replication")["seed"]
+    # batches 0-2, 3-5, 6 use the seed of their first replication
+    assert per_replication.tolist() == [seeds[0]] * 3 + [seeds[3]] * 3 + [seeds[6]]
+    # networks and governments are numbered within each replication
+    assert (governments["first_department"] == 0).all()
+    assert (governments["government"] == 0).all()
+    size = governments.set_index(["scenario", "replication"])["departments"]
+    top = edges.groupby(["scenario", "replication"])[["holder", "requester"]].max().max(axis=1)
+    assert (top < size.loc[top.index]).all()
+    # one batched model's stocks add up over its replications
+    assert frame.groupby("replication")["n_common_systems"].last().nunique() > 1
+
+
+def test_batching_refuses_multi_level_scenarios():
+    from sim import experiment
+
+    with pytest.raises(ValueError, match="province_centralized is multi-level"):
+        experiment.run_replications(
+            [load_scenario("province_centralized")], 2, 1, workers=1, progress=False, batch=2
+        )

@@ -108,6 +108,24 @@ def test_compare_writes_files(tmp_path):
     assert again.returncode == 2 and "already exists" in again.stderr
 
 
+def test_batched_compare(tmp_path):
+    out = tmp_path / "b"
+    result = cli(
+        "compare", "dispersed", "centralized", "--out", str(out), "-r", "6", "--batch", "4",
+        "--months", "12", "--departments", "6", "--quiet", "--formats", "none",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_parquet(out / "timeseries.parquet")
+    assert sorted(frame["replication"].unique()) == list(range(6))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["batch"]["replications_per_model"] == 4
+    assert len(set(manifest["seeds"]["replication_seeds"])) == 2  # two batched models
+
+    nested = cli("run", "province_centralized", "--batch", "2", "--out", str(tmp_path / "n"))
+    assert nested.returncode == 2 and "multi-level" in nested.stderr
+    assert "Traceback" not in nested.stderr and not (tmp_path / "n").exists()
+
+
 def test_compare_needs_two(tmp_path):
     result = cli("compare", "dispersed", "--out", str(tmp_path / "y"))
     assert result.returncode == 2 and "two or more" in result.stderr
