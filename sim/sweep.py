@@ -85,6 +85,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "design",
     "replications",
     "root_seed",
+    "batch",
     "outcomes",
     "reference",
 )
@@ -261,6 +262,8 @@ class Sweep:
         root_seed: Root of the per-replication seeds.
         outcomes: Outcomes summarized.
         reference: ``None`` (the first point), a point id, or parameter values.
+        batch: Replications of a point simulated side by side in one batched
+            model (``sim.experiment.simulate_batch``; 1 = one model per run).
     """
 
     path: Path
@@ -274,6 +277,7 @@ class Sweep:
     root_seed: int
     outcomes: tuple[str, ...]
     reference: int | dict[str, Any] | None = None
+    batch: int = 1
     _lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -323,6 +327,8 @@ class Sweep:
             "design": self.design.definition(),
             "replications": self.replications,
             "root_seed": self.root_seed,
+            # Only when batched, so that folders of unbatched sweeps keep their hash.
+            **({"batch": self.batch} if self.batch != 1 else {}),
         }
 
     @cached_property
@@ -740,6 +746,7 @@ def load_sweep(path: str | Path) -> Sweep:
         raise _fail(path, lines.get("description"), "'description' must be text.")
     replications = _whole(data["replications"], "replications", path, lines.get("replications"))
     root_seed = _whole(data["root_seed"], "root_seed", path, lines.get("root_seed"), 0)
+    batch = _whole(data.get("batch", 1), "batch", path, lines.get("batch"))
 
     base = _read_scenario(data, path, lines.get("scenario"))
     fixed = _read_fixed(data, path)
@@ -784,8 +791,19 @@ def load_sweep(path: str | Path) -> Sweep:
         root_seed=root_seed,
         outcomes=_read_outcomes(data, path),
         reference=_read_reference(data, path, swept),
+        batch=batch,
         _lines=dict(lines),
     )
+    if batch > 1 and (
+        scenario.parameters.n_provinces > 0 or any(p.name == "n_provinces" for p in swept)
+    ):
+        raise _fail(
+            path,
+            lines.get("batch"),
+            f"'batch' is {batch}, but batched runs need a flat layout and this sweep's "
+            "scenario is multi-level (n_provinces > 0) or sweeps n_provinces; remove 'batch' "
+            "or set it to 1.",
+        )
     n_points = count_points(sweep)
     if n_points * replications > MAX_RUNS:
         raise _fail(

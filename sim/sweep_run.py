@@ -80,7 +80,9 @@ def run_batch(context: dict[str, Any], batch: Sequence[tuple[int, int, int, tupl
     """Run a batch of ``(point, replication, seed, values)``; return their rows.
 
     Runs in a worker (fork pool or Dask); everything it needs is in its
-    arguments. Uses ``sim.experiment.run_one`` for each run.
+    arguments. Uses ``sim.experiment.run_one`` for each run, or
+    ``sim.experiment.simulate_batch`` when ``replication`` is a tuple of
+    replications (a batched sweep).
 
     Args:
         context: ``base`` (parameter values of the base scenario),
@@ -93,11 +95,17 @@ def run_batch(context: dict[str, Any], batch: Sequence[tuple[int, int, int, tupl
     """
     base, names = context["base"], context["names"]
     changes = tuple(context["policy_changes"])
-    frames = []
+    runs = []
     for point, replication, seed, values in batch:
         params = make_parameters(**{**base, **dict(zip(names, values, strict=True))})
         run = SimpleNamespace(name="", parameters=params, policy_changes=changes)
-        out = experiment.run_one(run, seed, replication).drop(columns="scenario")
+        if isinstance(replication, tuple):  # a block of replications in one batched model
+            outs = [f for f, _, _ in experiment.simulate_batch(run, seed, replication)]
+        else:
+            outs = [experiment.run_one(run, seed, replication)]
+        runs.extend((point, values, out.drop(columns="scenario")) for out in outs)
+    frames = []
+    for point, values, out in runs:
         head = {"point": np.full(len(out), point, dtype=np.int64)}
         frame = pd.concat(
             [
@@ -203,12 +211,22 @@ def run_sweep(
     values = [tuple(v.item() if hasattr(v, "item") else v for v in row) for row in rows]
     total = design.n_points * sweep.replications
     # Replication-major order: an interrupted sweep holds whole replications.
-    tasks = [
-        (point, rep, seeds[rep], values[point])
-        for rep in range(sweep.replications)
-        for point in range(design.n_points)
-        if (point, rep) not in done
-    ]
+    if sweep.batch == 1:
+        tasks: list[tuple] = [
+            (point, rep, seeds[rep], values[point])
+            for rep in range(sweep.replications)
+            for point in range(design.n_points)
+            if (point, rep) not in done
+        ]
+    else:
+        # A block of replications is one model and lands in one part: all or none.
+        tasks = [
+            (point, block, seeds[block[0]], values[point])
+            for block in experiment.batch_blocks(sweep.replications, sweep.batch)
+            for point in range(design.n_points)
+            if (point, block[0]) not in done
+        ]
+    to_run = sum(len(t[1]) if isinstance(t[1], tuple) else 1 for t in tasks)
     context = {
         "base": sweep.scenario.parameters.model_dump(),
         "policy_changes": [(m, dict(c)) for m, c in sweep.scenario.policy_changes],
@@ -222,7 +240,7 @@ def run_sweep(
             described = ex.describe()
             bar = tqdm(
                 total=total,
-                initial=total - len(tasks),
+                initial=total - to_run,
                 disable=not progress,
                 file=sys.stderr,
                 unit="run",
@@ -247,11 +265,11 @@ def run_sweep(
                     **described,
                     "elapsed_seconds": round(elapsed, 3),
                     "runs_made": ran,
-                    "runs_resumed": total - len(tasks),
+                    "runs_resumed": total - to_run,
                 }
             },
         )
-    return SweepResult(out, total, total - len(tasks), ran, elapsed, summary)
+    return SweepResult(out, total, total - to_run, ran, elapsed, summary)
 
 
 # ---------------------------------------------------------------- summarizing

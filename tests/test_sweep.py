@@ -376,6 +376,37 @@ def test_resume_skips_finished_runs_and_ignores_temporary_files(tmp_path):
     assert (third.skipped, third.ran) == (16, 0)
 
 
+def test_batched_sweep_runs_blocks_of_replications_and_resumes(tmp_path):
+    text = GRID.format(months=12, replications=5) + "batch: 2\n"
+    sweep = load_sweep(write(tmp_path, text, "batched.yaml"))
+    assert sweep.batch == 2
+    plain = load_sweep(grid_file(tmp_path, replications=5))
+    assert "batch" in sweep.definition() and "batch" not in plain.definition()
+    assert sweep.definition_hash != plain.definition_hash
+    out = tmp_path / "out"
+    run_sweep(sweep, out, executor="serial", progress=False, batch_size=2)
+    runs = SweepStore(out).read_final()
+    assert len(runs) == 8 * 5
+    # replications 0-1, 2-3 and 4 ran as three models, seeded with their first replication
+    seeds = sweep.seeds
+    by_rep = runs.groupby("replication")["seed"].unique().apply(list)
+    assert by_rep.tolist() == [[seeds[0]], [seeds[0]], [seeds[2]], [seeds[2]], [seeds[4]]]
+    # a removed part (whole blocks) is redone; the result equals an uninterrupted pool run
+    store = SweepStore(out)
+    store.part_files()[0].unlink()
+    again = run_sweep(sweep, out, executor="serial", progress=False, batch_size=2)
+    assert again.ran > 0 and again.skipped + again.ran == 40
+    pooled = tmp_path / "pooled"
+    run_sweep(sweep, pooled, executor="pool", workers=2, progress=False)
+    pd.testing.assert_frame_equal(read_all(out), read_all(pooled), check_exact=True)
+
+
+def test_batched_sweep_of_a_multi_level_scenario_is_refused(tmp_path):
+    text = sweep_text(scenario="province_centralized", batch="4")
+    with pytest.raises(SweepError, match="'batch' is 4"):
+        load_sweep(write(tmp_path, text))
+
+
 def test_damaged_part_is_reported(tmp_path):
     sweep = load_sweep(grid_file(tmp_path, replications=1))
     out = tmp_path / "out"
