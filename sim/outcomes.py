@@ -262,8 +262,10 @@ def measure_groups(
 
     t = model.month
 
+    totals = model.tallies.by_group(group, n_groups)
+
     def tally(name: str) -> np.ndarray:
-        return model.tallies.by_group(name, group, n_groups)
+        return totals[name]
 
     def per_group(per_government: np.ndarray) -> np.ndarray:
         return np.bincount(group, weights=per_government, minlength=n_groups)
@@ -281,6 +283,7 @@ def measure_groups(
     n_instances = per_group(instances.sum(axis=1))
 
     n_data, n_shared = tally("data_needs_arisen"), tally("data_needs_shared")
+    sharing_rate = ratio(n_shared, n_data)
 
     # Delivery from running totals: a need not yet served counts with its age.
     n_needs, n_served = tally("needs_arisen"), tally("needs_served")
@@ -294,9 +297,10 @@ def measure_groups(
     stalled = (status == Status.BUILDING) & (book.view("stalled") >= model.p.stall_months)
     present = instances > 0
     above = np.zeros_like(present)
-    for depth in range(model.ancestors.shape[1]):
-        up = model.ancestors[:, depth]
-        above[up >= 0] |= present[up[up >= 0]]
+    if model.structure.multi_level:  # a flat layout has no government above another
+        for depth in range(model.ancestors.shape[1]):
+            up = model.ancestors[:, depth]
+            above[up >= 0] |= present[up[up >= 0]]
     dept_group = group[model.dept_jur]
     delivered = tally("services_delivered")
     spending = tally("spending")
@@ -310,8 +314,8 @@ def measure_groups(
         "cum_duplicate_projects": tally("duplicate_projects"),
         "n_redundant_data_collections": tally("redundant_data_collections"),
         "cum_redundant_spending": tally("redundant_spending"),
-        "data_sharing_rate": ratio(n_shared, n_data),
-        "sharing_gap": np.where(n_data != 0, 1.0 - ratio(n_shared, n_data), 0.0),
+        "data_sharing_rate": sharing_rate,
+        "sharing_gap": np.where(n_data != 0, 1.0 - sharing_rate, 0.0),
         "n_sharing_links": tally("sharing_links"),
         "platform_adoption_rate": per_group(model.adopters.sum(axis=1)) / n_common,
         "common_standard_share": ratio(

@@ -45,32 +45,56 @@ TALLIES: dict[str, str] = {
 class Tallies:
     """Running totals, one value per government for each name in ``TALLIES``.
 
+    The totals are the rows of one (names x governments) array, so that all of
+    them are summed over a grouping of governments in one operation.
+
     Args:
         n_governments: Number of governments of the run.
     """
 
     def __init__(self, n_governments: int) -> None:
         self.n_governments = n_governments
-        self.values = {name: np.zeros(n_governments) for name in TALLIES}
+        self.row = {name: i for i, name in enumerate(TALLIES)}
+        self.matrix = np.zeros((len(TALLIES), n_governments))
 
     def add(self, name: str, governments: np.ndarray, amounts: np.ndarray | float = 1.0) -> None:
         """Add ``amounts`` (one per item, or the same for all) to the items' governments."""
         governments = np.asarray(governments)
         if not governments.size:
             return
+        row = self.row[name]
         if self.n_governments == 1:  # the common single-city run: no grouping needed
             if np.ndim(amounts):
-                self.values[name][0] += np.sum(amounts)
+                self.matrix[row, 0] += np.sum(amounts)
             else:
-                self.values[name][0] += float(amounts) * governments.size
+                self.matrix[row, 0] += float(amounts) * governments.size
             return
-        weights = np.broadcast_to(np.asarray(amounts, dtype=float), governments.shape)
-        self.values[name] += np.bincount(governments, weights=weights, minlength=self.n_governments)
+        if np.ndim(amounts):
+            self.matrix[row] += np.bincount(
+                governments, weights=amounts, minlength=self.n_governments
+            )
+        else:
+            counts = np.bincount(governments, minlength=self.n_governments)
+            self.matrix[row] += float(amounts) * counts
 
     def total(self, name: str) -> float:
         """Sum over all governments."""
-        return float(self.values[name].sum())
+        return float(self.matrix[self.row[name]].sum())
 
-    def by_group(self, name: str, group: np.ndarray, n_groups: int) -> np.ndarray:
-        """Sums over the governments of each group (``group[j]`` is government j's group)."""
-        return np.bincount(group, weights=self.values[name], minlength=n_groups)
+    def by_group(self, group: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
+        """Every total summed over the governments of each group.
+
+        Args:
+            group: Group of each government (``0 .. n_groups - 1``).
+            n_groups: Number of groups.
+
+        Returns:
+            Name to an array of one sum per group.
+        """
+        if n_groups == 1:
+            sums = self.matrix.sum(axis=1, keepdims=True)
+        else:
+            indicator = np.zeros((self.n_governments, n_groups))
+            indicator[np.arange(self.n_governments), group] = 1.0
+            sums = self.matrix @ indicator
+        return {name: sums[i] for name, i in self.row.items()}
