@@ -16,7 +16,8 @@ per step, calling the mechanisms in this order (see ``docs/ODD.md``):
 8. construction, completion and audits               ``construction.construction``
 9. data sharing                                      ``sharing.data_sharing``
 10. cross-department coordination                     ``coordination.coordination``
-11. measuring outcomes                               ``outcomes.measure``
+11. audit memories fade                              ``SANCTION_MEMORY_DECAY``
+12. measuring outcomes (per replica when batched)    ``outcomes.measure``
 
 The mechanism modules only read and write this model's state; none does file
 input/output or plotting.

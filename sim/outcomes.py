@@ -151,7 +151,8 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "Unfinished ('beard') projects",
         "projects",
         "delivery",
-        "Projects under construction that have stalled for at least stall_months.",
+        "Departmental projects under construction that have stalled for at least "
+        "stall_months (shared platforms are not counted).",
     ),
     _O(
         "cum_abandoned_projects",

@@ -589,7 +589,8 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         1.0,
         "lever",
         "[001] standards hard to enforce without authority; [004]",
-        "Chance a new system is made to follow the common standard, scaled by authority.",
+        "Chance a new system is made to follow the common standard, scaled by the top "
+        "leader's attention (the office's attention factor).",
     ),
     _P(
         "coordination_proactive",
@@ -679,8 +680,9 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         1.0,
         "lever",
         "[001] no vertical link between central and local bodies; '全国一盘棋' in the proposal",
-        "Chance that a higher government's platform, plan and registry reach a lower "
-        "government (0 = no vertical link).",
+        "Chance that a higher government's platforms (operating or planned) reach a lower "
+        "government: its departments may adopt or wait for them, its office and master plan "
+        "count them (0 = no vertical link). Registries stay within one government.",
     ),
     _P(
         "line_ministry_reach",

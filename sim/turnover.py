@@ -63,8 +63,9 @@ def drop_projects(model: GovernanceModel, pids: np.ndarray) -> None:
     """Abandon departmental projects; their needs open again.
 
     Money committed from the pool but not yet spent goes back to the pool. A
-    common need is decided afresh next month; a business need is proposed
-    again at once by the new head.
+    common need is decided afresh in the same month (turnover runs before the
+    departments' choices); a business need is proposed again at once by the
+    new head.
     """
     from sim.model import BUSINESS, OPEN
 
