@@ -176,9 +176,8 @@ def reuse_peer(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> np.
     p = model.p
     # Pick one owner at random (an index draw: owner lists can be long).
     jurs = model.dept_jur[depts]
-    pools = [model.owners[(int(j), int(k))] for j, k in zip(jurs, ks, strict=True)]
-    picks = model.rng.integers(0, [len(pool) for pool in pools])
-    owners = np.array([pool[i] for pool, i in zip(pools, picks, strict=True)], dtype=np.int64)
+    picks = model.rng.integers(0, model.own_count[jurs, ks])
+    owners = model.owners[jurs, ks, picks]
     chance = behaviour.agreement_probability(
         willingness=model.willingness[owners],
         compatible=model.on_standard[depts] & model.on_standard[owners],

@@ -35,7 +35,8 @@ def construction(model: GovernanceModel) -> None:
     building = alive[book.status[alive] == Status.BUILDING]
     if not len(building):
         return
-    spend = book.cost[building] / book.duration[building]
+    duration = book.duration[building]
+    spend = book.cost[building] / duration
     pooled = book.pool_funded[building]
     depts = book.dept[building]
     # Departmental money is shared pro rata among a department's projects.
@@ -45,9 +46,10 @@ def construction(model: GovernanceModel) -> None:
     paid = spend * funded
     np.subtract.at(model.balance, depts[~pooled], paid[~pooled])
     model.tallies.add("spending", book.jur[building], paid)
-    book.progress[building] += funded / book.duration[building]
+    progress = book.progress[building] + funded / duration
+    book.progress[building] = progress
     book.stalled[building] += funded < 0.5
-    done = building[book.progress[building] >= 1.0 - 1e-9]
+    done = building[progress >= 1.0 - 1e-9]
     if len(done):
         _complete(model, done)
 
@@ -76,14 +78,9 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     earlier[order] = np.arange(len(pids)) - np.repeat(starts, runs)
     existing = model.own_count[jurs, ks] + (model.platform_status[jurs, ks] == PLATFORM_OPERATING)
     duplicate = existing + earlier >= 1
+    # Owners in completion order: after the cell's earlier owners.
+    model.owners[jurs, ks, model.own_count[jurs, ks] + earlier] = depts
     np.add.at(model.own_count, (jurs, ks), 1)
-    # Owners by government and capability, each list in completion order
-    # (one extend per cell: a national run completes ~1,500 systems a month).
-    owners_sorted = depts[order].tolist()
-    for first, length in zip(starts.tolist(), runs.tolist(), strict=True):
-        cell = int(sorted_cells[first])
-        key = (cell // 64, cell % 64)
-        model.owners.setdefault(key, []).extend(owners_sorted[first : first + length])
     model.tallies.add("duplicate_projects", jurs[duplicate])
     model.tallies.add("redundant_spending", jurs[duplicate], book.cost[pids[duplicate]])
     vanity = book.vanity[pids]

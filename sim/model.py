@@ -233,6 +233,11 @@ class GovernanceModel(mesa.Model):
         self.tallies = Tallies(self.n_jur)
 
     # ----------------------------------------------------------------- helpers
+    @property
+    def sharing_links(self) -> set[tuple[int, int]]:
+        """Distinct ``(holder, user)`` department pairs that shared data or a system."""
+        return {divmod(key, self.n_dept) for key in self.link_keys}
+
     def is_disrupted(self, jurisdiction: int) -> bool:
         """Whether the government's body is being reorganized after a turnover."""
         return bool(self.disrupted_until[jurisdiction] > self.month)

@@ -42,7 +42,10 @@ def init_needs(model: GovernanceModel) -> None:
     model.own_count = np.zeros(shape, dtype=np.int64)
     model.registered_count = np.zeros(shape, dtype=np.int64)
     model.adopters = np.zeros(shape, dtype=np.int64)
-    model.owners = {}
+    # Owners of each government's own systems of each capability, in the
+    # order they were completed (own_count[j, k] of them; a department owns at
+    # most one system of a capability, so a government has at most its size).
+    model.owners = np.full((model.n_jur, N_COMMON, int(model.jur_size.max())), -1, dtype=np.int64)
     # Business systems: Poisson arrivals per department, sorted by month.
     counts = rng.poisson(p.business_needs_per_year * months / 12.0, n)
     depts = np.repeat(np.arange(n), counts)
@@ -77,7 +80,9 @@ def init_needs(model: GovernanceModel) -> None:
     model.data_push = np.zeros(len(requester), dtype=bool)
     model.data_case_open = np.zeros(len(requester), dtype=bool)
     model.data_case_since = np.zeros(len(requester))
-    model.sharing_links = set()
+    # Sharing links as integer keys holder * n_dept + user (set operations in
+    # C; ``GovernanceModel.sharing_links`` gives them as pairs).
+    model.link_keys = set()
 
 
 def add_sharing_links(model: GovernanceModel, holders: np.ndarray, users: np.ndarray) -> None:
@@ -85,16 +90,13 @@ def add_sharing_links(model: GovernanceModel, holders: np.ndarray, users: np.nda
 
     Links are distinct pairs; new ones are counted for the holder's government.
     """
-    new = [
-        pair
-        for pair in zip(holders.tolist(), users.tolist(), strict=True)
-        if pair not in model.sharing_links
-    ]
+    keys = np.asarray(holders, dtype=np.int64) * model.n_dept + np.asarray(users, dtype=np.int64)
+    new = set(keys.tolist()) - model.link_keys
     if not new:
         return
-    model.sharing_links.update(new)
-    fresh = set(new)  # a pair may come twice in one call
-    model.tallies.add("sharing_links", model.dept_jur[[holder for holder, _ in fresh]])
+    model.link_keys |= new
+    new_holders = np.fromiter(new, dtype=np.int64, count=len(new)) // model.n_dept
+    model.tallies.add("sharing_links", model.dept_jur[new_holders])
 
 
 def _count_arisen(model: GovernanceModel, depts: np.ndarray, t: int) -> None:

@@ -293,16 +293,25 @@ def measure_groups(
     total_age = tally("needs_served_age_sum") + unserved_age
     n_common = np.maximum(tally("common_needs_arisen"), 1.0)
 
+    # Queued and stalled projects are alive: look only at those.
     book = model.projects
-    status, project_jur = book.view("status"), book.view("jur")
-    stalled = (status == Status.BUILDING) & (book.view("stalled") >= model.p.stall_months)
+    alive = book.alive()
+    status = book.status[alive]
+    stalled = alive[(status == Status.BUILDING) & (book.stalled[alive] >= model.p.stall_months)]
+    queued = alive[status == Status.QUEUED]
     present = instances > 0
     above = np.zeros_like(present)
     if model.structure.multi_level:  # a flat layout has no government above another
         for depth in range(model.ancestors.shape[1]):
             up = model.ancestors[:, depth]
             above[up >= 0] |= present[up[up >= 0]]
-    dept_group = group[model.dept_jur]
+    if n_groups == 1:
+        on_standard = np.array([float(np.count_nonzero(model.on_standard))])
+        departments = np.array([float(model.n_dept)])
+    else:
+        dept_group = group[model.dept_jur]
+        on_standard = np.bincount(dept_group, weights=model.on_standard, minlength=n_groups)
+        departments = np.bincount(dept_group, minlength=n_groups).astype(float)
     delivered = tally("services_delivered")
     spending = tally("spending")
     reviews = tally("reviews_done")
@@ -319,21 +328,18 @@ def measure_groups(
         "sharing_gap": np.where(n_data != 0, 1.0 - sharing_rate, 0.0),
         "n_sharing_links": tally("sharing_links"),
         "platform_adoption_rate": per_group(model.adopters.sum(axis=1)) / n_common,
-        "common_standard_share": ratio(
-            np.bincount(dept_group, weights=model.on_standard, minlength=n_groups),
-            np.bincount(dept_group, minlength=n_groups).astype(float),
-        ),
+        "common_standard_share": ratio(on_standard, departments),
         "n_platforms_operating": per_group(operating.sum(axis=1)),
         "capability_coverage": ratio(n_served, n_needs),
         "mean_months_to_service": ratio(total_age, n_needs),
-        "n_unfinished_projects": count(project_jur[stalled]),
+        "n_unfinished_projects": count(book.jur[stalled]),
         "cum_abandoned_projects": tally("abandoned_projects"),
         "cum_vanity_projects": tally("vanity_projects"),
         "cum_services_delivered": delivered,
         "joint_service_rate": ratio(delivered, tally("services_arisen")),
         "cum_spending": spending,
         "spending_per_capability": ratio(spending, n_served),
-        "review_queue_length": count(project_jur[status == Status.QUEUED]),
+        "review_queue_length": count(book.jur[queued]),
         "mean_review_wait_months": ratio(tally("review_wait_total"), reviews),
         "cum_proposals_redirected": tally("redirected"),
         "cum_coordination_cases_opened": tally("cases_opened"),
