@@ -6,8 +6,10 @@ Run with ``uv run python run.py bench`` (or ``uv run python bench/benchmark.py``
 * the reference: the project's own minimal Mesa model (Boltzmann wealth
   exchange, ``bench/reference_model.py``), cost per agent-step;
 * the national scenario (``national_centralized``, about 128,000
-  departments, 120 months): cost per department-month, and its peak memory
-  (measured in a fresh child process so the figure is its own);
+  departments, 120 months): cost per department-month over the months
+  (like the reference, which is timed over steps) and over the whole run
+  with the set-up of its 265,000 Mesa agents, and its peak memory (in a
+  fresh child process, so that the figure is its own; fastest of two runs);
 * the standard city scenario (``centralized``, 40 departments, 120 months,
   outcomes every month): runs per second on one core, both one run per model
   and batched (``CITY_BATCH`` independent replicas side by side in one model,
@@ -51,6 +53,8 @@ TARGET_COLLECTION_OVERHEAD = 0.15
 CITY_BATCH = 100
 #: Timed passes of each city measurement; the fastest counts.
 REPEATS = 5
+#: National runs timed (in one child process); the fastest counts.
+NATIONAL_REPEATS = 2
 
 
 def reference_cost(n_agents: int = 10_000, steps: int = 30, repeats: int = REPEATS) -> float:
@@ -78,20 +82,29 @@ def timed_run(scenario, seed: int = 1, **kwargs) -> tuple[float, GovernanceModel
 
 def _national_child(name: str, months: int) -> None:
     scenario = load_scenario(name).with_overrides(months=months)
-    seconds, model = timed_run(scenario)
+    best_setup = best_months = math.inf
+    for _ in range(NATIONAL_REPEATS):
+        start = time.perf_counter()
+        model = GovernanceModel(scenario.parameters, rng=1, policy_changes=scenario.policy_changes)
+        built = time.perf_counter()
+        model.run()
+        best_setup = min(best_setup, built - start)
+        best_months = min(best_months, time.perf_counter() - built)
+        n_dept = model.n_dept
+        del model
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(seconds, model.n_dept, peak_mb)
+    print(best_setup, best_months, n_dept, peak_mb)
 
 
-def national(name: str, months: int) -> tuple[float, int, float]:
-    """Time and peak memory of one national run, in a fresh process."""
+def national(name: str, months: int) -> tuple[float, float, int, float]:
+    """Set-up and run time (fastest of ``NATIONAL_REPEATS``) and peak memory, in a fresh process."""
     out = subprocess.run(
         [sys.executable, __file__, "--child", name, str(months)],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.split()
-    return float(out[0]), int(out[1]), float(out[2])
+    return float(out[0]), float(out[1]), int(out[2]), float(out[3])
 
 
 def city_runs_per_second(runs: int, batch: int = 1, repeats: int = REPEATS) -> tuple[float, float]:
@@ -155,13 +168,22 @@ def main(argv: list[str] | None = None) -> int:
     ref = reference_cost()
     print(f"Reference (Boltzmann wealth, 10,000 agents): {ref * 1e6:.2f} us per agent-step")
 
-    seconds, n_dept, peak_mb = national(national_name, 120)
-    per = seconds / (n_dept * 120)
-    ratio = per / ref
+    setup, months, n_dept, peak_mb = national(national_name, 120)
+    per_month = months / (n_dept * 120)
+    per_run = (setup + months) / (n_dept * 120)
     print(
-        f"{national_name}: {n_dept:,} departments x 120 months in {seconds:.1f} s = "
-        f"{per * 1e6:.3f} us per department-month = {ratio:.2f} x reference "
-        f"(target <= {TARGET_NATIONAL_RATIO}: {verdict(ratio <= TARGET_NATIONAL_RATIO)})"
+        f"{national_name}: {n_dept:,} departments x 120 months: set-up {setup:.1f} s "
+        f"(Mesa agents) + months {months:.1f} s = {setup + months:.1f} s"
+    )
+    print(
+        f"  months only (like the reference, timed over steps): {per_month * 1e6:.3f} us per "
+        f"department-month = {per_month / ref:.2f} x reference (target <= "
+        f"{TARGET_NATIONAL_RATIO}: {verdict(per_month / ref <= TARGET_NATIONAL_RATIO)})"
+    )
+    print(
+        f"  whole run with set-up: {per_run * 1e6:.3f} us per department-month = "
+        f"{per_run / ref:.2f} x reference (target <= {TARGET_NATIONAL_RATIO}: "
+        f"{verdict(per_run / ref <= TARGET_NATIONAL_RATIO)})"
     )
     print(
         f"  peak memory {peak_mb:.0f} MB "

@@ -147,14 +147,18 @@ def _work_services(model: GovernanceModel, ids: np.ndarray) -> None:
         rationality=p.choice_rationality,
     )
     members.joined[rows[rng.random(len(rows)) < chance]] = True
+    # Members who have joined, per service worked on (its member rows are contiguous).
+    sizes = services.n_members[ids]
+    member_rows = ragged_ranges(services.first_member[ids], sizes)
     joined = np.bincount(
-        members.service[: members.size], members.joined[: members.size], minlength=services.size
+        np.repeat(np.arange(len(ids)), sizes), members.joined[member_rows], minlength=len(ids)
     )
-    done = ids[joined[ids] >= services.n_members[ids]]
+    finished = joined >= sizes
+    done = ids[finished]
     services.done[done] = True
     services.case_open[done] = False
     done_jurs = services.jur[done]
     model.tallies.add("cases_resolved", done_jurs)
     model.tallies.add("services_delivered", done_jurs)
     model.tallies.add("service_months_total", done_jurs, t + 1 - services.month[done])
-    services.case_since[np.setdiff1d(ids, done)] = t
+    services.case_since[ids[~finished]] = t

@@ -269,9 +269,13 @@ def measure_groups(
         return totals[name]
 
     def per_group(per_government: np.ndarray) -> np.ndarray:
+        if n_groups == 1:
+            return np.array([float(per_government.sum())])
         return np.bincount(group, weights=per_government, minlength=n_groups)
 
     def count(governments: np.ndarray) -> np.ndarray:
+        if n_groups == 1:
+            return np.array([float(len(governments))])
         return np.bincount(group[governments], minlength=n_groups).astype(float)
 
     def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ import numpy as np
 from sim import budget, choices
 from sim.agents import TechnicalServiceCenter
 from sim.arrays import nonzero_cells
+from sim.capabilities import N_COMMON
 from sim.structure import MAX_DEPTH
 
 if TYPE_CHECKING:
@@ -194,14 +195,14 @@ def _release(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray, adopt: bo
 
     ready = np.zeros(model.platform_status.shape, dtype=bool)
     ready[jurs, ks] = True
-    # Scan only the capabilities concerned (a national run has 128,000 rows);
-    # the order stays that of a full scan: by department, then capability.
-    columns = np.unique(ks)
-    depts, column = nonzero_cells(model.access[:, columns] == WAITING)
-    dk = columns[column]
-    targets = model.wait_target[depts, dk]
-    hit = ready[targets, dk]
-    depts, dk = depts[hit], dk[hit]
+    # Scan only the capabilities concerned (a national run has 128,000 rows),
+    # then restore the order of a full scan: by department, then capability.
+    cells = []
+    for k in np.unique(ks).tolist():
+        rows = np.flatnonzero(model.access[:, k] == WAITING)
+        rows = rows[ready[model.wait_target[rows, k], k]]
+        cells.append(rows * N_COMMON + k)
+    depts, dk = np.divmod(np.sort(np.concatenate(cells)), N_COMMON)
     if adopt:
         choices.adopt_platform(model, depts, dk)
     else:

@@ -59,11 +59,12 @@ def data_sharing(model: GovernanceModel) -> None:
     give_up = np.concatenate([first[~escalate], refused[model.data_push[refused]]])
     model.data_push[give_up] = False
     attention = model.head_attention[model.data_requester[give_up]]
-    recollect = give_up[rng.random(len(give_up)) < attention]
+    recollecting = rng.random(len(give_up)) < attention
+    recollect = give_up[recollecting]
     cost = p.system_cost * p.recollection_cost_share
     paid = budget.pay(model, model.data_requester[recollect], cost)
     recollect_jurs = model.dept_jur[model.data_requester[recollect]]
     model.tallies.add("redundant_spending", recollect_jurs, paid)
     model.data_status[recollect] = DATA_RECOLLECTED
     model.tallies.add("redundant_data_collections", recollect_jurs)
-    model.data_next_try[np.setdiff1d(give_up, recollect)] = t + 12
+    model.data_next_try[give_up[~recollecting]] = t + 12

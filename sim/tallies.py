@@ -69,7 +69,10 @@ class Tallies:
             else:
                 self.matrix[row, 0] += float(amounts) * governments.size
             return
-        if np.ndim(amounts):
+        if governments.size * 8 < self.n_governments:
+            # Few items among many governments (a national run): add in place.
+            np.add.at(self.matrix[row], governments, amounts)
+        elif np.ndim(amounts):
             self.matrix[row] += np.bincount(
                 governments, weights=amounts, minlength=self.n_governments
             )
