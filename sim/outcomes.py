@@ -303,12 +303,14 @@ def measure_groups(
     status = book.status[alive]
     stalled = alive[(status == Status.BUILDING) & (book.stalled[alive] >= model.p.stall_months)]
     queued = alive[status == Status.QUEUED]
-    present = instances > 0
-    above = np.zeros_like(present)
+    across_levels = np.zeros(n_groups)
     if model.structure.multi_level:  # a flat layout has no government above another
+        present = instances > 0
+        above = np.zeros_like(present)
         for depth in range(model.ancestors.shape[1]):
             up = model.ancestors[:, depth]
             above[up >= 0] |= present[up[up >= 0]]
+        across_levels = per_group((instances * above).sum(axis=1))
     if n_groups == 1:
         on_standard = np.array([float(np.count_nonzero(model.on_standard))])
         departments = np.array([float(model.n_dept)])
@@ -322,7 +324,7 @@ def measure_groups(
 
     return {
         "n_redundant_common_systems": redundant,
-        "n_redundant_across_levels": per_group((instances * above).sum(axis=1)),
+        "n_redundant_across_levels": across_levels,
         "n_common_systems": n_instances,
         "duplication_rate": redundant / n_common,
         "cum_duplicate_projects": tally("duplicate_projects"),

@@ -19,6 +19,7 @@ central ministry r, the '条' of [004]).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -60,7 +61,7 @@ class Structure:
         """Number of departments over all governments."""
         return len(self.dept_jur)
 
-    @property
+    @cached_property
     def multi_level(self) -> bool:
         """Whether governments are nested (a national run)."""
         return bool((self.parent >= 0).any())
