@@ -8,7 +8,7 @@ and returns one value per outcome; it changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -239,8 +239,7 @@ SPECS: dict[str, OutcomeSpec] = {o.name: o for o in OUTCOMES}
 
 def measure(model: GovernanceModel) -> dict[str, float]:
     """Return every outcome for the model's current state (all governments together)."""
-    values = measure_groups(model, np.zeros(model.n_jur, dtype=np.int64), 1)
-    return {name: float(column[0]) for name, column in values.items()}
+    return {name: float(value) for name, value in _outcomes(model, None, 1).items()}
 
 
 def measure_groups(
@@ -258,29 +257,48 @@ def measure_groups(
     Returns:
         Outcome name to an array of one value per group, in ``OUTCOMES`` order.
     """
+    if n_groups == 1:
+        return {name: np.array([value]) for name, value in measure(model).items()}
+    return _outcomes(model, group, n_groups)
+
+
+def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -> dict[str, Any]:
+    """The outcomes per group: arrays, or plain floats for one group (``group`` None).
+
+    The single-group case (every ordinary run, every month) works on Python
+    floats: the same formulas, without a NumPy call per scalar.
+    """
     from sim.model import PLATFORM_OPERATING
     from sim.projects import Status
 
     t = model.month
+    single = group is None
+    totals = model.tallies.totals() if single else model.tallies.by_group(group, n_groups)
 
-    totals = model.tallies.by_group(group, n_groups)
-
-    def tally(name: str) -> np.ndarray:
+    def tally(name: str) -> Any:
         return totals[name]
 
-    def per_group(per_government: np.ndarray) -> np.ndarray:
-        if n_groups == 1:
-            return np.array([float(per_government.sum())])
+    def per_group(per_government: np.ndarray) -> Any:
+        if single:
+            return float(per_government.sum())
         return np.bincount(group, weights=per_government, minlength=n_groups)
 
-    def count(governments: np.ndarray) -> np.ndarray:
-        if n_groups == 1:
-            return np.array([float(len(governments))])
+    def count(governments: np.ndarray) -> Any:
+        if single:
+            return float(len(governments))
         return np.bincount(group[governments], minlength=n_groups).astype(float)
 
-    def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    def ratio(numerator: Any, denominator: Any) -> Any:
+        if single:
+            return numerator / denominator if denominator else 0.0
         out = np.zeros(n_groups)
         return np.divide(numerator, denominator, out=out, where=denominator != 0)
+
+    def where_any(base: Any, value: Any) -> Any:
+        """``value`` where ``base`` is not 0, else 0."""
+        if single:
+            return value if base else 0.0
+        return np.where(base != 0, value, 0.0)
 
     operating = model.platform_status == PLATFORM_OPERATING
     instances = model.own_count + operating
@@ -295,7 +313,8 @@ def measure_groups(
     unserved_months = tally("needs_arisen_month_sum") - tally("needs_served_month_sum")
     unserved_age = t * (n_needs - n_served) - unserved_months
     total_age = tally("needs_served_age_sum") + unserved_age
-    n_common = np.maximum(tally("common_needs_arisen"), 1.0)
+    arisen = tally("common_needs_arisen")
+    n_common = max(arisen, 1.0) if single else np.maximum(arisen, 1.0)
 
     # Queued and stalled projects are alive: look only at those.
     book = model.projects
@@ -303,7 +322,7 @@ def measure_groups(
     status = book.status[alive]
     stalled = alive[(status == Status.BUILDING) & (book.stalled[alive] >= model.p.stall_months)]
     queued = alive[status == Status.QUEUED]
-    across_levels = np.zeros(n_groups)
+    across_levels = 0.0 if single else np.zeros(n_groups)
     if model.structure.multi_level:  # a flat layout has no government above another
         present = instances > 0
         above = np.zeros_like(present)
@@ -311,9 +330,8 @@ def measure_groups(
             up = model.ancestors[:, depth]
             above[up >= 0] |= present[up[up >= 0]]
         across_levels = per_group((instances * above).sum(axis=1))
-    if n_groups == 1:
-        on_standard = np.array([float(np.count_nonzero(model.on_standard))])
-        departments = np.array([float(model.n_dept)])
+    if single:
+        on_standard, departments = float(np.count_nonzero(model.on_standard)), float(model.n_dept)
     else:
         dept_group = group[model.dept_jur]
         on_standard = np.bincount(dept_group, weights=model.on_standard, minlength=n_groups)
@@ -331,7 +349,7 @@ def measure_groups(
         "n_redundant_data_collections": tally("redundant_data_collections"),
         "cum_redundant_spending": tally("redundant_spending"),
         "data_sharing_rate": sharing_rate,
-        "sharing_gap": np.where(n_data != 0, 1.0 - sharing_rate, 0.0),
+        "sharing_gap": where_any(n_data, 1.0 - sharing_rate),
         "n_sharing_links": tally("sharing_links"),
         "platform_adoption_rate": per_group(model.adopters.sum(axis=1)) / n_common,
         "common_standard_share": ratio(on_standard, departments),

@@ -84,6 +84,10 @@ class Tallies:
         """Sum over all governments."""
         return float(self.matrix[self.row[name]].sum())
 
+    def totals(self) -> dict[str, float]:
+        """Every total summed over all governments."""
+        return dict(zip(self.row, self.matrix.sum(axis=1).tolist(), strict=True))
+
     def by_group(self, group: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
         """Every total summed over the governments of each group.
 

@@ -156,3 +156,20 @@ def test_batching_refuses_multi_level_scenarios():
         experiment.run_replications(
             [load_scenario("province_centralized")], 2, 1, workers=1, progress=False, batch=2
         )
+
+
+@pytest.mark.parametrize("name", ["dispersed", "centralized", "province_centralized"])
+def test_single_run_outcomes_equal_the_grouped_computation(name):
+    # measure() works on plain floats; the grouped path on arrays: same formulas.
+    from sim.outcomes import _outcomes, measure
+
+    scenario = load_scenario(name).with_overrides(months=30)
+    model = GovernanceModel(scenario.parameters, rng=6)
+    for _ in range(3):
+        for _ in range(10):
+            model.step()
+        fast = measure(model)
+        grouped = _outcomes(model, np.zeros(model.n_jur, dtype=np.int64), 1)
+        assert list(fast) == list(OUTCOME_NAMES)
+        for outcome in OUTCOME_NAMES:
+            assert fast[outcome] == pytest.approx(float(grouped[outcome][0]), rel=1e-12), outcome
