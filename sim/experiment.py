@@ -356,28 +356,21 @@ def run_replications_with_networks(
         pairs = [result for results in batches for result in results]
 
     order = {name: i for i, name in enumerate(names)}
-    frame = pd.concat([f for f, _, _ in pairs], ignore_index=True)
-    frame = (
-        frame.assign(_order=frame["scenario"].map(order))
-        .sort_values(["_order", "replication", "month"], kind="stable")
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
+
+    def ordered(part: int, keys: list[str]) -> pd.DataFrame:
+        """One kind of result of every run, scenarios in the order given, then ``keys``."""
+        table = pd.concat([result[part] for result in pairs], ignore_index=True)
+        return (
+            table.assign(_order=table["scenario"].map(order))
+            .sort_values(["_order", "replication", *keys], kind="stable")
+            .drop(columns="_order")
+            .reset_index(drop=True)
+        )
+
+    frame = ordered(0, ["month"])
     frame.attrs["root_seed"] = int(root_seed)
-    edges = pd.concat([e for _, e, _ in pairs], ignore_index=True)
-    edges = (
-        edges.assign(_order=edges["scenario"].map(order))
-        .sort_values(["_order", "replication", "holder", "requester"], kind="stable")
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
-    governments = pd.concat([g for _, _, g in pairs], ignore_index=True)
-    governments = (
-        governments.assign(_order=governments["scenario"].map(order))
-        .sort_values(["_order", "replication", "government"], kind="stable")
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
+    edges = ordered(1, ["holder", "requester"])
+    governments = ordered(2, ["government"])
     return frame, edges, governments
 
 
