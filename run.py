@@ -1,7 +1,7 @@
 """Command line of the e-government governance simulation.
 
 Run ``python run.py --help`` (or ``uv run python run.py --help``) for the
-commands. This file only reads the command line and calls ``sim.experiment``.
+commands. This file only reads the command line and calls ``sim.experiments.replications``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim import cli_types
+from sim.cli import arguments as cli_types
 
 #: The main job: what ``python run.py`` with no command does.
 DEFAULT_COMPARISON = ("dispersed", "centralized")
@@ -145,7 +145,7 @@ def _run_options() -> argparse.ArgumentParser:
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from sim.export import parse_formats
+    from sim.reporting.export import parse_formats
 
     try:
         return parse_formats(text)
@@ -239,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("folder", metavar="FOLDER", help="a results folder (holds manifest.json)")
     _report_options(p, formats_default="none")
-    from sim import sweep_cli
+    from sim.cli import sweep as sweep_cli
 
     sweep_cli.add_parsers(sub)
     p = sub.add_parser(
@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
         "model measured in the same process.",
     )
     p.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
-    from sim import validation_cli
+    from sim.cli import validation as validation_cli
 
     validation_cli.add_parser(sub)
     return parser
@@ -285,7 +285,7 @@ def _first_sentence(text: str) -> str:
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the scenarios, or the parameter table with ``--parameters``."""
     if args.parameters:
-        from sim.parameters import parameter_table
+        from sim.model.parameters import parameter_table
 
         rows = parameter_table()
         headers = ("name", "group", "default", "unit", "range", "source")
@@ -300,7 +300,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             print("  ".join([*cells, row[-1]]))
         return 0
 
-    from sim import scenarios as sc
+    from sim.experiments import scenarios as sc
 
     names_fn = getattr(sc, "scenario_names", None)
     status = 0
@@ -338,7 +338,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check each scenario file; print ok or the error."""
-    from sim.scenarios import ScenarioError, load_scenario
+    from sim.experiments.scenarios import ScenarioError, load_scenario
 
     status = 0
     for item in args.files:
@@ -353,7 +353,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _load_all(names: Sequence[str], args: argparse.Namespace) -> list[Any]:
     """Load scenarios and apply --months and --departments."""
-    from sim.scenarios import ScenarioError, load_scenario
+    from sim.experiments.scenarios import ScenarioError, load_scenario
 
     scenarios = [load_scenario(n) for n in names]
     overrides = {}
@@ -377,7 +377,7 @@ def _load_all(names: Sequence[str], args: argparse.Namespace) -> list[Any]:
 
 def cmd_experiment(args: argparse.Namespace) -> int:
     """Run or compare scenarios, print the report and the results folder."""
-    from sim.scenarios import ScenarioError
+    from sim.experiments.scenarios import ScenarioError
 
     if args.command == "compare" and len(args.scenarios) < 2:
         raise ScenarioError(
@@ -385,7 +385,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             f"'{args.scenarios[0]}'. Use 'python run.py run {args.scenarios[0]}' to run one."
         )
     scenarios = _load_all(args.scenarios, args)
-    from sim import experiment  # heavy (model, scipy, plotly): only once inputs are valid
+    # heavy (model, scipy, plotly): only once inputs are valid
+    from sim.experiments import replications as experiment
 
     if args.batch > 1:
         try:
@@ -433,7 +434,7 @@ def _print_figures(figures: Sequence[Path], problem: str | None) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the report of a results folder, and its static images if asked."""
-    from sim import export, report
+    from sim.reporting import export, report
 
     try:
         path = report.write_report(args.folder, args.lang)
@@ -480,8 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(
             _with_default_command(list(sys.argv[1:] if argv is None else argv))
         )
-        from sim import sweep_cli
-        from sim.scenarios import ScenarioError
+        from sim.cli import sweep as sweep_cli
+        from sim.experiments.scenarios import ScenarioError
 
         handlers = {
             "list": cmd_list,
@@ -490,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bench": cmd_bench,
         }
         handlers.update(sweep=sweep_cli.cmd_sweep, summarize=sweep_cli.cmd_summarize)
-        from sim import validation_cli
+        from sim.cli import validation as validation_cli
 
         handlers["validate-model"] = validation_cli.cmd_validate_model
         try:

@@ -40,8 +40,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from reference_model import BoltzmannWealth  # noqa: E402
 
-from sim.model import GovernanceModel  # noqa: E402
-from sim.scenarios import load_scenario  # noqa: E402
+from sim.experiments.scenarios import load_scenario  # noqa: E402
+from sim.model.governance import GovernanceModel  # noqa: E402
 
 #: Targets of the project (issue "National multi-level scenario and benchmark").
 TARGET_NATIONAL_RATIO = 0.2  # national cost per department-month / reference cost per agent-step

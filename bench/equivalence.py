@@ -57,8 +57,8 @@ ALPHA = 0.05
 
 
 def _final(task: tuple[str, int, int]) -> list[dict[str, float]]:
-    from sim.model import GovernanceModel
-    from sim.scenarios import load_scenario
+    from sim.experiments.scenarios import load_scenario
+    from sim.model.governance import GovernanceModel
 
     name, seed, batch = task
     scenario = load_scenario(name)

@@ -65,8 +65,8 @@ def _cpu_seconds(who: tuple[int, ...] = (resource.RUSAGE_SELF, resource.RUSAGE_C
 def child(file: str, out: str, executor: str, workers: int) -> None:
     """Run one sweep in this process and print its timings and memory as JSON."""
     sys.path.insert(0, str(ROOT))
-    from sim.sweep import load_sweep
-    from sim.sweep_run import run_sweep
+    from sim.experiments.sweep_files import load_sweep
+    from sim.experiments.sweep_runner import run_sweep
 
     sweep = load_sweep(file)
     cpu_before = _cpu_seconds()
@@ -82,7 +82,7 @@ def child(file: str, out: str, executor: str, workers: int) -> None:
     # (a forked child inherits its parent's high-water mark).
     parent_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    from sim.sweep_run import summarize_sweep
+    from sim.experiments.sweep_runner import summarize_sweep
 
     start = time.perf_counter()
     summarize_sweep(out)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.parameters import parameter_table  # noqa: E402
+from sim.model.parameters import parameter_table  # noqa: E402
 
 GROUP_ORDER: tuple[str, ...] = ("structure", "lever", "uncertainty")
 HEADER: tuple[str, ...] = ("Name", "Group", "Default", "Unit", "Range", "Source", "Meaning")

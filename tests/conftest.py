@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.model import GovernanceModel
-from sim.scenarios import Scenario, load_scenario
+from sim.experiments.scenarios import Scenario, load_scenario
+from sim.model.governance import GovernanceModel
 
 #: Small world used by the mechanism tests unless a test says otherwise.
 SMALL = {"n_departments": 15, "months": 48}

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.model import GovernanceModel
-from sim.outcomes import OUTCOME_NAMES
-from sim.scenarios import load_scenario
+from sim.experiments.scenarios import load_scenario
+from sim.model.governance import GovernanceModel
+from sim.model.outcomes import OUTCOME_NAMES
 
 #: Outcomes compared (one per mechanism family).
 COMPARED = (
@@ -80,7 +80,7 @@ def test_replica_outcomes_add_up_to_the_whole_run():
     scenario = load_scenario("dispersed").with_overrides(months=36, n_departments=15)
     model = GovernanceModel(scenario.parameters, rng=2, replicas=4)
     model.run()
-    from sim.outcomes import measure
+    from sim.model.outcomes import measure
 
     whole = measure(model)
     for name in ("n_common_systems", "cum_spending", "n_sharing_links", "cum_duplicate_projects"):
@@ -122,7 +122,7 @@ def test_batched_replicas_follow_the_distribution_of_single_runs(name):
 
 
 def test_batched_experiment_is_identical_whatever_the_workers():
-    from sim import experiment
+    from sim.experiments import replications as experiment
 
     small = [
         load_scenario(n).with_overrides(months=24, n_departments=10)
@@ -150,7 +150,7 @@ def test_batched_experiment_is_identical_whatever_the_workers():
 
 
 def test_batching_refuses_multi_level_scenarios():
-    from sim import experiment
+    from sim.experiments import replications as experiment
 
     with pytest.raises(ValueError, match="province_centralized is multi-level"):
         experiment.run_replications(
@@ -161,7 +161,7 @@ def test_batching_refuses_multi_level_scenarios():
 @pytest.mark.parametrize("name", ["dispersed", "centralized", "province_centralized"])
 def test_single_run_outcomes_equal_the_grouped_computation(name):
     # measure() works on plain floats; the grouped path on arrays: same formulas.
-    from sim.outcomes import _outcomes, measure
+    from sim.model.outcomes import _outcomes, measure
 
     scenario = load_scenario(name).with_overrides(months=30)
     model = GovernanceModel(scenario.parameters, rng=6)

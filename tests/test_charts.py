@@ -1,4 +1,4 @@
-"""Tests of the chart builders (sim.charts), the network frames and the translations.
+"""Tests of the chart builders (sim.reporting.charts), the network frames and the translations.
 
 Most figures are built from small synthetic tidy frames, so these tests do not
 depend on the model's numbers; one test reads the network of a real run.
@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import charts, i18n, network, statistics
-from sim.outcomes import OUTCOME_NAMES
+from sim.analysis import statistics
+from sim.model import network
+from sim.model.outcomes import OUTCOME_NAMES
+from sim.reporting import charts, i18n
 
 SCENARIOS = ("dispersed", "centralized")
 MONTHS = 6
@@ -262,8 +264,8 @@ def test_network_figure_from_tidy_frames():
 
 def test_network_of_a_multi_level_run_draws_one_government():
     """A national-style run: nodes come from its governments (of unequal sizes)."""
-    from sim.model import GovernanceModel
-    from sim.scenarios import load_scenario
+    from sim.experiments.scenarios import load_scenario
+    from sim.model.governance import GovernanceModel
 
     scenario = load_scenario("three_provinces_centralized").with_overrides(months=24)
     model = GovernanceModel(parameters=scenario.parameters, rng=4)
@@ -289,8 +291,8 @@ def test_network_figure_leaves_out_links_to_departments_not_drawn():
 
 
 def test_network_frames_from_a_finished_model():
-    from sim.model import GovernanceModel
-    from sim.scenarios import load_scenario
+    from sim.experiments.scenarios import load_scenario
+    from sim.model.governance import GovernanceModel
 
     scenario = load_scenario("centralized").with_overrides(months=24, n_departments=8)
     model = GovernanceModel(parameters=scenario.parameters, rng=3)
@@ -335,7 +337,7 @@ def _fields(text: str) -> list[str]:
 
 
 def test_network_figure_of_a_large_run_draws_only_its_busiest_government():
-    from sim.charts import MAX_NETWORK_NODES, network_figure
+    from sim.reporting.charts import MAX_NETWORK_NODES, network_figure
 
     nodes = pd.DataFrame(
         {"department": range(2000), "jurisdiction": [d // 40 for d in range(2000)]}

@@ -9,8 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import charts, experiment, provenance, statistics
-from sim.scenarios import load_scenario
+from sim.analysis import statistics
+from sim.experiments import provenance
+from sim.experiments import replications as experiment
+from sim.experiments.scenarios import load_scenario
+from sim.reporting import charts
 
 SMALL = {"months": 24, "n_departments": 8}
 

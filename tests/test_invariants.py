@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from conftest import make_model
 
-from sim.model import DATA_PENDING, OWN, PLATFORM_OPERATING
-from sim.outcomes import OUTCOME_NAMES
-from sim.scenarios import load_scenario, scenario_names
+from sim.experiments.scenarios import load_scenario, scenario_names
+from sim.model.outcomes import OUTCOME_NAMES
+from sim.model.state import DATA_PENDING, OWN, PLATFORM_OPERATING
 
 SEEDS = (0, 1, 2)
 MONTHS = 60
@@ -123,7 +123,7 @@ def test_scenario_invariants_hold_every_month(name, seed):
 def test_delivery_running_totals_agree_with_a_full_scan(name):
     # The outcomes keep running totals of needs arisen and served; recount
     # them from the raw need arrays every month.
-    from sim.model import NO_NEED, PLATFORM_USER
+    from sim.model.state import NO_NEED, PLATFORM_USER
 
     model = make_model(name, 3, **small_world(name))
     for _ in range(MONTHS):

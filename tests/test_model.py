@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from conftest import SMALL, final, make_model, run_model
 
-from sim.agents import Coordinator, Department, Leader, TechnicalServiceCenter
-from sim.model import NO_NEED, GovernanceModel
+from sim.model.agents import Coordinator, Department, Leader, TechnicalServiceCenter
+from sim.model.governance import GovernanceModel
+from sim.model.state import NO_NEED
 
 SEEDS = range(6)
 

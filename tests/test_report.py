@@ -1,4 +1,4 @@
-"""Tests of the results report (sim.report), static export (sim.export) and their CLI.
+"""Tests of the report (sim.reporting.report), static export (sim.reporting.export), their CLI.
 
 The browser tests open the report in headless Chromium with every non-file
 request blocked; they and the static-export tests are skipped when
@@ -16,8 +16,10 @@ import pandas as pd
 import pytest
 
 import run
-from sim import experiment, export, network, report
-from sim.scenarios import load_scenario
+from sim.experiments import replications as experiment
+from sim.experiments.scenarios import load_scenario
+from sim.model import network
+from sim.reporting import export, report
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(
@@ -104,7 +106,7 @@ def test_report_content(result):
         assert text in page, text
     summary = pd.read_csv(out / "summary.csv")
     row = summary[(summary["scenario"] == "centralized") & (summary["outcome"] == "cum_spending")]
-    from sim.charts import format_number
+    from sim.reporting.charts import format_number
 
     assert format_number(float(row["mean"].iloc[0])) in page
 

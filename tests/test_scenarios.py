@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.parameters import SPECS, make_parameters
-from sim.scenarios import (
+from sim.experiments.scenarios import (
     SCENARIO_DIR,
     Scenario,
     ScenarioError,
@@ -16,6 +15,7 @@ from sim.scenarios import (
     load_scenario,
     scenario_names,
 )
+from sim.model.parameters import SPECS, make_parameters
 
 EXPECTED = {
     "dispersed",
@@ -411,7 +411,7 @@ def test_with_overrides_checks_policy_changes_again():
 
 
 def test_list_scenarios_names_a_broken_file(tmp_path, monkeypatch):
-    import sim.scenarios as scenarios
+    import sim.experiments.scenarios as scenarios
 
     write(tmp_path, "good", "parameters: {}\n")
     write(tmp_path, "rotten", "parameters:\n  nonsense: 1\n")

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.outcomes import OUTCOME_NAMES
-from sim.parameters import SPECS
-from sim.store import SweepStore
-from sim.sweep import SweepError, build_design, count_points, load_sweep
-from sim.sweep_run import run_sweep, summarize_sweep
+from sim.experiments.store import SweepStore
+from sim.experiments.sweep_files import SweepError, build_design, count_points, load_sweep
+from sim.experiments.sweep_runner import run_sweep, summarize_sweep
+from sim.model.outcomes import OUTCOME_NAMES
+from sim.model.parameters import SPECS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -523,7 +523,7 @@ def test_summarize_command(tmp_path):
 def test_model_runs_under_mesa_batch_run():
     import mesa
 
-    from sim.model import GovernanceModel
+    from sim.model.governance import GovernanceModel
 
     method = multiprocessing.get_start_method(allow_none=True)
     try:

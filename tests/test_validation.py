@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from sim import validation
+from sim.analysis import validation
 
 
 @pytest.mark.parametrize("fact", validation.FACT_IDS)
@@ -79,7 +79,7 @@ def test_scurve_fit_tells_an_s_curve_from_concave_and_linear_growth():
 
 
 def test_overrides_also_hold_after_a_policy_change():
-    from sim.scenarios import load_scenario
+    from sim.experiments.scenarios import load_scenario
 
     reform = validation.with_parameters(
         load_scenario("gradual_reform"), {"registry_completeness": 0}
@@ -92,7 +92,7 @@ def test_overrides_also_hold_after_a_policy_change():
 
 
 def test_docking_zeroes_every_lever_of_review_authority_and_coordination():
-    from sim.parameters import SPECS
+    from sim.model.parameters import SPECS
 
     for name, value in validation.NOTHING.items():
         assert name in SPECS and SPECS[name].group == "lever"
@@ -103,7 +103,7 @@ def test_docking_zeroes_every_lever_of_review_authority_and_coordination():
 
 
 def test_mutant_patches_change_the_model_and_are_undone_after_the_runs():
-    from sim import approval, choices
+    from sim.model import approval, choices
 
     def functions():
         return {(mod.__name__, k): v for mod in (approval, choices) for k, v in vars(mod).items()}
@@ -118,7 +118,7 @@ def test_mutant_patches_change_the_model_and_are_undone_after_the_runs():
 
 
 def test_every_mutant_is_a_valid_parameter_set():
-    from sim.parameters import make_parameters
+    from sim.model.parameters import make_parameters
 
     for mutant in validation.MUTANTS:
         if mutant.overrides:
@@ -126,8 +126,8 @@ def test_every_mutant_is_a_valid_parameter_set():
 
 
 def test_new_builds_since_counts_own_systems_for_late_needs():
-    from sim.model import GovernanceModel
-    from sim.scenarios import load_scenario
+    from sim.experiments.scenarios import load_scenario
+    from sim.model.governance import GovernanceModel
 
     s = load_scenario("dispersed").with_overrides(n_departments=10, months=72)
     model = GovernanceModel(s.parameters, rng=3)

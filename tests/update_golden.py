@@ -36,8 +36,8 @@ ATOL = 1e-9
 
 def compute() -> dict[str, Any]:
     """Run every design and seed; return the golden record."""
-    from sim.model import GovernanceModel
-    from sim.scenarios import load_scenario
+    from sim.experiments.scenarios import load_scenario
+    from sim.model.governance import GovernanceModel
 
     runs: dict[str, dict[str, dict[str, float]]] = {}
     for name in DESIGNS:

@@ -1,0 +1,156 @@
+"""The ``sweep`` and ``summarize`` commands of ``run.py``.
+
+``run.py`` calls :func:`add_parsers` to declare them and dispatches to
+:func:`cmd_sweep` and :func:`cmd_summarize`. This module imports nothing heavy
+at load time, so ``run.py --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from sim.cli import arguments as cli_types
+
+SWEEP_EPILOG = """\
+examples:
+  python run.py sweep sweeps/review_capacity_grid.yaml
+  python run.py sweep sweeps/sobol_levers.yaml --workers 2 --out results/my-sobol
+  python run.py sweep sweeps/review_capacity_grid.yaml --executor dask
+  python run.py sweep sweeps/review_capacity_grid.yaml --executor dask --scheduler tcp://127.0.0.1:8786
+  python run.py summarize results/sweeps/review_capacity_grid
+
+Each finished batch of runs is saved at once in DIR/parts/. Ctrl-C stops the
+sweep and keeps what finished; running the same command again resumes it
+(finished runs are skipped). A folder holding a different sweep is refused.
+"""
+
+
+_positive_int = cli_types.at_least(1)
+
+
+def add_parsers(sub: Any) -> None:
+    """Declare ``sweep`` and ``summarize`` on ``run.py``'s subparsers."""
+    from sim.experiments.executors import EXECUTORS
+
+    p = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep file (grid, lhs, sobol, morris); resumable",
+        description=textwrap.fill(
+            "Run every design point of a sweep file (sweeps/*.yaml) with paired "
+            "replications, streaming results to DIR/parts/ as runs finish, then write "
+            "per-point summaries and paired differences from the reference point.",
+            width=79,
+        ),
+        epilog=SWEEP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", metavar="FILE", help="sweep file (.yaml), or a name in sweeps/")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="sweep folder (default results/sweeps/<file name>); an existing folder of the "
+        "same sweep is resumed",
+    )
+    p.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="pool",
+        help="where runs are computed: serial, a local process pool (default) or Dask. "
+        "Results do not depend on it.",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="processes (pool: default all cores; dask local cluster: default 2)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="Dask scheduler address tcp://HOST:PORT (with --executor dask); without it a "
+        "local cluster on 127.0.0.1 is started",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = sub.add_parser(
+        "summarize",
+        help="summarize a sweep folder again (also works on an unfinished sweep)",
+        description="Read the final month of every finished run in a sweep folder and write "
+        "runs.csv, summary.csv, paired_differences.csv (and sensitivity.csv for sobol and "
+        "morris designs) and manifest.json; print the summary.",
+        epilog="example: python run.py summarize results/sweeps/review_capacity_grid",
+    )
+    p.add_argument("dir", metavar="DIR", help="a folder written by 'run.py sweep'")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run or resume a sweep; print its summary. Exit 130 on Ctrl-C."""
+    from sim.experiments.sweep_files import SweepError, load_sweep
+
+    if args.scheduler and args.executor != "dask":
+        raise SweepError(
+            f"--scheduler is used only with --executor dask (got --executor {args.executor})."
+        )
+    sweep = load_sweep(args.file)
+    # heavy: only once the file is valid
+    from sim.experiments import sweep_runner as sweep_run
+    from sim.experiments.executors import ExecutorError
+
+    out = Path(args.out) if args.out else sweep_run.default_sweep_dir(sweep)
+    try:
+        result = sweep_run.run_sweep(
+            sweep,
+            out,
+            executor=args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=not args.quiet,
+        )
+    except ExecutorError as exc:
+        raise SweepError(str(exc)) from None
+    except KeyboardInterrupt:
+        kept = _finished(out)
+        print(
+            f"\ninterrupted (Ctrl-C): {kept} finished run{'s' if kept != 1 else ''} kept in "
+            f"{_shown(out)}. Run the same command again to resume.",
+            file=sys.stderr,
+        )
+        return 130
+    print(sweep_run.format_sweep_report(result.summary))
+    print()
+    made = f"{result.ran} run{'s' if result.ran != 1 else ''} in {result.elapsed:.1f} s"
+    if result.skipped:
+        made += f" ({result.skipped} already finished, skipped)"
+    print(made + ".")
+    print(f"Results: {_shown(result.out_dir)}")
+    return 0
+
+
+def _finished(out: Path) -> int:
+    try:
+        from sim.experiments.store import SweepStore
+
+        return len(SweepStore(out).finished())
+    except Exception:  # reporting only: never turn Ctrl-C into a traceback
+        return 0
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    """Summarize a sweep folder and print the report."""
+    from sim.experiments import sweep_runner as sweep_run
+
+    summary = sweep_run.summarize_sweep(args.dir)
+    print(sweep_run.format_sweep_report(summary))
+    print()
+    print(f"Results: {_shown(Path(args.dir))}")
+    return 0

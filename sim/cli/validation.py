@@ -1,0 +1,216 @@
+"""The ``validate-model`` command of ``run.py``: stylized facts and mutation check.
+
+``python run.py validate-model`` runs the seven stylized facts of MODEL.md
+section 7 (``sim.analysis.validation``), prints the validation table and the docking
+variants, and writes a results folder with ``validation.csv``,
+``docking_variants.csv``, ``validation.txt`` (the printed report) and
+``manifest.json``. With ``--mutants`` it also runs every fact under every
+mutant and writes ``mutants.csv``. Exit status 0 when every fact passes, 1
+when any fails, 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+from sim.cli import arguments as cli_types
+
+HELP = "check the seven stylized facts (MODEL.md section 7) over paired replications"
+
+DESCRIPTION = """\
+Run the stylized-fact checks of MODEL.md section 7 (sim/validation.py): each
+fact compares designs over paired seeded replications with a stated criterion
+(sign tests, t intervals, bootstrap intervals, equivalence tests). Prints one
+block per fact (PASS/FAIL, estimate with 95% CI, p-value, criterion, effect)
+and the docking variants, and writes validation.csv, docking_variants.csv,
+validation.txt and manifest.json to a new results folder. With --mutants,
+also runs every fact under every mutant (the model with one mechanism switched
+off) and writes mutants.csv: a fact that fails under a mutant shows that the
+check can catch it.
+
+Exit status: 0 if every fact passes, 1 if any fails, 2 for bad input.
+"""
+
+EPILOG = """\
+examples:
+  python run.py validate-model                    full: 30 replications (about 5 minutes on 2 cores)
+  python run.py validate-model --fast             12 replications, smaller worlds (about 1 minute)
+  python run.py validate-model --mutants --fast   the mutation table as well
+"""
+
+
+def _facts(text: str) -> tuple[str, ...]:
+    facts = tuple(f.strip().upper() for f in text.split(",") if f.strip())
+    known = tuple(f"F{i}" for i in range(1, 8))
+    unknown = [f for f in facts if f not in known]
+    if unknown or not facts:
+        raise argparse.ArgumentTypeError(
+            f"unknown fact(s) {', '.join(unknown) or text!r}; choose from {', '.join(known)}"
+        )
+    return facts
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Add the ``validate-model`` subcommand to ``run.py``'s subparsers."""
+    p = sub.add_parser(
+        "validate-model",
+        help=HELP,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "-r",
+        "--replications",
+        type=cli_types.at_least(2),
+        metavar="N",
+        help="paired replications of every design (default 30, or 12 with --fast); the "
+        "docking check uses max(2N, 48)",
+    )
+    p.add_argument(
+        "--fast",
+        action="store_true",
+        help="fewer replications and departments (the test suite's mode); same criteria",
+    )
+    p.add_argument(
+        "--mutants",
+        action="store_true",
+        help="also run every fact under every mutant and print the mutant x fact table",
+    )
+    p.add_argument(
+        "--facts",
+        type=_facts,
+        metavar="LIST",
+        help="comma-separated facts to check, e.g. F1,F7 (default all: F1 to F7)",
+    )
+    p.add_argument(
+        "--seed",
+        type=cli_types.seed,
+        metavar="N",
+        help="root random seed (default 20261122, sim.analysis.validation.VALIDATION_SEED)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes running in parallel (default: all cores; 1 = no parallelism)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="FOLDER",
+        help="results folder (default results/<date-time>-validation/); must be new or empty",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def cmd_validate_model(args: argparse.Namespace) -> int:
+    """Run the validation (and mutants), print the tables, write the folder."""
+    from sim.analysis import validation
+    from sim.experiments import provenance
+    from sim.experiments import replications as experiment
+
+    if args.seed is None:
+        args.seed = validation.VALIDATION_SEED
+    name = "validation-fast" if args.fast else "validation"
+    try:
+        out = (
+            experiment.check_output_dir(args.out)
+            if args.out
+            else experiment.default_output_dir(name)
+        )
+    except experiment.OutputExistsError as exc:
+        print("error: " + " ".join(str(exc).split()), file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    result = validation.validate(
+        args.replications,
+        args.workers,
+        progress=not args.quiet,
+        fast=args.fast,
+        facts=args.facts,
+        root_seed=args.seed,
+    )
+    text = [validation.format_validation(result)]
+    if result.docking is not None:
+        text += ["", validation.format_docking(result.docking)]
+    print("\n".join(text))
+    mutants = None
+    if args.mutants:
+        mutants = validation.run_mutants(
+            args.replications,
+            args.workers,
+            progress=not args.quiet,
+            fast=args.fast,
+            facts=args.facts,
+            baseline=result.table,
+            root_seed=args.seed,
+        )
+        block = validation.format_mutants(mutants)
+        print()
+        print(block)
+        text += ["", block]
+    elapsed = time.perf_counter() - start
+
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "validation.csv": "one row per check: fact, criterion, effect, estimate, 95% CI, "
+        "p-value, passed",
+        "validation.txt": "the report as printed",
+    }
+    experiment.atomic_write(
+        out / "validation.csv", lambda p: result.table.to_csv(p, index=False, float_format="%.6g")
+    )
+    if result.docking is not None:
+        files["docking_variants.csv"] = (
+            "per docking variant and outcome: paired difference, 90% CI, margin, "
+            "residual share of the design effect, equivalence"
+        )
+        experiment.atomic_write(
+            out / "docking_variants.csv",
+            lambda p: result.docking.to_csv(p, index=False, float_format="%.6g"),
+        )
+    if mutants is not None:
+        files["mutants.csv"] = "per mutant: whether each fact still passes, failed checks"
+        experiment.atomic_write(out / "mutants.csv", lambda p: mutants.to_csv(p, index=False))
+    report = "\n".join(text) + "\n"
+    experiment.atomic_write(out / "validation.txt", lambda p: p.write_text(report, "utf-8"))
+    files["manifest.json"] = "provenance: designs, parameters, seeds, versions, git commit"
+    status = validation.fact_status(result.table)
+    manifest = provenance.build_manifest(
+        [validation.build_scenario(d) for d in result.designs],
+        root_seed=int(args.seed),
+        seeds=result.seeds,
+        replications=result.settings.replications,
+        extra={
+            "command_name": "validate-model",
+            "settings": {
+                "replications": result.settings.replications,
+                "docking_replications": result.settings.docking_replications,
+                "n_departments": result.settings.n_departments,
+                "f1_sizes": list(result.settings.sizes),
+                "months": result.settings.months,
+                "fast": result.settings.fast,
+            },
+            "facts": list(args.facts or validation.FACT_IDS),
+            "replications_per_fact": {
+                f.id: f.replications(result.settings)
+                for f in validation.FACTS
+                if f.id in (args.facts or validation.FACT_IDS)
+            },
+            "facts_passed": status,
+            "all_passed": all(status.values()),
+            "mutants": [m.name for m in validation.MUTANTS] if mutants is not None else [],
+            "elapsed_seconds": round(elapsed, 1),
+            "files": files,
+        },
+    )
+    body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    experiment.atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
+    print()
+    print(f"Results: {out} ({elapsed:.0f} s)")
+    return 0 if all(status.values()) else 1

@@ -1,0 +1,4 @@
+"""The experiment layer: scenario files, replications, sweeps, executors, result files.
+
+Imports only from ``sim.model``.
+"""

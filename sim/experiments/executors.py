@@ -1,0 +1,399 @@
+"""Where the runs of a sweep are computed: serially, in a process pool, or on Dask.
+
+Every executor has the same small interface, a context manager with
+``imap_unordered(fn, items)`` that yields ``fn(item)`` for each item as the
+results come in (in any order), keeping only a bounded number of items in
+flight so that memory does not grow with the number of runs. Results do not
+depend on the executor: each run is seeded by its own integer seed.
+
+* ``serial``: in this process, one after the other.
+* ``pool``: a local pool of worker processes started with ``fork`` (the
+  default; workers ignore Ctrl-C, which the parent handles).
+* ``dask``: a Dask distributed cluster, either an existing scheduler
+  (``scheduler="tcp://HOST:PORT"``, whose workers must be able to import
+  ``sim``: start them from the project folder) or a ``LocalCluster`` of worker
+  processes bound to 127.0.0.1.
+
+``map_chunked`` runs a list of tasks in small chunks, serially or in a pool,
+with a progress bar: the runs of ``sim.experiments.replications`` and ``sim.analysis.validation``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import math
+import multiprocessing
+import os
+import signal
+import sys
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any
+
+#: Executor names accepted by ``make_executor`` and ``run.py sweep --executor``.
+EXECUTORS: tuple[str, ...] = ("serial", "pool", "dask")
+
+#: Workers of a Dask LocalCluster when none is asked for.
+DASK_LOCAL_WORKERS = 2
+
+#: Seconds to wait for a Dask scheduler to answer.
+DASK_CONNECT_TIMEOUT = 20
+
+
+class ExecutorError(RuntimeError):
+    """An executor could not be started (e.g. no Dask scheduler at the address)."""
+
+
+def _ignore_sigint() -> None:
+    """Pool initializer: leave Ctrl-C to the parent process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _init_pool_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """Pool initializer: leave Ctrl-C to the parent, then run ``initializer(*initargs)``."""
+    _ignore_sigint()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+class SerialExecutor:
+    """Run every item in this process, in order."""
+
+    name = "serial"
+
+    def __init__(self) -> None:
+        self.slots = 1
+
+    def __enter__(self) -> SerialExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def imap_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """Yield ``fn(item)`` for each item, in order."""
+        for item in items:
+            yield fn(item)
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-ready description for the manifest."""
+        return {"executor": self.name, "workers": 1}
+
+
+class PoolExecutor:
+    """A local pool of forked worker processes.
+
+    Args:
+        workers: Processes (default ``os.cpu_count()``).
+        window: Items in flight per worker (submitted but not yet returned).
+        initializer: Called as ``initializer(*initargs)`` in every worker when
+            it starts; with ``fork`` the arguments are inherited, not pickled.
+        initargs: Arguments of ``initializer``.
+    """
+
+    name = "pool"
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        window: int = 2,
+        *,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
+        self.slots = int(workers or os.cpu_count() or 1)
+        if self.slots < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        self.window = window
+        self.initializer = initializer
+        self.initargs = tuple(initargs)
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PoolExecutor:
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.slots,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_pool_worker,
+            initargs=(self.initializer, self.initargs),
+        )
+        # With fork every worker starts at the first submit: do it now, before a
+        # progress bar starts its monitor thread (forking a threaded process is unsafe).
+        # numpy's idle BLAS threads make Python warn about fork; that is expected.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork\(\)")
+            self._executor.submit(os.getpid).result()
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if exc_type is not None:
+            # Ctrl-C or a failed run: do not wait for the work in flight.
+            for process in list((getattr(executor, "_processes", None) or {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
+            executor.shutdown(wait=True, cancel_futures=True)
+        else:
+            executor.shutdown(wait=True)
+
+    def imap_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """Yield ``fn(item)`` for each item as it finishes (``window`` per worker in flight)."""
+        if self._executor is None:
+            raise RuntimeError("use the executor in a with statement")
+        todo = iter(items)
+        pending: set[Any] = set()
+        limit = self.slots * self.window
+        while True:
+            for item in todo:
+                pending.add(self._executor.submit(fn, item))
+                if len(pending) >= limit:
+                    break
+            if not pending:
+                return
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-ready description for the manifest."""
+        return {"executor": self.name, "workers": self.slots, "start_method": "fork"}
+
+
+@contextlib.contextmanager
+def _children_ignore_sigint() -> Iterator[None]:
+    """Let processes started inside ignore Ctrl-C (the parent stops them itself).
+
+    An ignored signal stays ignored across ``exec``, and Python installs its own
+    Ctrl-C handler only where the signal is not ignored; so worker processes
+    started here do not print tracebacks when the terminal sends Ctrl-C to the
+    whole process group.
+    """
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class DaskExecutor:
+    """A Dask distributed cluster: an existing scheduler or a local cluster.
+
+    Args:
+        scheduler: Address of a running scheduler (``tcp://HOST:PORT``); ``None``
+            starts a ``LocalCluster`` on 127.0.0.1.
+        workers: Worker processes of the local cluster (default 2); ignored
+            with ``scheduler``.
+        window: Items in flight per worker thread.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, window: int = 2):
+        self.scheduler = scheduler
+        self.workers = int(workers or DASK_LOCAL_WORKERS)
+        self.window = window
+        self.slots = self.workers
+        self._client: Any = None
+        self._cluster: Any = None
+
+    def __enter__(self) -> DaskExecutor:
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        try:
+            if self.scheduler:
+                self._client = Client(self.scheduler, timeout=DASK_CONNECT_TIMEOUT)
+            else:
+                with _children_ignore_sigint():
+                    self._cluster = LocalCluster(
+                        n_workers=self.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
+                self._client = Client(self._cluster)
+        except (OSError, TimeoutError) as exc:
+            self.__exit__(None)
+            where = self.scheduler or "a local cluster on 127.0.0.1"
+            raise ExecutorError(
+                f"could not start Dask with {where}: {exc}. Check that the scheduler is "
+                "running (dask scheduler) and that the address is tcp://HOST:PORT."
+            ) from None
+        threads = sum(self._client.nthreads().values())
+        self.slots = max(1, threads)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close(timeout=10)
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=10)
+
+    def imap_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """Yield ``fn(item)`` for each item as it finishes; a bounded number in flight."""
+        from distributed import as_completed
+
+        if self._client is None:
+            raise RuntimeError("use the executor in a with statement")
+        todo = iter(items)
+        limit = self.slots * self.window
+        first = [
+            self._client.submit(fn, item, pure=False) for item in itertools.islice(todo, limit)
+        ]
+        if not first:
+            return
+        queue = as_completed(first)
+        try:
+            for future in queue:
+                result = future.result()
+                future.release()
+                for item in todo:
+                    queue.add(self._client.submit(fn, item, pure=False))
+                    break
+                yield result
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self._client.cancel(list(queue.futures))
+            raise
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-ready description for the manifest (no host addresses are recorded)."""
+        return {
+            "executor": self.name,
+            "cluster": "remote scheduler" if self.scheduler else "LocalCluster (127.0.0.1)",
+            "worker_threads": self.slots,
+        }
+
+
+def make_executor(
+    kind: str = "pool", workers: int | None = None, scheduler: str | None = None
+) -> SerialExecutor | PoolExecutor | DaskExecutor:
+    """Return an executor by name.
+
+    Args:
+        kind: ``serial``, ``pool`` or ``dask``.
+        workers: Processes of the pool or of a local Dask cluster.
+        scheduler: Dask scheduler address (``dask`` only).
+
+    Returns:
+        An executor, to be used in a ``with`` statement.
+
+    Raises:
+        ValueError: For an unknown kind, or a scheduler given for another kind.
+    """
+    if kind not in EXECUTORS:
+        raise ValueError(f"unknown executor {kind!r}; choose one of {', '.join(EXECUTORS)}")
+    if scheduler and kind != "dask":
+        raise ValueError("a scheduler address is used only with the dask executor")
+    if kind == "serial":
+        return SerialExecutor()
+    if kind == "pool":
+        return PoolExecutor(workers)
+    return DaskExecutor(scheduler, workers)
+
+
+# ------------------------------------------------------------- chunked runs
+
+# The task function and its shared arguments in each worker of ``map_chunked``,
+# set by ``_init_chunk_worker`` (inherited through fork: nothing is pickled).
+_CHUNK_TASK: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+
+
+def _init_chunk_worker(fn: Callable[..., Any], shared: tuple[Any, ...]) -> None:
+    global _CHUNK_TASK
+    _CHUNK_TASK = (fn, shared)
+
+
+def _run_chunk_in_worker(chunk: Sequence[Any]) -> list[Any]:
+    if _CHUNK_TASK is None:
+        raise RuntimeError("the worker was not initialized by map_chunked")
+    fn, shared = _CHUNK_TASK
+    return [fn(task, *shared) for task in chunk]
+
+
+def chunk_size(tasks: int, workers: int) -> int:
+    """Tasks per chunk: at most 4, about 4 chunks per worker.
+
+    Small chunks keep a progress bar moving; a run takes far longer than a message.
+    """
+    return max(1, min(4, math.ceil(tasks / (workers * 4))))
+
+
+def chunks(items: Sequence[Any], size: int) -> list[list[Any]]:
+    """Split ``items`` into lists of ``size`` (the last may be shorter)."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def map_chunked(
+    fn: Callable[..., Any],
+    tasks: Sequence[Any],
+    shared: tuple[Any, ...] = (),
+    *,
+    workers: int,
+    chunksize: int | None = None,
+    progress: bool = True,
+    desc: str | None = None,
+    unit: str = "run",
+) -> list[Any]:
+    """Return ``fn(task, *shared)`` for every task, with a progress bar on stderr.
+
+    The tasks go in chunks of ``chunksize`` (default ``chunk_size``) to a
+    ``PoolExecutor`` of ``min(workers, number of chunks)`` forked processes, or
+    run in this process, in order, when that is 1. In a pool ``fn`` and
+    ``shared`` reach the workers through fork (they need not be picklable;
+    each task and result is pickled), and the results come in the order they
+    finish: callers that need an order sort them. Ctrl-C or an error stops
+    the workers at once.
+
+    Args:
+        fn: Called as ``fn(task, *shared)``; returns one result per task.
+        tasks: The tasks.
+        shared: Further arguments of every call (e.g. the scenarios).
+        workers: Processes, at least 1.
+        chunksize: Tasks per message to a worker.
+        progress: Show the progress bar.
+        desc: Label of the progress bar.
+        unit: Unit of the progress bar.
+
+    Returns:
+        One result per task.
+    """
+    from tqdm import tqdm  # here: ``run.py --help`` imports this module for EXECUTORS
+
+    if chunksize is None:
+        chunksize = chunk_size(len(tasks), workers)
+    parts = chunks(tasks, chunksize)
+    workers = min(workers, len(parts))
+    executor: SerialExecutor | PoolExecutor
+    if workers <= 1:
+        executor = SerialExecutor()
+
+        def run(chunk: Sequence[Any]) -> list[Any]:
+            return [fn(task, *shared) for task in chunk]
+
+    else:
+        executor = PoolExecutor(workers, initializer=_init_chunk_worker, initargs=(fn, shared))
+        run = _run_chunk_in_worker
+    results: list[Any] = []
+    # The pool starts its workers on entering, before the bar starts its monitor thread.
+    with executor:
+        bar_options = {"disable": not progress, "file": sys.stderr, "unit": unit, "desc": desc}
+        with tqdm(total=len(tasks), **bar_options) as bar:
+            for done in executor.imap_unordered(run, parts):
+                results.extend(done)
+                bar.update(len(done))
+    return results

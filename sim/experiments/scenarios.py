@@ -1,0 +1,731 @@
+"""Governance designs as YAML scenario files, loaded strictly.
+
+A scenario is a set of overrides of the defaults declared in ``sim/parameters.py``
+(which describe the dispersed status quo), plus optional policy changes at given
+months. Files live in ``scenarios/`` and look like this::
+
+    description: >-
+      What the design represents, for a policy researcher.
+    source: "[001] ... ; [003] ..."
+    extends: centralized        # optional: start from another scenario
+    parameters:                 # optional: parameter name -> value
+      review_authority: 0.4
+    policy_changes:             # optional: replaces the parent's list if given
+      - month: 48
+        parameters:
+          approval_bodies: 1
+
+Loading fails loudly, as PolicyEngine's and Starsim's loaders do: duplicate
+keys, unknown keys (with a did-you-mean), wrong types, values out of range and
+``extends`` cycles all raise :class:`ScenarioError`, whose message is one
+paragraph naming the file, the key and what is allowed. No other exception
+escapes this module's public functions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import yaml
+from pydantic import BaseModel
+
+from sim.model.parameters import SPECS, ParameterSpec, make_parameters
+
+#: Folder holding the scenario files shipped with the model.
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+#: File endings recognised as scenario files.
+SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
+
+#: Keys allowed at the top level of a scenario file.
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "description",
+    "source",
+    "extends",
+    "parameters",
+    "policy_changes",
+)
+
+#: Keys allowed (and required) in each entry of ``policy_changes``.
+POLICY_CHANGE_KEYS: tuple[str, ...] = ("month", "parameters")
+
+_PARAMETER_LIST_HINT = (
+    "The allowed parameters, with units and ranges, are listed by "
+    "`python run.py list --parameters` and declared in sim/parameters.py."
+)
+
+# PyYAML (YAML 1.1) reads "1e-3" as text; it needs "1.0e-3" to see a number.
+_EXPONENT_WITHOUT_POINT = re.compile(r"[-+]?\d+[eE][-+]?\d+")
+
+# A policy change as read: month, values, file, line of each value, line of the month.
+_RawChange = tuple[int, Mapping[str, Any], Path, Mapping[Any, int], int | None]
+
+
+class ScenarioError(Exception):
+    """A scenario file or override is invalid.
+
+    The message is one paragraph naming the file, the offending key and what
+    is allowed there.
+    """
+
+
+# --------------------------------------------------------------------- YAML
+
+
+class _Mapping(dict):
+    """A dict that remembers the line (1-based) on which each key was written."""
+
+    lines: dict[Any, int]
+
+
+class _DuplicateKeyError(yaml.MarkedYAMLError):
+    """A key appears twice in one YAML mapping."""
+
+    def __init__(self, key: Any, first_line: int, mark: yaml.Mark) -> None:
+        super().__init__(problem=f"duplicate key {key!r}", problem_mark=mark)
+        self.key = key
+        self.first_line = first_line
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML loader that rejects duplicate keys at any depth.
+
+    PyYAML silently keeps the last of two equal keys; a scenario file with
+    ``review_authority`` written twice would then run with whichever value came
+    last. This loader refuses such files instead.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        """Build a mapping, raising on a key written twice in it.
+
+        Args:
+            node: The YAML mapping node.
+            deep: Whether to construct nested values at once.
+
+        Returns:
+            The constructed mapping.
+
+        Raises:
+            _DuplicateKeyError: If one key appears twice in the node.
+        """
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # "<<" merge keys are allowed to repeat in YAML
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first_line = seen.get(key)
+            except TypeError:  # unhashable key: let SafeLoader report it
+                continue
+            if first_line is not None:
+                raise _DuplicateKeyError(key, first_line, key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def _construct_line_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> Any:
+    data = _Mapping()
+    data.lines = {}
+    yield data
+    data.update(loader.construct_mapping(node))
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            key = loader.construct_object(key_node)
+            with contextlib.suppress(TypeError):  # unhashable keys are reported elsewhere
+                data.lines.setdefault(key, key_node.start_mark.line + 1)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_mapping)
+
+
+# ------------------------------------------------------------ error messages
+
+
+def _display(path: Path) -> str:
+    """Return ``path`` relative to the project folder when it lies inside it."""
+    try:
+        return path.resolve().relative_to(SCENARIO_DIR.parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _at(path: Path, line: int | None = None) -> str:
+    where = f"Scenario file {_display(path)}"
+    return f"{where}, line {line}" if line else where
+
+
+def _did_you_mean(key: Any, allowed: Any) -> str:
+    matches = difflib.get_close_matches(str(key), list(allowed), n=3, cutoff=0.6)
+    if not matches:
+        return ""
+    return " Did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
+
+
+def _show(value: Any) -> str:
+    """Describe a YAML value the way a researcher wrote it."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, str):
+        return f'"{value}" (text)'
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return repr(value)
+
+
+def _allowed(spec: ParameterSpec) -> str:
+    kind = "a whole number (int)" if spec.type is int else "a number (float)"
+    return f"{kind} from {spec.low} to {spec.high} (unit: {spec.unit})"
+
+
+def _type_hint(spec: ParameterSpec, value: Any) -> str:
+    """Explain the likely cause of a wrong type."""
+    if isinstance(value, bool):
+        return (
+            " YAML reads true/false, yes/no and on/off as yes/no values, "
+            "not as numbers; write a number such as 0 or 1."
+        )
+    if isinstance(value, str):
+        if _EXPONENT_WITHOUT_POINT.fullmatch(value.strip()):
+            return (
+                " YAML reads an exponent without a decimal point as text; "
+                "write it with one, e.g. 1.0e-3 instead of 1e-3."
+            )
+        try:
+            float(value)
+        except ValueError:
+            return ""
+        return " Remove the quotes so that YAML reads it as a number."
+    if spec.type is int and isinstance(value, float):
+        if value.is_integer():
+            return f" Write it without a decimal point: {int(value)}."
+        return " This parameter counts whole things; round it."
+    return ""
+
+
+def _parameter_problem(spec: ParameterSpec, value: Any, error_type: str) -> str:
+    allowed = _allowed(spec)
+    if error_type in ("greater_than_equal", "less_than_equal"):
+        if isinstance(value, float) and math.isnan(value):
+            return f"is nan (not a number); it must be {allowed}."
+        return f"is {_show(value)}, which is out of range; it must be {allowed}."
+    if error_type in ("int_type", "float_type", "int_from_float", "int_parsing", "float_parsing"):
+        return f"is {_show(value)}, but it must be {allowed}.{_type_hint(spec, value)}"
+    return f"is {_show(value)}, which is not allowed; it must be {allowed}."
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where a set of parameter values came from, for error messages."""
+
+    path: Path
+    section: str
+    lines: Mapping[Any, int] = field(default_factory=dict)
+
+    def fail(self, key: Any, problem: str) -> ScenarioError:
+        line = self.lines.get(key) if isinstance(key, str) else None
+        return ScenarioError(f"{_at(self.path, line)}, {self.section}: '{key}' {problem}")
+
+
+def _check_names(values: Mapping[Any, Any], ctx: _Context) -> None:
+    for key in values:
+        if not isinstance(key, str):
+            raise ctx.fail(
+                key,
+                "is not a parameter name; parameter names are text such as "
+                f"'review_coverage'. {_PARAMETER_LIST_HINT}",
+            )
+        if key not in SPECS:
+            raise ctx.fail(
+                key,
+                f"is not a model parameter.{_did_you_mean(key, SPECS)} {_PARAMETER_LIST_HINT}",
+            )
+
+
+def _validate(values: Mapping[str, Any], ctx: _Context, base: Mapping[str, Any]) -> BaseModel:
+    """Return ``make_parameters(**base, **values)``, translating pydantic errors.
+
+    Args:
+        values: The new values to check (their names are already known to exist).
+        ctx: Where ``values`` came from.
+        base: Values already validated (e.g. the parent scenario's overrides).
+
+    Returns:
+        The validated parameters.
+
+    Raises:
+        ScenarioError: For the first invalid value.
+    """
+    _check_names(values, ctx)
+    try:
+        return make_parameters(**{**base, **values})
+    except pydantic.ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        first = errors[0]
+        if not first.get("loc"):
+            # A rule across several parameters (e.g. the government structure).
+            message = str(first["msg"]).removeprefix("Value error, ")
+            key = next((k for k in values if k in message), next(iter(values), "parameters"))
+            raise ctx.fail(key, f"is not allowed with the other values: {message}.") from None
+        name = str(first["loc"][0])
+        spec = SPECS.get(name)
+        if spec is None:  # pragma: no cover - names are checked above
+            raise ctx.fail(name, f"is not allowed: {first['msg']}.") from None
+        problem = _parameter_problem(spec, first.get("input"), first["type"])
+        if len(errors) > 1:
+            others = sorted({str(e["loc"][0]) for e in errors[1:] if e.get("loc")} - {name})
+            if others:
+                problem += " Also invalid: " + ", ".join(f"'{o}'" for o in others) + "."
+        raise ctx.fail(name, problem) from None
+
+
+# ------------------------------------------------------------------ scenario
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A governance design: validated parameters and timed policy changes.
+
+    Attributes:
+        name: The file's stem, e.g. ``"centralized"``.
+        path: The scenario file.
+        description: What the design represents (from the file or its parent).
+        source: Seed papers the design comes from.
+        parameters: Validated ``Parameters``: the defaults updated by the
+            ``parameters`` of the ``extends`` chain, child over parent.
+        policy_changes: ``(month, {name: value})`` pairs sorted by month. A
+            change is cumulative: it applies on top of the parameters in force
+            before it. Structure parameters cannot change during a run.
+        overrides: Validated values of every parameter the file chain (and
+            :meth:`with_overrides`) set, for the run manifest.
+    """
+
+    name: str
+    path: Path
+    description: str
+    source: str
+    parameters: BaseModel
+    policy_changes: tuple[tuple[int, dict[str, Any]], ...] = ()
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    def with_overrides(self, **overrides: Any) -> Scenario:
+        """Return a copy with some parameters changed, validated again.
+
+        Used by command-line options such as ``--departments``. The policy
+        changes are checked again against the new parameters (e.g. a change
+        at month 48 is refused when ``months`` becomes 36).
+
+        Args:
+            **overrides: Parameter values by name.
+
+        Returns:
+            A new scenario with the same name, path and policy changes.
+
+        Raises:
+            ScenarioError: For an unknown name or an invalid value (never a
+                pydantic error).
+        """
+        ctx = _Context(self.path, "in an override of the scenario (e.g. a command-line option)")
+        parameters = _validate(overrides, ctx, self.overrides)
+        merged = {**self.overrides, **overrides}
+        changes = _validate_changes(
+            [(month, change, self.path, {}, None) for month, change in self.policy_changes],
+            parameters,
+        )
+        return dataclasses.replace(
+            self,
+            parameters=parameters,
+            overrides={k: getattr(parameters, k) for k in merged},
+            policy_changes=changes,
+        )
+
+    def parameters_at(self, month: int) -> BaseModel:
+        """Return the parameters in force at ``month``.
+
+        Every policy change whose month is ``<= month`` has been applied.
+
+        Args:
+            month: Month of the run (0 is the first month).
+
+        Returns:
+            Validated ``Parameters``.
+        """
+        values = self.parameters.model_dump()
+        for change_month, change in self.policy_changes:
+            if change_month <= month:
+                values.update(change)
+        return make_parameters(**values)
+
+    def manifest(self) -> dict[str, Any]:
+        """Return a JSON-ready description of the scenario for run metadata."""
+        return {
+            "name": self.name,
+            "path": _display(self.path),
+            "description": self.description,
+            "source": self.source,
+            "overrides": dict(self.overrides),
+            "policy_changes": [
+                {"month": month, "parameters": dict(change)}
+                for month, change in self.policy_changes
+            ],
+        }
+
+
+# ------------------------------------------------------------------- loading
+
+
+def scenario_names(folder: Path | None = None) -> list[str]:
+    """Return the names (file stems) of the scenario files in a folder, sorted.
+
+    Args:
+        folder: Folder to look in; ``SCENARIO_DIR`` by default.
+
+    Returns:
+        The names, or an empty list when the folder cannot be read.
+    """
+    folder = SCENARIO_DIR if folder is None else folder
+    try:
+        return sorted({p.stem for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file()})
+    except OSError:
+        return []
+
+
+def _available(folder: Path) -> str:
+    names = scenario_names(folder)
+    shown = ", ".join(names) if names else "none"
+    return f"Available scenarios in {_display(folder)}: {shown}."
+
+
+def _find(name: str, folders: list[Path]) -> Path | None:
+    for folder in folders:
+        found = [folder / f"{name}{suffix}" for suffix in SUFFIXES]
+        found = [p for p in found if p.is_file()]
+        if len(found) > 1:
+            raise ScenarioError(
+                f"Scenario '{name}' exists twice in {_display(folder)} "
+                f"({found[0].name} and {found[1].name}); keep only one of them."
+            )
+        if found:
+            return found[0]
+    return None
+
+
+def _resolve(name_or_path: str | Path) -> Path:
+    """Turn a scenario name or a file path into an existing file path."""
+    text = str(name_or_path)
+    as_path = Path(name_or_path)
+    if len(as_path.parts) > 1 or as_path.suffix:
+        if as_path.suffix not in SUFFIXES:
+            raise ScenarioError(
+                f"Scenario file {as_path} must end in .yaml or .yml; "
+                f"or give a bare scenario name. {_available(SCENARIO_DIR)}"
+            )
+        if not as_path.is_file():
+            raise ScenarioError(
+                f"Scenario file {as_path} does not exist. {_available(SCENARIO_DIR)}"
+            )
+        return as_path
+    found = _find(text, [SCENARIO_DIR])
+    if found is None:
+        hint = _did_you_mean(text, scenario_names())
+        raise ScenarioError(
+            f"Scenario '{text}' not found: there is no {text}.yaml in "
+            f"{_display(SCENARIO_DIR)}.{hint} {_available(SCENARIO_DIR)}"
+        )
+    return found
+
+
+def _read_yaml(path: Path) -> _Mapping:
+    """Read one scenario file strictly; return its top-level mapping."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"Scenario file {_display(path)} is not valid UTF-8 text (byte {exc.start}); "
+            "save it as UTF-8."
+        ) from None
+    except OSError as exc:
+        raise ScenarioError(
+            f"Scenario file {_display(path)} cannot be read ({exc.strerror or exc}). "
+            f"{_available(path.parent)}"
+        ) from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKeyError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ScenarioError(
+            f"{_at(path, line)}: key '{exc.key}' is written twice in the same mapping "
+            f"(first on line {exc.first_line}). YAML would silently keep only the last value; "
+            "keep one of them."
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        detail = f"{problem} ({context})" if context else problem
+        raise ScenarioError(
+            f"Scenario file {_display(path)}{line}: this is not valid YAML: {detail}. "
+            "Check the indentation and the colons on and just above that line."
+        ) from None
+    if data is None:
+        raise ScenarioError(
+            f"Scenario file {_display(path)} is empty; it must be a mapping with the keys "
+            f"{', '.join(TOP_LEVEL_KEYS)} (description and source are required)."
+        )
+    if not isinstance(data, Mapping):
+        raise ScenarioError(
+            f"Scenario file {_display(path)}: the top level is {_show(data)}, but it must be a "
+            f"mapping with the keys {', '.join(TOP_LEVEL_KEYS)} "
+            "(e.g. a line 'description: ...')."
+        )
+    return data  # type: ignore[return-value]
+
+
+def _lines(data: Any) -> Mapping[Any, int]:
+    return getattr(data, "lines", {})
+
+
+def _check_top_level(data: _Mapping, path: Path) -> None:
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            raise ScenarioError(
+                f"{_at(path, _lines(data).get(key))}: unknown top-level key '{key}'."
+                f"{_did_you_mean(key, TOP_LEVEL_KEYS)} The allowed top-level keys are "
+                f"{', '.join(TOP_LEVEL_KEYS)}; parameters go under 'parameters:'."
+            )
+    for key in ("description", "source", "extends"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            raise ScenarioError(
+                f"{_at(path, _lines(data).get(key))}: '{key}' is {_show(data[key])}, "
+                "but it must be non-empty text."
+            )
+
+
+def _parameter_mapping(value: Any, path: Path, where: str, line: int | None) -> Mapping:
+    if value is None:  # "parameters:" with every entry commented out
+        return {}
+    if not isinstance(value, Mapping):
+        raise ScenarioError(
+            f"{_at(path, line)}: {where} is {_show(value)}, but it must be a mapping of "
+            f"parameter names to values (write 'parameters: {{}}' for none). "
+            f"{_PARAMETER_LIST_HINT}"
+        )
+    return value
+
+
+def _read_changes(data: _Mapping, path: Path) -> list[_RawChange]:
+    """Check the shape of ``policy_changes``; return them with their origin."""
+    raw = data["policy_changes"]
+    line = _lines(data).get("policy_changes")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise ScenarioError(
+            f"{_at(path, line)}: 'policy_changes' is {_show(raw)}, but it must be a list of "
+            "entries, each with the keys 'month' and 'parameters' (e.g. '- month: 48')."
+        )
+    changes = []
+    for number, entry in enumerate(raw, start=1):
+        label = f"policy_changes entry {number}"
+        if not isinstance(entry, Mapping):
+            raise ScenarioError(
+                f"{_at(path, line)}: {label} is {_show(entry)}, but it must be a mapping "
+                "with exactly the keys 'month' and 'parameters'."
+            )
+        entry_lines = _lines(entry)
+        for key in entry:
+            if key not in POLICY_CHANGE_KEYS:
+                raise ScenarioError(
+                    f"{_at(path, entry_lines.get(key))}: unknown key '{key}' in {label}."
+                    f"{_did_you_mean(key, POLICY_CHANGE_KEYS)} Each entry has exactly the keys "
+                    "'month' and 'parameters'; the parameters to change go under 'parameters:'."
+                )
+        missing = [k for k in POLICY_CHANGE_KEYS if k not in entry]
+        if missing:
+            raise ScenarioError(
+                f"{_at(path, line)}: {label} lacks '{missing[0]}'; each entry has exactly the "
+                "keys 'month' (a whole number >= 0) and 'parameters' (a mapping)."
+            )
+        month = entry["month"]
+        if not isinstance(month, int) or isinstance(month, bool) or month < 0:
+            raise ScenarioError(
+                f"{_at(path, entry_lines.get('month'))}: 'month' in {label} is {_show(month)}, "
+                "but it must be a whole number >= 0 (months since the start of the run)."
+            )
+        values = _parameter_mapping(
+            entry["parameters"], path, f"'parameters' of {label}", entry_lines.get("parameters")
+        )
+        changes.append((month, values, path, _lines(values), entry_lines.get("month")))
+    return changes
+
+
+def _validate_changes(
+    changes: list[_RawChange], base: BaseModel
+) -> tuple[tuple[int, dict[str, Any]], ...]:
+    """Validate policy changes cumulatively on top of ``base``.
+
+    Args:
+        changes: ``(month, values, file, value lines, month line)`` for each
+            change, in file order.
+        base: The scenario's validated parameters before any change.
+
+    Returns:
+        ``(month, validated values)`` pairs sorted by month.
+
+    Raises:
+        ScenarioError: For a repeated month, a month beyond the run, a structure
+            parameter, an unknown name or an invalid value.
+    """
+    months = [month for month, *_ in changes]
+    for month in months:
+        if months.count(month) > 1:
+            first = changes[months.index(month)]
+            raise ScenarioError(
+                f"{_at(first[2], first[4])}: two policy_changes entries have month {month}; "
+                "merge them into one entry so that the order of the changes is clear."
+            )
+    current = base.model_dump()
+    result = []
+    for month, values, path, lines, month_line in sorted(changes, key=lambda c: c[0]):
+        ctx = _Context(path, f"in the policy change at month {month}", lines)
+        _check_names(values, ctx)
+        for key in values:
+            if SPECS[key].group == "structure":
+                raise ctx.fail(
+                    key,
+                    "is a structure parameter (size or horizon of the simulated world) and "
+                    "cannot change during a run; set it under the top-level 'parameters:' "
+                    "instead. Policy changes may set levers and uncertainties only.",
+                )
+        if month >= current["months"]:
+            raise ScenarioError(
+                f"{_at(path, month_line)}: the policy change at month {month} would never "
+                f"take effect because the run lasts only {current['months']} months "
+                "(parameter 'months'); lower the month or raise 'months'."
+            )
+        validated = _validate(values, ctx, current)
+        checked = {key: getattr(validated, key) for key in values}
+        current.update(checked)
+        result.append((month, checked))
+    return tuple(result)
+
+
+def _load(path: Path, chain: tuple[Path, ...]) -> tuple[Scenario, list[_RawChange]]:
+    """Load ``path`` and its ``extends`` chain.
+
+    Returns the scenario and its unvalidated policy changes with their origin
+    (so that a child can re-validate inherited changes on its own parameters).
+    """
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(_display(p) for p in (*chain, resolved))
+        raise ScenarioError(
+            f"Scenario file {_display(path)}: 'extends' forms a cycle ({cycle}); "
+            "a scenario cannot extend itself, directly or through others."
+        )
+    data = _read_yaml(path)
+    _check_top_level(data, path)
+    lines = _lines(data)
+
+    if "extends" in data:
+        parent_name = data["extends"].strip()
+        folders = [path.parent, SCENARIO_DIR]
+        stem = parent_name
+        if Path(parent_name).suffix in SUFFIXES:
+            stem = Path(parent_name).stem
+            folders = [(path.parent / parent_name).parent, SCENARIO_DIR]
+        parent_path = _find(stem, folders)
+        if parent_path is None:
+            raise ScenarioError(
+                f"{_at(path, lines.get('extends'))}: 'extends: {parent_name}' names no scenario "
+                f"(looked for {stem}.yaml in {_display(path.parent)} and "
+                f"{_display(SCENARIO_DIR)})."
+                f"{_did_you_mean(stem, scenario_names(folders[0]) + scenario_names())} "
+                + " ".join(dict.fromkeys(_available(f) for f in folders))
+            )
+        parent, parent_changes = _load(parent_path, (*chain, resolved))
+        base_overrides: dict[str, Any] = dict(parent.overrides)
+        description, source = parent.description, parent.source
+    else:
+        parent_changes = []
+        base_overrides = {}
+        description = source = None
+
+    description = data.get("description", description)
+    source = data.get("source", source)
+    for key, value in (("description", description), ("source", source)):
+        if value is None:
+            raise ScenarioError(
+                f"Scenario file {_display(path)}: the required key '{key}' is missing (and no "
+                f"parent scenario given by 'extends' provides it). Add a line '{key}: ...'."
+            )
+
+    values = _parameter_mapping(
+        data.get("parameters"), path, "'parameters'", lines.get("parameters")
+    )
+    ctx = _Context(path, "under 'parameters'", _lines(values))
+    parameters = _validate(values, ctx, base_overrides)
+    merged = {**base_overrides, **values}
+    overrides = {key: getattr(parameters, key) for key in merged}
+
+    raw_changes = _read_changes(data, path) if "policy_changes" in data else parent_changes
+    scenario = Scenario(
+        name=path.stem,
+        path=path,
+        description=" ".join(str(description).split()),
+        source=" ".join(str(source).split()),
+        parameters=parameters,
+        policy_changes=_validate_changes(raw_changes, parameters),
+        overrides=overrides,
+    )
+    return scenario, raw_changes
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load and validate one scenario.
+
+    Args:
+        name_or_path: A bare name (looked up as ``SCENARIO_DIR/<name>.yaml``) or
+            a path to a ``.yaml``/``.yml`` file.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: For a missing file, invalid YAML, an unknown or
+            duplicate key, a wrong type, a value out of range or an
+            ``extends`` cycle; the message names the file and the key.
+    """
+    path = _resolve(name_or_path)
+    try:
+        scenario, _ = _load(path, ())
+    except RecursionError:
+        raise ScenarioError(
+            f"Scenario file {_display(path)}: the 'extends' chain is too deep."
+        ) from None
+    return scenario
+
+
+def list_scenarios() -> list[Scenario]:
+    """Load every scenario file in ``SCENARIO_DIR``, sorted by name.
+
+    Returns:
+        The validated scenarios.
+
+    Raises:
+        ScenarioError: If any file is invalid (the message names it).
+    """
+    return [load_scenario(name) for name in scenario_names()]

@@ -1,0 +1,325 @@
+"""The folder of a sweep: its definition, design and streamed result parts.
+
+Layout of a sweep folder::
+
+    DIR/
+      sweep.json      the sweep's definition and its hash (identifies the folder)
+      sweep.yaml      copy of the sweep file as last run
+      design.csv      one row per design point: point, reference, parameter values
+      parts/          Parquet parts, one per finished batch of runs, written as
+                      they finish: part-r<replication>-p<point>.parquet
+      runs.csv, summary.csv, paired_differences.csv, [sensitivity.csv],
+      manifest.json   written by ``sim.experiments.sweep_runner.summarize_sweep``
+
+Each part holds, per run, every month's outcomes with ``point``,
+``replication``, ``seed``, the swept parameter values, ``month`` and ``final``
+(True on the run's last month). A part is written under a temporary name
+starting with a dot and renamed when complete (``os.replace``), so a killed
+process never leaves a partial file that is read as a result; leftover
+temporary files are removed when the sweep resumes.
+
+A run is identified by ``(point, replication)``. Running the same sweep into
+the same folder skips finished runs; a folder holding a different sweep (a
+different ``definition_hash``) is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from sim.experiments.replications import atomic_write as _atomic_write
+from sim.experiments.sweep_files import Design, Sweep, SweepError
+
+#: Sub-folder of the streamed parts.
+PARTS = "parts"
+
+#: File identifying a sweep folder.
+DEFINITION_FILE = "sweep.json"
+
+#: Version of the folder layout.
+STORE_VERSION = 1
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write a text file atomically."""
+    return _atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a CSV file atomically (10 significant digits)."""
+    return _atomic_write(path, lambda p: frame.to_csv(p, index=False, float_format="%.10g"))
+
+
+class SweepStore:
+    """Read and write one sweep folder.
+
+    Args:
+        root: The folder.
+    """
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.parts_dir = self.root / PARTS
+
+    # ----------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, root: str | os.PathLike[str], sweep: Sweep, design: Design) -> SweepStore:
+        """Create a sweep folder, or reopen one holding the same sweep.
+
+        Args:
+            root: The folder; created if missing.
+            sweep: The sweep to run.
+            design: Its design points.
+
+        Returns:
+            The store, with leftover temporary files removed.
+
+        Raises:
+            SweepError: If ``root`` is a file, a folder with other content, or a
+                folder of a different sweep.
+        """
+        store = cls(root)
+        path = store.root
+        if path.exists() and not path.is_dir():
+            raise SweepError(
+                f"The sweep output {path} is a file, not a folder; choose another --out."
+            )
+        definition_path = path / DEFINITION_FILE
+        if path.is_dir() and any(path.iterdir()):
+            if not definition_path.is_file():
+                raise SweepError(
+                    f"The folder {path} is not empty and holds no {DEFINITION_FILE}, so it is "
+                    "not a sweep folder; results are never written over other files. Choose "
+                    "another --out or remove it."
+                )
+            stored = store.read_definition()
+            if stored.get("definition_hash") != sweep.definition_hash:
+                raise SweepError(
+                    f"The folder {path} holds a different sweep "
+                    f"(definition {str(stored.get('definition_hash'))[:12]}, this file "
+                    f"{sweep.definition_hash[:12]}; {_differences(stored, sweep)}), so its runs "
+                    "cannot be resumed. Choose another --out, or remove the folder to start over."
+                )
+        store.parts_dir.mkdir(parents=True, exist_ok=True)
+        store.remove_temporary()
+        store.write_definition(sweep, design)
+        write_csv(design.points, path / "design.csv")
+        return store
+
+    def read_definition(self) -> dict[str, Any]:
+        """Return the content of ``sweep.json``."""
+        path = self.root / DEFINITION_FILE
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SweepError(
+                f"The sweep folder {self.root} has an unreadable {DEFINITION_FILE} ({exc}); "
+                "it is not a sweep folder this program can use."
+            ) from None
+
+    def write_definition(self, sweep: Sweep, design: Design) -> None:
+        """Write ``sweep.json`` and ``sweep.yaml`` (summary settings may change on resume)."""
+        record = {
+            "store_version": STORE_VERSION,
+            "name": sweep.name,
+            "file": _display(sweep.path),
+            "file_sha256": sweep.file_hash,
+            "definition_hash": sweep.definition_hash,
+            "definition": sweep.definition(),
+            "description": sweep.description,
+            "scenario": {
+                "path": _display(sweep.scenario.path),
+                "description": sweep.scenario.description,
+                "source": sweep.scenario.source,
+            },
+            "levers": list(sweep.levers),
+            "uncertainties": list(sweep.uncertainties),
+            "parameters": list(sweep.parameter_names),
+            "fixed": sweep.fixed,
+            "outcomes": list(sweep.outcomes),
+            "points": design.n_points,
+            "design_points": design.n_design,
+            "reference_point": design.reference,
+            "replications": sweep.replications,
+            "root_seed": sweep.root_seed,
+            "seeds": sweep.seeds,
+            "salib_problem": None,
+        }
+        if design.samples is not None:
+            from sim.experiments.sweep_files import salib_problem
+
+            record["salib_problem"] = salib_problem(sweep)
+        text = json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False)
+        write_text(self.root / DEFINITION_FILE, text + "\n")
+        write_text(self.root / "sweep.yaml", sweep.text)
+        if design.samples is not None:
+            samples = pd.DataFrame(design.samples, columns=list(sweep.parameter_names))
+            samples.insert(0, "point", range(len(samples)))
+            _atomic_write(
+                self.root / "design_samples.parquet",
+                lambda p: samples.to_parquet(p, index=False),
+            )
+
+    # ------------------------------------------------------------- parts
+
+    def remove_temporary(self) -> int:
+        """Delete temporary files left by a killed writer; return how many."""
+        count = 0
+        for folder in (self.root, self.parts_dir):
+            if folder.is_dir():
+                for path in folder.glob(".*.tmp"):
+                    path.unlink(missing_ok=True)
+                    count += 1
+        return count
+
+    def part_files(self) -> list[Path]:
+        """Finished parts, sorted by name (temporary files are never listed)."""
+        if not self.parts_dir.is_dir():
+            return []
+        return sorted(
+            p
+            for p in self.parts_dir.iterdir()
+            if p.suffix == ".parquet" and not p.name.startswith((".", "_"))
+        )
+
+    def write_part(self, table: pa.Table) -> Path:
+        """Write one batch of finished runs as a part, atomically.
+
+        Args:
+            table: Rows of the runs (``point`` and ``replication`` columns first).
+
+        Returns:
+            The part's path, named after the batch's first run.
+        """
+        rep = table.column("replication")[0].as_py()
+        point = table.column("point")[0].as_py()
+        path = self.parts_dir / f"part-r{rep:05d}-p{point:07d}.parquet"
+        return _atomic_write(path, lambda p: pq.write_table(table, p, compression="zstd"))
+
+    def dataset(self) -> ds.Dataset | None:
+        """All finished parts as one pyarrow dataset (``None`` when there are none).
+
+        Handy for ad-hoc queries of the time series. The summaries read the
+        parts one by one instead (``scan``): a dataset scan over hundreds of
+        files holds memory in proportion to their number.
+        """
+        files = self.part_files()
+        if not files:
+            return None
+        return ds.dataset([str(f) for f in files], format="parquet")
+
+    def scan(
+        self,
+        columns: list[str] | None = None,
+        *,
+        final_only: bool = True,
+        points: list[int] | None = None,
+    ) -> pa.Table | None:
+        """Read the parts one at a time, keeping only the rows asked for.
+
+        Memory holds one part plus the rows kept, whatever the number of parts.
+
+        Args:
+            columns: Columns to return (default all).
+            final_only: Keep only each run's final month.
+            points: Keep only these design points (default all).
+
+        Returns:
+            The rows, or ``None`` when there are no parts.
+
+        Raises:
+            SweepError: If a part cannot be read (it names the file).
+        """
+        wanted = None
+        if columns is not None:
+            wanted = list(dict.fromkeys([*columns, *(["final"] if final_only else [])]))
+            wanted += ["point"] if points is not None and "point" not in wanted else []
+        keep = None if points is None else pa.array(sorted(set(points)), type=pa.int64())
+        tables = []
+        for path in self.part_files():
+            try:
+                table = pq.read_table(path, columns=wanted, use_threads=False)
+            except (pa.ArrowInvalid, OSError) as exc:
+                raise SweepError(
+                    f"The result part {path} cannot be read ({exc}); it was not written by "
+                    "this program or was damaged. Delete it and run the sweep again: its runs "
+                    "will be made again."
+                ) from None
+            if final_only:
+                table = table.filter(table.column("final"))
+            if keep is not None:
+                table = table.filter(pc.is_in(table.column("point"), value_set=keep))
+            if columns is not None:
+                table = table.select(columns)
+            tables.append(table)
+        return pa.concat_tables(tables) if tables else None
+
+    def finished(self) -> set[tuple[int, int]]:
+        """``(point, replication)`` of every finished run."""
+        table = self.scan(["point", "replication"])
+        if table is None:
+            return set()
+        points = table.column("point").to_pylist()
+        reps = table.column("replication").to_pylist()
+        return set(zip(points, reps, strict=True))
+
+    def read_final(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """Final-month rows of every finished run, sorted by point and replication.
+
+        Only the final rows are kept, so memory does not grow with the length
+        of the runs.
+
+        Args:
+            columns: Columns to read (default all).
+
+        Returns:
+            One row per run.
+        """
+        table = self.scan(columns)
+        if table is None:
+            return pd.DataFrame()
+        frame = table.to_pandas()
+        frame = frame.sort_values(["point", "replication"], kind="stable")
+        return frame.drop_duplicates(["point", "replication"]).reset_index(drop=True)
+
+    def read_timeseries(self, points: list[int] | None = None) -> pd.DataFrame:
+        """Every month of the runs at some points (default all), sorted.
+
+        Args:
+            points: Design point ids to read; ``None`` reads every run (large).
+
+        Returns:
+            Tidy frame: one row per run and month.
+        """
+        table = self.scan(final_only=False, points=points)
+        if table is None:
+            return pd.DataFrame()
+        frame = table.to_pandas()
+        return frame.sort_values(["point", "replication", "month"], kind="stable").reset_index(
+            drop=True
+        )
+
+
+def _differences(stored: dict[str, Any], sweep: Sweep) -> str:
+    old = stored.get("definition") or {}
+    new = sweep.definition()
+    keys = [k for k in new if old.get(k) != new.get(k)]
+    if not keys:
+        return "the definitions differ"
+    return "they differ in " + ", ".join(f"'{k}'" for k in keys)
+
+
+def _display(path: Path) -> str:
+    from sim.experiments.scenarios import _display as display
+
+    return display(path)

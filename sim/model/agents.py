@@ -1,0 +1,190 @@
+"""The model's agents: departments, leaders, coordinators, the technical service center.
+
+Departments and leaders are many, so their state lives in NumPy arrays owned by
+the model and each agent is a light view on one row (``Department.budget`` reads
+``model.balance[index]``). Their behaviour is written once for all of them at
+a time in ``sim/behaviour.py``. Coordinators and technical service centers are
+few (a handful per government) and hold their own state: a queue, a capacity
+that refills each month, and what they know (their queues are columns of
+the model's tables so that all bodies are served in one vectorized pass).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model.governance import GovernanceModel
+
+
+class Mandate(Enum):
+    """Functions a governance body can hold ([001] section 3.1)."""
+
+    REVIEW = "review"  # checks proposals against plan and registry
+    SIGNOFF = "signoff"  # signs off on budget grounds only
+    COORDINATE = "coordinate"  # opens and works cross-department cases
+
+
+class Department(mesa.Agent):
+    """One government department (a row of the model's department arrays).
+
+    Attributes:
+        index: Row in the model's department arrays.
+        jurisdiction: Index of the government it belongs to.
+    """
+
+    def __init__(self, model: GovernanceModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+        self.jurisdiction = int(model.dept_jur[index])
+
+    @property
+    def budget(self) -> float:
+        """Money available for e-government projects now."""
+        return float(self.model.balance[self.index])
+
+    @property
+    def it_capacity(self) -> float:
+        """IT staff and skills, 0 (the 'three-nos' state [001]) to 1."""
+        return float(self.model.it_capacity[self.index])
+
+    @property
+    def on_common_standard(self) -> bool:
+        """Whether its systems follow the common technical standard."""
+        return bool(self.model.on_standard[self.index])
+
+    @property
+    def willingness_to_share(self) -> float:
+        """Willingness to share the data it holds (0 = information monopoly)."""
+        return float(self.model.willingness[self.index])
+
+    @property
+    def head(self) -> Leader:
+        """The department head."""
+        return self.model.heads[self.index]
+
+
+class Leader(mesa.Agent):
+    """A department head or a government's top leader (a view on the leader arrays).
+
+    Attributes:
+        index: Department row for a head, government index for a top leader.
+        is_top: True for the government's top leader.
+    """
+
+    def __init__(self, model: GovernanceModel, index: int, is_top: bool) -> None:
+        super().__init__(model)
+        self.index = index
+        self.is_top = is_top
+
+    @property
+    def attention(self) -> float:
+        """Attention paid to e-government, 0 to 1."""
+        source = self.model.top_attention if self.is_top else self.model.head_attention
+        return float(source[self.index])
+
+    @property
+    def vanity_preference(self) -> float:
+        """Preference for visible projects of one's own (department heads only)."""
+        return 0.0 if self.is_top else float(self.model.head_vanity[self.index])
+
+    @property
+    def term_ends(self) -> float:
+        """Month in which the current leader leaves office."""
+        source = self.model.top_term_end if self.is_top else self.model.head_term_end
+        return float(source[self.index])
+
+
+class Coordinator(mesa.Agent):
+    """A governance body of one government: a sign-off body, an office or a desk.
+
+    A body with ``REVIEW`` works the queue of proposals waiting for review
+    and keeps the registry of what exists; a body with ``COORDINATE`` works
+    the open coordination cases. Capacity refills each month, with at most
+    one month's worth banked. The queues themselves are columns of the
+    model's project and service tables (so that every office is served in
+    one vectorized pass); these properties read them.
+
+    Attributes:
+        jurisdiction: Government index.
+        mandates: Functions this body holds.
+    """
+
+    def __init__(
+        self, model: GovernanceModel, jurisdiction: int, mandates: frozenset[Mandate]
+    ) -> None:
+        super().__init__(model)
+        self.jurisdiction = jurisdiction
+        self.mandates = mandates
+
+    @property
+    def review_queue(self) -> np.ndarray:
+        """Ids of the proposals waiting for this body's review, oldest first."""
+        from sim.model.projects import Status
+
+        if Mandate.REVIEW not in self.mandates:
+            return np.zeros(0, dtype=np.int64)
+        book = self.model.projects
+        ids = np.flatnonzero(
+            (book.view("status") == Status.QUEUED) & (book.view("jur") == self.jurisdiction)
+        )
+        return ids[np.argsort(book.queued_month[ids], kind="stable")]
+
+    @property
+    def open_cases(self) -> int:
+        """Coordination cases open with this body."""
+        if Mandate.COORDINATE not in self.mandates:
+            return 0
+        model = self.model
+        services = model.services
+        open_services = services.view("case_open") & (services.view("jur") == self.jurisdiction)
+        data = model.data_case_open & (model.dept_jur[model.data_requester] == self.jurisdiction)
+        return int(open_services.sum() + data.sum())
+
+    @property
+    def authority(self) -> float:
+        """Chance this month that the body can stop a duplicate it has found."""
+        return float(self.model.authority()[self.jurisdiction])
+
+    @property
+    def registry(self) -> np.ndarray:
+        """Per common capability, how many departmental systems the body knows of."""
+        return self.model.registered_count[self.jurisdiction]
+
+
+class TechnicalServiceCenter(mesa.Agent):
+    """Builds shared platforms for one government ([001] 技术服务中心).
+
+    Its plan and projects are rows of the model's platform arrays; the
+    properties read them.
+
+    Attributes:
+        jurisdiction: Government index.
+    """
+
+    def __init__(self, model: GovernanceModel, jurisdiction: int) -> None:
+        super().__init__(model)
+        self.jurisdiction = jurisdiction
+
+    @property
+    def plan(self) -> list[int]:
+        """Capabilities planned but not started, in plan order."""
+        from sim.model.state import PLATFORM_PLANNED
+
+        return self._cells(PLATFORM_PLANNED)
+
+    @property
+    def building(self) -> list[int]:
+        """Capabilities whose platform is under construction."""
+        from sim.model.state import PLATFORM_BUILDING
+
+        return self._cells(PLATFORM_BUILDING)
+
+    def _cells(self, state: int) -> list[int]:
+        model, j = self.model, self.jurisdiction
+        ks = np.flatnonzero(model.platform_status[j] == state)
+        return ks[np.argsort(model.platform_plan_seq[j, ks], kind="stable")].tolist()

@@ -1,0 +1,191 @@
+"""Departments choosing how to meet a common need (mechanisms 2 and 6).
+
+A department with an open common need builds its own system, adopts a shared
+platform (its own government's or, through the central-local link, a higher
+government's), waits for a platform that is planned or under construction,
+or reuses a peer's system (a department of its government, or its line
+ministry's vertical system, the '条' of [004]). Options it does not know of
+are not available. The choice is a logit choice on the utilities of
+``sim.model.behaviour``. Adopting a platform puts the department on the common
+standard [001][004].
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model import approval, behaviour, budget, needs, platforms
+from sim.model.arrays import nonzero_cells
+
+if TYPE_CHECKING:
+    from sim.model.governance import GovernanceModel
+
+#: A build counts as a vanity project only if the head's taste for visibility
+#: times the capability's visibility reaches this (assumption).
+VANITY_THRESHOLD = 0.15
+
+
+def decide_common_needs(model: GovernanceModel) -> None:
+    """Every department with an open common need chooses this month."""
+    from sim.model.state import (
+        OPEN,
+        OWN,
+        PLATFORM_BUILDING,
+        PLATFORM_OPERATING,
+        PLATFORM_PLANNED,
+        RELATIVE_COST,
+        VISIBILITY,
+    )
+
+    depts, ks = nonzero_cells(model.access == OPEN)
+    if not len(depts):
+        return
+    p, rng, t = model.p, model.rng, model.month
+    n = len(depts)
+    jurs = model.dept_jur[depts]
+    multi = model.structure.multi_level
+    reach = rng.random(n) < p.central_local_link if multi else None
+    # Awareness: the office publicizes what its registry holds; peers'
+    # adoption spreads word of mouth (the source of the S-curve).
+    shares = model.adopters[jurs, ks] / model.jur_size[jurs]
+    base_aware = p.peer_awareness + (1 - p.peer_awareness) * p.registry_completeness
+    aware = rng.random(n) < 1 - (1 - base_aware) * (
+        1 - np.minimum(1.0, p.adoption_contagion * shares)
+    )
+    op_target = platforms.nearest(model, jurs, ks, (PLATFORM_OPERATING,), reach)
+    pend_target = platforms.nearest(model, jurs, ks, (PLATFORM_PLANNED, PLATFORM_BUILDING), reach)
+    operating = aware & (op_target >= 0)
+    pending = aware & (pend_target >= 0)
+    cell_j = np.maximum(pend_target, 0)
+    building = model.platform_status[cell_j, ks] == PLATFORM_BUILDING
+    expected_wait = np.where(
+        building,
+        np.nan_to_num(model.platform_ready_month[cell_j, ks] - t, nan=p.platform_build_months),
+        p.platform_build_months * 1.5,
+    )
+    registered = model.registered_count[jurs, ks] > 0
+    peer_chance = p.peer_awareness + (1 - p.peer_awareness) * p.registry_completeness * registered
+    peers = (model.own_count[jurs, ks] > 0) & (rng.random(n) < peer_chance)
+    line_owner = np.full(n, -1, dtype=np.int64)
+    if multi:
+        # The line ministry of a local department is central department r.
+        local = (jurs != 0) & (model.local_index[depts] < model.jur_size[0])
+        ministry = np.where(local, model.local_index[depts], 0)
+        has_line = local & (model.access[ministry, ks] == OWN)
+        has_line &= rng.random(n) < p.line_ministry_reach
+        line_owner = np.where(has_line, ministry, -1)
+    cost = p.system_cost * RELATIVE_COST[ks]
+    weight = behaviour.money_weight(model.allocation[depts], p.annual_budget)
+    deterrence = (
+        p.audit_rate * p.sanction_strength + model.sanction_memory[depts] + model.deterrence[jurs]
+    )
+    poor = model.platform_poor[np.maximum(op_target, 0), ks] & (op_target >= 0)
+    utilities, vanity_part = behaviour.common_need_utilities(
+        cost=cost,
+        weight=weight,
+        visibility=VISIBILITY[ks],
+        vanity=model.head_vanity[depts],
+        deterrence=deterrence,
+        on_standard=model.on_standard[depts],
+        platform_operating=operating,
+        platform_pending=pending,
+        platform_poor=poor,
+        expected_wait_months=expected_wait,
+        peer_available=peers | (line_owner >= 0),
+        autonomy_value=p.autonomy_value,
+        adoption_cost_share=p.adoption_cost_share,
+        migration_cost_share=p.migration_cost_share,
+        poor_standard_penalty=p.poor_standard_penalty,
+        evaluation_link=p.evaluation_link,
+    )
+    choice = behaviour.logit_choice(utilities, p.choice_rationality, rng)
+    adopt = choice == behaviour.ADOPT_PLATFORM
+    adopt_platform(model, depts[adopt], ks[adopt])
+    wait = choice == behaviour.WAIT_FOR_PLATFORM
+    wait_for_platform(model, depts[wait], ks[wait], pend_target[wait])
+    reuse = choice == behaviour.REUSE_PEER
+    by_line = np.flatnonzero(reuse & (line_owner >= 0))
+    use_system_of(model, depts[by_line], ks[by_line], line_owner[by_line])
+    asking = np.flatnonzero(reuse & (line_owner < 0))
+    failed = asking[~reuse_peer(model, depts[asking], ks[asking])]
+    build = np.sort(np.concatenate([np.flatnonzero(choice == behaviour.BUILD), failed]))
+    # A build is a vanity project when, without the vanity term, the head
+    # would have preferred another option or found building not worth its
+    # cost [001] ('不顾成本的借电子政务之名，树个人政绩之实的"政绩工程"').
+    best_other = np.max(utilities[build][:, 1:], axis=1)
+    plain_build = utilities[build, behaviour.BUILD] - vanity_part[build]
+    vanity = (vanity_part[build] >= VANITY_THRESHOLD) & (plain_build < np.maximum(best_other, 0.0))
+    approval.propose(
+        model, depts[build], ks[build], model.need_month[depts[build], ks[build]], vanity
+    )
+
+
+def adopt_platform(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
+    """Departments join a shared platform: one month of integration, a fee."""
+    from sim.model.state import PLATFORM_USER, RELATIVE_COST
+
+    if not len(depts):
+        return
+    p = model.p
+    cost = p.system_cost * RELATIVE_COST[ks]
+    extra = np.where(model.on_standard[depts], 0.0, p.migration_cost_share)
+    budget.pay(model, depts, cost * (p.adoption_cost_share + extra))
+    model.access[depts, ks] = PLATFORM_USER
+    needs.serve_common(model, depts, ks)
+    model.on_standard[depts] = True  # the platform carries the common standard
+    np.add.at(model.adopters, (model.dept_jur[depts], ks), 1)
+
+
+def wait_for_platform(
+    model: GovernanceModel, depts: np.ndarray, ks: np.ndarray, targets: np.ndarray
+) -> None:
+    """Departments wait for the platform of government ``targets``."""
+    from sim.model.state import WAITING
+
+    model.access[depts, ks] = WAITING
+    model.wait_target[depts, ks] = targets
+
+
+def use_system_of(
+    model: GovernanceModel, depts: np.ndarray, ks: np.ndarray, owners: np.ndarray
+) -> None:
+    """Departments use the systems of ``owners`` (a peer or their line ministry)."""
+    from sim.model.state import PEER_USER, RELATIVE_COST
+
+    if not len(depts):
+        return
+    p = model.p
+    compatible = model.on_standard[depts] & model.on_standard[owners]
+    cost = p.system_cost * RELATIVE_COST[ks]
+    budget.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * ~compatible))
+    model.access[depts, ks] = PEER_USER
+    needs.serve_common(model, depts, ks)
+    needs.add_sharing_links(model, owners, depts)
+
+
+def reuse_peer(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """Ask a peer that owns a system to let the department use it (Lee 2010).
+
+    Returns:
+        Mask of the departments whose peer agreed (they are now served).
+    """
+    if not len(depts):
+        return np.zeros(0, dtype=bool)
+    p = model.p
+    # Pick one owner at random (an index draw: owner lists can be long).
+    jurs = model.dept_jur[depts]
+    picks = model.rng.integers(0, model.own_count[jurs, ks])
+    owners = model.owners[jurs, ks, picks]
+    chance = behaviour.agreement_probability(
+        willingness=model.willingness[owners],
+        compatible=model.on_standard[depts] & model.on_standard[owners],
+        push=0.0,
+        evaluation_link=p.evaluation_link,
+        sharing_risk=p.sharing_risk,
+        rationality=p.choice_rationality,
+    )
+    ok = model.rng.random(len(depts)) < chance
+    use_system_of(model, depts[ok], ks[ok], owners[ok])
+    return ok

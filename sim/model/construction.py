@@ -1,0 +1,100 @@
+"""Construction, completion and audit (mechanisms 5, 6 and 9).
+
+A building project needs ``cost / duration`` money a month. Pool-funded
+projects always get it; departmental ones share their department's balance
+pro rata, and a month with less than half the money needed counts towards
+``stall_months`` ('beard' projects of [002]). A finished common system is a
+duplicate when its government already had an instance of that capability;
+it is recorded in the office's registry with chance ``registry_completeness``
+and follows the common standard with a chance raised by enforcement backed
+by the top leader ([001][004]). Audits find duplicates and vanity projects
+with chance ``audit_rate``; a finding teaches the head (and, a fifth as much,
+the government's other heads) to fear ``sanction_strength`` [001].
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model import needs
+from sim.model.projects import Status
+
+if TYPE_CHECKING:
+    from sim.model.governance import GovernanceModel
+
+#: Share of a sanction that the other heads of the government learn from it.
+SANCTION_SPILLOVER = 0.2
+
+
+def construction(model: GovernanceModel) -> None:
+    """Advance every building project by the money it gets this month."""
+    book = model.projects
+    alive = book.alive()
+    building = alive[book.status[alive] == Status.BUILDING]
+    if not len(building):
+        return
+    duration = book.duration[building]
+    spend = book.cost[building] / duration
+    pooled = book.pool_funded[building]
+    depts = book.dept[building]
+    # Departmental money is shared pro rata among a department's projects.
+    demand = np.bincount(depts[~pooled], spend[~pooled], minlength=model.n_dept)
+    share = np.minimum(1.0, model.balance / np.maximum(demand, 1e-12))
+    funded = np.where(pooled, 1.0, share[depts])
+    paid = spend * funded
+    np.subtract.at(model.balance, depts[~pooled], paid[~pooled])
+    model.tallies.add("spending", book.jur[building], paid)
+    progress = book.progress[building] + funded / duration
+    book.progress[building] = progress
+    book.stalled[building] += funded < 0.5
+    done = building[progress >= 1.0 - 1e-9]
+    if len(done):
+        _complete(model, done)
+
+
+def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
+    from sim.model.state import BUSINESS, OWN, PLATFORM_OPERATING
+
+    p, book, rng = model.p, model.projects, model.rng
+    book.status[pids] = Status.DONE
+    model.tallies.add("projects_completed", book.jur[pids])
+    business = book.kind[pids] == BUSINESS
+    needs.serve_business(model, book.need_id[pids[business]])
+    pids = pids[~business]
+    if not len(pids):
+        return
+    depts, ks = book.dept[pids], book.kind[pids].astype(np.int64)
+    jurs = model.dept_jur[depts]
+    # Systems finished in the same month count in order: the second one of a
+    # government and capability is already a duplicate.
+    cells = jurs * 64 + ks
+    order = np.argsort(cells, kind="stable")
+    earlier = np.zeros(len(pids), dtype=np.int64)
+    sorted_cells = cells[order]
+    starts = np.r_[0, np.flatnonzero(sorted_cells[1:] != sorted_cells[:-1]) + 1]
+    runs = np.diff(np.r_[starts, len(sorted_cells)])
+    earlier[order] = np.arange(len(pids)) - np.repeat(starts, runs)
+    existing = model.own_count[jurs, ks] + (model.platform_status[jurs, ks] == PLATFORM_OPERATING)
+    duplicate = existing + earlier >= 1
+    # Owners in completion order: after the cell's earlier owners.
+    model.owners[jurs, ks, model.own_count[jurs, ks] + earlier] = depts
+    np.add.at(model.own_count, (jurs, ks), 1)
+    model.tallies.add("duplicate_projects", jurs[duplicate])
+    model.tallies.add("redundant_spending", jurs[duplicate], book.cost[pids[duplicate]])
+    vanity = book.vanity[pids]
+    model.tallies.add("vanity_projects", jurs[vanity])
+    found = (duplicate | vanity) & (rng.random(len(pids)) < p.audit_rate)
+    model.tallies.add("audit_findings", jurs[found])
+    np.add.at(model.sanction_memory, depts[found], p.sanction_strength)
+    np.add.at(model.deterrence, jurs[found], SANCTION_SPILLOVER * p.sanction_strength)
+    registered = rng.random(len(pids)) < p.registry_completeness
+    np.add.at(model.registered_count, (jurs[registered], ks[registered]), 1)
+    # A department moves onto the common standard with a new system only
+    # where enforcement has the top leader behind it ([001]: standards hard
+    # to enforce without authority); one already on the standard stays.
+    follow = p.standard_enforcement * model.attention_factor()[jurs]
+    model.on_standard[depts] |= rng.random(len(pids)) < follow
+    model.access[depts, ks] = OWN
+    needs.serve_common(model, depts, ks)

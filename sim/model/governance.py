@@ -1,0 +1,298 @@
+"""The governance model: one Mesa model class for every governance design.
+
+Designs (dispersed, centralized, the local arrangements of [003], ...) differ
+only in parameter values; nothing here looks at a scenario's name. The model
+holds the state (NumPy arrays for the many departments and projects, Mesa
+agents as views on them and as the few governance bodies) and runs one month
+per step, calling the mechanisms in this order (see ``docs/ODD.md``):
+
+1. policy changes due this month (gradual reform)   ``_apply_policy_changes``
+2. the annual budget cycle, each January             ``budget.budget_cycle``
+3. leader turnover and its consequences              ``turnover.leader_turnover``
+4. needs arising                                     ``needs.arise_needs``
+5. departments deciding on open common needs         ``choices.decide_common_needs``
+6. sign-offs, then the reviewing offices' queues     ``approval.approval``
+7. technical service centers building platforms     ``platforms.technical_centers``
+8. construction, completion and audits               ``construction.construction``
+9. data sharing                                      ``sharing.data_sharing``
+10. cross-department coordination                     ``coordination.coordination``
+11. audit memories fade                              ``SANCTION_MEMORY_DECAY``
+12. measuring outcomes (per replica when batched)    ``outcomes.measure``
+
+The mechanism modules only read and write this model's state; none does file
+input/output or plotting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.model import (
+    approval,
+    budget,
+    choices,
+    construction,
+    coordination,
+    needs,
+    platforms,
+    sharing,
+    turnover,
+)
+from sim.model.agents import Coordinator, Department, Leader, Mandate, TechnicalServiceCenter
+from sim.model.capabilities import N_COMMON
+from sim.model.outcomes import OUTCOME_NAMES, OUTCOMES, measure, measure_groups
+from sim.model.parameters import Parameters, make_parameters
+from sim.model.projects import MemberBook, ProjectBook, ServiceBook
+from sim.model.state import SANCTION_MEMORY_DECAY, beta_draws
+from sim.model.structure import build_structure
+from sim.model.tallies import Tallies
+
+
+class GovernanceModel(mesa.Model):
+    """E-government construction under one governance design.
+
+    Args:
+        parameters: Validated parameters; defaults describe the dispersed design.
+        rng: Seed of the model's generator; all randomness comes from it.
+        policy_changes: ``(month, {name: value})`` pairs applied at the start
+            of that month (used for gradual reform).
+        record_every_month: Measure and collect the outcomes every month (the
+            default); if False, only at the start and after the last month
+            (used by the benchmark to price data collection).
+        replicas: Independent copies of a flat layout simulated side by side
+            in this one model (a batched run, for many replications at the
+            cost of a few): outcomes are then measured per copy and
+            ``outcomes_frame`` has a ``replica`` column. The copies share the
+            model's random number stream, so replica r is not the same run as
+            a single run with some seed, but it follows the same distribution
+            (checked in ``tests/test_batch.py``).
+        **overrides: Parameter values by name, applied over ``parameters``
+            (this is how ``mesa.batch_run`` passes them).
+
+    Attributes:
+        p: Parameters in force this month.
+        month: Months simulated so far.
+        structure: The governments and their departments (``sim.model.structure``).
+        departments: Department agents, in row order.
+        heads: Department heads, in department row order.
+        top_leaders: One top leader per government.
+        offices: Per government, the body holding ``REVIEW``.
+        desks: Per government, the body holding ``COORDINATE``.
+        centers: Per government, its technical service center or None.
+        current: The outcomes measured at the end of the last month (for a
+            batched run, one array of per-replica values per outcome).
+        datacollector: Mesa collector of the outcomes, one row per month
+            (None for a batched run, whose rows are kept per replica).
+    """
+
+    def __init__(
+        self,
+        parameters: Any = None,
+        rng: int | None = None,
+        policy_changes: tuple[tuple[int, dict[str, Any]], ...] = (),
+        record_every_month: bool = True,
+        replicas: int = 1,
+        **overrides: Any,
+    ) -> None:
+        super().__init__(rng=rng)
+        if int(replicas) < 1:
+            raise ValueError(f"replicas must be at least 1, got {replicas}")
+        self.replicas = int(replicas)
+        base = parameters.model_dump() if parameters is not None else {}
+        self.p = make_parameters(**{**base, **overrides})
+        self.policy_changes = {int(m): dict(c) for m, c in policy_changes}
+        self.record_every_month = record_every_month
+        self.month = 0
+        self.running = True  # read by mesa.batch_run
+        self.projects = ProjectBook()
+        self.services = ServiceBook(256)
+        self.members = MemberBook(1024)
+        self._init_structure()
+        self._init_departments()
+        self._init_leaders()
+        self._init_governance()
+        needs.init_needs(self)
+        self._init_counters()
+        platforms.master_plan(self, initial=True)
+        self.datacollector: mesa.DataCollector | None = None
+        if self.replicas == 1:
+            self.datacollector = mesa.DataCollector(
+                model_reporters={o.name: (lambda m, n=o.name: m.current[n]) for o in OUTCOMES}
+            )
+        self._replica_rows: list[tuple[int, np.ndarray]] = []
+        self._record()
+
+    # ------------------------------------------------------------------ set-up
+    def _init_structure(self) -> None:
+        self.structure = build_structure(self.p, self.rng, self.replicas)
+        s = self.structure
+        self.n_jur, self.n_dept = s.n_governments, s.n_departments
+        self.dept_jur, self.local_index = s.dept_jur, s.local_index
+        self.jur_size, self.jur_start, self.ancestors = s.size, s.start, s.ancestors
+        # Replica of each government (all 0 unless the run is batched).
+        self.replica_of = np.arange(self.n_jur) // (self.n_jur // self.replicas)
+
+    def _init_departments(self) -> None:
+        p, rng = self.p, self.rng
+        # Fiscal capacity: log-normal across governments and, half as spread,
+        # across departments of one government, mean one ([002][004]).
+        sigma = p.fiscal_disparity
+        jur_factor = rng.lognormal(-(sigma**2) / 2, sigma, self.n_jur)
+        dept_sigma = sigma / 2
+        dept_factor = rng.lognormal(-(dept_sigma**2) / 2, dept_sigma, self.n_dept)
+        self.allocation = p.annual_budget * jur_factor[self.dept_jur] * dept_factor
+        self.balance = np.zeros(self.n_dept)
+        self.it_capacity = beta_draws(rng, p.it_capacity_mean, self.n_dept)
+        self.on_standard = rng.random(self.n_dept) < p.initial_common_standard_share
+        self.willingness = beta_draws(rng, p.willingness_to_share_mean, self.n_dept)
+        self.departments = [Department(self, i) for i in range(self.n_dept)]
+
+    def _init_leaders(self) -> None:
+        p, rng = self.p, self.rng
+        self.head_attention = beta_draws(rng, p.head_attention_mean, self.n_dept)
+        self.head_vanity = beta_draws(rng, p.vanity_preference_mean, self.n_dept)
+        # Exponential tenures are memoryless, so a sitting leader's remaining
+        # term is drawn like a new one's.
+        self.head_term_end = rng.exponential(p.leader_tenure_months, self.n_dept)
+        self.sanction_memory = np.zeros(self.n_dept)
+        self.top_attention = beta_draws(rng, p.top_leader_attention, self.n_jur, 8.0)
+        self.top_term_end = rng.exponential(p.leader_tenure_months, self.n_jur)
+        self.disrupted_until = np.full(self.n_jur, -1.0)
+        self.heads = [Leader(self, i, is_top=False) for i in range(self.n_dept)]
+        self.top_leaders = [Leader(self, j, is_top=True) for j in range(self.n_jur)]
+
+    def _init_governance(self) -> None:
+        p = self.p
+        self.offices: list[Coordinator] = []
+        self.desks: list[Coordinator] = []
+        for j in range(self.n_jur):
+            # Body 0 reviews; the last body coordinates; with one body the
+            # office holds every function (the promotion office of [001]).
+            bodies = []
+            for b in range(p.approval_bodies):
+                mandates = {Mandate.SIGNOFF}
+                if b == 0:
+                    mandates.add(Mandate.REVIEW)
+                if b == p.approval_bodies - 1:
+                    mandates.add(Mandate.COORDINATE)
+                bodies.append(Coordinator(self, j, frozenset(mandates)))
+            self.offices.append(bodies[0])
+            self.desks.append(bodies[-1])
+        self.centers: list[TechnicalServiceCenter | None] = [None] * self.n_jur
+        self.review_credit = np.zeros(self.n_jur)
+        self.case_credit = np.zeros(self.n_jur)
+        self.pool = np.zeros(self.n_jur)
+        # Money the pool keeps back for platforms planned or being built:
+        # foundational projects are funded first [001].
+        self.platform_reserve = np.zeros(self.n_jur)
+        self.deterrence = np.zeros(self.n_jur)
+        shape = (self.n_jur, N_COMMON)
+        self.demand_seen = np.zeros(shape, dtype=np.int64)
+        self.platform_status = np.zeros(shape, dtype=np.int8)
+        self.platform_poor = np.zeros(shape, dtype=bool)
+        self.platform_progress = np.zeros(shape)
+        self.platform_ready_month = np.full(shape, np.nan)
+        self.platform_plan_seq = np.zeros(shape, dtype=np.int64)
+        self.platform_planned_at_start = np.zeros(shape, dtype=bool)
+        self.plan_counter = 0
+        # One early master plan per government may lock in a poor standard
+        # for the platforms it schedules (MODEL.md 3.10).
+        self.poor_plan = self.rng.random(self.n_jur) < p.poor_standard_risk
+
+    def _init_counters(self) -> None:
+        self.tallies = Tallies(self.n_jur)
+
+    # ----------------------------------------------------------------- helpers
+    @property
+    def sharing_links(self) -> set[tuple[int, int]]:
+        """Distinct ``(holder, user)`` department pairs that shared data or a system."""
+        return {divmod(key, self.n_dept) for key in self.link_keys}
+
+    def is_disrupted(self, jurisdiction: int) -> bool:
+        """Whether the government's body is being reorganized after a turnover."""
+        return bool(self.disrupted_until[jurisdiction] > self.month)
+
+    def attention_factor(self) -> np.ndarray:
+        """Per government, how much of its formal power the body can use this month.
+
+        Power rests on the top leader's attention [001][004] to the degree
+        ``attention_dependence`` says, and vanishes while a non-permanent body
+        is being reorganized after the top leader changes [003].
+        """
+        factor = 1.0 - self.p.attention_dependence * (1.0 - self.top_attention)
+        return factor * (self.disrupted_until <= self.month)
+
+    def authority(self) -> np.ndarray:
+        """Effective authority of each government's office to stop a duplicate."""
+        return self.p.review_authority * self.attention_factor()
+
+    # -------------------------------------------------------------------- step
+    def step(self) -> None:
+        """Simulate one month."""
+        self._apply_policy_changes()
+        if self.month % 12 == 0:
+            budget.budget_cycle(self)
+        turnover.leader_turnover(self)
+        needs.arise_needs(self)
+        choices.decide_common_needs(self)
+        approval.approval(self)
+        platforms.technical_centers(self)
+        construction.construction(self)
+        sharing.data_sharing(self)
+        coordination.coordination(self)
+        self.sanction_memory *= SANCTION_MEMORY_DECAY
+        self.deterrence *= SANCTION_MEMORY_DECAY
+        self.month += 1
+        self.running = self.month < self.p.months
+        if self.record_every_month or not self.running:
+            self._record()
+
+    def _record(self) -> None:
+        """Measure the outcomes and keep them (per replica in a batched run)."""
+        if self.datacollector is not None:
+            self.current = measure(self)
+            self.datacollector.collect(self)
+            return
+        self.current = measure_groups(self, self.replica_of, self.replicas)
+        self._replica_rows.append(
+            (self.month, np.column_stack([self.current[name] for name in OUTCOME_NAMES]))
+        )
+
+    def run(self) -> None:
+        """Run all ``months`` steps."""
+        for _ in range(self.p.months - self.month):
+            self.step()
+
+    def outcomes_frame(self) -> pd.DataFrame:
+        """Return the outcomes, one row per month (month 0 is the initial state).
+
+        A batched run (``replicas > 1``) has one row per replica and month,
+        with a ``replica`` column first, sorted by replica then month.
+        """
+        if self.datacollector is None:
+            months = np.array([month for month, _ in self._replica_rows], dtype=np.int64)
+            values = np.stack([rows for _, rows in self._replica_rows], axis=1)  # replica, month
+            frame = pd.DataFrame(values.reshape(-1, len(OUTCOME_NAMES)), columns=OUTCOME_NAMES)
+            frame.insert(0, "month", np.tile(months, self.replicas))
+            frame.insert(0, "replica", np.repeat(np.arange(self.replicas), len(months)))
+            return frame
+        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        months = np.arange(len(frame)) if self.record_every_month else [0, self.month][: len(frame)]
+        frame.insert(0, "month", months)
+        return frame
+
+    def _apply_policy_changes(self) -> None:
+        change = self.policy_changes.get(self.month)
+        if not change:
+            return
+        self.p = make_parameters(**{**self.p.model_dump(), **change})
+        # A service center or master plan adopted mid-run plans the
+        # capabilities that have no platform yet [001].
+        platforms.master_plan(self, initial=False)
+
+
+__all__ = ["GovernanceModel", "Parameters"]

@@ -1,0 +1,162 @@
+"""Needs arising over time (mechanism 1).
+
+Every department needs each common capability once, some time after the
+capability's stage opens (office automation and networks first, portals and
+the shared resource database later [002][004]); it needs department-specific
+business systems at a steady rate; it needs data that other departments hold
+(mostly the four base registries); and cross-department services arise that
+need several departments at once ([004]: the 12-ministry electronic port).
+
+Arrival months are drawn at set-up for all departments at once and sorted,
+so each month only the needs that arise are touched.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model import approval, coordination
+from sim.model.capabilities import N_COMMON, N_REGISTRIES
+
+if TYPE_CHECKING:
+    from sim.model.governance import GovernanceModel
+
+
+def init_needs(model: GovernanceModel) -> None:
+    """Draw when every need arises and set up the need arrays."""
+    from sim.model.state import DATA_PENDING, STAGE_MONTH
+
+    p, rng = model.p, model.rng
+    n, months = model.n_dept, p.months
+    # Common capabilities.
+    delay = rng.exponential(p.need_delay_months, (n, N_COMMON))
+    model.need_month = np.floor(STAGE_MONTH[None, :] + delay)
+    model.access = np.zeros((n, N_COMMON), dtype=np.int8)
+    model.served_month = np.full((n, N_COMMON), np.nan)
+    model.wait_target = np.full((n, N_COMMON), -1, dtype=np.int64)
+    model.common_order = np.argsort(model.need_month, axis=None, kind="stable")
+    model.common_months = model.need_month.ravel()[model.common_order]
+    shape = (model.n_jur, N_COMMON)
+    model.own_count = np.zeros(shape, dtype=np.int64)
+    model.registered_count = np.zeros(shape, dtype=np.int64)
+    model.adopters = np.zeros(shape, dtype=np.int64)
+    # Owners of each government's own systems of each capability, in the
+    # order they were completed (own_count[j, k] of them; a department owns at
+    # most one system of a capability, so a government has at most its size).
+    model.owners = np.full((model.n_jur, N_COMMON, int(model.jur_size.max())), -1, dtype=np.int64)
+    # Business systems: Poisson arrivals per department, sorted by month.
+    counts = rng.poisson(p.business_needs_per_year * months / 12.0, n)
+    depts = np.repeat(np.arange(n), counts)
+    arrival = np.floor(rng.uniform(0, months, len(depts)))
+    order = np.argsort(arrival, kind="stable")
+    model.business_dept = depts[order]
+    model.business_need_month = arrival[order]
+    model.business_served_month = np.full(len(depts), np.nan)
+    # Data needs: A needs data that B holds; most target a base registry,
+    # held by the first departments of each government.
+    counts = rng.poisson(p.data_needs_per_department, n)
+    requester = np.repeat(np.arange(n), counts)
+    jur = model.dept_jur[requester]
+    size = model.jur_size[jur]
+    local = np.floor(rng.random(len(requester)) * size).astype(np.int64)
+    registries = np.minimum(N_REGISTRIES, size)
+    to_registry = rng.random(len(requester)) < p.base_registry_share
+    registry = np.floor(rng.random(len(requester)) * registries).astype(np.int64)
+    local = np.where(to_registry, registry, local)
+    holder = model.jur_start[jur] + local
+    clash = holder == requester
+    holder[clash] = model.jur_start[jur[clash]] + (local[clash] + 1) % size[clash]
+    # Data needs come with integration, after the first stage (months 12+).
+    start = min(12, months - 1)
+    arrival = np.floor(rng.uniform(start, months, len(requester)))
+    order = np.argsort(arrival, kind="stable")
+    model.data_requester = requester[order]
+    model.data_holder = holder[order]
+    model.data_need_month = arrival[order]
+    model.data_status = np.full(len(requester), DATA_PENDING, dtype=np.int8)
+    model.data_next_try = model.data_need_month.copy()
+    model.data_push = np.zeros(len(requester), dtype=bool)
+    model.data_case_open = np.zeros(len(requester), dtype=bool)
+    model.data_case_since = np.zeros(len(requester))
+    # Sharing links as integer keys holder * n_dept + user (set operations in
+    # C; ``GovernanceModel.sharing_links`` gives them as pairs).
+    model.link_keys = set()
+
+
+def add_sharing_links(model: GovernanceModel, holders: np.ndarray, users: np.ndarray) -> None:
+    """Record that ``holders`` share data or a system with ``users`` (pairwise).
+
+    Links are distinct pairs; new ones are counted for the holder's government.
+    """
+    keys = np.asarray(holders, dtype=np.int64) * model.n_dept + np.asarray(users, dtype=np.int64)
+    new = set(keys.tolist()) - model.link_keys
+    if not new:
+        return
+    model.link_keys |= new
+    new_holders = np.fromiter(new, dtype=np.int64, count=len(new)) // model.n_dept
+    model.tallies.add("sharing_links", model.dept_jur[new_holders])
+
+
+def _count_arisen(model: GovernanceModel, depts: np.ndarray, t: int) -> None:
+    jurs = model.dept_jur[depts]
+    model.tallies.add("needs_arisen", jurs)
+    model.tallies.add("needs_arisen_month_sum", jurs, float(t))
+
+
+def _count_served(model: GovernanceModel, depts: np.ndarray, need_months: np.ndarray) -> None:
+    served = model.month + 1  # service starts at the end of this month
+    jurs = model.dept_jur[depts]
+    model.tallies.add("needs_served", jurs)
+    model.tallies.add("needs_served_month_sum", jurs, need_months)
+    model.tallies.add("needs_served_age_sum", jurs, served - need_months)
+
+
+def serve_common(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
+    """Record that departments' common needs ``ks`` are served from next month."""
+    model.served_month[depts, ks] = model.month + 1
+    _count_served(model, depts, model.need_month[depts, ks])
+
+
+def serve_business(model: GovernanceModel, need_ids: np.ndarray) -> None:
+    """Record that business needs ``need_ids`` are served from next month."""
+    model.business_served_month[need_ids] = model.month + 1
+    _count_served(model, model.business_dept[need_ids], model.business_need_month[need_ids])
+
+
+def _due(months: np.ndarray, t: int) -> slice:
+    """Slice of a sorted month array holding the entries equal to ``t``."""
+    return slice(np.searchsorted(months, t, "left"), np.searchsorted(months, t, "right"))
+
+
+def arise_needs(model: GovernanceModel) -> None:
+    """Open the needs whose month has come."""
+    from sim.model.state import BUSINESS, DATA_OPEN, DATA_PENDING, NO_NEED, OPEN
+
+    t = model.month
+    cells = model.common_order[_due(model.common_months, t)]
+    if len(cells):
+        depts, ks = np.divmod(cells, N_COMMON)
+        fresh = model.access[depts, ks] == NO_NEED
+        model.access[depts[fresh], ks[fresh]] = OPEN
+        _count_arisen(model, depts[fresh], t)
+        model.tallies.add("common_needs_arisen", model.dept_jur[depts[fresh]])
+    due = _due(model.business_need_month, t)
+    if due.stop > due.start:
+        rows = np.arange(due.start, due.stop)
+        _count_arisen(model, model.business_dept[rows], t)
+        approval.propose(
+            model,
+            model.business_dept[rows],
+            np.full(len(rows), BUSINESS),
+            np.full(len(rows), float(t)),
+            need_ids=rows,
+        )
+    due = _due(model.data_need_month, t)
+    if due.stop > due.start:
+        rows = np.arange(due.start, due.stop)
+        rows = rows[model.data_status[rows] == DATA_PENDING]
+        model.data_status[rows] = DATA_OPEN
+        model.tallies.add("data_needs_arisen", model.dept_jur[model.data_requester[rows]])
+    coordination.arise_services(model)

@@ -1,0 +1,371 @@
+"""Outcomes measured every month (MODEL.md section 5).
+
+Names follow Covasim's convention: ``n_`` for stocks, ``cum_`` for running
+totals, plain names for rates and means. ``measure`` reads the model's state
+and returns one value per outcome; it changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model.governance import GovernanceModel
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """Declaration of one outcome.
+
+    Attributes:
+        name: Column name in result tables.
+        label: Short human label for charts and tables.
+        unit: Unit of the value.
+        group: Duplication, sharing, delivery, cost or governance load.
+        description: What exactly is counted.
+    """
+
+    name: str
+    label: str
+    unit: str
+    group: str
+    description: str
+
+
+_O = OutcomeSpec
+
+OUTCOMES: tuple[OutcomeSpec, ...] = (
+    _O(
+        "n_redundant_common_systems",
+        "Redundant common systems",
+        "systems",
+        "duplication",
+        "Instances of common capabilities beyond one per government (own systems plus "
+        "operating platforms, minus one per government and capability).",
+    ),
+    _O(
+        "n_redundant_across_levels",
+        "Redundant across levels",
+        "systems",
+        "duplication",
+        "Instances (own systems and platforms) of a capability in governments where a "
+        "higher government in their chain also has one; always 0 in a one-level run.",
+    ),
+    _O(
+        "n_common_systems",
+        "Common-capability instances",
+        "systems",
+        "duplication",
+        "Own systems and operating shared platforms of common capabilities.",
+    ),
+    _O(
+        "duplication_rate",
+        "Duplication rate",
+        "share",
+        "duplication",
+        "Redundant instances per arisen common need (department and capability).",
+    ),
+    _O(
+        "cum_duplicate_projects",
+        "Duplicate projects built",
+        "projects",
+        "duplication",
+        "Own common systems completed where an instance already existed.",
+    ),
+    _O(
+        "n_redundant_data_collections",
+        "Redundant data collections",
+        "collections",
+        "duplication",
+        "Data needs met by collecting data another department holds.",
+    ),
+    _O(
+        "cum_redundant_spending",
+        "Redundant spending",
+        "budget units",
+        "duplication",
+        "Money spent on duplicate projects and on collecting data again.",
+    ),
+    _O(
+        "data_sharing_rate",
+        "Data sharing rate",
+        "share",
+        "sharing",
+        "Share of data needs that have arisen and were met by sharing.",
+    ),
+    _O(
+        "sharing_gap",
+        "Sharing gap",
+        "share",
+        "sharing",
+        "Share of arisen data needs that sharing would serve but that are not shared.",
+    ),
+    _O(
+        "n_sharing_links",
+        "Sharing links",
+        "department pairs",
+        "sharing",
+        "Pairs of departments linked by shared data or a shared system.",
+    ),
+    _O(
+        "platform_adoption_rate",
+        "Platform adoption",
+        "share",
+        "sharing",
+        "Share of arisen common needs served by a shared platform.",
+    ),
+    _O(
+        "common_standard_share",
+        "On common standard",
+        "share",
+        "sharing",
+        "Share of departments whose systems follow the common standard.",
+    ),
+    _O(
+        "n_platforms_operating",
+        "Platforms operating",
+        "platforms",
+        "sharing",
+        "Shared platforms of the technical service centers in operation.",
+    ),
+    _O(
+        "capability_coverage",
+        "Needs covered",
+        "share",
+        "delivery",
+        "Share of arisen common and business needs that are served.",
+    ),
+    _O(
+        "mean_months_to_service",
+        "Months to service",
+        "months",
+        "delivery",
+        "Mean months from need to service over arisen needs; needs not yet served "
+        "count with their age so far (censored), so stuck needs raise it.",
+    ),
+    _O(
+        "n_unfinished_projects",
+        "Unfinished ('beard') projects",
+        "projects",
+        "delivery",
+        "Departmental projects under construction that have stalled for at least "
+        "stall_months (shared platforms are not counted).",
+    ),
+    _O(
+        "cum_abandoned_projects",
+        "Abandoned projects",
+        "projects",
+        "delivery",
+        "Projects dropped after leader turnover or reorganization.",
+    ),
+    _O(
+        "cum_vanity_projects",
+        "Vanity projects",
+        "projects",
+        "delivery",
+        "Completed own systems chosen only because of the head's taste for visibility.",
+    ),
+    _O(
+        "cum_services_delivered",
+        "Joint services delivered",
+        "services",
+        "delivery",
+        "Cross-department services with every department joined.",
+    ),
+    _O(
+        "joint_service_rate",
+        "Joint services delivered (share)",
+        "share",
+        "delivery",
+        "Share of arisen cross-department services that are delivered.",
+    ),
+    _O(
+        "cum_spending",
+        "Total spending",
+        "budget units",
+        "cost",
+        "All money spent on projects, platforms, adoption and data collection.",
+    ),
+    _O(
+        "spending_per_capability",
+        "Spending per need served",
+        "budget units",
+        "cost",
+        "Total spending divided by needs served.",
+    ),
+    _O(
+        "review_queue_length",
+        "Review queue",
+        "proposals",
+        "governance",
+        "Proposals waiting in the reviewing offices' queues.",
+    ),
+    _O(
+        "mean_review_wait_months",
+        "Review wait",
+        "months",
+        "governance",
+        "Mean months a reviewed proposal waited in the queue.",
+    ),
+    _O(
+        "cum_proposals_redirected",
+        "Proposals redirected",
+        "proposals",
+        "governance",
+        "Proposals stopped by review and served by what exists instead.",
+    ),
+    _O(
+        "cum_coordination_cases_opened",
+        "Coordination cases opened",
+        "cases",
+        "governance",
+        "Cases (data mediation, joint services) opened by the coordinating bodies.",
+    ),
+    _O(
+        "cum_coordination_cases_resolved",
+        "Coordination cases resolved",
+        "cases",
+        "governance",
+        "Cases that ended with agreement.",
+    ),
+)
+
+OUTCOME_NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
+SPECS: dict[str, OutcomeSpec] = {o.name: o for o in OUTCOMES}
+
+
+def measure(model: GovernanceModel) -> dict[str, float]:
+    """Return every outcome for the model's current state (all governments together)."""
+    return {name: float(value) for name, value in _outcomes(model, None, 1).items()}
+
+
+def measure_groups(
+    model: GovernanceModel, group: np.ndarray, n_groups: int
+) -> dict[str, np.ndarray]:
+    """Return every outcome for each group of governments.
+
+    Args:
+        model: The model (read only).
+        group: Group of each government (0 .. n_groups - 1); one group of all
+            governments gives the run's outcomes, one group per replica those
+            of each replica of a batched run.
+        n_groups: Number of groups.
+
+    Returns:
+        Outcome name to an array of one value per group, in ``OUTCOMES`` order.
+    """
+    if n_groups == 1:
+        return {name: np.array([value]) for name, value in measure(model).items()}
+    return _outcomes(model, group, n_groups)
+
+
+def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -> dict[str, Any]:
+    """The outcomes per group: arrays, or plain floats for one group (``group`` None).
+
+    The single-group case (every ordinary run, every month) works on Python
+    floats: the same formulas, without a NumPy call per scalar.
+    """
+    from sim.model.projects import Status
+    from sim.model.state import PLATFORM_OPERATING
+
+    t = model.month
+    single = group is None
+    totals = model.tallies.totals() if single else model.tallies.by_group(group, n_groups)
+
+    def tally(name: str) -> Any:
+        return totals[name]
+
+    def per_group(per_government: np.ndarray) -> Any:
+        if single:
+            return float(per_government.sum())
+        return np.bincount(group, weights=per_government, minlength=n_groups)
+
+    def count(governments: np.ndarray) -> Any:
+        if single:
+            return float(len(governments))
+        return np.bincount(group[governments], minlength=n_groups).astype(float)
+
+    def ratio(numerator: Any, denominator: Any) -> Any:
+        if single:
+            return numerator / denominator if denominator else 0.0
+        out = np.zeros(n_groups)
+        return np.divide(numerator, denominator, out=out, where=denominator != 0)
+
+    def where_any(base: Any, value: Any) -> Any:
+        """``value`` where ``base`` is not 0, else 0."""
+        if single:
+            return value if base else 0.0
+        return np.where(base != 0, value, 0.0)
+
+    operating = model.platform_status == PLATFORM_OPERATING
+    instances = model.own_count + operating
+    redundant = per_group(np.maximum(instances - 1, 0).sum(axis=1))
+    n_instances = per_group(instances.sum(axis=1))
+
+    n_data, n_shared = tally("data_needs_arisen"), tally("data_needs_shared")
+    sharing_rate = ratio(n_shared, n_data)
+
+    # Delivery from running totals: a need not yet served counts with its age.
+    n_needs, n_served = tally("needs_arisen"), tally("needs_served")
+    unserved_months = tally("needs_arisen_month_sum") - tally("needs_served_month_sum")
+    unserved_age = t * (n_needs - n_served) - unserved_months
+    total_age = tally("needs_served_age_sum") + unserved_age
+    arisen = tally("common_needs_arisen")
+    n_common = max(arisen, 1.0) if single else np.maximum(arisen, 1.0)
+
+    # Queued and stalled projects are alive: look only at those.
+    book = model.projects
+    alive = book.alive()
+    status = book.status[alive]
+    stalled = alive[(status == Status.BUILDING) & (book.stalled[alive] >= model.p.stall_months)]
+    queued = alive[status == Status.QUEUED]
+    across_levels = 0.0 if single else np.zeros(n_groups)
+    if model.structure.multi_level:  # a flat layout has no government above another
+        present = instances > 0
+        above = np.zeros_like(present)
+        for depth in range(model.ancestors.shape[1]):
+            up = model.ancestors[:, depth]
+            above[up >= 0] |= present[up[up >= 0]]
+        across_levels = per_group((instances * above).sum(axis=1))
+    if single:
+        on_standard, departments = float(np.count_nonzero(model.on_standard)), float(model.n_dept)
+    else:
+        dept_group = group[model.dept_jur]
+        on_standard = np.bincount(dept_group, weights=model.on_standard, minlength=n_groups)
+        departments = np.bincount(dept_group, minlength=n_groups).astype(float)
+    delivered = tally("services_delivered")
+    spending = tally("spending")
+    reviews = tally("reviews_done")
+
+    return {
+        "n_redundant_common_systems": redundant,
+        "n_redundant_across_levels": across_levels,
+        "n_common_systems": n_instances,
+        "duplication_rate": redundant / n_common,
+        "cum_duplicate_projects": tally("duplicate_projects"),
+        "n_redundant_data_collections": tally("redundant_data_collections"),
+        "cum_redundant_spending": tally("redundant_spending"),
+        "data_sharing_rate": sharing_rate,
+        "sharing_gap": where_any(n_data, 1.0 - sharing_rate),
+        "n_sharing_links": tally("sharing_links"),
+        "platform_adoption_rate": per_group(model.adopters.sum(axis=1)) / n_common,
+        "common_standard_share": ratio(on_standard, departments),
+        "n_platforms_operating": per_group(operating.sum(axis=1)),
+        "capability_coverage": ratio(n_served, n_needs),
+        "mean_months_to_service": ratio(total_age, n_needs),
+        "n_unfinished_projects": count(book.jur[stalled]),
+        "cum_abandoned_projects": tally("abandoned_projects"),
+        "cum_vanity_projects": tally("vanity_projects"),
+        "cum_services_delivered": delivered,
+        "joint_service_rate": ratio(delivered, tally("services_arisen")),
+        "cum_spending": spending,
+        "spending_per_capability": ratio(spending, n_served),
+        "review_queue_length": count(book.jur[queued]),
+        "mean_review_wait_months": ratio(tally("review_wait_total"), reviews),
+        "cum_proposals_redirected": tally("redirected"),
+        "cum_coordination_cases_opened": tally("cases_opened"),
+        "cum_coordination_cases_resolved": tally("cases_resolved"),
+    }

@@ -1,0 +1,70 @@
+"""Data sharing (mechanism 7).
+
+A department that needs data another department holds asks the holder. The
+holder agrees with a logistic chance that weighs its willingness, the credit
+of evaluation and the push of a coordination case against the risk of
+sharing and the cost of bridging incompatible standards ([001]: monopoly is a
+choice; Dawes 1996). Refused once, the requester may get a coordination case
+opened (by the body itself with chance ``coordination_proactive``, else on
+request with chance ``request_propensity``). Otherwise, or when a worked case
+fails too, the requester collects the data again itself with a chance equal
+to its head's attention (duplicated collection), or tries again in a year.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model import behaviour, budget, coordination, needs
+
+if TYPE_CHECKING:
+    from sim.model.governance import GovernanceModel
+
+
+def data_sharing(model: GovernanceModel) -> None:
+    """Work every data need whose turn has come."""
+    from sim.model.state import DATA_OPEN, DATA_RECOLLECTED, DATA_SHARED
+
+    p, rng, t = model.p, model.rng, model.month
+    trying = np.flatnonzero(
+        (model.data_status == DATA_OPEN) & (model.data_next_try <= t) & ~model.data_case_open
+    )
+    if not len(trying):
+        return
+    requester, holder = model.data_requester[trying], model.data_holder[trying]
+    pushed = model.data_push[trying]
+    chance = behaviour.agreement_probability(
+        willingness=model.willingness[holder],
+        compatible=model.on_standard[requester] & model.on_standard[holder],
+        push=p.coordination_strength * pushed,
+        evaluation_link=p.evaluation_link,
+        sharing_risk=p.sharing_risk,
+        rationality=p.choice_rationality,
+    )
+    agreed = rng.random(len(trying)) < chance
+    shared = trying[agreed]
+    model.data_status[shared] = DATA_SHARED
+    model.tallies.add("data_needs_shared", model.dept_jur[model.data_requester[shared]])
+    needs.add_sharing_links(model, model.data_holder[shared], model.data_requester[shared])
+    resolved = trying[agreed & pushed]
+    model.tallies.add("cases_resolved", model.dept_jur[model.data_requester[resolved]])
+    refused = trying[~agreed]
+    first = refused[~model.data_push[refused]]
+    escalate = rng.random(len(first)) < 1 - (1 - p.coordination_proactive) * (
+        1 - p.request_propensity
+    )
+    coordination.open_data_cases(model, first[escalate])
+    give_up = np.concatenate([first[~escalate], refused[model.data_push[refused]]])
+    model.data_push[give_up] = False
+    attention = model.head_attention[model.data_requester[give_up]]
+    recollecting = rng.random(len(give_up)) < attention
+    recollect = give_up[recollecting]
+    cost = p.system_cost * p.recollection_cost_share
+    paid = budget.pay(model, model.data_requester[recollect], cost)
+    recollect_jurs = model.dept_jur[model.data_requester[recollect]]
+    model.tallies.add("redundant_spending", recollect_jurs, paid)
+    model.data_status[recollect] = DATA_RECOLLECTED
+    model.tallies.add("redundant_data_collections", recollect_jurs)
+    model.data_next_try[give_up[~recollecting]] = t + 12

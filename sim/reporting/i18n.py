@@ -1,0 +1,438 @@
+"""Translations of every user-facing text of charts, tables and reports.
+
+Two languages: ``en`` (the default) and ``zh`` (simplified Chinese, the
+language of the source papers and of most users). Scenario names stay as they
+are (they are file names); scenario and parameter descriptions are shown as
+written in their files.
+
+``t(key, lang, **values)`` returns an interface string; ``outcome_label``,
+``outcome_unit`` and ``outcome_description`` the texts of an outcome declared
+in ``sim.model.outcomes``; ``unit`` translates a unit of measurement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Supported languages; the first is the default.
+LANGS: tuple[str, ...] = ("en", "zh")
+
+#: Value of the HTML ``lang`` attribute per language.
+HTML_LANG: dict[str, str] = {"en": "en", "zh": "zh-CN"}
+
+#: Chinese label, unit and description of each outcome (English in sim/outcomes.py).
+OUTCOMES_ZH: dict[str, tuple[str, str, str]] = {
+    "n_redundant_common_systems": (
+        "冗余公共系统",
+        "个",
+        "每个政府每项公共能力超出一套的系统实例数（部门自建系统加运行中的共享平台，"
+        "每个政府每项能力减去一套）。",
+    ),
+    "n_redundant_across_levels": (
+        "跨层级重复系统",
+        "个",
+        "上级政府已建有同类系统（自建系统或平台）的情况下，下级政府仍建有的系统实例数；"
+        "单一层级运行时恒为 0。",
+    ),
+    "n_common_systems": (
+        "公共能力系统实例",
+        "个",
+        "部门自建的公共能力系统与运行中的共享平台之和。",
+    ),
+    "duplication_rate": (
+        "重复建设率",
+        "比例",
+        "冗余实例数与已产生的公共需求（部门 × 公共能力）数之比。",
+    ),
+    "cum_duplicate_projects": (
+        "重复建设项目（累计）",
+        "个",
+        "在已有同类系统的情况下仍建成的部门自建公共系统。",
+    ),
+    "n_redundant_data_collections": (
+        "重复数据采集",
+        "项",
+        "通过重新采集其他部门已掌握的数据来满足的数据需求。",
+    ),
+    "cum_redundant_spending": (
+        "冗余支出（累计）",
+        "预算单位",
+        "用于重复建设项目和重复采集数据的资金。",
+    ),
+    "data_sharing_rate": (
+        "数据共享率",
+        "比例",
+        "已产生的数据需求中通过部门间数据共享得到满足的比例。",
+    ),
+    "sharing_gap": (
+        "共享缺口",
+        "比例",
+        "已产生的数据需求中本可通过共享满足、但尚未共享的比例。",
+    ),
+    "n_sharing_links": (
+        "共享关系",
+        "部门对",
+        "通过共享数据或共用系统相互联系的部门对数。",
+    ),
+    "platform_adoption_rate": (
+        "平台采用率",
+        "比例",
+        "已产生的公共需求中由共享平台提供支撑的比例。",
+    ),
+    "common_standard_share": (
+        "统一标准覆盖率",
+        "比例",
+        "系统符合统一技术标准的部门所占比例。",
+    ),
+    "n_platforms_operating": (
+        "运行中的共享平台",
+        "个",
+        "技术服务中心建成并投入运行的共享平台数。",
+    ),
+    "capability_coverage": (
+        "需求满足率",
+        "比例",
+        "已产生的公共需求和业务需求中已得到满足的比例。",
+    ),
+    "mean_months_to_service": (
+        "服务交付时间",
+        "月",
+        "从需求产生到获得服务的平均月数；尚未满足的需求按其已持续的月数计入（截尾），"
+        "因此长期搁置的需求会拉高该值。",
+    ),
+    "n_unfinished_projects": (
+        "未完工的“胡子工程”",
+        "个",
+        "在建且已停滞至少 stall_months 个月的项目。",
+    ),
+    "cum_abandoned_projects": (
+        "中途废弃项目（累计）",
+        "个",
+        "因领导更替或机构调整而中止的项目。",
+    ),
+    "cum_vanity_projects": (
+        "形象工程（累计）",
+        "个",
+        "仅因部门负责人偏好显示度而选择建设、并已建成的自建系统。",
+    ),
+    "cum_services_delivered": (
+        "已交付跨部门协同服务（累计）",
+        "项",
+        "所有相关部门均已接入的跨部门协同服务。",
+    ),
+    "joint_service_rate": (
+        "跨部门协同服务交付率",
+        "比例",
+        "已产生的跨部门协同服务中已交付的比例。",
+    ),
+    "cum_spending": (
+        "总支出（累计）",
+        "预算单位",
+        "用于项目建设、平台、接入和数据采集的全部资金。",
+    ),
+    "spending_per_capability": (
+        "每项已满足需求的支出",
+        "预算单位",
+        "总支出除以已满足的需求数。",
+    ),
+    "review_queue_length": (
+        "待审项目队列",
+        "项申请",
+        "审核机构队列中等待审核的项目申请数。",
+    ),
+    "mean_review_wait_months": (
+        "审核等待时间",
+        "月",
+        "经审核的项目申请在队列中平均等待的月数。",
+    ),
+    "cum_proposals_redirected": (
+        "经审核改为复用的申请（累计）",
+        "项申请",
+        "被审核叫停、改由已有系统或平台满足需求的项目申请。",
+    ),
+    "cum_coordination_cases_opened": (
+        "启动的协调事项（累计）",
+        "件",
+        "协调机构启动的事项（数据共享调解、跨部门协同服务）。",
+    ),
+    "cum_coordination_cases_resolved": (
+        "达成一致的协调事项（累计）",
+        "件",
+        "以达成一致告终的协调事项。",
+    ),
+}
+
+#: Chinese units of measurement (outcomes and parameters).
+UNITS_ZH: dict[str, str] = {
+    "systems": "个",
+    "share": "比例",
+    "projects": "个",
+    "collections": "项",
+    "budget units": "预算单位",
+    "department pairs": "部门对",
+    "platforms": "个",
+    "months": "月",
+    "services": "项",
+    "proposals": "项申请",
+    "cases": "件",
+    "probability": "概率",
+    "probability per month": "每月概率",
+    "probability per project": "每个项目的概率",
+    "governments": "个政府",
+    "departments": "个部门",
+    "departments per government": "每个政府的部门数",
+    "bodies": "个机构",
+    "needs": "项需求",
+    "needs per department per run": "每部门每次运行的需求数",
+    "needs per department-year": "每部门每年的需求数",
+    "services per department-year": "每部门每年的服务数",
+    "budget units per department-year": "每部门每年的预算单位",
+    "cases per month per government": "每个政府每月的事项数",
+    "proposals per month per government": "每个政府每月的申请数",
+    "months per body": "每个机构的月数",
+    "platform projects at once": "同时在建的平台项目数",
+    "multiples of system_cost": "system_cost 的倍数",
+    "share of system_cost": "占 system_cost 的比例",
+    "per unit adopted share": "每单位采用比例",
+    "utility units": "效用单位",
+    "1/utility unit": "1/效用单位",
+    "log-sd": "对数标准差",
+}
+
+#: Interface strings: key -> (English, Chinese). ``{name}`` fields are filled by ``t``.
+TEXT: dict[str, tuple[str, str]] = {
+    # charts
+    "month": ("month", "月份"),
+    "mean_ci": ("mean and {level} CI", "均值及{level}置信区间"),
+    "ci": ("{level} CI", "{level}置信区间"),
+    "ci_band": ("{name} {level} CI", "{name} {level}置信区间"),
+    "hover_mean": (
+        "{name}: %{{y:.3g}} ({level} CI %{{customdata[0]:.3g}} to %{{customdata[1]:.3g}}, "
+        "n=%{{customdata[2]}})",
+        "{name}：%{{y:.3g}}（{level}置信区间 %{{customdata[0]:.3g}} 至 %{{customdata[1]:.3g}}，"
+        "n=%{{customdata[2]}}）",
+    ),
+    "distribution_title": (
+        "Final value of each run, per scenario",
+        "各方案每次运行的期末值",
+    ),
+    "distribution_note": ("one point per replication", "每个点代表一次重复运行"),
+    "forest_title": (
+        "Effect of each design compared with {baseline} at the last month",
+        "各方案相对于 {baseline} 的效应（期末）",
+    ),
+    "forest_note": (
+        "paired difference and {level} CI, in standard deviations; 0 = no difference",
+        "配对差异及{level}置信区间，以标准差为单位；0 表示无差异",
+    ),
+    "forest_axis": (
+        "paired difference (scenario − baseline), in pooled standard deviations",
+        "配对差异（方案 − 基准），以合并标准差为单位",
+    ),
+    "forest_hover": (
+        "{name} − {baseline}: {diff} {unit} ({level} CI {low} to {high})",
+        "{name} − {baseline}：{diff} {unit}（{level}置信区间 {low} 至 {high}）",
+    ),
+    "forest_axis_native": (
+        "paired difference (scenario − baseline)",
+        "配对差异（方案 − 基准）",
+    ),
+    "no_variation": ("no variation", "无变异"),
+    "sweep_title": ("{label} against {param}", "{label}随 {param} 的变化"),
+    "heatmap_title": ("{label} over {param_x} and {param_y}", "{label}：{param_x} × {param_y}"),
+    "mean": ("mean", "均值"),
+    "runs": ("runs", "次运行"),
+    "network_title": (
+        "Data-sharing network: {scenario}, replication {replication} ({links} links)",
+        "数据共享网络：{scenario}，第 {replication} 次重复（{links} 条共享关系）",
+    ),
+    "network_title_government": (
+        "Data-sharing network: {scenario}, replication {replication}, government {government} "
+        "of {governments} ({links} links)",
+        "数据共享网络：{scenario}，第 {replication} 次重复，第 {government} 个政府"
+        "（共 {governments} 个；{links} 条共享关系）",
+    ),
+    "network_note": (
+        "dot = department, sized by its links; line = data or a system shared",
+        "圆点为部门，大小表示共享关系数；连线表示共享数据或系统",
+    ),
+    "sharing_link": ("sharing link", "共享关系"),
+    "registry_holder": ("holds a base registry", "掌握基础数据库的部门"),
+    "other_department": ("other department", "其他部门"),
+    "node_hover": (
+        "department {dept} (government {jur}): shares with {out}, uses {inn}",
+        "部门 {dept}（政府 {jur}）：向 {out} 个部门提供共享，使用 {inn} 个部门的共享",
+    ),
+    # report
+    "report_title": (
+        "E-government governance simulation: {names}",
+        "电子政务建设治理模式仿真：{names}",
+    ),
+    "vs": (" vs ", " 对比 "),
+    "report_intro": (
+        "Each governance design (scenario) was run {reps} times for {months} months with "
+        "{depts} departments per government. Replication r uses the same random seed in "
+        "every scenario (paired replications), so differences between designs come from "
+        "the design, not from luck. Intervals are 95% confidence intervals of the mean "
+        "over replications.",
+        "每种治理模式（方案）运行 {reps} 次，每次 {months} 个月，每个政府 {depts} 个部门。"
+        "各方案的第 r 次重复使用相同的随机种子（配对重复），因此方案之间的差异来自制度设计，"
+        "而非随机因素。区间为各次重复均值的 95% 置信区间。",
+    ),
+    "contents": ("Contents", "目录"),
+    "sec_run": ("What was run", "运行内容"),
+    "sec_scenarios": ("Scenarios", "方案"),
+    "sec_parameters": ("Parameters that differ from the defaults", "与默认值不同的参数"),
+    "no_parameter_changes": (
+        "Every parameter has its default value.",
+        "所有参数均为默认值。",
+    ),
+    "sec_outcomes": ("Outcomes at the last month", "期末结果"),
+    "outcomes_note": (
+        "Mean over replications with its 95% confidence interval. Differences are "
+        "scenario − {baseline} within each replication (same seed), with their 95% CI and "
+        "the p-value of a two-sided paired t-test.",
+        "各次重复的均值及其 95% 置信区间。差异为同一次重复（相同随机种子）内方案减去 "
+        "{baseline}，并给出其 95% 置信区间与双侧配对 t 检验的 p 值。",
+    ),
+    "outcomes_note_single": (
+        "Mean over replications with its 95% confidence interval.",
+        "各次重复的均值及其 95% 置信区间。",
+    ),
+    "all_outcomes": ("All outcomes", "全部结果指标"),
+    "sec_charts_effects": ("Effects of the designs", "各方案的效应"),
+    "sec_charts_distributions": ("Distributions of final values", "期末值的分布"),
+    "sec_charts_time": ("Outcomes over time", "结果指标随时间的变化"),
+    "sec_charts_network": ("Data-sharing networks", "数据共享网络"),
+    "network_missing": (
+        "No network file (networks.parquet) in this folder; the networks are stored by "
+        "runs made with this version.",
+        "该文件夹中没有网络文件（networks.parquet）；用当前版本运行时会保存网络数据。",
+    ),
+    "sec_definitions": ("Outcome definitions", "结果指标定义"),
+    "sec_provenance": ("Provenance", "来源信息"),
+    "sec_files": ("Files in this folder", "本文件夹中的文件"),
+    # table headers and row names
+    "h_outcome": ("Outcome", "结果指标"),
+    "h_unit": ("Unit", "单位"),
+    "h_scenario": ("Scenario", "方案"),
+    "h_description": ("Description", "说明"),
+    "h_source": ("Source", "依据"),
+    "h_policy_changes": ("Changes during the run", "运行中的政策调整"),
+    "h_parameter": ("Parameter", "参数"),
+    "h_default": ("Default", "默认值"),
+    "h_difference": ("{name} − {baseline}", "{name} − {baseline}"),
+    "h_definition": ("Definition", "定义"),
+    "h_item": ("Item", "项目"),
+    "h_value": ("Value", "取值"),
+    "h_file": ("File", "文件"),
+    "h_content": ("Content", "内容"),
+    "at_month": ("month {month}: {changes}", "第 {month} 月：{changes}"),
+    "created": ("Created", "生成时间"),
+    "replications": ("Replications per scenario", "每个方案的重复次数"),
+    "months_run": ("Months per run", "每次运行的月数"),
+    "departments": ("Departments per government", "每个政府的部门数"),
+    "root_seed": ("Root seed", "根随机种子"),
+    "seeds": ("Seed of each replication", "各次重复的随机种子"),
+    "seed_method": ("How seeds are made", "种子生成方法"),
+    "command": ("Command", "命令"),
+    "git_commit": ("Code version (git commit)", "代码版本（git 提交）"),
+    "uncommitted": ("with uncommitted changes", "含未提交的修改"),
+    "python": ("Python", "Python"),
+    "packages": ("Package versions", "软件包版本"),
+    "elapsed": ("Simulation time", "仿真耗时"),
+    "seconds": ("{value} s", "{value} 秒"),
+    "baseline": ("baseline", "基准"),
+    "generated_by": (
+        "Written by run.py (sim/report.py); opens without a network connection.",
+        "由 run.py（sim/report.py）生成；无需联网即可打开。",
+    ),
+    "n_a": ("n/a", "无"),
+    # terminal report (sim.experiments.replications.format_report)
+    "term_header": (
+        "Value at the last month (month {months}): mean and 95% confidence interval over "
+        "{n} replication{s} of each scenario.",
+        "期末（第 {months} 月）取值：每个方案 {n} 次重复的均值及 95% 置信区间。",
+    ),
+    "term_differences": (
+        "Differences are scenario − {baseline} within each replication (same random seed), "
+        "with their 95% CI and the p-value of a paired t-test.",
+        "差异为同一次重复（相同随机种子）内方案减去 {baseline}，并给出 95% 置信区间与配对 t "
+        "检验的 p 值。",
+    ),
+    "term_one_rep": (
+        "With one replication there is no confidence interval; use -r 2 or more.",
+        "只有一次重复时无法计算置信区间；请使用 -r 2 或更多。",
+    ),
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if supported.
+
+    Raises:
+        ValueError: For a language other than those in ``LANGS``.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+    return lang
+
+
+def t(key: str, lang: str = "en", **values: Any) -> str:
+    """Return the interface string ``key`` in ``lang``, with ``values`` filled in.
+
+    Args:
+        key: A key of ``TEXT``.
+        lang: ``en`` or ``zh``.
+        **values: Values of the ``{name}`` fields.
+
+    Returns:
+        The translated, formatted text.
+    """
+    en, zh = TEXT[key]
+    text = zh if check_lang(lang) == "zh" else en
+    return text.format(**values)
+
+
+def _spec(name: str) -> Any:
+    from sim.model.outcomes import SPECS
+
+    return SPECS.get(name)
+
+
+def outcome_label(name: str, lang: str = "en") -> str:
+    """Return the short label of an outcome (its name if undeclared)."""
+    if check_lang(lang) == "zh" and name in OUTCOMES_ZH:
+        return OUTCOMES_ZH[name][0]
+    spec = _spec(name)
+    return spec.label if spec else name
+
+
+def outcome_unit(name: str, lang: str = "en") -> str:
+    """Return the unit of an outcome ('' if undeclared)."""
+    if check_lang(lang) == "zh" and name in OUTCOMES_ZH:
+        return OUTCOMES_ZH[name][1]
+    spec = _spec(name)
+    return spec.unit if spec else ""
+
+
+def outcome_description(name: str, lang: str = "en") -> str:
+    """Return what an outcome counts ('' if undeclared)."""
+    if check_lang(lang) == "zh" and name in OUTCOMES_ZH:
+        return OUTCOMES_ZH[name][2]
+    spec = _spec(name)
+    return spec.description if spec else ""
+
+
+def unit(text: str, lang: str = "en") -> str:
+    """Translate a unit of measurement (returned unchanged if unknown or English)."""
+    if check_lang(lang) == "zh":
+        return UNITS_ZH.get(text, text)
+    return text
+
+
+def label_with_unit(label: str, unit_text: str, lang: str = "en") -> str:
+    """Return ``label (unit)`` with the brackets of the language ('' unit: label only)."""
+    if not unit_text:
+        return label
+    return f"{label}（{unit_text}）" if lang == "zh" else f"{label} ({unit_text})"
