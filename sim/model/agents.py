@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from sim.model.projects import Status
+from sim.model.state import PLATFORM_BUILDING, PLATFORM_PLANNED
+
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
@@ -124,8 +127,6 @@ class Coordinator(mesa.Agent):
     @property
     def review_queue(self) -> np.ndarray:
         """Ids of the proposals waiting for this body's review, oldest first."""
-        from sim.model.projects import Status
-
         if Mandate.REVIEW not in self.mandates:
             return np.zeros(0, dtype=np.int64)
         book = self.model.projects
@@ -173,15 +174,11 @@ class TechnicalServiceCenter(mesa.Agent):
     @property
     def plan(self) -> list[int]:
         """Capabilities planned but not started, in plan order."""
-        from sim.model.state import PLATFORM_PLANNED
-
         return self._cells(PLATFORM_PLANNED)
 
     @property
     def building(self) -> list[int]:
         """Capabilities whose platform is under construction."""
-        from sim.model.state import PLATFORM_BUILDING
-
         return self._cells(PLATFORM_BUILDING)
 
     def _cells(self, state: int) -> list[int]:

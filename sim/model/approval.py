@@ -23,60 +23,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import budget, choices, platforms
+from sim.model import money, platform_plans, routes
 from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
+from sim.model.state import PLATFORM_BUILDING, PLATFORM_NONE, PLATFORM_OPERATING, PLATFORM_PLANNED
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
-
-
-def propose(
-    model: GovernanceModel,
-    depts: np.ndarray,
-    kinds: np.ndarray,
-    need_months: np.ndarray,
-    vanity: np.ndarray | None = None,
-    need_ids: np.ndarray | None = None,
-) -> None:
-    """File build proposals.
-
-    Args:
-        model: The model.
-        depts: Proposing departments.
-        kinds: Common-capability index or ``BUSINESS`` for each proposal.
-        need_months: Month each underlying need arose.
-        vanity: Whether each proposal is a vanity project.
-        need_ids: For business proposals, the row of the business need.
-    """
-    from sim.model.state import PROPOSED, RELATIVE_COST
-
-    if not len(depts):
-        return
-    p, rng = model.p, model.rng
-    common = kinds < N_COMMON
-    model.access[depts[common], kinds[common]] = PROPOSED
-    relative = np.where(common, RELATIVE_COST[np.minimum(kinds, N_COMMON - 1)], 1.0)
-    business_size = rng.uniform(0.5, 1.5, len(depts))
-    size = np.where(common, relative, business_size)
-    # Time to build grows with size and falls with IT capacity ([001]:
-    # 'three-nos' departments build slowly).
-    duration = p.build_months * size / (0.3 + 0.7 * model.it_capacity[depts])
-    delay = rng.exponential(max(p.signoff_delay_months, 1e-9), (len(depts), p.approval_bodies))
-    ready = model.month + (delay.sum(axis=1) if p.signoff_delay_months > 0 else 0.0)
-    model.projects.add(
-        dept=depts,
-        jur=model.dept_jur[depts],
-        kind=kinds,
-        status=np.full(len(depts), Status.SIGNOFF),
-        cost=p.system_cost * size,
-        duration=duration,
-        need_month=need_months,
-        ready_month=ready,
-        reviewed=rng.random(len(depts)) < p.review_coverage,
-        vanity=np.zeros(len(depts), dtype=bool) if vanity is None else vanity,
-        need_id=np.full(len(depts), -1) if need_ids is None else need_ids,
-    )
 
 
 def approval(model: GovernanceModel) -> None:
@@ -97,18 +50,12 @@ def approval(model: GovernanceModel) -> None:
 
 
 def _review(model: GovernanceModel, queued: np.ndarray) -> None:
-    from sim.model.state import (
-        PLATFORM_BUILDING,
-        PLATFORM_NONE,
-        PLATFORM_OPERATING,
-        PLATFORM_PLANNED,
-    )
 
     p, rng, book, t = model.p, model.rng, model.projects, model.month
     jurs = book.jur[queued]
     # Each office's slots this month: capacity refills monthly, with at most
     # one month's worth banked; a body being reorganized reviews nothing.
-    model.review_credit, slots = budget.take_slots(
+    model.review_credit, slots = money.take_slots(
         model, model.review_credit, p.review_capacity, jurs
     )
     # Queue order: oldest first, or common (foundational) needs first in the
@@ -117,7 +64,7 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     business_last = by_importance[jurs] & (book.kind[queued] >= N_COMMON)
     order = np.lexsort((queued, book.queued_month[queued], business_last, jurs))
     queued, jurs = queued[order], jurs[order]
-    chosen = budget.rank_within(jurs) < slots[jurs]
+    chosen = money.rank_within(jurs) < slots[jurs]
     pids, jurs = queued[chosen], jurs[chosen]
     if not len(pids):
         return
@@ -129,11 +76,13 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     ks = book.kind[pids].astype(np.int64)
     depts = book.dept[pids]
     np.add.at(model.demand_seen, (jurs, ks), 1)
-    platforms.bundle(model, jurs, ks)
+    platform_plans.bundle(model, jurs, ks)
     multi = model.structure.multi_level
     reach = rng.random(len(pids)) < p.central_local_link if multi else None
-    op_target = platforms.nearest(model, jurs, ks, (PLATFORM_OPERATING,), reach)
-    pend_target = platforms.nearest(model, jurs, ks, (PLATFORM_PLANNED, PLATFORM_BUILDING), reach)
+    op_target = platform_plans.nearest(model, jurs, ks, (PLATFORM_OPERATING,), reach)
+    pend_target = platform_plans.nearest(
+        model, jurs, ks, (PLATFORM_PLANNED, PLATFORM_BUILDING), reach
+    )
     local_known = model.platform_status[jurs, ks] != PLATFORM_NONE
     known = local_known | (op_target >= 0) | (pend_target >= 0)
     known |= model.registered_count[jurs, ks] > 0
@@ -142,9 +91,9 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     to_adopt = stop & (op_target >= 0)
     to_wait = stop & ~to_adopt & (pend_target >= 0)
     to_peer = np.flatnonzero(stop & ~to_adopt & ~to_wait)
-    choices.adopt_platform(model, depts[to_adopt], ks[to_adopt])
-    choices.wait_for_platform(model, depts[to_wait], ks[to_wait], pend_target[to_wait])
-    peer_ok = choices.reuse_peer(model, depts[to_peer], ks[to_peer])
+    routes.adopt_platform(model, depts[to_adopt], ks[to_adopt])
+    routes.wait_for_platform(model, depts[to_wait], ks[to_wait], pend_target[to_wait])
+    peer_ok = routes.reuse_peer(model, depts[to_peer], ks[to_peer])
     redirected = np.concatenate([pids[to_adopt | to_wait], pids[to_peer[peer_ok]]])
     book.status[redirected] = Status.REDIRECTED
     model.tallies.add("redirected", book.jur[redirected])
@@ -165,6 +114,6 @@ def start(model: GovernanceModel, pids: np.ndarray) -> None:
     order = np.argsort(jurs, kind="stable")
     pids, jurs = pids[order], jurs[order]
     available = np.maximum(model.pool - model.platform_reserve, 0.0)
-    funded = pids[budget.fund_in_order(jurs, book.cost[pids], available)]
+    funded = pids[money.fund_in_order(jurs, book.cost[pids], available)]
     book.pool_funded[funded] = True
     np.subtract.at(model.pool, book.jur[funded], book.cost[funded])

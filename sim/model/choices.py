@@ -16,8 +16,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import approval, behaviour, budget, needs, platforms
+from sim.model import behaviour, platform_plans, routes
 from sim.model.arrays import nonzero_cells
+from sim.model.state import (
+    OPEN,
+    OWN,
+    PLATFORM_BUILDING,
+    PLATFORM_OPERATING,
+    PLATFORM_PLANNED,
+    RELATIVE_COST,
+    VISIBILITY,
+)
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -29,16 +38,6 @@ VANITY_THRESHOLD = 0.15
 
 def decide_common_needs(model: GovernanceModel) -> None:
     """Every department with an open common need chooses this month."""
-    from sim.model.state import (
-        OPEN,
-        OWN,
-        PLATFORM_BUILDING,
-        PLATFORM_OPERATING,
-        PLATFORM_PLANNED,
-        RELATIVE_COST,
-        VISIBILITY,
-    )
-
     depts, ks = nonzero_cells(model.access == OPEN)
     if not len(depts):
         return
@@ -54,8 +53,10 @@ def decide_common_needs(model: GovernanceModel) -> None:
     aware = rng.random(n) < 1 - (1 - base_aware) * (
         1 - np.minimum(1.0, p.adoption_contagion * shares)
     )
-    op_target = platforms.nearest(model, jurs, ks, (PLATFORM_OPERATING,), reach)
-    pend_target = platforms.nearest(model, jurs, ks, (PLATFORM_PLANNED, PLATFORM_BUILDING), reach)
+    op_target = platform_plans.nearest(model, jurs, ks, (PLATFORM_OPERATING,), reach)
+    pend_target = platform_plans.nearest(
+        model, jurs, ks, (PLATFORM_PLANNED, PLATFORM_BUILDING), reach
+    )
     operating = aware & (op_target >= 0)
     pending = aware & (pend_target >= 0)
     cell_j = np.maximum(pend_target, 0)
@@ -102,14 +103,14 @@ def decide_common_needs(model: GovernanceModel) -> None:
     )
     choice = behaviour.logit_choice(utilities, p.choice_rationality, rng)
     adopt = choice == behaviour.ADOPT_PLATFORM
-    adopt_platform(model, depts[adopt], ks[adopt])
+    routes.adopt_platform(model, depts[adopt], ks[adopt])
     wait = choice == behaviour.WAIT_FOR_PLATFORM
-    wait_for_platform(model, depts[wait], ks[wait], pend_target[wait])
+    routes.wait_for_platform(model, depts[wait], ks[wait], pend_target[wait])
     reuse = choice == behaviour.REUSE_PEER
     by_line = np.flatnonzero(reuse & (line_owner >= 0))
-    use_system_of(model, depts[by_line], ks[by_line], line_owner[by_line])
+    routes.use_system_of(model, depts[by_line], ks[by_line], line_owner[by_line])
     asking = np.flatnonzero(reuse & (line_owner < 0))
-    failed = asking[~reuse_peer(model, depts[asking], ks[asking])]
+    failed = asking[~routes.reuse_peer(model, depts[asking], ks[asking])]
     build = np.sort(np.concatenate([np.flatnonzero(choice == behaviour.BUILD), failed]))
     # A build is a vanity project when, without the vanity term, the head
     # would have preferred another option or found building not worth its
@@ -117,75 +118,6 @@ def decide_common_needs(model: GovernanceModel) -> None:
     best_other = np.max(utilities[build][:, 1:], axis=1)
     plain_build = utilities[build, behaviour.BUILD] - vanity_part[build]
     vanity = (vanity_part[build] >= VANITY_THRESHOLD) & (plain_build < np.maximum(best_other, 0.0))
-    approval.propose(
+    routes.propose(
         model, depts[build], ks[build], model.need_month[depts[build], ks[build]], vanity
     )
-
-
-def adopt_platform(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
-    """Departments join a shared platform: one month of integration, a fee."""
-    from sim.model.state import PLATFORM_USER, RELATIVE_COST
-
-    if not len(depts):
-        return
-    p = model.p
-    cost = p.system_cost * RELATIVE_COST[ks]
-    extra = np.where(model.on_standard[depts], 0.0, p.migration_cost_share)
-    budget.pay(model, depts, cost * (p.adoption_cost_share + extra))
-    model.access[depts, ks] = PLATFORM_USER
-    needs.serve_common(model, depts, ks)
-    model.on_standard[depts] = True  # the platform carries the common standard
-    np.add.at(model.adopters, (model.dept_jur[depts], ks), 1)
-
-
-def wait_for_platform(
-    model: GovernanceModel, depts: np.ndarray, ks: np.ndarray, targets: np.ndarray
-) -> None:
-    """Departments wait for the platform of government ``targets``."""
-    from sim.model.state import WAITING
-
-    model.access[depts, ks] = WAITING
-    model.wait_target[depts, ks] = targets
-
-
-def use_system_of(
-    model: GovernanceModel, depts: np.ndarray, ks: np.ndarray, owners: np.ndarray
-) -> None:
-    """Departments use the systems of ``owners`` (a peer or their line ministry)."""
-    from sim.model.state import PEER_USER, RELATIVE_COST
-
-    if not len(depts):
-        return
-    p = model.p
-    compatible = model.on_standard[depts] & model.on_standard[owners]
-    cost = p.system_cost * RELATIVE_COST[ks]
-    budget.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * ~compatible))
-    model.access[depts, ks] = PEER_USER
-    needs.serve_common(model, depts, ks)
-    needs.add_sharing_links(model, owners, depts)
-
-
-def reuse_peer(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> np.ndarray:
-    """Ask a peer that owns a system to let the department use it (Lee 2010).
-
-    Returns:
-        Mask of the departments whose peer agreed (they are now served).
-    """
-    if not len(depts):
-        return np.zeros(0, dtype=bool)
-    p = model.p
-    # Pick one owner at random (an index draw: owner lists can be long).
-    jurs = model.dept_jur[depts]
-    picks = model.rng.integers(0, model.own_count[jurs, ks])
-    owners = model.owners[jurs, ks, picks]
-    chance = behaviour.agreement_probability(
-        willingness=model.willingness[owners],
-        compatible=model.on_standard[depts] & model.on_standard[owners],
-        push=0.0,
-        evaluation_link=p.evaluation_link,
-        sharing_risk=p.sharing_risk,
-        rationality=p.choice_rationality,
-    )
-    ok = model.rng.random(len(depts)) < chance
-    use_system_of(model, depts[ok], ks[ok], owners[ok])
-    return ok

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import needs
+from sim.model import delivery
 from sim.model.projects import Status
+from sim.model.state import BUSINESS, OWN, PLATFORM_OPERATING
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -55,13 +56,12 @@ def construction(model: GovernanceModel) -> None:
 
 
 def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
-    from sim.model.state import BUSINESS, OWN, PLATFORM_OPERATING
 
     p, book, rng = model.p, model.projects, model.rng
     book.status[pids] = Status.DONE
     model.tallies.add("projects_completed", book.jur[pids])
     business = book.kind[pids] == BUSINESS
-    needs.serve_business(model, book.need_id[pids[business]])
+    delivery.serve_business(model, book.need_id[pids[business]])
     pids = pids[~business]
     if not len(pids):
         return
@@ -97,4 +97,4 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     follow = p.standard_enforcement * model.attention_factor()[jurs]
     model.on_standard[depts] |= rng.random(len(pids)) < follow
     model.access[depts, ks] = OWN
-    needs.serve_common(model, depts, ks)
+    delivery.serve_common(model, depts, ks)

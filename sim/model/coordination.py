@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import behaviour, budget
+from sim.model import behaviour, money
 from sim.model.arrays import ragged_ranges
 
 if TYPE_CHECKING:
@@ -111,11 +111,11 @@ def coordination(model: GovernanceModel) -> None:
     since = np.concatenate([services.case_since[open_services], model.data_case_since[open_data]])
     is_data = np.r_[np.zeros(len(open_services), bool), np.ones(len(open_data), bool)]
     index = np.concatenate([open_services, open_data])
-    model.case_credit, slots = budget.take_slots(
+    model.case_credit, slots = money.take_slots(
         model, model.case_credit, p.coordination_capacity, jurs
     )
     order = np.lexsort((index, is_data, since, jurs))
-    chosen = order[budget.rank_within(jurs[order]) < slots[jurs[order]]]
+    chosen = order[money.rank_within(jurs[order]) < slots[jurs[order]]]
     data_rows = index[chosen[is_data[chosen]]]
     model.data_case_open[data_rows] = False
     model.data_push[data_rows] = True

@@ -236,13 +236,16 @@ class GovernanceModel(mesa.Model):
         self._apply_policy_changes()
         if self.month % 12 == 0:
             budget.budget_cycle(self)
-        turnover.leader_turnover(self)
+        reorganized = turnover.leader_turnover(self)
+        platforms.abandon_platforms_of(self, reorganized)
         needs.arise_needs(self)
+        coordination.arise_services(self)
         choices.decide_common_needs(self)
         approval.approval(self)
         platforms.technical_centers(self)
         construction.construction(self)
-        sharing.data_sharing(self)
+        escalated = sharing.data_sharing(self)
+        coordination.open_data_cases(self, escalated)
         coordination.coordination(self)
         self.sanction_memory *= SANCTION_MEMORY_DECAY
         self.deterrence *= SANCTION_MEMORY_DECAY

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import approval, coordination
+from sim.model import routes
 from sim.model.capabilities import N_COMMON, N_REGISTRIES
+from sim.model.state import BUSINESS, DATA_OPEN, DATA_PENDING, NO_NEED, OPEN, STAGE_MONTH
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 
 def init_needs(model: GovernanceModel) -> None:
     """Draw when every need arises and set up the need arrays."""
-    from sim.model.state import DATA_PENDING, STAGE_MONTH
-
     p, rng = model.p, model.rng
     n, months = model.n_dept, p.months
     # Common capabilities.
@@ -85,44 +84,10 @@ def init_needs(model: GovernanceModel) -> None:
     model.link_keys = set()
 
 
-def add_sharing_links(model: GovernanceModel, holders: np.ndarray, users: np.ndarray) -> None:
-    """Record that ``holders`` share data or a system with ``users`` (pairwise).
-
-    Links are distinct pairs; new ones are counted for the holder's government.
-    """
-    keys = np.asarray(holders, dtype=np.int64) * model.n_dept + np.asarray(users, dtype=np.int64)
-    new = set(keys.tolist()) - model.link_keys
-    if not new:
-        return
-    model.link_keys |= new
-    new_holders = np.fromiter(new, dtype=np.int64, count=len(new)) // model.n_dept
-    model.tallies.add("sharing_links", model.dept_jur[new_holders])
-
-
 def _count_arisen(model: GovernanceModel, depts: np.ndarray, t: int) -> None:
     jurs = model.dept_jur[depts]
     model.tallies.add("needs_arisen", jurs)
     model.tallies.add("needs_arisen_month_sum", jurs, float(t))
-
-
-def _count_served(model: GovernanceModel, depts: np.ndarray, need_months: np.ndarray) -> None:
-    served = model.month + 1  # service starts at the end of this month
-    jurs = model.dept_jur[depts]
-    model.tallies.add("needs_served", jurs)
-    model.tallies.add("needs_served_month_sum", jurs, need_months)
-    model.tallies.add("needs_served_age_sum", jurs, served - need_months)
-
-
-def serve_common(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
-    """Record that departments' common needs ``ks`` are served from next month."""
-    model.served_month[depts, ks] = model.month + 1
-    _count_served(model, depts, model.need_month[depts, ks])
-
-
-def serve_business(model: GovernanceModel, need_ids: np.ndarray) -> None:
-    """Record that business needs ``need_ids`` are served from next month."""
-    model.business_served_month[need_ids] = model.month + 1
-    _count_served(model, model.business_dept[need_ids], model.business_need_month[need_ids])
 
 
 def _due(months: np.ndarray, t: int) -> slice:
@@ -132,8 +97,6 @@ def _due(months: np.ndarray, t: int) -> slice:
 
 def arise_needs(model: GovernanceModel) -> None:
     """Open the needs whose month has come."""
-    from sim.model.state import BUSINESS, DATA_OPEN, DATA_PENDING, NO_NEED, OPEN
-
     t = model.month
     cells = model.common_order[_due(model.common_months, t)]
     if len(cells):
@@ -146,7 +109,7 @@ def arise_needs(model: GovernanceModel) -> None:
     if due.stop > due.start:
         rows = np.arange(due.start, due.stop)
         _count_arisen(model, model.business_dept[rows], t)
-        approval.propose(
+        routes.propose(
             model,
             model.business_dept[rows],
             np.full(len(rows), BUSINESS),
@@ -159,4 +122,3 @@ def arise_needs(model: GovernanceModel) -> None:
         rows = rows[model.data_status[rows] == DATA_PENDING]
         model.data_status[rows] = DATA_OPEN
         model.tallies.add("data_needs_arisen", model.dept_jur[model.data_requester[rows]])
-    coordination.arise_services(model)

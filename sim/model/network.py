@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.capabilities import N_REGISTRIES
+from sim.model.structure import LEVEL_NAMES
 
 #: Columns of an edges frame (``networks.parquet`` in a results folder).
 EDGE_COLUMNS: tuple[str, ...] = ("scenario", "replication", "holder", "requester")
@@ -99,8 +100,6 @@ def governments_frame(structure: Any, scenario: str = "", replication: int = 0) 
         (``level`` as a name from ``sim.model.structure.LEVEL_NAMES``; ``parent`` -1
         for a top government).
     """
-    from sim.model.structure import LEVEL_NAMES
-
     n = len(structure.level)
     return pd.DataFrame(
         {

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.model.projects import Status
+from sim.model.state import PLATFORM_OPERATING
+
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
@@ -268,9 +271,6 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
     The single-group case (every ordinary run, every month) works on Python
     floats: the same formulas, without a NumPy call per scalar.
     """
-    from sim.model.projects import Status
-    from sim.model.state import PLATFORM_OPERATING
-
     t = model.month
     single = group is None
     totals = model.tallies.totals() if single else model.tallies.by_group(group, n_groups)

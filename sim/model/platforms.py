@@ -19,50 +19,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import budget, choices
+from sim.model import money, platform_plans, routes
 from sim.model.agents import TechnicalServiceCenter
 from sim.model.arrays import nonzero_cells
 from sim.model.capabilities import N_COMMON
-from sim.model.structure import MAX_DEPTH
+from sim.model.state import (
+    OPEN,
+    PLAN_ORDER,
+    PLATFORM_BUILDING,
+    PLATFORM_NONE,
+    PLATFORM_OPERATING,
+    PLATFORM_PLANNED,
+    WAITING,
+)
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
-
-
-def _among(states: np.ndarray, wanted: tuple[int, ...]) -> np.ndarray:
-    result = states == wanted[0]
-    for state in wanted[1:]:
-        result |= states == state
-    return result
-
-
-def nearest(
-    model: GovernanceModel,
-    jurs: np.ndarray,
-    ks: np.ndarray,
-    wanted: tuple[int, ...],
-    reach: np.ndarray | None,
-) -> np.ndarray:
-    """Government whose platform of capability ``ks`` is in a ``wanted`` state.
-
-    Looks at each department's own government first, then, where ``reach``
-    is True (the central-local link held for it), up the chain of higher
-    governments.
-
-    Returns:
-        Government index per entry, or -1 where there is none.
-    """
-    status = model.platform_status
-    target = np.where(_among(status[jurs, ks], wanted), jurs, -1)
-    if reach is None:
-        return target
-    for depth in range(MAX_DEPTH):
-        above = model.ancestors[jurs, depth]
-        look = (target < 0) & reach & (above >= 0)
-        hit = np.zeros(len(jurs), dtype=bool)
-        hit[look] = _among(status[above[look], ks[look]], wanted)
-        target = np.where(hit, above, target)
-    return target
 
 
 def _ensure_centers(model: GovernanceModel) -> None:
@@ -70,40 +42,6 @@ def _ensure_centers(model: GovernanceModel) -> None:
         for j, center in enumerate(model.centers):
             if center is None:
                 model.centers[j] = TechnicalServiceCenter(model, j)
-
-
-def platform_cost(model: GovernanceModel, ks: np.ndarray | int) -> np.ndarray:
-    """Cost of shared platforms of capabilities ``ks``."""
-    from sim.model.state import RELATIVE_COST
-
-    return model.p.system_cost * RELATIVE_COST[ks] * model.p.platform_cost_multiple
-
-
-def _plan(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
-    """Put platforms on their centers' plans, in the order given, and reserve money."""
-    from sim.model.state import PLATFORM_PLANNED
-
-    if not len(jurs):
-        return
-    model.platform_status[jurs, ks] = PLATFORM_PLANNED
-    model.platform_plan_seq[jurs, ks] = model.plan_counter + np.arange(len(jurs))
-    model.plan_counter += len(jurs)
-    np.add.at(model.platform_reserve, jurs, platform_cost(model, ks))
-
-
-def _skip_for_higher(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> np.ndarray:
-    """Whether a higher government's platform makes planning one here needless."""
-    from sim.model.state import PLATFORM_NONE
-
-    if not model.structure.multi_level or not len(jurs):
-        return np.zeros(len(jurs), dtype=bool)
-    above = np.zeros(len(jurs), dtype=bool)
-    for depth in range(MAX_DEPTH):
-        up = model.ancestors[jurs, depth]
-        has = np.zeros(len(jurs), dtype=bool)
-        has[up >= 0] = model.platform_status[up[up >= 0], ks[up >= 0]] != PLATFORM_NONE
-        above |= has
-    return above & (model.rng.random(len(jurs)) < model.p.central_local_link)
 
 
 def master_plan(model: GovernanceModel, initial: bool) -> None:
@@ -114,8 +52,6 @@ def master_plan(model: GovernanceModel, initial: bool) -> None:
         initial: True at set-up (the plan that may lock in a poor standard);
             False when a reform adopts a plan mid-run.
     """
-    from sim.model.state import PLAN_ORDER, PLATFORM_NONE
-
     _ensure_centers(model)
     if model.p.technical_center_capacity == 0:
         return
@@ -126,34 +62,16 @@ def master_plan(model: GovernanceModel, initial: bool) -> None:
         ks = PLAN_ORDER[slot]
         keep = model.platform_status[jurs, ks] == PLATFORM_NONE
         jurs, ks = jurs[keep], ks[keep]
-        keep = ~_skip_for_higher(model, jurs, ks)
+        keep = ~platform_plans.skip_for_higher(model, jurs, ks)
         jurs, ks = jurs[keep], ks[keep]
-        _plan(model, jurs, ks)
+        platform_plans.plan(model, jurs, ks)
         if initial:
             model.platform_planned_at_start[jurs, ks] = True
             model.platform_poor[jurs, ks] = model.poor_plan[jurs]
 
 
-def bundle(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
-    """Capabilities the office has seen proposed often enough become platforms [001]."""
-    from sim.model.state import PLATFORM_NONE
-
-    if model.p.technical_center_capacity == 0 or not len(jurs):
-        return
-    cells = np.unique(jurs * 1000 + ks)
-    jurs, ks = np.divmod(cells, 1000)
-    due = (model.platform_status[jurs, ks] == PLATFORM_NONE) & (
-        model.demand_seen[jurs, ks] >= model.p.bundling_threshold
-    )
-    jurs, ks = jurs[due], ks[due]
-    keep = ~_skip_for_higher(model, jurs, ks)
-    _plan(model, jurs[keep], ks[keep])
-
-
 def technical_centers(model: GovernanceModel) -> None:
     """Start planned platforms as capacity frees up; pay and advance the rest."""
-    from sim.model.state import PLATFORM_BUILDING, PLATFORM_OPERATING, PLATFORM_PLANNED
-
     p, t = model.p, model.month
     status = model.platform_status
     if p.technical_center_capacity > 0:
@@ -163,7 +81,7 @@ def technical_centers(model: GovernanceModel) -> None:
             order = np.lexsort((model.platform_plan_seq[planned_j, planned_k], planned_j))
             planned_j, planned_k = planned_j[order], planned_k[order]
             free = p.technical_center_capacity - busy[planned_j]
-            go = budget.rank_within(planned_j) < free
+            go = money.rank_within(planned_j) < free
             status[planned_j[go], planned_k[go]] = PLATFORM_BUILDING
             model.platform_ready_month[planned_j[go], planned_k[go]] = t + p.platform_build_months
     build_j, build_k = nonzero_cells(status == PLATFORM_BUILDING)
@@ -171,10 +89,10 @@ def technical_centers(model: GovernanceModel) -> None:
         return
     order = np.lexsort((model.platform_plan_seq[build_j, build_k], build_j))
     build_j, build_k = build_j[order], build_k[order]
-    spend = platform_cost(model, build_k) / p.platform_build_months
+    spend = platform_plans.platform_cost(model, build_k) / p.platform_build_months
     # A body being reorganized pays nothing: its platforms stall.
     purse = np.where(model.disrupted_until <= t, model.pool, 0.0)
-    paid = budget.fund_in_order(build_j, spend, purse)
+    paid = money.fund_in_order(build_j, spend, purse)
     np.subtract.at(model.pool, build_j[paid], spend[paid])
     np.subtract.at(model.platform_reserve, build_j[paid], spend[paid])
     np.maximum(model.platform_reserve, 0.0, out=model.platform_reserve)
@@ -191,8 +109,6 @@ def technical_centers(model: GovernanceModel) -> None:
 
 def _release(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray, adopt: bool) -> None:
     """Departments waiting for these platforms adopt them (or decide again)."""
-    from sim.model.state import OPEN, WAITING
-
     ready = np.zeros(model.platform_status.shape, dtype=bool)
     ready[jurs, ks] = True
     # Scan only the capabilities concerned (a national run has 128,000 rows),
@@ -204,15 +120,13 @@ def _release(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray, adopt: bo
         cells.append(rows * N_COMMON + k)
     depts, dk = np.divmod(np.sort(np.concatenate(cells)), N_COMMON)
     if adopt:
-        choices.adopt_platform(model, depts, dk)
+        routes.adopt_platform(model, depts, dk)
     else:
         model.access[depts, dk] = OPEN
 
 
 def abandon_platforms_of(model: GovernanceModel, jurs: np.ndarray) -> None:
     """A reorganized body may drop platforms under construction ([003])."""
-    from sim.model.state import PLATFORM_BUILDING, PLATFORM_NONE
-
     if not len(jurs):
         return
     mask = np.zeros(model.n_jur, dtype=bool)
@@ -223,7 +137,9 @@ def abandon_platforms_of(model: GovernanceModel, jurs: np.ndarray) -> None:
     dj, dk = build_j[drop], build_k[drop]
     if not len(dj):
         return
-    left = platform_cost(model, dk) * np.maximum(1.0 - model.platform_progress[dj, dk], 0.0)
+    left = platform_plans.platform_cost(model, dk) * np.maximum(
+        1.0 - model.platform_progress[dj, dk], 0.0
+    )
     np.subtract.at(model.platform_reserve, dj, left)
     np.maximum(model.platform_reserve, 0.0, out=model.platform_reserve)
     model.platform_status[dj, dk] = PLATFORM_NONE

@@ -17,22 +17,26 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import behaviour, budget, coordination, needs
+from sim.model import behaviour, delivery, money
+from sim.model.state import DATA_OPEN, DATA_RECOLLECTED, DATA_SHARED
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
 
-def data_sharing(model: GovernanceModel) -> None:
-    """Work every data need whose turn has come."""
-    from sim.model.state import DATA_OPEN, DATA_RECOLLECTED, DATA_SHARED
+def data_sharing(model: GovernanceModel) -> np.ndarray:
+    """Work every data need whose turn has come.
 
+    Returns:
+        Rows of the data needs refused for the first time whose refusal is
+        escalated to a coordination case (the model opens the cases).
+    """
     p, rng, t = model.p, model.rng, model.month
     trying = np.flatnonzero(
         (model.data_status == DATA_OPEN) & (model.data_next_try <= t) & ~model.data_case_open
     )
     if not len(trying):
-        return
+        return trying
     requester, holder = model.data_requester[trying], model.data_holder[trying]
     pushed = model.data_push[trying]
     chance = behaviour.agreement_probability(
@@ -47,7 +51,7 @@ def data_sharing(model: GovernanceModel) -> None:
     shared = trying[agreed]
     model.data_status[shared] = DATA_SHARED
     model.tallies.add("data_needs_shared", model.dept_jur[model.data_requester[shared]])
-    needs.add_sharing_links(model, model.data_holder[shared], model.data_requester[shared])
+    delivery.add_sharing_links(model, model.data_holder[shared], model.data_requester[shared])
     resolved = trying[agreed & pushed]
     model.tallies.add("cases_resolved", model.dept_jur[model.data_requester[resolved]])
     refused = trying[~agreed]
@@ -55,16 +59,17 @@ def data_sharing(model: GovernanceModel) -> None:
     escalate = rng.random(len(first)) < 1 - (1 - p.coordination_proactive) * (
         1 - p.request_propensity
     )
-    coordination.open_data_cases(model, first[escalate])
+    escalated = first[escalate]
     give_up = np.concatenate([first[~escalate], refused[model.data_push[refused]]])
     model.data_push[give_up] = False
     attention = model.head_attention[model.data_requester[give_up]]
     recollecting = rng.random(len(give_up)) < attention
     recollect = give_up[recollecting]
     cost = p.system_cost * p.recollection_cost_share
-    paid = budget.pay(model, model.data_requester[recollect], cost)
+    paid = money.pay(model, model.data_requester[recollect], cost)
     recollect_jurs = model.dept_jur[model.data_requester[recollect]]
     model.tallies.add("redundant_spending", recollect_jurs, paid)
     model.data_status[recollect] = DATA_RECOLLECTED
     model.tallies.add("redundant_data_collections", recollect_jurs)
     model.data_next_try[give_up[~recollecting]] = t + 12
+    return escalated

@@ -17,18 +17,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import approval
+from sim.model import routes
 from sim.model.projects import Status
+from sim.model.state import BUSINESS, OPEN, beta_draws
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
 
-def leader_turnover(model: GovernanceModel) -> None:
-    """Replace the leaders whose term ended this month."""
-    from sim.model import platforms
-    from sim.model.state import beta_draws
+def leader_turnover(model: GovernanceModel) -> np.ndarray:
+    """Replace the leaders whose term ended this month.
 
+    Returns:
+        Governments whose body is reorganized this month (the model then
+        lets them drop platforms under construction).
+    """
     p, rng, t = model.p, model.rng, model.month
     leaving = np.flatnonzero(model.head_term_end <= t)
     if len(leaving):
@@ -38,12 +41,13 @@ def leader_turnover(model: GovernanceModel) -> None:
         model.sanction_memory[leaving] = 0.0
         _abandon_projects_of(model, leaving)
     tops = np.flatnonzero(model.top_term_end <= t)
+    reorganized = tops[:0]
     if len(tops):
         model.top_attention[tops] = beta_draws(rng, p.top_leader_attention, len(tops), 8.0)
         model.top_term_end[tops] = t + rng.exponential(p.leader_tenure_months, len(tops))
         reorganized = tops[rng.random(len(tops)) < 1.0 - p.body_permanence]
         model.disrupted_until[reorganized] = t + p.reorganization_months
-        platforms.abandon_platforms_of(model, reorganized)
+    return reorganized
 
 
 def _abandon_projects_of(model: GovernanceModel, depts: np.ndarray) -> None:
@@ -67,8 +71,6 @@ def drop_projects(model: GovernanceModel, pids: np.ndarray) -> None:
     departments' choices); a business need is proposed again at once by the
     new head.
     """
-    from sim.model.state import BUSINESS, OPEN
-
     if not len(pids):
         return
     book = model.projects
@@ -81,7 +83,7 @@ def drop_projects(model: GovernanceModel, pids: np.ndarray) -> None:
     common = pids[kinds != BUSINESS]
     model.access[book.dept[common], book.kind[common]] = OPEN
     business = pids[kinds == BUSINESS]
-    approval.propose(
+    routes.propose(
         model,
         book.dept[business],
         book.kind[business].astype(np.int64),

@@ -1,0 +1,50 @@
+"""Records of delivered service and of sharing links.
+
+When a need is served (by an own system, a platform, a peer's system or a
+business system) or a department starts sharing with another, the mechanism
+records it here: the month service starts and the running totals per
+government that the outcomes read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model.governance import GovernanceModel
+
+
+def add_sharing_links(model: GovernanceModel, holders: np.ndarray, users: np.ndarray) -> None:
+    """Record that ``holders`` share data or a system with ``users`` (pairwise).
+
+    Links are distinct pairs; new ones are counted for the holder's government.
+    """
+    keys = np.asarray(holders, dtype=np.int64) * model.n_dept + np.asarray(users, dtype=np.int64)
+    new = set(keys.tolist()) - model.link_keys
+    if not new:
+        return
+    model.link_keys |= new
+    new_holders = np.fromiter(new, dtype=np.int64, count=len(new)) // model.n_dept
+    model.tallies.add("sharing_links", model.dept_jur[new_holders])
+
+
+def _count_served(model: GovernanceModel, depts: np.ndarray, need_months: np.ndarray) -> None:
+    served = model.month + 1  # service starts at the end of this month
+    jurs = model.dept_jur[depts]
+    model.tallies.add("needs_served", jurs)
+    model.tallies.add("needs_served_month_sum", jurs, need_months)
+    model.tallies.add("needs_served_age_sum", jurs, served - need_months)
+
+
+def serve_common(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
+    """Record that departments' common needs ``ks`` are served from next month."""
+    model.served_month[depts, ks] = model.month + 1
+    _count_served(model, depts, model.need_month[depts, ks])
+
+
+def serve_business(model: GovernanceModel, need_ids: np.ndarray) -> None:
+    """Record that business needs ``need_ids`` are served from next month."""
+    model.business_served_month[need_ids] = model.month + 1
+    _count_served(model, model.business_dept[need_ids], model.business_need_month[need_ids])

@@ -1,0 +1,98 @@
+"""Payments, monthly work slots and funding in order: the model's money primitives.
+
+Every mechanism that charges a department, fills a body's monthly capacity
+or funds items from a purse in priority order calls these; they only read
+and write the model's arrays.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model.governance import GovernanceModel
+
+
+def pay(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray | float) -> np.ndarray:
+    """Charge departments from their balances, never below zero.
+
+    A department may appear several times in ``depts``; its charges are met in
+    order until its balance is used up, and the rest stays unpaid.
+
+    Args:
+        model: The model.
+        depts: Department rows to charge.
+        amounts: Amount per charge (or one amount for all).
+
+    Returns:
+        The amount actually paid per charge.
+    """
+    amounts = np.broadcast_to(np.asarray(amounts, dtype=float), depts.shape)
+    order = np.argsort(depts, kind="stable")
+    d, a = depts[order], amounts[order]
+    before = np.cumsum(a) - a  # charged earlier in this batch (all departments)
+    first = np.r_[True, d[1:] != d[:-1]] if len(d) else np.zeros(0, dtype=bool)
+    before -= np.maximum.accumulate(np.where(first, before, 0.0))  # same department only
+    paid = np.empty(len(d))
+    paid[order] = np.clip(np.maximum(model.balance[d], 0.0) - before, 0.0, a)
+    np.subtract.at(model.balance, depts, paid)
+    model.tallies.add("spending", model.dept_jur[depts], paid)
+    return paid
+
+
+def take_slots(
+    model: GovernanceModel, credit: np.ndarray, capacity: float, items_jur: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each body's work slots this month, from a credit that refills monthly.
+
+    Capacity refills each month with at most one month's worth banked; a body
+    being reorganized works nothing and its credit waits.
+
+    Args:
+        model: The model.
+        credit: Credit per government before this month.
+        capacity: Items a body can handle per month (may be fractional).
+        items_jur: Government of each item waiting.
+
+    Returns:
+        ``(credit, slots)``: credit left after this month and slots per government.
+    """
+    working = model.disrupted_until <= model.month
+    refilled = np.minimum(credit + capacity, capacity + 1.0)
+    credit = np.where(working, refilled, credit)
+    waiting = np.bincount(items_jur, minlength=model.n_jur)
+    slots = np.minimum(np.floor(credit), waiting).astype(np.int64)
+    slots[~working] = 0
+    return credit - slots, slots
+
+
+def rank_within(groups: np.ndarray) -> np.ndarray:
+    """Position of each element within its run of equal, already sorted ``groups``."""
+    if not len(groups):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
+    run_start = np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
+    return np.arange(len(groups)) - run_start
+
+
+def fund_in_order(groups: np.ndarray, costs: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Which items a per-group purse can pay for, in the given order.
+
+    Args:
+        groups: Group (government) of each item, sorted so that each group's
+            items are contiguous and in priority order.
+        costs: Cost of each item.
+        available: Money available per group (indexed by group).
+
+    Returns:
+        Boolean mask of the items funded: a prefix of each group's items
+        whose running total fits the group's purse.
+    """
+    if not len(groups):
+        return np.zeros(0, dtype=bool)
+    running = np.cumsum(costs)
+    starts = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
+    offset = np.repeat(running[starts] - costs[starts], np.diff(np.r_[starts, len(groups)]))
+    return running - offset <= available[groups] + 1e-12

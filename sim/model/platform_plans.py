@@ -1,0 +1,98 @@
+"""Where shared platforms stand, and how they get onto a center's plan.
+
+``nearest`` finds the government whose platform of a capability is in a
+given state (the department's own, or a higher one's through the
+central-local link); ``bundle`` and ``plan`` put platforms on a technical
+service center's plan and reserve the pool's money for them. Used by the
+offices' review, the departments' choices and the centers themselves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.state import PLATFORM_NONE, PLATFORM_PLANNED, RELATIVE_COST
+from sim.model.structure import MAX_DEPTH
+
+if TYPE_CHECKING:
+    from sim.model.governance import GovernanceModel
+
+
+def _among(states: np.ndarray, wanted: tuple[int, ...]) -> np.ndarray:
+    result = states == wanted[0]
+    for state in wanted[1:]:
+        result |= states == state
+    return result
+
+
+def nearest(
+    model: GovernanceModel,
+    jurs: np.ndarray,
+    ks: np.ndarray,
+    wanted: tuple[int, ...],
+    reach: np.ndarray | None,
+) -> np.ndarray:
+    """Government whose platform of capability ``ks`` is in a ``wanted`` state.
+
+    Looks at each department's own government first, then, where ``reach``
+    is True (the central-local link held for it), up the chain of higher
+    governments.
+
+    Returns:
+        Government index per entry, or -1 where there is none.
+    """
+    status = model.platform_status
+    target = np.where(_among(status[jurs, ks], wanted), jurs, -1)
+    if reach is None:
+        return target
+    for depth in range(MAX_DEPTH):
+        above = model.ancestors[jurs, depth]
+        look = (target < 0) & reach & (above >= 0)
+        hit = np.zeros(len(jurs), dtype=bool)
+        hit[look] = _among(status[above[look], ks[look]], wanted)
+        target = np.where(hit, above, target)
+    return target
+
+
+def platform_cost(model: GovernanceModel, ks: np.ndarray | int) -> np.ndarray:
+    """Cost of shared platforms of capabilities ``ks``."""
+    return model.p.system_cost * RELATIVE_COST[ks] * model.p.platform_cost_multiple
+
+
+def plan(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
+    """Put platforms on their centers' plans, in the order given, and reserve money."""
+    if not len(jurs):
+        return
+    model.platform_status[jurs, ks] = PLATFORM_PLANNED
+    model.platform_plan_seq[jurs, ks] = model.plan_counter + np.arange(len(jurs))
+    model.plan_counter += len(jurs)
+    np.add.at(model.platform_reserve, jurs, platform_cost(model, ks))
+
+
+def skip_for_higher(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """Whether a higher government's platform makes planning one here needless."""
+    if not model.structure.multi_level or not len(jurs):
+        return np.zeros(len(jurs), dtype=bool)
+    above = np.zeros(len(jurs), dtype=bool)
+    for depth in range(MAX_DEPTH):
+        up = model.ancestors[jurs, depth]
+        has = np.zeros(len(jurs), dtype=bool)
+        has[up >= 0] = model.platform_status[up[up >= 0], ks[up >= 0]] != PLATFORM_NONE
+        above |= has
+    return above & (model.rng.random(len(jurs)) < model.p.central_local_link)
+
+
+def bundle(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
+    """Capabilities the office has seen proposed often enough become platforms [001]."""
+    if model.p.technical_center_capacity == 0 or not len(jurs):
+        return
+    cells = np.unique(jurs * 1000 + ks)
+    jurs, ks = np.divmod(cells, 1000)
+    due = (model.platform_status[jurs, ks] == PLATFORM_NONE) & (
+        model.demand_seen[jurs, ks] >= model.p.bundling_threshold
+    )
+    jurs, ks = jurs[due], ks[due]
+    keep = ~skip_for_higher(model, jurs, ks)
+    plan(model, jurs[keep], ks[keep])

@@ -1,0 +1,133 @@
+"""The routes a department takes to meet a need, as state changes.
+
+Filing a build proposal (``propose``), joining a shared platform
+(``adopt_platform``), waiting for one (``wait_for_platform``), using a peer's
+or the line ministry's system (``use_system_of``), or asking a peer for it
+(``reuse_peer``). The monthly phases decide who takes which route (the
+departments' choices, the offices' review, the technical service centers,
+turnover); these functions carry the route out. Callers use them as
+``routes.propose(...)`` so that the validation's mutants can replace them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model import behaviour, delivery, money
+from sim.model.capabilities import N_COMMON
+from sim.model.projects import Status
+from sim.model.state import PEER_USER, PLATFORM_USER, PROPOSED, RELATIVE_COST, WAITING
+
+if TYPE_CHECKING:
+    from sim.model.governance import GovernanceModel
+
+
+def propose(
+    model: GovernanceModel,
+    depts: np.ndarray,
+    kinds: np.ndarray,
+    need_months: np.ndarray,
+    vanity: np.ndarray | None = None,
+    need_ids: np.ndarray | None = None,
+) -> None:
+    """File build proposals.
+
+    Args:
+        model: The model.
+        depts: Proposing departments.
+        kinds: Common-capability index or ``BUSINESS`` for each proposal.
+        need_months: Month each underlying need arose.
+        vanity: Whether each proposal is a vanity project.
+        need_ids: For business proposals, the row of the business need.
+    """
+    if not len(depts):
+        return
+    p, rng = model.p, model.rng
+    common = kinds < N_COMMON
+    model.access[depts[common], kinds[common]] = PROPOSED
+    relative = np.where(common, RELATIVE_COST[np.minimum(kinds, N_COMMON - 1)], 1.0)
+    business_size = rng.uniform(0.5, 1.5, len(depts))
+    size = np.where(common, relative, business_size)
+    # Time to build grows with size and falls with IT capacity ([001]:
+    # 'three-nos' departments build slowly).
+    duration = p.build_months * size / (0.3 + 0.7 * model.it_capacity[depts])
+    delay = rng.exponential(max(p.signoff_delay_months, 1e-9), (len(depts), p.approval_bodies))
+    ready = model.month + (delay.sum(axis=1) if p.signoff_delay_months > 0 else 0.0)
+    model.projects.add(
+        dept=depts,
+        jur=model.dept_jur[depts],
+        kind=kinds,
+        status=np.full(len(depts), Status.SIGNOFF),
+        cost=p.system_cost * size,
+        duration=duration,
+        need_month=need_months,
+        ready_month=ready,
+        reviewed=rng.random(len(depts)) < p.review_coverage,
+        vanity=np.zeros(len(depts), dtype=bool) if vanity is None else vanity,
+        need_id=np.full(len(depts), -1) if need_ids is None else need_ids,
+    )
+
+
+def adopt_platform(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
+    """Departments join a shared platform: one month of integration, a fee."""
+    if not len(depts):
+        return
+    p = model.p
+    cost = p.system_cost * RELATIVE_COST[ks]
+    extra = np.where(model.on_standard[depts], 0.0, p.migration_cost_share)
+    money.pay(model, depts, cost * (p.adoption_cost_share + extra))
+    model.access[depts, ks] = PLATFORM_USER
+    delivery.serve_common(model, depts, ks)
+    model.on_standard[depts] = True  # the platform carries the common standard
+    np.add.at(model.adopters, (model.dept_jur[depts], ks), 1)
+
+
+def wait_for_platform(
+    model: GovernanceModel, depts: np.ndarray, ks: np.ndarray, targets: np.ndarray
+) -> None:
+    """Departments wait for the platform of government ``targets``."""
+    model.access[depts, ks] = WAITING
+    model.wait_target[depts, ks] = targets
+
+
+def use_system_of(
+    model: GovernanceModel, depts: np.ndarray, ks: np.ndarray, owners: np.ndarray
+) -> None:
+    """Departments use the systems of ``owners`` (a peer or their line ministry)."""
+    if not len(depts):
+        return
+    p = model.p
+    compatible = model.on_standard[depts] & model.on_standard[owners]
+    cost = p.system_cost * RELATIVE_COST[ks]
+    money.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * ~compatible))
+    model.access[depts, ks] = PEER_USER
+    delivery.serve_common(model, depts, ks)
+    delivery.add_sharing_links(model, owners, depts)
+
+
+def reuse_peer(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """Ask a peer that owns a system to let the department use it (Lee 2010).
+
+    Returns:
+        Mask of the departments whose peer agreed (they are now served).
+    """
+    if not len(depts):
+        return np.zeros(0, dtype=bool)
+    p = model.p
+    # Pick one owner at random (an index draw: owner lists can be long).
+    jurs = model.dept_jur[depts]
+    picks = model.rng.integers(0, model.own_count[jurs, ks])
+    owners = model.owners[jurs, ks, picks]
+    chance = behaviour.agreement_probability(
+        willingness=model.willingness[owners],
+        compatible=model.on_standard[depts] & model.on_standard[owners],
+        push=0.0,
+        evaluation_link=p.evaluation_link,
+        sharing_risk=p.sharing_risk,
+        rationality=p.choice_rationality,
+    )
+    ok = model.rng.random(len(depts)) < chance
+    use_system_of(model, depts[ok], ks[ok], owners[ok])
+    return ok
