@@ -72,9 +72,7 @@ def child(file: str, out: str, executor: str, workers: int) -> None:
     cpu_before = _cpu_seconds()
     parent_before = _cpu_seconds((resource.RUSAGE_SELF,))
     start = time.perf_counter()
-    result = run_sweep(
-        sweep, out, executor=executor, workers=workers, progress=False, summarize=False
-    )
+    result = run_sweep(sweep, out, executor=executor, workers=workers, progress=False)
     run_seconds = time.perf_counter() - start
     cpu_seconds = _cpu_seconds() - cpu_before
     parent_cpu_seconds = _cpu_seconds((resource.RUSAGE_SELF,)) - parent_before
@@ -82,7 +80,7 @@ def child(file: str, out: str, executor: str, workers: int) -> None:
     # (a forked child inherits its parent's high-water mark).
     parent_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    from sim.experiments.sweep_runner import summarize_sweep
+    from sim.analysis.sweep_summary import summarize_sweep
 
     start = time.perf_counter()
     summarize_sweep(out)

@@ -16,6 +16,7 @@ import pytest
 from scipy import stats
 
 from sim.experiments.scenarios import load_scenario
+from sim.experiments.seeds import spawn_seeds
 from sim.model.governance import GovernanceModel
 from sim.model.outcomes import OUTCOME_NAMES
 
@@ -135,7 +136,7 @@ def test_batched_experiment_is_identical_whatever_the_workers():
         pd.testing.assert_frame_equal(a, b)
     frame, edges, governments = serial
     assert sorted(set(frame["replication"])) == list(range(7))
-    seeds = experiment.spawn_seeds(5, 7)
+    seeds = spawn_seeds(5, 7)
     per_replication = frame.drop_duplicates("replication").set_index("replication")["seed"]
     # batches 0-2, 3-5, 6 use the seed of their first replication
     assert per_replication.tolist() == [seeds[0]] * 3 + [seeds[3]] * 3 + [seeds[6]]

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from sim.analysis import statistics
-from sim.experiments import provenance
+from sim.experiments import provenance, results
 from sim.experiments import replications as experiment
 from sim.experiments.scenarios import load_scenario
-from sim.reporting import charts
+from sim.experiments.seeds import spawn_seeds
+from sim.reporting import charts, experiment_folder, terminal
 
 SMALL = {"months": 24, "n_departments": 8}
 
@@ -31,7 +32,7 @@ def frame(scenarios):
 def test_seeds_come_from_seed_sequence():
     children = np.random.SeedSequence(7).spawn(3)
     expected = [int(c.generate_state(1)[0]) for c in children]
-    assert experiment.spawn_seeds(7, 3) == expected
+    assert spawn_seeds(7, 3) == expected
     assert len(set(expected)) == 3
 
 
@@ -48,7 +49,7 @@ def test_paired_seeds_equal_across_scenarios(frame):
     seeds = frame.groupby(["replication", "scenario"])["seed"].first().unstack()
     assert list(seeds.columns) == sorted(["dispersed", "centralized"])
     assert (seeds["dispersed"] == seeds["centralized"]).all()
-    assert seeds["dispersed"].tolist() == experiment.spawn_seeds(7, 3)
+    assert seeds["dispersed"].tolist() == spawn_seeds(7, 3)
     assert seeds["dispersed"].nunique() == 3
 
 
@@ -136,7 +137,9 @@ def test_final_values_one_row_per_run(frame):
 
 def test_write_results(tmp_path, scenarios, frame):
     out = tmp_path / "res"
-    files = experiment.write_results(frame, scenarios, out, root_seed=7, argv=["run.py", "x"])
+    files = experiment_folder.write_results(
+        frame, scenarios, out, root_seed=7, argv=["run.py", "x"]
+    )
     expected = {
         "timeseries.parquet", "timeseries.csv", "runs.csv", "summary.csv",
         "paired_differences.csv", "manifest.json", "report.html",
@@ -159,7 +162,7 @@ def test_write_results(tmp_path, scenarios, frame):
                 "packages", "git", "created"):  # fmt: skip
         assert key in manifest
     assert manifest["seeds"]["root_seed"] == 7
-    assert manifest["seeds"]["replication_seeds"] == experiment.spawn_seeds(7, 3)
+    assert manifest["seeds"]["replication_seeds"] == spawn_seeds(7, 3)
     assert "commit" in manifest["git"] and "dirty" in manifest["git"]
     assert manifest["replications"] == 3 and manifest["months"] == 24
     assert manifest["command"] == ["run.py", "x"]
@@ -176,24 +179,24 @@ def test_never_overwrites(tmp_path, scenarios, frame):
     out = tmp_path / "res"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
-    with pytest.raises(experiment.OutputExistsError):
-        experiment.write_results(frame, scenarios, out, root_seed=7)
+    with pytest.raises(results.OutputExistsError):
+        experiment_folder.write_results(frame, scenarios, out, root_seed=7)
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
 
 
 def test_default_output_dir_unique(tmp_path):
-    first = experiment.default_output_dir("a b/c", root=tmp_path)
+    first = results.default_output_dir("a b/c", root=tmp_path)
     assert first.parent == tmp_path and first.name.endswith("-a-b-c")
     first.mkdir()
-    assert experiment.default_output_dir("a b/c", root=tmp_path) != first
+    assert results.default_output_dir("a b/c", root=tmp_path) != first
 
 
 def test_run_experiment_and_report(tmp_path, scenarios):
-    result = experiment.run_experiment(
+    result = experiment_folder.run_experiment(
         scenarios, replications=2, root_seed=3, workers=1, progress=False, out_dir=tmp_path / "r"
     )
     assert (result.out_dir / "manifest.json").exists()
-    text = experiment.format_report(result)
+    text = terminal.format_report(result)
     assert "Redundant common systems" in text
     assert "centralized − dispersed" in text
 
@@ -202,7 +205,7 @@ def test_charts_from_tidy_frame(frame):
     fig = charts.timeseries_figure(frame, "duplication_rate", label="Duplication", unit="share")
     names = {t.name for t in fig.data}
     assert {"dispersed", "centralized"} <= names
-    figs = experiment.chart_figures(frame)
+    figs = experiment_folder.chart_figures(frame)
     assert len(figs) >= 5
 
 

@@ -141,9 +141,9 @@ def test_the_model_does_no_file_io_plotting_or_printing():
                 mods = [a.name for a in node.names] if isinstance(node, ast.Import) else []
                 mods += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
                 problems += [f"{name} imports {m}" for m in mods if m.split(".")[0] in forbidden]
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                if node.func.id in ("print", "open"):
-                    problems.append(f"{name} calls {node.func.id}() at line {node.lineno}")
+            called = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            if called and node.func.id in ("print", "open"):
+                problems.append(f"{name} calls {node.func.id}() at line {node.lineno}")
     assert not problems, "\n".join(problems)
 
 

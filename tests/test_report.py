@@ -19,7 +19,7 @@ import run
 from sim.experiments import replications as experiment
 from sim.experiments.scenarios import load_scenario
 from sim.model import network
-from sim.reporting import export, report
+from sim.reporting import experiment_folder, export, report
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(
@@ -38,7 +38,7 @@ def scenarios():
 @pytest.fixture(scope="module")
 def result(scenarios, tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "res"
-    res = experiment.run_experiment(
+    res = experiment_folder.run_experiment(
         scenarios,
         replications=2,
         root_seed=5,

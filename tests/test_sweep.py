@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from sim.analysis.sweep_summary import summarize_sweep
 from sim.experiments.store import SweepStore
 from sim.experiments.sweep_files import SweepError, build_design, count_points, load_sweep
-from sim.experiments.sweep_runner import run_sweep, summarize_sweep
+from sim.experiments.sweep_runner import run_sweep
 from sim.model.outcomes import OUTCOME_NAMES
 from sim.model.parameters import SPECS
 
@@ -268,6 +269,7 @@ def test_runs_are_paired_streamed_and_summarized(tmp_path):
     sweep = load_sweep(grid_file(tmp_path, replications=3))
     out = tmp_path / "out"
     result = run_sweep(sweep, out, executor="serial", progress=False, batch_size=5)
+    summarize_sweep(out)
     assert (result.total, result.ran, result.skipped) == (24, 24, 0)
     for name in ("sweep.json", "sweep.yaml", "design.csv", "runs.csv", "summary.csv",
                  "paired_differences.csv", "manifest.json"):  # fmt: skip
@@ -298,9 +300,10 @@ def test_runs_are_paired_streamed_and_summarized(tmp_path):
 def test_summary_statistics_match_a_hand_computation(tmp_path):
     sweep = load_sweep(grid_file(tmp_path, replications=4))
     out = tmp_path / "out"
-    result = run_sweep(sweep, out, executor="serial", progress=False)
+    run_sweep(sweep, out, executor="serial", progress=False)
     runs = SweepStore(out).read_final()  # full precision (the CSV files keep 10 digits)
-    summary, paired = result.summary.summary, result.summary.paired
+    summarized = summarize_sweep(out)
+    summary, paired = summarized.summary, summarized.paired
     on_disk = pd.read_csv(out / "summary.csv")
     assert np.allclose(on_disk["mean"], summary["mean"], rtol=1e-9, atol=1e-12, equal_nan=True)
     t = stats.t.ppf(0.975, 3)
@@ -328,8 +331,8 @@ def test_summary_statistics_match_a_hand_computation(tmp_path):
 def test_sobol_sweep_writes_sensitivity(tmp_path):
     sweep = load_sweep(write(tmp_path, SAMPLED.format(design="{method: sobol, samples: 4}")))
     out = tmp_path / "out"
-    result = run_sweep(sweep, out, executor="serial", progress=False)
-    sens = result.summary.sensitivity
+    run_sweep(sweep, out, executor="serial", progress=False)
+    sens = summarize_sweep(out).sensitivity
     assert sens is not None and (out / "sensitivity.csv").is_file()
     assert set(sens["index"]) <= {"S1", "ST"} and set(sens["parameter"]) <= set(
         sweep.parameter_names
@@ -478,6 +481,7 @@ def test_resume_after_sigkill_equals_an_uninterrupted_run(tmp_path):
     assert f"({len(finished)} already finished, skipped)" in result.stdout
     reference = tmp_path / "reference"
     run_sweep(load_sweep(path), reference, executor="serial", progress=False)
+    summarize_sweep(reference)
     pd.testing.assert_frame_equal(read_all(out), read_all(reference), check_exact=True)
     for name in ("runs.csv", "summary.csv", "paired_differences.csv"):
         assert (out / name).read_text() == (reference / name).read_text(), name
@@ -507,7 +511,7 @@ def test_ctrl_c_keeps_finished_runs_and_exits_130(tmp_path):
 def test_summarize_command(tmp_path):
     sweep = load_sweep(grid_file(tmp_path, replications=2))
     out = tmp_path / "out"
-    run_sweep(sweep, out, executor="serial", progress=False, summarize=False)
+    run_sweep(sweep, out, executor="serial", progress=False)
     assert not (out / "summary.csv").exists()
     result = cli("summarize", str(out))
     assert result.returncode == 0, result.stderr

@@ -64,8 +64,9 @@ from scipy import optimize, stats
 
 from sim.analysis import statistics
 from sim.experiments import executors
-from sim.experiments.replications import HEADLINE_OUTCOMES, spawn_seeds
+from sim.experiments.replications import HEADLINE_OUTCOMES
 from sim.experiments.scenarios import Scenario, load_scenario
+from sim.experiments.seeds import spawn_seeds
 from sim.model.capabilities import N_COMMON
 from sim.model.governance import GovernanceModel
 from sim.model.outcomes import OUTCOME_NAMES

@@ -103,8 +103,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
     sweep = load_sweep(args.file)
     # heavy: only once the file is valid
+    from sim.analysis.sweep_summary import summarize_sweep
     from sim.experiments import sweep_runner as sweep_run
     from sim.experiments.executors import ExecutorError
+    from sim.reporting.terminal import format_sweep_report
 
     out = Path(args.out) if args.out else sweep_run.default_sweep_dir(sweep)
     try:
@@ -126,7 +128,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    print(sweep_run.format_sweep_report(result.summary))
+    summary = summarize_sweep(out, extra={"run": result.run_info})
+    print(format_sweep_report(summary))
     print()
     made = f"{result.ran} run{'s' if result.ran != 1 else ''} in {result.elapsed:.1f} s"
     if result.skipped:
@@ -147,10 +150,11 @@ def _finished(out: Path) -> int:
 
 def cmd_summarize(args: argparse.Namespace) -> int:
     """Summarize a sweep folder and print the report."""
-    from sim.experiments import sweep_runner as sweep_run
+    from sim.analysis.sweep_summary import summarize_sweep
+    from sim.reporting.terminal import format_sweep_report
 
-    summary = sweep_run.summarize_sweep(args.dir)
-    print(sweep_run.format_sweep_report(summary))
+    summary = summarize_sweep(args.dir)
+    print(format_sweep_report(summary))
     print()
     print(f"Results: {_shown(Path(args.dir))}")
     return 0

@@ -111,19 +111,15 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def cmd_validate_model(args: argparse.Namespace) -> int:
     """Run the validation (and mutants), print the tables, write the folder."""
     from sim.analysis import validation
-    from sim.experiments import provenance
-    from sim.experiments import replications as experiment
+    from sim.experiments import provenance, results
+    from sim.experiments.files import atomic_write
 
     if args.seed is None:
         args.seed = validation.VALIDATION_SEED
     name = "validation-fast" if args.fast else "validation"
     try:
-        out = (
-            experiment.check_output_dir(args.out)
-            if args.out
-            else experiment.default_output_dir(name)
-        )
-    except experiment.OutputExistsError as exc:
+        out = results.check_output_dir(args.out) if args.out else results.default_output_dir(name)
+    except results.OutputExistsError as exc:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
     start = time.perf_counter()
@@ -162,7 +158,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
         "p-value, passed",
         "validation.txt": "the report as printed",
     }
-    experiment.atomic_write(
+    atomic_write(
         out / "validation.csv", lambda p: result.table.to_csv(p, index=False, float_format="%.6g")
     )
     if result.docking is not None:
@@ -170,15 +166,15 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
             "per docking variant and outcome: paired difference, 90% CI, margin, "
             "residual share of the design effect, equivalence"
         )
-        experiment.atomic_write(
+        atomic_write(
             out / "docking_variants.csv",
             lambda p: result.docking.to_csv(p, index=False, float_format="%.6g"),
         )
     if mutants is not None:
         files["mutants.csv"] = "per mutant: whether each fact still passes, failed checks"
-        experiment.atomic_write(out / "mutants.csv", lambda p: mutants.to_csv(p, index=False))
+        atomic_write(out / "mutants.csv", lambda p: mutants.to_csv(p, index=False))
     report = "\n".join(text) + "\n"
-    experiment.atomic_write(out / "validation.txt", lambda p: p.write_text(report, "utf-8"))
+    atomic_write(out / "validation.txt", lambda p: p.write_text(report, "utf-8"))
     files["manifest.json"] = "provenance: designs, parameters, seeds, versions, git commit"
     status = validation.fact_status(result.table)
     manifest = provenance.build_manifest(
@@ -210,7 +206,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
         },
     )
     body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
-    experiment.atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
+    atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
     print()
     print(f"Results: {out} ({elapsed:.0f} s)")
     return 0 if all(status.values()) else 1

@@ -1,7 +1,7 @@
 """Writing files atomically: a killed or failed write leaves no partial file.
 
 ``atomic_write`` is used for every result, report and chart file
-(``sim.experiments.replications`` re-exports it as ``experiment.atomic_write``).
+(results folders, sweep folders, validation tables and reports all use it).
 """
 
 from __future__ import annotations

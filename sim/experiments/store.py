@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from sim.experiments.replications import atomic_write as _atomic_write
+from sim.experiments.files import atomic_write as _atomic_write
 from sim.experiments.sweep_files import Design, Sweep, SweepError
 
 #: Sub-folder of the streamed parts.

@@ -35,7 +35,7 @@ the swept values.
 
 Replication ``r`` uses the same seed at every design point (common random
 numbers), so design points are compared pair by pair; the seeds are those of
-``sim.experiments.replications.spawn_seeds(root_seed, replications)``.
+``sim.experiments.seeds.spawn_seeds(root_seed, replications)``.
 """
 
 from __future__ import annotations
@@ -302,7 +302,7 @@ class Sweep:
     @cached_property
     def seeds(self) -> list[int]:
         """Seed of each replication (the same at every design point)."""
-        from sim.experiments.replications import spawn_seeds
+        from sim.experiments.seeds import spawn_seeds
 
         return spawn_seeds(self.root_seed, self.replications)
 

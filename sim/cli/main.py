@@ -1,0 +1,518 @@
+"""Command line of the e-government governance simulation: parse and dispatch.
+
+``python run.py``, ``python -m sim`` and the ``egov-sim`` console command all
+call ``main``. Run ``python run.py --help`` for the commands. Each command
+checks its input, then calls the layers below: the experiment runs
+(``sim.analysis.comparison``), then the folder and report are written
+(``sim.reporting.experiment_folder``), then the terminal table is printed
+(``sim.reporting.terminal``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sim.cli import arguments as cli_types
+from sim.experiments.seeds import DEFAULT_SEED
+
+#: The main job: what ``python run.py`` with no command does.
+DEFAULT_COMPARISON = ("dispersed", "centralized")
+DEFAULT_REPLICATIONS = 20
+COMMANDS = (
+    "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model"
+)  # fmt: skip
+
+DESCRIPTION = """\
+Simulate how e-government gets built under different governance designs and
+compare them. Each scenario (a YAML file in scenarios/) is run several times
+with different random seeds; "compare" runs every scenario with the SAME seeds
+(paired replications), so differences come from the design, not from luck.
+
+With no command, runs the main comparison:
+  compare dispersed centralized  (20 replications each)
+
+Each run writes a new folder results/<date-time>-<names>/ with the monthly
+time series (timeseries.csv, .parquet), one row per run (runs.csv), means and
+95% confidence intervals (summary.csv), paired differences from the baseline
+(paired_differences.csv), the sharing networks (networks.parquet, with the
+governments and their departments in governments.parquet), a report
+with every table and chart (report.html, or report_zh.html with --lang zh; one
+file, opens offline), the charts as PNG and SVG (figures/; needs Chromium) and
+manifest.json (seeds, parameters, versions and git commit: enough to reproduce
+every number).
+"""
+
+EPILOG = """\
+examples:
+  python run.py                                   the main comparison
+  python run.py list                              the scenarios available
+  python run.py list --parameters                 every parameter: default, unit, range, source
+  python run.py compare dispersed centralized -r 50
+  python run.py run centralized --months 60 --departments 20
+  python run.py compare dispersed my_design.yaml --out results/my-test
+  python run.py validate scenarios/my_design.yaml
+  python run.py --lang zh                         the main comparison, report in Chinese
+  python run.py report results/FOLDER --lang zh --formats png,svg,pdf
+  python run.py sweep sweeps/review_capacity_grid.yaml   a parameter sweep (resumable)
+
+A scenario is named by its file name in scenarios/ without .yaml, or given as a
+path to a .yaml file. The first scenario of "compare" is the baseline.
+Use "uv run python run.py ..." if the environment is not activated.
+"""
+
+RUN_OPTIONS_HELP = "options of run and compare"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument parser that reports errors as one 'error: ...' paragraph."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the error and a pointer to --help, then exit with status 2."""
+        hint = f" See 'python run.py {self._command()}--help'."
+        print(f"error: {message}.{hint}", file=sys.stderr)
+        raise SystemExit(2)
+
+    def _command(self) -> str:
+        words = self.prog.split()[1:]
+        return " ".join(words) + " " if words else ""
+
+
+_positive_int = cli_types.at_least(1)
+_seed = cli_types.seed
+_int = cli_types.whole_number
+
+
+def _run_options() -> argparse.ArgumentParser:
+    """Options shared by ``run`` and ``compare``."""
+    parent = _Parser(add_help=False)
+    group = parent.add_argument_group(RUN_OPTIONS_HELP)
+    group.add_argument(
+        "-r",
+        "--replications",
+        type=_positive_int,
+        default=DEFAULT_REPLICATIONS,
+        metavar="N",
+        help=f"runs of each scenario, each with its own seed (default {DEFAULT_REPLICATIONS})",
+    )
+    group.add_argument(
+        "--seed",
+        type=_seed,
+        default=DEFAULT_SEED,
+        metavar="N",
+        help=f"root random seed; the same seed gives the same results (default {DEFAULT_SEED})",
+    )
+    group.add_argument(
+        "--months",
+        type=_int,
+        metavar="N",
+        help="length of each run in months (default: the scenario's, normally 120)",
+    )
+    group.add_argument(
+        "--departments",
+        type=_int,
+        metavar="N",
+        help="departments per government (default: the scenario's, normally 40)",
+    )
+    group.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help=f"processes running in parallel (default: all {os.cpu_count()} cores; 1 = no "
+        "parallelism). Results do not depend on it.",
+    )
+    group.add_argument(
+        "--batch",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="simulate N replications side by side in one model (independent copies of "
+        "the scenario's governments; flat scenarios only). Many times faster for many "
+        "replications of small scenarios; replication r is then copy r mod N of the model "
+        "seeded with replication N*(r//N)'s seed, so results differ from --batch 1 by "
+        "chance only. Default 1: one model per replication.",
+    )
+    group.add_argument(
+        "--out",
+        metavar="FOLDER",
+        help="results folder (default results/<date-time>-<names>/); must be new or empty",
+    )
+    group.add_argument("--quiet", action="store_true", help="no progress bar")
+    _report_options(group, formats_default="png,svg")
+    return parent
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from sim.reporting.export import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _report_options(group: Any, formats_default: str) -> None:
+    """Add --lang and --formats (report language and static image formats)."""
+    group.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the report and charts: en (default) or zh (Chinese; writes "
+        "report_zh.html)",
+    )
+    group.add_argument(
+        "--formats",
+        type=_formats,
+        default=_formats(formats_default),
+        metavar="LIST",
+        help=f"static images of the charts to write into figures/: comma-separated png, svg, "
+        f"pdf, or 'none' (default {formats_default}). Needs Chrome or Chromium; without one "
+        "a note says how to install it and everything else is written.",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser."""
+    parser = _Parser(
+        prog="run.py",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    options = _run_options()
+    p = sub.add_parser(
+        "run",
+        parents=[options],
+        help="run scenarios and summarize each (no comparison)",
+        description="Run each scenario N times and summarize its outcomes. "
+        "Scenarios share seeds, as in compare, but no differences are computed.",
+        epilog="example: python run.py run centralized -r 10 --months 60",
+    )
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario name or .yaml file")
+    p = sub.add_parser(
+        "compare",
+        parents=[options],
+        help="compare scenarios with paired replications (the first is the baseline)",
+        description="Run every scenario with the same seeds and report each one's outcomes "
+        "and its paired difference from the first scenario (the baseline).",
+        epilog="example: python run.py compare dispersed centralized -r 50",
+    )
+    p.add_argument(
+        "scenarios",
+        nargs="+",
+        metavar="SCENARIO",
+        help="two or more scenario names or .yaml files; the first is the baseline",
+    )
+    p = sub.add_parser(
+        "list",
+        help="list the scenarios (or, with --parameters, the parameters)",
+        description="List the scenarios in scenarios/ with a one-line description.",
+        epilog="example: python run.py list --parameters",
+    )
+    p.add_argument(
+        "--parameters",
+        action="store_true",
+        help="list every parameter instead: name, group, default, unit, allowed range, source",
+    )
+    p = sub.add_parser(
+        "validate",
+        help="check scenario files without running them",
+        description="Load and check each scenario file; print 'ok: NAME' or what is wrong. "
+        "Exit status 2 if any file has a problem.",
+        epilog="example: python run.py validate scenarios/*.yaml",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario name or .yaml file")
+    p = sub.add_parser(
+        "report",
+        help="write the report (and static images) of a results folder again",
+        description="Write report.html (report_zh.html with --lang zh) of a results folder: "
+        "what was run, the outcome table with 95% confidence intervals and paired effects, "
+        "and every chart; one file that opens offline. With --formats, also write the "
+        "charts as images into FOLDER/figures/ (needs Chrome or Chromium). Nothing is "
+        "simulated again. Exit status 2 if the folder cannot be read, 1 if images were "
+        "asked for but could not be written (the HTML is written anyway).",
+        epilog="example: python run.py report results/20260101-120000-dispersed-vs-centralized "
+        "--lang zh --formats png,svg,pdf",
+    )
+    p.add_argument("folder", metavar="FOLDER", help="a results folder (holds manifest.json)")
+    _report_options(p, formats_default="none")
+    from sim.cli import sweep as sweep_cli
+
+    sweep_cli.add_parsers(sub)
+    p = sub.add_parser(
+        "bench",
+        help="measure speed and memory (prints figures; takes a few minutes)",
+        description="Benchmark: cost per department-month of the national scenario, city "
+        "runs per second per core, scaling with the number of departments, peak memory and "
+        "data-collection overhead, each beside the same cost of a minimal Mesa reference "
+        "model measured in the same process.",
+    )
+    p.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
+    from sim.cli import validation as validation_cli
+
+    validation_cli.add_parser(sub)
+    return parser
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run bench/benchmark.py."""
+    import runpy
+
+    from sim.experiments.provenance import PROJECT_ROOT
+
+    script = PROJECT_ROOT / "bench" / "benchmark.py"
+    if not script.is_file():
+        return _error(
+            f"the benchmark needs the project's source folder (no {script}); run it from a "
+            "clone of the repository: python run.py bench"
+        )
+    module = runpy.run_path(str(script))
+    return module["main"](["--quick"] if args.quick else [])
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """Insert the main job when no command is given (options alone are allowed)."""
+    if any(a in ("-h", "--help") for a in argv) and not any(a in COMMANDS for a in argv):
+        return argv
+    if not argv or argv[0].startswith("-"):
+        return ["compare", *DEFAULT_COMPARISON, *argv]
+    return argv
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(str(text or "").split())
+    return text.split(". ")[0].rstrip(".")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the scenarios, or the parameter table with ``--parameters``."""
+    if args.parameters:
+        from sim.model.parameters import parameter_table
+
+        rows = parameter_table()
+        headers = ("name", "group", "default", "unit", "range", "source")
+        table = [
+            (r["name"], r["group"], str(r["default"]), r["unit"], f"{r['low']} to {r['high']}",
+             r["source"])
+            for r in rows
+        ]  # fmt: skip
+        widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(headers[:-1])]
+        for row in [headers, tuple("-" * len(h) for h in headers), *table]:
+            cells = [f"{c:<{w}}" for c, w in zip(row[:-1], widths, strict=True)]
+            print("  ".join([*cells, row[-1]]))
+        return 0
+
+    from sim.experiments import scenarios as sc
+
+    names_fn = getattr(sc, "scenario_names", None)
+    status = 0
+    if names_fn is None:  # only the documented API: all or nothing
+        entries = [(s.name, s, None) for s in sc.list_scenarios()]
+    else:
+        entries = []
+        for name in names_fn():
+            try:
+                entries.append((name, sc.load_scenario(name), None))
+            except sc.ScenarioError as exc:
+                entries.append((name, None, str(exc)))
+                status = 2
+    if not entries:
+        print(f"No scenario files in {sc.SCENARIO_DIR}.")
+        return 0
+    width = max(len(name) for name, _, _ in entries) + 2
+    columns = max(80, shutil.get_terminal_size().columns)
+    for name, scenario, problem in entries:
+        text = scenario.description if scenario else f"INVALID: {problem}"
+        print(
+            textwrap.fill(
+                _first_sentence(text),
+                width=columns,
+                initial_indent=f"{name:<{width}}",
+                subsequent_indent=" " * width,
+            )
+        )
+    if status:
+        print(
+            "Some scenario files are invalid; see 'python run.py validate FILE'.", file=sys.stderr
+        )
+    return status
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check each scenario file; print ok or the error."""
+    from sim.experiments.scenarios import ScenarioError, load_scenario
+
+    status = 0
+    for item in args.files:
+        try:
+            scenario = load_scenario(item)
+        except ScenarioError as exc:
+            status = _error(exc)
+        else:
+            print(f"ok: {scenario.name}")
+    return status
+
+
+def _load_all(names: Sequence[str], args: argparse.Namespace) -> list[Any]:
+    """Load scenarios and apply --months and --departments."""
+    from sim.experiments.scenarios import ScenarioError, load_scenario
+
+    scenarios = [load_scenario(n) for n in names]
+    overrides = {}
+    if args.months is not None:
+        overrides["months"] = args.months
+    if args.departments is not None:
+        overrides["n_departments"] = args.departments
+    if overrides:
+        scenarios = [s.with_overrides(**overrides) for s in scenarios]
+    seen: dict[str, str] = {}
+    for given, s in zip(names, scenarios, strict=True):
+        if s.name in seen:
+            raise ScenarioError(
+                f"Scenario '{s.name}' is given twice ('{seen[s.name]}' and '{given}'); each "
+                "scenario can appear once. To compare a design with a variant, save the "
+                "variant under another file name (it can start with 'extends: NAME')."
+            )
+        seen[s.name] = given
+    return scenarios
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    """Run or compare scenarios, print the report and the results folder."""
+    from sim.experiments.scenarios import ScenarioError
+
+    if args.command == "compare" and len(args.scenarios) < 2:
+        raise ScenarioError(
+            f"compare needs two or more scenarios (the first is the baseline), got only "
+            f"'{args.scenarios[0]}'. Use 'python run.py run {args.scenarios[0]}' to run one."
+        )
+    scenarios = _load_all(args.scenarios, args)
+    # heavy (model, scipy, plotly): only once inputs are valid
+    from sim.experiments.replications import check_batchable
+    from sim.experiments.results import OutputExistsError
+    from sim.reporting.experiment_folder import run_experiment
+    from sim.reporting.terminal import format_report
+
+    if args.batch > 1:
+        try:
+            check_batchable(scenarios)
+        except ValueError as exc:
+            return _error(exc)
+
+    try:
+        result = run_experiment(
+            scenarios,
+            replications=args.replications,
+            root_seed=args.seed,
+            workers=args.workers,
+            progress=not args.quiet,
+            out_dir=args.out,
+            compare=args.command == "compare",
+            lang=args.lang,
+            formats=args.formats,
+            batch=args.batch,
+        )
+    except OutputExistsError as exc:
+        return _error(exc)
+    print(format_report(result, lang=args.lang))
+    print()
+    runs = len(scenarios) * args.replications
+    print(f"{runs} run{'s' if runs != 1 else ''} in {result.elapsed:.1f} s.")
+    print(f"Results: {_shown_path(result.out_dir)}")
+    if result.report is not None:
+        print(f"Report:  {_shown_path(result.report)}")
+    _print_figures(result.figures, result.export_error)
+    return 0
+
+
+def _print_figures(figures: Sequence[Path], problem: str | None) -> None:
+    """Say where the static images went, or (on stderr) why there are none."""
+    if figures:
+        counts = {}
+        for path in figures:
+            counts[path.suffix[1:].upper()] = counts.get(path.suffix[1:].upper(), 0) + 1
+        kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        print(f"Figures: {_shown_path(figures[0].parent)}/ ({kinds})")
+    if problem:
+        print("note: no static images were written: " + " ".join(problem.split()), file=sys.stderr)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the report of a results folder, and its static images if asked."""
+    from sim.reporting import export, report
+
+    try:
+        path = report.write_report(args.folder, args.lang)
+    except report.ReportError as exc:
+        return _error(exc)
+    print(f"Report:  {_shown_path(path)}")
+    if not args.formats:
+        return 0
+    try:
+        figures = report.export_report_figures(args.folder, args.lang, args.formats)
+    except export.ExportUnavailableError as exc:
+        _print_figures([], str(exc))
+        return 1
+    _print_figures(figures, None)
+    return 0
+
+
+def _error(exc: BaseException | str) -> int:
+    """Print an input error as one 'error: ...' paragraph; return exit status 2."""
+    print("error: " + " ".join(str(exc).split()), file=sys.stderr)
+    return 2
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the command.
+
+    Args:
+        argv: Arguments without the program name (default ``sys.argv[1:]``).
+
+    Returns:
+        Exit status: 0 success, 2 invalid input, 130 interrupted.
+    """
+    try:
+        args = build_parser().parse_args(
+            _with_default_command(list(sys.argv[1:] if argv is None else argv))
+        )
+        from sim.cli import sweep as sweep_cli
+        from sim.experiments.scenarios import ScenarioError
+
+        handlers = {
+            "list": cmd_list,
+            "validate": cmd_validate,
+            "report": cmd_report,
+            "bench": cmd_bench,
+        }
+        handlers.update(sweep=sweep_cli.cmd_sweep, summarize=sweep_cli.cmd_summarize)
+        from sim.cli import validation as validation_cli
+
+        handlers["validate-model"] = validation_cli.cmd_validate_model
+        try:
+            return handlers.get(args.command, cmd_experiment)(args)
+        except ScenarioError as exc:
+            return _error(exc)
+    except KeyboardInterrupt:
+        print("\ninterrupted (Ctrl-C); no results folder was written.", file=sys.stderr)
+        return 130
