@@ -21,7 +21,7 @@ SMALL = {"months": 24, "n_departments": 8}
 
 @pytest.fixture(scope="module")
 def scenarios():
-    return [load_scenario(n).with_overrides(**SMALL) for n in ("dispersed", "centralized")]
+    return [load_scenario(n).with_overrides(name=n, **SMALL) for n in ("dispersed", "centralized")]
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ SMALL_ARGS = ["-r", "2", "--months", "12", "--departments", "6", "--quiet", "--w
 
 @pytest.fixture(scope="module")
 def scenarios():
-    return [load_scenario(n).with_overrides(**SMALL) for n in ("dispersed", "centralized")]
+    return [load_scenario(n).with_overrides(name=n, **SMALL) for n in ("dispersed", "centralized")]
 
 
 @pytest.fixture(scope="module")

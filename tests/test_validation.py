@@ -103,10 +103,14 @@ def test_docking_zeroes_every_lever_of_review_authority_and_coordination():
 
 
 def test_mutant_patches_change_the_model_and_are_undone_after_the_runs():
-    from sim.model import approval, choices
+    from sim.model import approval, choices, routes
 
     def functions():
-        return {(mod.__name__, k): v for mod in (approval, choices) for k, v in vars(mod).items()}
+        return {
+            (mod.__name__, k): v
+            for mod in (approval, choices, routes)
+            for k, v in vars(mod).items()
+        }
 
     before = functions()
     patched = [m for m in validation.MUTANTS if m.patch is not None]

@@ -41,7 +41,7 @@ def compute() -> dict[str, Any]:
 
     runs: dict[str, dict[str, dict[str, float]]] = {}
     for name in DESIGNS:
-        scenario = load_scenario(name).with_overrides(**WORLD)
+        scenario = load_scenario(name).with_overrides(name=name, **WORLD)
         runs[name] = {}
         for seed in SEEDS:
             model = GovernanceModel(

@@ -176,7 +176,8 @@ def with_parameters(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
         (month, {k: overrides.get(k, v) for k, v in change.items()})
         for month, change in scenario.policy_changes
     )
-    return dataclasses.replace(scenario, policy_changes=changes).with_overrides(**overrides)
+    replaced = dataclasses.replace(scenario, policy_changes=changes)
+    return replaced.with_overrides(name=scenario.name, **overrides)
 
 
 def build_scenario(d: Design, extra: dict[str, Any] | None = None) -> Scenario:
@@ -1302,26 +1303,26 @@ class Mutant:
 
 @contextlib.contextmanager
 def _every_proposal_reviewed() -> Iterator[None]:
-    """Monkeypatch ``sim.model.approval.propose``: every new proposal is marked reviewed.
+    """Monkeypatch ``sim.model.routes.propose``: every new proposal is marked reviewed.
 
     The review-coverage switch is broken: ``review_coverage`` no longer
     decides which proposals the office sees. With a review capacity of zero
     (the docking check), reviewed proposals wait for ever.
     """
-    from sim.model import approval
+    from sim.model import routes
 
-    original = approval.propose
+    original = routes.propose
 
     def propose(model: Any, *args: Any, **kwargs: Any) -> None:
         before = model.projects.size
         original(model, *args, **kwargs)
         model.projects.reviewed[before : model.projects.size] = True
 
-    approval.propose = propose
+    routes.propose = propose
     try:
         yield
     finally:
-        approval.propose = original
+        routes.propose = original
 
 
 @contextlib.contextmanager
@@ -1412,7 +1413,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("review_blind_to_registry", "monkeypatch of sim.model.approval._review: review does not "
            "consult the registry of departmental systems (it still sees platforms)",
            patch=_review_blind_to_registry),
-    Mutant("review_coverage_ignored", "monkeypatch of sim.model.approval.propose: every "
+    Mutant("review_coverage_ignored", "monkeypatch of sim.model.routes.propose: every "
            "proposal is reviewed whatever review_coverage says (the coverage switch is broken)",
            patch=_every_proposal_reviewed),
 )  # fmt: skip

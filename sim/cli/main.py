@@ -374,7 +374,8 @@ def _load_all(names: Sequence[str], args: argparse.Namespace) -> list[Any]:
     if args.departments is not None:
         overrides["n_departments"] = args.departments
     if overrides:
-        scenarios = [s.with_overrides(**overrides) for s in scenarios]
+        # the same designs in a different world: they keep their names
+        scenarios = [s.with_overrides(name=s.name, **overrides) for s in scenarios]
     seen: dict[str, str] = {}
     for given, s in zip(names, scenarios, strict=True):
         if s.name in seen:

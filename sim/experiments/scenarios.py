@@ -38,7 +38,7 @@ import pydantic
 import yaml
 from pydantic import BaseModel
 
-from sim.model.parameters import SPECS, ParameterSpec, make_parameters
+from sim.model.parameters import SPECS, ParameterSpec, make_parameters, plain_value
 
 #: Folder holding the scenario files shipped with the model.
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -320,23 +320,28 @@ class Scenario:
     policy_changes: tuple[tuple[int, dict[str, Any]], ...] = ()
     overrides: dict[str, Any] = field(default_factory=dict)
 
-    def with_overrides(self, **overrides: Any) -> Scenario:
-        """Return a copy with some parameters changed, validated again.
+    def with_overrides(self, name: str | None = None, **overrides: Any) -> Scenario:
+        """Return a variant with some parameters changed, validated again.
 
-        Used by command-line options such as ``--departments``. The policy
-        changes are checked again against the new parameters (e.g. a change
-        at month 48 is refused when ``months`` becomes 36).
+        The policy changes are checked again against the new parameters (e.g.
+        a change at month 48 is refused when ``months`` becomes 36). NumPy
+        scalars are accepted (``np.int64(5)`` as 5).
 
         Args:
+            name: Name of the variant. Without one it is derived from the
+                changes, e.g. ``centralized(review_capacity=1)``, so that a
+                variant can be compared with its base (names must differ).
+                Pass the base's name to keep it (as ``--months`` does).
             **overrides: Parameter values by name.
 
         Returns:
-            A new scenario with the same name, path and policy changes.
+            A new scenario with the same path and policy changes.
 
         Raises:
             ScenarioError: For an unknown name or an invalid value (never a
                 pydantic error).
         """
+        overrides = {key: plain_value(value) for key, value in overrides.items()}
         ctx = _Context(self.path, "in an override of the scenario (e.g. a command-line option)")
         parameters = _validate(overrides, ctx, self.overrides)
         merged = {**self.overrides, **overrides}
@@ -344,12 +349,47 @@ class Scenario:
             [(month, change, self.path, {}, None) for month, change in self.policy_changes],
             parameters,
         )
+        if name is None:
+            shown = ", ".join(f"{key}={getattr(parameters, key)!r}" for key in overrides)
+            name = f"{self.name}({shown})" if overrides else self.name
         return dataclasses.replace(
             self,
+            name=str(name),
             parameters=parameters,
             overrides={k: getattr(parameters, k) for k in merged},
             policy_changes=changes,
         )
+
+    def batch_run_parameters(self, **varied: Any) -> dict[str, Any]:
+        """Keyword arguments of ``GovernanceModel`` for ``mesa.batch_run``.
+
+        Every parameter of this scenario with its value, its policy changes,
+        and the ``varied`` parameters as lists (or arrays, ranges) of values
+        to sweep, as ``mesa.batch_run(parameters=...)`` expects::
+
+            mesa.batch_run(
+                GovernanceModel,
+                parameters=scenario.batch_run_parameters(review_capacity=np.arange(1, 6)),
+                max_steps=scenario.parameters.months,
+            )
+
+        Args:
+            **varied: Parameter name (or a model option: ``replicas``,
+                ``rng``, ``record_every_month``) to the values to run.
+
+        Returns:
+            A dict for ``mesa.batch_run``'s ``parameters``.
+
+        Raises:
+            ScenarioError: For a name that is not a parameter.
+        """
+        model_options = {"replicas", "rng", "record_every_month"}  # GovernanceModel's own
+        ctx = _Context(self.path, "in batch_run_parameters")
+        _check_names({k: v for k, v in varied.items() if k not in model_options}, ctx)
+        values: dict[str, Any] = dict(self.parameters.model_dump())
+        values["policy_changes"] = [self.policy_changes]  # one value, not one per change
+        values.update(varied)
+        return values
 
     def parameters_at(self, month: int) -> BaseModel:
         """Return the parameters in force at ``month``.

@@ -764,7 +764,7 @@ def load_sweep(path: str | Path) -> Sweep:
                 "'parameters' or 'months'); remove one of them.",
             )
     try:
-        scenario = base.with_overrides(**fixed) if fixed else base
+        scenario = base.with_overrides(name=base.name, **fixed) if fixed else base
     except ScenarioError as exc:
         raise _fail(path, lines.get("parameters") or lines.get("months"), str(exc)) from None
     design = _read_design(data, path, root_seed)

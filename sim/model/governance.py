@@ -25,6 +25,7 @@ input/output or plotting.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import mesa
@@ -85,8 +86,9 @@ class GovernanceModel(mesa.Model):
         centers: Per government, its technical service center or None.
         current: The outcomes measured at the end of the last month (for a
             batched run, one array of per-replica values per outcome).
-        datacollector: Mesa collector of the outcomes, one row per month
-            (None for a batched run, whose rows are kept per replica).
+        datacollector: Mesa collector of the outcomes, one row per month (for
+            a batched run, the mean over its replicas; ``outcomes_frame`` has
+            every replica's values).
     """
 
     def __init__(
@@ -102,8 +104,7 @@ class GovernanceModel(mesa.Model):
         if int(replicas) < 1:
             raise ValueError(f"replicas must be at least 1, got {replicas}")
         self.replicas = int(replicas)
-        base = parameters.model_dump() if parameters is not None else {}
-        self.p = make_parameters(**{**base, **overrides})
+        self.p = make_parameters(**{**_parameter_values(parameters), **overrides})
         self.policy_changes = {int(m): dict(c) for m, c in policy_changes}
         self.record_every_month = record_every_month
         self.month = 0
@@ -118,11 +119,12 @@ class GovernanceModel(mesa.Model):
         needs.init_needs(self)
         self._init_counters()
         platforms.master_plan(self, initial=True)
-        self.datacollector: mesa.DataCollector | None = None
-        if self.replicas == 1:
-            self.datacollector = mesa.DataCollector(
-                model_reporters={o.name: (lambda m, n=o.name: m.current[n]) for o in OUTCOMES}
-            )
+        # Mesa's collector holds the outcomes of an ordinary run; a batched run
+        # keeps one row per replica in ``_replica_rows`` and gives Mesa (and
+        # ``mesa.batch_run``) the mean over its replicas.
+        self.datacollector = mesa.DataCollector(
+            model_reporters={o.name: (lambda m, n=o.name: m._collected(n)) for o in OUTCOMES}
+        )
         self._replica_rows: list[tuple[int, np.ndarray]] = []
         self._record()
 
@@ -256,14 +258,23 @@ class GovernanceModel(mesa.Model):
 
     def _record(self) -> None:
         """Measure the outcomes and keep them (per replica in a batched run)."""
-        if self.datacollector is not None:
+        if self.replicas == 1:
             self.current = measure(self)
             self.datacollector.collect(self)
             return
         self.current = measure_groups(self, self.replica_of, self.replicas)
-        self._replica_rows.append(
-            (self.month, np.column_stack([self.current[name] for name in OUTCOME_NAMES]))
-        )
+        rows = np.column_stack([self.current[name] for name in OUTCOME_NAMES])
+        self._replica_rows.append((self.month, rows))
+        # Mean over the replicas whose value is defined (NaN where none is).
+        defined = np.isfinite(rows)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(defined, rows, 0.0).sum(axis=0) / defined.sum(axis=0)
+        self._replica_means = dict(zip(OUTCOME_NAMES, means.tolist(), strict=True))
+        self.datacollector.collect(self)
+
+    def _collected(self, name: str) -> float:
+        """Value of outcome ``name`` for Mesa's collector: the mean over replicas if batched."""
+        return self.current[name] if self.replicas == 1 else self._replica_means[name]
 
     def run(self) -> None:
         """Run all ``months`` steps."""
@@ -276,7 +287,7 @@ class GovernanceModel(mesa.Model):
         A batched run (``replicas > 1``) has one row per replica and month,
         with a ``replica`` column first, sorted by replica then month.
         """
-        if self.datacollector is None:
+        if self.replicas > 1:
             months = np.array([month for month, _ in self._replica_rows], dtype=np.int64)
             values = np.stack([rows for _, rows in self._replica_rows], axis=1)  # replica, month
             frame = pd.DataFrame(values.reshape(-1, len(OUTCOME_NAMES)), columns=OUTCOME_NAMES)
@@ -296,6 +307,22 @@ class GovernanceModel(mesa.Model):
         # A service center or master plan adopted mid-run plans the
         # capabilities that have no platform yet [001].
         platforms.master_plan(self, initial=False)
+
+
+def _parameter_values(parameters: Any) -> dict[str, Any]:
+    """Parameter values by name from validated parameters, a mapping or nothing."""
+    if parameters is None:
+        return {}
+    if hasattr(parameters, "model_dump"):
+        return parameters.model_dump()
+    if isinstance(parameters, Mapping):
+        return dict(parameters)
+    raise TypeError(
+        f"parameters must be validated Parameters (e.g. a scenario's .parameters) or a "
+        f"mapping of parameter values, got {type(parameters).__name__} {parameters!r:.80}. "
+        "With mesa.batch_run, pass scenario.batch_run_parameters(...) as its parameters "
+        "(batch_run iterates over a Parameters object, which gives (name, value) pairs)."
+    )
 
 
 __all__ = ["GovernanceModel", "Parameters"]

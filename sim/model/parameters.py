@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 Group = Literal["lever", "uncertainty", "structure"]
@@ -745,11 +746,23 @@ Parameters: type[BaseModel] = create_model(  # type: ignore[call-overload]
 )
 
 
+def plain_value(value: Any) -> Any:
+    """A NumPy scalar as the Python number it holds (``np.int64(5)`` -> 5); else as is.
+
+    Validation is strict (a float is never silently rounded into an integer
+    parameter), and NumPy integers are not Python ints; values from
+    ``np.arange`` or a sampled design are converted here first.
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 def make_parameters(**overrides: Any) -> BaseModel:
     """Return validated parameters: the defaults updated with ``overrides``.
 
     Args:
-        **overrides: Parameter values by name.
+        **overrides: Parameter values by name (NumPy scalars are accepted).
 
     Returns:
         A frozen ``Parameters`` instance.
@@ -757,7 +770,7 @@ def make_parameters(**overrides: Any) -> BaseModel:
     Raises:
         pydantic.ValidationError: For an unknown name or a value out of range.
     """
-    return Parameters(**overrides)
+    return Parameters(**{name: plain_value(value) for name, value in overrides.items()})
 
 
 def parameter_table() -> list[dict[str, Any]]:
