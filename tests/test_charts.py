@@ -337,7 +337,7 @@ def _fields(text: str) -> list[str]:
 
 
 def test_network_figure_of_a_large_run_draws_only_its_busiest_government():
-    from sim.reporting.charts import MAX_NETWORK_NODES, network_figure
+    from sim.reporting.network_chart import MAX_NETWORK_NODES, network_figure
 
     nodes = pd.DataFrame(
         {"department": range(2000), "jurisdiction": [d // 40 for d in range(2000)]}

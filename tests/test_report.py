@@ -106,7 +106,7 @@ def test_report_content(result):
         assert text in page, text
     summary = pd.read_csv(out / "summary.csv")
     row = summary[(summary["scenario"] == "centralized") & (summary["outcome"] == "cum_spending")]
-    from sim.reporting.charts import format_number
+    from sim.reporting.style import format_number
 
     assert format_number(float(row["mean"].iloc[0])) in page
 

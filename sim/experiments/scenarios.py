@@ -24,11 +24,8 @@ escapes this module's public functions.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import difflib
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,13 +35,24 @@ import pydantic
 import yaml
 from pydantic import BaseModel
 
+from sim.experiments.yaml_files import (
+    EXPONENT_WITHOUT_POINT,
+    PROJECT_DIR,
+    SUFFIXES,
+    DuplicateKeyError,
+    LineMapping,
+    StrictLoader,
+    allowed_values,
+    describe_value,
+    did_you_mean,
+    display_path,
+    file_location,
+    key_lines,
+)
 from sim.model.parameters import SPECS, ParameterSpec, make_parameters, plain_value
 
 #: Folder holding the scenario files shipped with the model.
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-
-#: File endings recognised as scenario files.
-SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
+SCENARIO_DIR = PROJECT_DIR / "scenarios"
 
 #: Keys allowed at the top level of a scenario file.
 TOP_LEVEL_KEYS: tuple[str, ...] = (
@@ -63,9 +71,6 @@ _PARAMETER_LIST_HINT = (
     "`python run.py list --parameters` and declared in sim/parameters.py."
 )
 
-# PyYAML (YAML 1.1) reads "1e-3" as text; it needs "1.0e-3" to see a number.
-_EXPONENT_WITHOUT_POINT = re.compile(r"[-+]?\d+[eE][-+]?\d+")
-
 # A policy change as read: month, values, file, line of each value, line of the month.
 _RawChange = tuple[int, Mapping[str, Any], Path, Mapping[Any, int], int | None]
 
@@ -78,116 +83,11 @@ class ScenarioError(Exception):
     """
 
 
-# --------------------------------------------------------------------- YAML
-
-
-class _Mapping(dict):
-    """A dict that remembers the line (1-based) on which each key was written."""
-
-    lines: dict[Any, int]
-
-
-class _DuplicateKeyError(yaml.MarkedYAMLError):
-    """A key appears twice in one YAML mapping."""
-
-    def __init__(self, key: Any, first_line: int, mark: yaml.Mark) -> None:
-        super().__init__(problem=f"duplicate key {key!r}", problem_mark=mark)
-        self.key = key
-        self.first_line = first_line
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML loader that rejects duplicate keys at any depth.
-
-    PyYAML silently keeps the last of two equal keys; a scenario file with
-    ``review_authority`` written twice would then run with whichever value came
-    last. This loader refuses such files instead.
-    """
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        """Build a mapping, raising on a key written twice in it.
-
-        Args:
-            node: The YAML mapping node.
-            deep: Whether to construct nested values at once.
-
-        Returns:
-            The constructed mapping.
-
-        Raises:
-            _DuplicateKeyError: If one key appears twice in the node.
-        """
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue  # "<<" merge keys are allowed to repeat in YAML
-            key = self.construct_object(key_node, deep=True)
-            try:
-                first_line = seen.get(key)
-            except TypeError:  # unhashable key: let SafeLoader report it
-                continue
-            if first_line is not None:
-                raise _DuplicateKeyError(key, first_line, key_node.start_mark)
-            seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
-
-
-def _construct_line_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> Any:
-    data = _Mapping()
-    data.lines = {}
-    yield data
-    data.update(loader.construct_mapping(node))
-    for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode):
-            key = loader.construct_object(key_node)
-            with contextlib.suppress(TypeError):  # unhashable keys are reported elsewhere
-                data.lines.setdefault(key, key_node.start_mark.line + 1)
-
-
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_mapping)
-
-
 # ------------------------------------------------------------ error messages
 
 
-def _display(path: Path) -> str:
-    """Return ``path`` relative to the project folder when it lies inside it."""
-    try:
-        return path.resolve().relative_to(SCENARIO_DIR.parent).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _at(path: Path, line: int | None = None) -> str:
-    where = f"Scenario file {_display(path)}"
-    return f"{where}, line {line}" if line else where
-
-
-def _did_you_mean(key: Any, allowed: Any) -> str:
-    matches = difflib.get_close_matches(str(key), list(allowed), n=3, cutoff=0.6)
-    if not matches:
-        return ""
-    return " Did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
-
-
-def _show(value: Any) -> str:
-    """Describe a YAML value the way a researcher wrote it."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a yes/no value)"
-    if isinstance(value, str):
-        return f'"{value}" (text)'
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return repr(value)
-
-
-def _allowed(spec: ParameterSpec) -> str:
-    kind = "a whole number (int)" if spec.type is int else "a number (float)"
-    return f"{kind} from {spec.low} to {spec.high} (unit: {spec.unit})"
+    return file_location("Scenario", path, line)
 
 
 def _type_hint(spec: ParameterSpec, value: Any) -> str:
@@ -198,7 +98,7 @@ def _type_hint(spec: ParameterSpec, value: Any) -> str:
             "not as numbers; write a number such as 0 or 1."
         )
     if isinstance(value, str):
-        if _EXPONENT_WITHOUT_POINT.fullmatch(value.strip()):
+        if EXPONENT_WITHOUT_POINT.fullmatch(value.strip()):
             return (
                 " YAML reads an exponent without a decimal point as text; "
                 "write it with one, e.g. 1.0e-3 instead of 1e-3."
@@ -216,14 +116,14 @@ def _type_hint(spec: ParameterSpec, value: Any) -> str:
 
 
 def _parameter_problem(spec: ParameterSpec, value: Any, error_type: str) -> str:
-    allowed = _allowed(spec)
+    allowed = allowed_values(spec)
     if error_type in ("greater_than_equal", "less_than_equal"):
         if isinstance(value, float) and math.isnan(value):
             return f"is nan (not a number); it must be {allowed}."
-        return f"is {_show(value)}, which is out of range; it must be {allowed}."
+        return f"is {describe_value(value)}, which is out of range; it must be {allowed}."
     if error_type in ("int_type", "float_type", "int_from_float", "int_parsing", "float_parsing"):
-        return f"is {_show(value)}, but it must be {allowed}.{_type_hint(spec, value)}"
-    return f"is {_show(value)}, which is not allowed; it must be {allowed}."
+        return f"is {describe_value(value)}, but it must be {allowed}.{_type_hint(spec, value)}"
+    return f"is {describe_value(value)}, which is not allowed; it must be {allowed}."
 
 
 @dataclass(frozen=True)
@@ -250,7 +150,7 @@ def _check_names(values: Mapping[Any, Any], ctx: _Context) -> None:
         if key not in SPECS:
             raise ctx.fail(
                 key,
-                f"is not a model parameter.{_did_you_mean(key, SPECS)} {_PARAMETER_LIST_HINT}",
+                f"is not a model parameter.{did_you_mean(key, SPECS)} {_PARAMETER_LIST_HINT}",
             )
 
 
@@ -412,7 +312,7 @@ class Scenario:
         """Return a JSON-ready description of the scenario for run metadata."""
         return {
             "name": self.name,
-            "path": _display(self.path),
+            "path": display_path(self.path),
             "description": self.description,
             "source": self.source,
             "overrides": dict(self.overrides),
@@ -445,7 +345,7 @@ def scenario_names(folder: Path | None = None) -> list[str]:
 def _available(folder: Path) -> str:
     names = scenario_names(folder)
     shown = ", ".join(names) if names else "none"
-    return f"Available scenarios in {_display(folder)}: {shown}."
+    return f"Available scenarios in {display_path(folder)}: {shown}."
 
 
 def _find(name: str, folders: list[Path]) -> Path | None:
@@ -454,7 +354,7 @@ def _find(name: str, folders: list[Path]) -> Path | None:
         found = [p for p in found if p.is_file()]
         if len(found) > 1:
             raise ScenarioError(
-                f"Scenario '{name}' exists twice in {_display(folder)} "
+                f"Scenario '{name}' exists twice in {display_path(folder)} "
                 f"({found[0].name} and {found[1].name}); keep only one of them."
             )
         if found:
@@ -479,31 +379,31 @@ def _resolve(name_or_path: str | Path) -> Path:
         return as_path
     found = _find(text, [SCENARIO_DIR])
     if found is None:
-        hint = _did_you_mean(text, scenario_names())
+        hint = did_you_mean(text, scenario_names())
         raise ScenarioError(
             f"Scenario '{text}' not found: there is no {text}.yaml in "
-            f"{_display(SCENARIO_DIR)}.{hint} {_available(SCENARIO_DIR)}"
+            f"{display_path(SCENARIO_DIR)}.{hint} {_available(SCENARIO_DIR)}"
         )
     return found
 
 
-def _read_yaml(path: Path) -> _Mapping:
+def _read_yaml(path: Path) -> LineMapping:
     """Read one scenario file strictly; return its top-level mapping."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError(
-            f"Scenario file {_display(path)} is not valid UTF-8 text (byte {exc.start}); "
+            f"Scenario file {display_path(path)} is not valid UTF-8 text (byte {exc.start}); "
             "save it as UTF-8."
         ) from None
     except OSError as exc:
         raise ScenarioError(
-            f"Scenario file {_display(path)} cannot be read ({exc.strerror or exc}). "
+            f"Scenario file {display_path(path)} cannot be read ({exc.strerror or exc}). "
             f"{_available(path.parent)}"
         ) from None
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKeyError as exc:
+        data = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except DuplicateKeyError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ScenarioError(
             f"{_at(path, line)}: key '{exc.key}' is written twice in the same mapping "
@@ -517,39 +417,35 @@ def _read_yaml(path: Path) -> _Mapping:
         context = getattr(exc, "context", None)
         detail = f"{problem} ({context})" if context else problem
         raise ScenarioError(
-            f"Scenario file {_display(path)}{line}: this is not valid YAML: {detail}. "
+            f"Scenario file {display_path(path)}{line}: this is not valid YAML: {detail}. "
             "Check the indentation and the colons on and just above that line."
         ) from None
     if data is None:
         raise ScenarioError(
-            f"Scenario file {_display(path)} is empty; it must be a mapping with the keys "
+            f"Scenario file {display_path(path)} is empty; it must be a mapping with the keys "
             f"{', '.join(TOP_LEVEL_KEYS)} (description and source are required)."
         )
     if not isinstance(data, Mapping):
         raise ScenarioError(
-            f"Scenario file {_display(path)}: the top level is {_show(data)}, but it must be a "
-            f"mapping with the keys {', '.join(TOP_LEVEL_KEYS)} "
+            f"Scenario file {display_path(path)}: the top level is {describe_value(data)}, "
+            f"but it must be a mapping with the keys {', '.join(TOP_LEVEL_KEYS)} "
             "(e.g. a line 'description: ...')."
         )
     return data  # type: ignore[return-value]
 
 
-def _lines(data: Any) -> Mapping[Any, int]:
-    return getattr(data, "lines", {})
-
-
-def _check_top_level(data: _Mapping, path: Path) -> None:
+def _check_top_level(data: LineMapping, path: Path) -> None:
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             raise ScenarioError(
-                f"{_at(path, _lines(data).get(key))}: unknown top-level key '{key}'."
-                f"{_did_you_mean(key, TOP_LEVEL_KEYS)} The allowed top-level keys are "
+                f"{_at(path, key_lines(data).get(key))}: unknown top-level key '{key}'."
+                f"{did_you_mean(key, TOP_LEVEL_KEYS)} The allowed top-level keys are "
                 f"{', '.join(TOP_LEVEL_KEYS)}; parameters go under 'parameters:'."
             )
     for key in ("description", "source", "extends"):
         if key in data and (not isinstance(data[key], str) or not data[key].strip()):
             raise ScenarioError(
-                f"{_at(path, _lines(data).get(key))}: '{key}' is {_show(data[key])}, "
+                f"{_at(path, key_lines(data).get(key))}: '{key}' is {describe_value(data[key])}, "
                 "but it must be non-empty text."
             )
 
@@ -559,38 +455,38 @@ def _parameter_mapping(value: Any, path: Path, where: str, line: int | None) -> 
         return {}
     if not isinstance(value, Mapping):
         raise ScenarioError(
-            f"{_at(path, line)}: {where} is {_show(value)}, but it must be a mapping of "
+            f"{_at(path, line)}: {where} is {describe_value(value)}, but it must be a mapping of "
             f"parameter names to values (write 'parameters: {{}}' for none). "
             f"{_PARAMETER_LIST_HINT}"
         )
     return value
 
 
-def _read_changes(data: _Mapping, path: Path) -> list[_RawChange]:
+def _read_changes(data: LineMapping, path: Path) -> list[_RawChange]:
     """Check the shape of ``policy_changes``; return them with their origin."""
     raw = data["policy_changes"]
-    line = _lines(data).get("policy_changes")
+    line = key_lines(data).get("policy_changes")
     if raw is None:
         return []
     if not isinstance(raw, list):
         raise ScenarioError(
-            f"{_at(path, line)}: 'policy_changes' is {_show(raw)}, but it must be a list of "
-            "entries, each with the keys 'month' and 'parameters' (e.g. '- month: 48')."
+            f"{_at(path, line)}: 'policy_changes' is {describe_value(raw)}, but it must be a "
+            "list of entries, each with the keys 'month' and 'parameters' (e.g. '- month: 48')."
         )
     changes = []
     for number, entry in enumerate(raw, start=1):
         label = f"policy_changes entry {number}"
         if not isinstance(entry, Mapping):
             raise ScenarioError(
-                f"{_at(path, line)}: {label} is {_show(entry)}, but it must be a mapping "
+                f"{_at(path, line)}: {label} is {describe_value(entry)}, but it must be a mapping "
                 "with exactly the keys 'month' and 'parameters'."
             )
-        entry_lines = _lines(entry)
+        entry_lines = key_lines(entry)
         for key in entry:
             if key not in POLICY_CHANGE_KEYS:
                 raise ScenarioError(
                     f"{_at(path, entry_lines.get(key))}: unknown key '{key}' in {label}."
-                    f"{_did_you_mean(key, POLICY_CHANGE_KEYS)} Each entry has exactly the keys "
+                    f"{did_you_mean(key, POLICY_CHANGE_KEYS)} Each entry has exactly the keys "
                     "'month' and 'parameters'; the parameters to change go under 'parameters:'."
                 )
         missing = [k for k in POLICY_CHANGE_KEYS if k not in entry]
@@ -602,13 +498,14 @@ def _read_changes(data: _Mapping, path: Path) -> list[_RawChange]:
         month = entry["month"]
         if not isinstance(month, int) or isinstance(month, bool) or month < 0:
             raise ScenarioError(
-                f"{_at(path, entry_lines.get('month'))}: 'month' in {label} is {_show(month)}, "
-                "but it must be a whole number >= 0 (months since the start of the run)."
+                f"{_at(path, entry_lines.get('month'))}: 'month' in {label} is "
+                f"{describe_value(month)}, but it must be a whole number >= 0 (months since the "
+                "start of the run)."
             )
         values = _parameter_mapping(
             entry["parameters"], path, f"'parameters' of {label}", entry_lines.get("parameters")
         )
-        changes.append((month, values, path, _lines(values), entry_lines.get("month")))
+        changes.append((month, values, path, key_lines(values), entry_lines.get("month")))
     return changes
 
 
@@ -671,14 +568,14 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[Scenario, list[_RawChang
     """
     resolved = path.resolve()
     if resolved in chain:
-        cycle = " -> ".join(_display(p) for p in (*chain, resolved))
+        cycle = " -> ".join(display_path(p) for p in (*chain, resolved))
         raise ScenarioError(
-            f"Scenario file {_display(path)}: 'extends' forms a cycle ({cycle}); "
+            f"Scenario file {display_path(path)}: 'extends' forms a cycle ({cycle}); "
             "a scenario cannot extend itself, directly or through others."
         )
     data = _read_yaml(path)
     _check_top_level(data, path)
-    lines = _lines(data)
+    lines = key_lines(data)
 
     if "extends" in data:
         parent_name = data["extends"].strip()
@@ -691,9 +588,9 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[Scenario, list[_RawChang
         if parent_path is None:
             raise ScenarioError(
                 f"{_at(path, lines.get('extends'))}: 'extends: {parent_name}' names no scenario "
-                f"(looked for {stem}.yaml in {_display(path.parent)} and "
-                f"{_display(SCENARIO_DIR)})."
-                f"{_did_you_mean(stem, scenario_names(folders[0]) + scenario_names())} "
+                f"(looked for {stem}.yaml in {display_path(path.parent)} and "
+                f"{display_path(SCENARIO_DIR)})."
+                f"{did_you_mean(stem, scenario_names(folders[0]) + scenario_names())} "
                 + " ".join(dict.fromkeys(_available(f) for f in folders))
             )
         parent, parent_changes = _load(parent_path, (*chain, resolved))
@@ -709,14 +606,14 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[Scenario, list[_RawChang
     for key, value in (("description", description), ("source", source)):
         if value is None:
             raise ScenarioError(
-                f"Scenario file {_display(path)}: the required key '{key}' is missing (and no "
+                f"Scenario file {display_path(path)}: the required key '{key}' is missing (and no "
                 f"parent scenario given by 'extends' provides it). Add a line '{key}: ...'."
             )
 
     values = _parameter_mapping(
         data.get("parameters"), path, "'parameters'", lines.get("parameters")
     )
-    ctx = _Context(path, "under 'parameters'", _lines(values))
+    ctx = _Context(path, "under 'parameters'", key_lines(values))
     parameters = _validate(values, ctx, base_overrides)
     merged = {**base_overrides, **values}
     overrides = {key: getattr(parameters, key) for key in merged}
@@ -754,7 +651,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         scenario, _ = _load(path, ())
     except RecursionError:
         raise ScenarioError(
-            f"Scenario file {_display(path)}: the 'extends' chain is too deep."
+            f"Scenario file {display_path(path)}: the 'extends' chain is too deep."
         ) from None
     return scenario
 

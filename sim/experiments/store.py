@@ -37,7 +37,9 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from sim.experiments.files import atomic_write as _atomic_write
-from sim.experiments.sweep_files import Design, Sweep, SweepError
+from sim.experiments.sweep_designs import Design, salib_problem
+from sim.experiments.sweep_files import Sweep, SweepError
+from sim.experiments.yaml_files import display_path
 
 #: Sub-folder of the streamed parts.
 PARTS = "parts"
@@ -132,13 +134,13 @@ class SweepStore:
         record = {
             "store_version": STORE_VERSION,
             "name": sweep.name,
-            "file": _display(sweep.path),
+            "file": display_path(sweep.path),
             "file_sha256": sweep.file_hash,
             "definition_hash": sweep.definition_hash,
             "definition": sweep.definition(),
             "description": sweep.description,
             "scenario": {
-                "path": _display(sweep.scenario.path),
+                "path": display_path(sweep.scenario.path),
                 "description": sweep.scenario.description,
                 "source": sweep.scenario.source,
             },
@@ -156,8 +158,6 @@ class SweepStore:
             "salib_problem": None,
         }
         if design.samples is not None:
-            from sim.experiments.sweep_files import salib_problem
-
             record["salib_problem"] = salib_problem(sweep)
         text = json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False)
         write_text(self.root / DEFINITION_FILE, text + "\n")
@@ -317,9 +317,3 @@ def _differences(stored: dict[str, Any], sweep: Sweep) -> str:
     if not keys:
         return "the definitions differ"
     return "they differ in " + ", ".join(f"'{k}'" for k in keys)
-
-
-def _display(path: Path) -> str:
-    from sim.experiments.scenarios import _display as display
-
-    return display(path)

@@ -1,4 +1,4 @@
-"""Sweep files and experimental designs over model parameters.
+"""Sweep files: reading and checking the YAML file that defines a parameter sweep.
 
 A sweep file (YAML, in ``sweeps/``) names a base scenario, the parameters to
 vary, kept apart as *levers* (the governance design) and *uncertainties*
@@ -23,12 +23,8 @@ Loading is strict, like scenario files: unknown keys (with a did-you-mean),
 values of the wrong type or out of the range declared in ``sim/parameters.py``,
 a lever that is not a lever, and a design that does not fit the ranges all
 raise :class:`SweepError` (a :class:`~sim.experiments.scenarios.ScenarioError`), whose
-message is one paragraph naming the file, the line and the key.
-
-Designs other than ``grid`` are drawn by SALib (Latin hypercube, Saltelli's
-Sobol' scheme, Morris trajectories). Integer parameters are sampled on
-``[low - 0.5, high + 0.5]`` and rounded to the nearest whole number (clipped
-to ``[low, high]``), so each whole number in the range is equally likely.
+message is one paragraph naming the file, the line and the key. The design
+points themselves are drawn by ``sim.experiments.sweep_designs``.
 
 Policy changes of the base scenario still apply from their month on, over
 the swept values.
@@ -41,7 +37,6 @@ numbers), so design points are compared pair by pair; the seeds are those of
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -50,28 +45,28 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import yaml
 
+from sim.experiments.scenarios import Scenario, ScenarioError, load_scenario
+
 # The strict YAML reading and the wording of errors are shared with scenario files.
-from sim.experiments.scenarios import (
-    _EXPONENT_WITHOUT_POINT,
+from sim.experiments.yaml_files import (
+    EXPONENT_WITHOUT_POINT,
+    PROJECT_DIR,
     SUFFIXES,
-    Scenario,
-    ScenarioError,
-    _did_you_mean,
-    _display,
-    _DuplicateKeyError,
-    _lines,
-    _show,
-    _StrictLoader,
-    load_scenario,
+    DuplicateKeyError,
+    StrictLoader,
+    allowed_values,
+    describe_value,
+    did_you_mean,
+    display_path,
+    file_location,
+    key_lines,
 )
-from sim.model.parameters import SPECS, ParameterSpec, make_parameters
+from sim.model.parameters import SPECS, ParameterSpec
 
 #: Folder holding the example sweep files.
-SWEEP_DIR = Path(__file__).resolve().parents[2] / "sweeps"
+SWEEP_DIR = PROJECT_DIR / "sweeps"
 
 #: Keys allowed at the top level of a sweep file.
 TOP_LEVEL_KEYS: tuple[str, ...] = (
@@ -131,27 +126,21 @@ class SweepError(ScenarioError):
 
 
 def _at(path: Path, line: int | None = None) -> str:
-    where = f"Sweep file {_display(path)}"
-    return f"{where}, line {line}" if line else where
+    return file_location("Sweep", path, line)
 
 
 def _fail(path: Path, line: int | None, message: str) -> SweepError:
     return SweepError(f"{_at(path, line)}: {message}")
 
 
-def _allowed(spec: ParameterSpec) -> str:
-    kind = "a whole number (int)" if spec.type is int else "a number (float)"
-    return f"{kind} from {spec.low} to {spec.high} (unit: {spec.unit})"
-
-
 def _number(spec: ParameterSpec, value: Any, where: str, path: Path, line: int | None) -> Any:
     """Check one value of parameter ``spec``; return it as the parameter's type."""
     problem = None
     if isinstance(value, bool) or value is None or isinstance(value, str | list | Mapping):
-        problem = f"is {_show(value)}, but it must be {_allowed(spec)}."
+        problem = f"is {describe_value(value)}, but it must be {allowed_values(spec)}."
         if isinstance(value, bool):
             problem += " YAML reads true/false and yes/no as yes/no values, not numbers."
-        elif isinstance(value, str) and _EXPONENT_WITHOUT_POINT.fullmatch(value.strip()):
+        elif isinstance(value, str) and EXPONENT_WITHOUT_POINT.fullmatch(value.strip()):
             problem += " YAML reads 1e-3 as text; write 1.0e-3."
         elif isinstance(value, str):
             try:
@@ -160,9 +149,9 @@ def _number(spec: ParameterSpec, value: Any, where: str, path: Path, line: int |
             except ValueError:
                 pass
     elif spec.type is int and not isinstance(value, int):
-        problem = f"is {value!r}, but it must be {_allowed(spec)}; write a whole number."
+        problem = f"is {value!r}, but it must be {allowed_values(spec)}; write a whole number."
     elif not math.isfinite(float(value)) or not spec.low <= value <= spec.high:
-        problem = f"is {value!r}, which is out of range; it must be {_allowed(spec)}."
+        problem = f"is {value!r}, which is out of range; it must be {allowed_values(spec)}."
     if problem:
         raise _fail(path, line, f"{where} {problem}")
     return int(value) if spec.type is int else float(value)
@@ -230,6 +219,17 @@ class DesignSpec:
     second_order: bool = False
     levels: int = 4
     seed: int | None = None
+
+    def count_points(self, swept: Sequence[SweptParameter]) -> int:
+        """Number of points this method draws for ``swept`` (without an added reference)."""
+        n_params = len(swept)
+        if self.method == "grid":
+            return math.prod(len(p.values or ()) for p in swept)
+        if self.method == "lhs":
+            return int(self.samples)
+        if self.method == "sobol":
+            return int(self.samples) * (2 * n_params + 2 if self.second_order else n_params + 2)
+        return int(self.samples) * (n_params + 1)  # morris
 
     def definition(self) -> dict[str, Any]:
         """JSON-ready form with every option that changes the points."""
@@ -352,20 +352,22 @@ def _read_yaml(path: Path) -> Any:
         hint = ""
         if SWEEP_DIR.is_dir():
             names = sorted(p.name for p in SWEEP_DIR.iterdir() if p.suffix in SUFFIXES)
-            hint = f" Example sweep files in {_display(SWEEP_DIR)}: {', '.join(names) or 'none'}."
-        raise SweepError(f"Sweep file {_display(path)} does not exist.{hint}") from None
+            hint = (
+                f" Example sweep files in {display_path(SWEEP_DIR)}: {', '.join(names) or 'none'}."
+            )
+        raise SweepError(f"Sweep file {display_path(path)} does not exist.{hint}") from None
     except UnicodeDecodeError as exc:
         raise SweepError(
-            f"Sweep file {_display(path)} is not valid UTF-8 text (byte {exc.start}); "
+            f"Sweep file {display_path(path)} is not valid UTF-8 text (byte {exc.start}); "
             "save it as UTF-8."
         ) from None
     except OSError as exc:
         raise SweepError(
-            f"Sweep file {_display(path)} cannot be read ({exc.strerror or exc})."
+            f"Sweep file {display_path(path)} cannot be read ({exc.strerror or exc})."
         ) from None
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKeyError as exc:
+        data = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except DuplicateKeyError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise _fail(
             path,
@@ -385,8 +387,8 @@ def _read_yaml(path: Path) -> Any:
         ) from None
     if not isinstance(data, Mapping):
         raise SweepError(
-            f"Sweep file {_display(path)}: the top level is {_show(data)}, but it must be a "
-            f"mapping with the keys {', '.join(REQUIRED_KEYS)} and optionally "
+            f"Sweep file {display_path(path)}: the top level is {describe_value(data)}, but it "
+            f"must be a mapping with the keys {', '.join(REQUIRED_KEYS)} and optionally "
             f"{', '.join(k for k in TOP_LEVEL_KEYS if k not in REQUIRED_KEYS)}."
         )
     return text, data
@@ -397,7 +399,9 @@ def _whole(
 ) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < low:
         raise _fail(
-            path, line, f"'{key}' is {_show(value)}, but it must be a whole number >= {low}."
+            path,
+            line,
+            f"'{key}' is {describe_value(value)}, but it must be a whole number >= {low}.",
         )
     if high is not None and value > high:
         raise _fail(path, line, f"'{key}' is {value}, but it must be at most {high}.")
@@ -410,8 +414,8 @@ def _read_scenario(data: Mapping, path: Path, line: int | None) -> Scenario:
         raise _fail(
             path,
             line,
-            f"'scenario' is {_show(value)}, but it must be a scenario name (e.g. centralized) "
-            "or the path of a scenario .yaml file.",
+            f"'scenario' is {describe_value(value)}, but it must be a scenario name (e.g. "
+            "centralized) or the path of a scenario .yaml file.",
         )
     value = value.strip()
     target: str | Path = value
@@ -426,7 +430,7 @@ def _read_scenario(data: Mapping, path: Path, line: int | None) -> Scenario:
 
 
 def _read_fixed(data: Mapping, path: Path) -> dict[str, Any]:
-    lines = _lines(data)
+    lines = key_lines(data)
     raw = data.get("parameters")
     fixed: dict[str, Any] = {}
     if raw is not None:
@@ -434,17 +438,17 @@ def _read_fixed(data: Mapping, path: Path) -> dict[str, Any]:
             raise _fail(
                 path,
                 lines.get("parameters"),
-                f"'parameters' is {_show(raw)}, but it must be a mapping of parameter names to "
-                "fixed values (e.g. 'parameters: {n_departments: 20}').",
+                f"'parameters' is {describe_value(raw)}, but it must be a mapping of parameter "
+                "names to fixed values (e.g. 'parameters: {n_departments: 20}').",
             )
-        raw_lines = _lines(raw)
+        raw_lines = key_lines(raw)
         for name, value in raw.items():
             if name not in SPECS:
                 raise _fail(
                     path,
                     raw_lines.get(name),
                     f"under 'parameters', '{name}' is not a model parameter."
-                    f"{_did_you_mean(name, SPECS)} {_LIST_HINT}",
+                    f"{did_you_mean(name, SPECS)} {_LIST_HINT}",
                 )
             fixed[name] = _number(
                 SPECS[name], value, f"under 'parameters', '{name}'", path, raw_lines.get(name)
@@ -464,20 +468,20 @@ def _read_fixed(data: Mapping, path: Path) -> dict[str, Any]:
 
 def _read_section(data: Mapping, section: str, path: Path) -> list[SweptParameter]:
     raw = data.get(section)
-    line = _lines(data).get(section)
+    line = key_lines(data).get(section)
     if raw is None:
         return []
     if not isinstance(raw, Mapping):
         raise _fail(
             path,
             line,
-            f"'{section}' is {_show(raw)}, but it must be a mapping of parameter names to "
+            f"'{section}' is {describe_value(raw)}, but it must be a mapping of parameter names to "
             "ranges, e.g. 'review_capacity: {values: [5, 30]}' or "
             "'review_capacity: {low: 5, high: 60}'.",
         )
     groups = SECTION_GROUPS[section]
     other = "uncertainties" if section == "levers" else "levers"
-    raw_lines = _lines(raw)
+    raw_lines = key_lines(raw)
     out = []
     for name, entry in raw.items():
         where = raw_lines.get(name, line)
@@ -486,7 +490,7 @@ def _read_section(data: Mapping, section: str, path: Path) -> list[SweptParamete
                 path,
                 where,
                 f"under '{section}', '{name}' is not a model parameter."
-                f"{_did_you_mean(name, SPECS)} {_LIST_HINT}",
+                f"{did_you_mean(name, SPECS)} {_LIST_HINT}",
             )
         spec = SPECS[name]
         if spec.group not in groups:
@@ -510,16 +514,16 @@ def _read_range(
         raise _fail(
             path,
             line,
-            f"{label} is {_show(entry)}, but it must be a mapping: {{values: [...]}} for a grid "
-            "or {low: ..., high: ...} for lhs, sobol and morris designs.",
+            f"{label} is {describe_value(entry)}, but it must be a mapping: {{values: [...]}} "
+            "for a grid or {low: ..., high: ...} for lhs, sobol and morris designs.",
         )
-    entry_lines = _lines(entry)
+    entry_lines = key_lines(entry)
     for key in entry:
         if key not in RANGE_KEYS:
             raise _fail(
                 path,
                 entry_lines.get(key, line),
-                f"{label} has the unknown key '{key}'.{_did_you_mean(key, RANGE_KEYS)} "
+                f"{label} has the unknown key '{key}'.{did_you_mean(key, RANGE_KEYS)} "
                 "Allowed: 'values' (a list, for a grid) or 'low' and 'high' (for samplers).",
             )
     if "values" in entry:
@@ -536,7 +540,7 @@ def _read_range(
             raise _fail(
                 path,
                 vline,
-                f"{label}: 'values' is {_show(values)}, but it must be a non-empty list.",
+                f"{label}: 'values' is {describe_value(values)}, but it must be a non-empty list.",
             )
         checked = [_number(spec, v, f"{label}, value {v!r},", path, vline) for v in values]
         dupes = sorted({v for v in checked if checked.count(v) > 1})
@@ -564,35 +568,36 @@ def _read_range(
 
 def _read_design(data: Mapping, path: Path, root_seed: int) -> DesignSpec:
     raw = data["design"]
-    line = _lines(data).get("design")
+    line = key_lines(data).get("design")
     example = "e.g. 'design: grid' or 'design: {method: lhs, samples: 64}'"
     if isinstance(raw, str):
         raw_map: Mapping[str, Any] = {"method": raw}
         lines: Mapping[Any, int] = {}
     elif isinstance(raw, Mapping):
-        raw_map, lines = raw, _lines(raw)
+        raw_map, lines = raw, key_lines(raw)
     else:
         raise _fail(
             path,
             line,
-            f"'design' is {_show(raw)}, but it must be a method name or a mapping ({example}).",
+            f"'design' is {describe_value(raw)}, but it must be a method name or a mapping "
+            f"({example}).",
         )
     for key in raw_map:
         if key not in DESIGN_KEYS:
             raise _fail(
                 path,
                 lines.get(key, line),
-                f"'design' has the unknown key '{key}'.{_did_you_mean(key, DESIGN_KEYS)} "
+                f"'design' has the unknown key '{key}'.{did_you_mean(key, DESIGN_KEYS)} "
                 f"Allowed: {', '.join(DESIGN_KEYS)}.",
             )
     method = raw_map.get("method")
     if method not in DESIGN_METHODS:
-        shown = f"'{method}'" if isinstance(method, str) else _show(method)
+        shown = f"'{method}'" if isinstance(method, str) else describe_value(method)
         raise _fail(
             path,
             lines.get("method", line),
             f"the design method is {shown}; it must be one of grid, lhs (Latin hypercube), "
-            f"sobol or morris.{_did_you_mean(method, DESIGN_METHODS)} ({example})",
+            f"sobol or morris.{did_you_mean(method, DESIGN_METHODS)} ({example})",
         )
     where = lines.get("samples", line)
     if method == "grid":
@@ -621,7 +626,7 @@ def _read_design(data: Mapping, path: Path, root_seed: int) -> DesignSpec:
     if not isinstance(second_order, bool):
         raise _fail(
             path, lines.get("second_order", line),
-            f"'second_order' is {_show(second_order)}, but it must be true or false.",
+            f"'second_order' is {describe_value(second_order)}, but it must be true or false.",
         )  # fmt: skip
     if method == "sobol" and samples & (samples - 1):
         lower = 1 << (samples.bit_length() - 1)
@@ -644,7 +649,7 @@ def _read_design(data: Mapping, path: Path, root_seed: int) -> DesignSpec:
 def _read_outcomes(data: Mapping, path: Path) -> tuple[str, ...]:
     from sim.model.outcomes import OUTCOME_NAMES
 
-    line = _lines(data).get("outcomes")
+    line = key_lines(data).get("outcomes")
     raw = data.get("outcomes")
     if raw is None:
         return tuple(o for o in _headline() if o in OUTCOME_NAMES)
@@ -652,7 +657,9 @@ def _read_outcomes(data: Mapping, path: Path) -> tuple[str, ...]:
         raw = [raw]
     if not isinstance(raw, list) or not raw:
         raise _fail(
-            path, line, f"'outcomes' is {_show(raw)}, but it must be a list of outcome names."
+            path,
+            line,
+            f"'outcomes' is {describe_value(raw)}, but it must be a list of outcome names.",
         )
     for name in raw:
         if name not in OUTCOME_NAMES:
@@ -660,7 +667,7 @@ def _read_outcomes(data: Mapping, path: Path) -> tuple[str, ...]:
                 path,
                 line,
                 f"'outcomes' lists '{name}', which is not an outcome of the model."
-                f"{_did_you_mean(name, OUTCOME_NAMES)} Outcomes: {', '.join(OUTCOME_NAMES)}.",
+                f"{did_you_mean(name, OUTCOME_NAMES)} Outcomes: {', '.join(OUTCOME_NAMES)}.",
             )
     if len(set(raw)) != len(raw):
         raise _fail(path, line, "'outcomes' lists an outcome twice; list each once.")
@@ -679,14 +686,14 @@ def _read_reference(
     if "reference" not in data or data["reference"] is None:
         return None
     raw = data["reference"]
-    line = _lines(data).get("reference")
+    line = key_lines(data).get("reference")
     if isinstance(raw, int) and not isinstance(raw, bool):
         return _whole(raw, "reference", path, line, 0)
     if not isinstance(raw, Mapping):
         raise _fail(
             path,
             line,
-            f"'reference' is {_show(raw)}, but it must be a design point number (0 is the "
+            f"'reference' is {describe_value(raw)}, but it must be a design point number (0 is the "
             "first) or a mapping of swept parameters to values (unnamed ones keep the base "
             "scenario's value).",
         )
@@ -696,9 +703,9 @@ def _read_reference(
         if name not in names:
             raise _fail(
                 path,
-                _lines(raw).get(name, line),
+                key_lines(raw).get(name, line),
                 f"'reference' sets '{name}', which is not swept by this file."
-                f"{_did_you_mean(name, names)} It may set only the swept parameters: "
+                f"{did_you_mean(name, names)} It may set only the swept parameters: "
                 f"{', '.join(sorted(names))}.",
             )
         out[name] = _number(SPECS[name], value, f"'reference', '{name}'", path, line)
@@ -722,21 +729,21 @@ def load_sweep(path: str | Path) -> Sweep:
     if not path.suffix and len(path.parts) == 1 and not path.exists():
         path = SWEEP_DIR / f"{path}.yaml"
     if path.suffix not in SUFFIXES:
-        raise SweepError(f"Sweep file {_display(path)} must end in .yaml or .yml.")
+        raise SweepError(f"Sweep file {display_path(path)} must end in .yaml or .yml.")
     text, data = _read_yaml(path)
-    lines = _lines(data)
+    lines = key_lines(data)
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             raise _fail(
                 path,
                 lines.get(key),
-                f"unknown top-level key '{key}'.{_did_you_mean(key, TOP_LEVEL_KEYS)} The "
+                f"unknown top-level key '{key}'.{did_you_mean(key, TOP_LEVEL_KEYS)} The "
                 f"allowed keys are {', '.join(TOP_LEVEL_KEYS)}.",
             )
     for key in REQUIRED_KEYS:
         if key not in data:
             raise SweepError(
-                f"Sweep file {_display(path)}: the required key '{key}' is missing. A sweep "
+                f"Sweep file {display_path(path)}: the required key '{key}' is missing. A sweep "
                 f"needs {', '.join(REQUIRED_KEYS)} and at least one parameter under 'levers' "
                 "or 'uncertainties'."
             )
@@ -752,7 +759,7 @@ def load_sweep(path: str | Path) -> Sweep:
     swept = _read_section(data, "levers", path) + _read_section(data, "uncertainties", path)
     if not swept:
         raise SweepError(
-            f"Sweep file {_display(path)}: nothing is swept; list at least one parameter under "
+            f"Sweep file {display_path(path)}: nothing is swept; list at least one parameter under "
             "'levers' (governance design) or 'uncertainties' (context and structure)."
         )
     for p in swept:
@@ -803,7 +810,7 @@ def load_sweep(path: str | Path) -> Sweep:
             "scenario is multi-level (n_provinces > 0) or sweeps n_provinces; remove 'batch' "
             "or set it to 1.",
         )
-    n_points = count_points(sweep)
+    n_points = design.count_points(swept)
     if n_points * replications > MAX_RUNS:
         raise _fail(
             path,
@@ -838,142 +845,3 @@ def _check_policy_changes(sweep: Sweep) -> None:
             f"'{sweep.scenario.name}' changes its policy at month {last}; such a run would "
             f"end before the change. Keep 'months' above {last}.",
         )
-
-
-# ------------------------------------------------------------------- designs
-
-
-def count_points(sweep: Sweep) -> int:
-    """Number of design points the design method draws (without an added reference)."""
-    d = sweep.design
-    n_params = len(sweep.swept)
-    if d.method == "grid":
-        return math.prod(len(p.values or ()) for p in sweep.swept)
-    if d.method == "lhs":
-        return int(d.samples)
-    if d.method == "sobol":
-        return int(d.samples) * (2 * n_params + 2 if d.second_order else n_params + 2)
-    return int(d.samples) * (n_params + 1)  # morris
-
-
-def salib_problem(sweep: Sweep) -> dict[str, Any]:
-    """The SALib problem definition of a sampler design."""
-    return {
-        "num_vars": len(sweep.swept),
-        "names": list(sweep.parameter_names),
-        "bounds": [p.sample_bounds() for p in sweep.swept],
-    }
-
-
-@dataclass(frozen=True)
-class Design:
-    """Design points of a sweep.
-
-    Attributes:
-        points: One row per design point: ``point`` (0, 1, ...), ``reference``
-            (True for the reference point) and one column per swept parameter
-            (integers rounded).
-        samples: The unrounded SALib samples (rows of the design proper, in
-            point order), or ``None`` for a grid. Needed by Morris analysis.
-        n_design: Points drawn by the design; a reference point given by value
-            that is not among them is appended as point ``n_design``.
-        reference: Id of the reference point.
-    """
-
-    points: pd.DataFrame
-    samples: np.ndarray | None
-    n_design: int
-    reference: int
-
-    @property
-    def n_points(self) -> int:
-        """All points, including an appended reference point."""
-        return len(self.points)
-
-    def values(self, point: int) -> dict[str, Any]:
-        """Parameter values of one point, as Python numbers."""
-        row = self.points.iloc[point]
-        return {
-            name: (int(row[name]) if SPECS[name].type is int else float(row[name]))
-            for name in self.points.columns
-            if name in SPECS
-        }
-
-
-def _sample(sweep: Sweep) -> np.ndarray:
-    from SALib.sample import latin
-    from SALib.sample import morris as morris_sample
-    from SALib.sample import sobol as sobol_sample
-
-    d = sweep.design
-    problem = salib_problem(sweep)
-    if d.method == "lhs":
-        return latin.sample(problem, d.samples, seed=d.seed)
-    if d.method == "sobol":
-        return sobol_sample.sample(
-            problem, d.samples, calc_second_order=d.second_order, scramble=True, seed=d.seed
-        )
-    return morris_sample.sample(problem, d.samples, num_levels=d.levels, seed=d.seed)
-
-
-def build_design(sweep: Sweep) -> Design:
-    """Draw the design points of a sweep.
-
-    Args:
-        sweep: A loaded sweep.
-
-    Returns:
-        The points, with the reference point marked (appended if it was given
-        by values that the design does not contain).
-    """
-    names = list(sweep.parameter_names)
-    samples = None
-    if sweep.design.method == "grid":
-        rows = list(itertools.product(*[p.values for p in sweep.swept]))
-        table = pd.DataFrame(rows, columns=names)
-    else:
-        samples = np.asarray(_sample(sweep), dtype=float)
-        table = pd.DataFrame(samples.copy(), columns=names)
-        for p in sweep.swept:
-            if p.is_int:
-                table[p.name] = np.clip(np.rint(table[p.name]), p.low, p.high)
-    for p in sweep.swept:
-        table[p.name] = table[p.name].astype(np.int64 if p.is_int else np.float64)
-    n_design = len(table)
-
-    reference = 0
-    if isinstance(sweep.reference, int):
-        reference = sweep.reference
-    elif isinstance(sweep.reference, dict):
-        base = sweep.scenario.parameters
-        wanted = {n: sweep.reference.get(n, getattr(base, n)) for n in names}
-        match = np.ones(n_design, dtype=bool)
-        for n, v in wanted.items():
-            match &= table[n].to_numpy() == v
-        if match.any():
-            reference = int(np.flatnonzero(match)[0])
-        else:
-            extra = pd.DataFrame([wanted], columns=names).astype(table.dtypes.to_dict())
-            table = pd.concat([table, extra], ignore_index=True)
-            reference = n_design
-    table.insert(0, "point", np.arange(len(table), dtype=np.int64))
-    table.insert(1, "reference", table["point"] == reference)
-    return Design(points=table, samples=samples, n_design=n_design, reference=reference)
-
-
-def check_design(sweep: Sweep, design: Design) -> None:
-    """Check that every design point gives valid parameters for the base scenario.
-
-    Raises:
-        SweepError: If a point cannot be run (this would be a bug in the
-            range checks, or a policy change made impossible by ``months``).
-    """
-    base = sweep.scenario.parameters.model_dump()
-    for point in range(design.n_points):
-        values = design.values(point)
-        try:
-            make_parameters(**{**base, **values})
-        except Exception as exc:  # pydantic.ValidationError
-            raise _fail(
-                sweep.path, None, f"design point {point} ({values}) is not valid: {exc}"
-            ) from None

@@ -1,0 +1,136 @@
+"""Charts of a parameter sweep: an outcome against one parameter, or over two.
+
+Built from one row per run with parameter and outcome columns and styled by
+``sim.reporting.style.style_figure``; texts come from ``sim.reporting.i18n``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sim.analysis.statistics import CONFIDENCE, summarize
+from sim.reporting import i18n
+from sim.reporting.outcome_charts import add_mean_lines
+from sim.reporting.style import confidence_label, figure_title, style_figure
+
+
+def sweep_line_figure(
+    frame: pd.DataFrame,
+    param_x: str,
+    outcome: str,
+    *,
+    group: str | None = None,
+    label: str | None = None,
+    unit: str | None = None,
+    param_label: str | None = None,
+    confidence: float = CONFIDENCE,
+    lang: str = "en",
+) -> go.Figure:
+    """An outcome against one parameter: mean and CI over runs at each value.
+
+    Args:
+        frame: Tidy, one row per run, with columns ``param_x`` and ``outcome``
+            (and ``group`` if given); several rows per value are averaged.
+        param_x: Parameter column on the x axis.
+        outcome: Outcome column on the y axis.
+        group: Column giving one line per value (e.g. ``"scenario"``).
+        label: Outcome title (default: its label in ``lang``).
+        unit: Y-axis title (default: the outcome's unit in ``lang``).
+        param_label: X-axis title (default: ``param_x``).
+        confidence: Confidence level of the band.
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        A styled figure: per line a CI band trace (when some value has two
+        runs or more) and a line-and-marker trace of the means.
+    """
+    label = label or i18n.outcome_label(outcome, lang)
+    unit = i18n.outcome_unit(outcome, lang) if unit is None else unit
+    by = [group, param_x] if group else [param_x]
+    summary = summarize(frame, by, [outcome], confidence)
+    fig = go.Figure()
+    add_mean_lines(fig, summary, param_x, group, confidence, lang, mode="lines+markers")
+    param_label = param_label or param_x
+    fig.update_layout(
+        title=figure_title(
+            i18n.t("sweep_title", lang, label=label, param=param_label),
+            i18n.t("mean_ci", lang, level=confidence_label(confidence)),
+        ),
+        hovermode="closest",
+    )
+    style_figure(fig)
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(title_text=param_label)
+    fig.update_yaxes(title_text=unit or "")
+    return fig
+
+
+def sweep_heatmap_figure(
+    frame: pd.DataFrame,
+    param_x: str,
+    param_y: str,
+    outcome: str,
+    *,
+    label: str | None = None,
+    unit: str | None = None,
+    param_labels: Mapping[str, str] | None = None,
+    colorscale: str = "Viridis",
+    lang: str = "en",
+) -> go.Figure:
+    """Mean of an outcome over a grid of two parameters.
+
+    Args:
+        frame: Tidy, one row per run, with ``param_x``, ``param_y`` and
+            ``outcome`` columns; runs at the same grid point are averaged.
+        param_x: Parameter on the x axis.
+        param_y: Parameter on the y axis.
+        outcome: Outcome column.
+        label: Outcome title (default: its label in ``lang``).
+        unit: Color-bar title (default: the outcome's unit in ``lang``).
+        param_labels: Axis titles by parameter (default: the names).
+        colorscale: Plotly color scale.
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        A styled figure with one heatmap trace (x and y sorted, z the means;
+        the hover shows the number of runs).
+    """
+    label = label or i18n.outcome_label(outcome, lang)
+    unit = i18n.outcome_unit(outcome, lang) if unit is None else unit
+    names = {param_x: param_x, param_y: param_y, **(param_labels or {})}
+    grouped = frame.groupby([param_y, param_x])[outcome].agg(["mean", "count"])
+    means = grouped["mean"].unstack(param_x).sort_index().sort_index(axis=1)
+    counts = grouped["count"].unstack(param_x).reindex_like(means).fillna(0).astype(int)
+    fig = go.Figure(
+        go.Heatmap(
+            x=means.columns.to_numpy(),
+            y=means.index.to_numpy(),
+            z=means.to_numpy(float),
+            customdata=counts.to_numpy(),
+            colorscale=colorscale,
+            colorbar={"title": {"text": html.escape(unit or "")}},
+            name=label,
+            hovertemplate=(
+                f"{html.escape(names[param_x])} = %{{x}}<br>{html.escape(names[param_y])} = "
+                f"%{{y}}<br>{html.escape(i18n.t('mean', lang))}: %{{z:.4g}} "
+                f"(%{{customdata}} {html.escape(i18n.t('runs', lang))})<extra></extra>"
+            ),
+        )
+    )
+    fig.update_layout(
+        title=figure_title(
+            i18n.t(
+                "heatmap_title", lang, label=label, param_x=names[param_x], param_y=names[param_y]
+            ),
+            i18n.t("mean", lang),
+        )
+    )
+    style_figure(fig, height=460)
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(title_text=names[param_x], showgrid=False)
+    fig.update_yaxes(title_text=names[param_y], showgrid=False)
+    return fig
