@@ -1,6 +1,6 @@
-"""Print the parameter table of ``docs/ODD.md`` (Markdown) from ``sim/parameters.py``.
+"""Print the parameter table of ``docs/ODD.md`` (Markdown) from ``sim/model/parameters.py``.
 
-Every parameter is declared once in ``sim/parameters.py``; this script turns
+Every parameter is declared once in ``sim/model/parameters.py``; this script turns
 those declarations into the table pasted in the ODD's appendix, so that the
 documentation can be regenerated whenever a declaration changes::
 

@@ -5,7 +5,7 @@ government, 60 months so that gradual_reform's switch at month 48 happens),
 stepped by hand so that the model's state can be checked after each month.
 The duplication count is recomputed here from the raw state
 (``model.access == OWN`` per government plus operating platforms), not read
-from ``sim/outcomes.py``.
+from ``sim/model/outcomes.py``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Governance designs as YAML scenario files, loaded strictly.
 
-A scenario is a set of overrides of the defaults declared in ``sim/parameters.py``
+A scenario is a set of overrides of the defaults declared in ``sim/model/parameters.py``
 (which describe the dispersed status quo), plus optional policy changes at given
 months. Files live in ``scenarios/`` and look like this::
 
@@ -68,7 +68,7 @@ POLICY_CHANGE_KEYS: tuple[str, ...] = ("month", "parameters")
 
 _PARAMETER_LIST_HINT = (
     "The allowed parameters, with units and ranges, are listed by "
-    "`python run.py list --parameters` and declared in sim/parameters.py."
+    "`python run.py list --parameters` and declared in sim/model/parameters.py."
 )
 
 # A policy change as read: month, values, file, line of each value, line of the month.

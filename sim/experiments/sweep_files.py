@@ -20,7 +20,7 @@ and how many replications to run at each point::
     reference: {review_capacity: 30}  # optional: point compared against
 
 Loading is strict, like scenario files: unknown keys (with a did-you-mean),
-values of the wrong type or out of the range declared in ``sim/parameters.py``,
+values of the wrong type or out of the range declared in ``sim/model/parameters.py``,
 a lever that is not a lever, and a design that does not fit the ranges all
 raise :class:`SweepError` (a :class:`~sim.experiments.scenarios.ScenarioError`), whose
 message is one paragraph naming the file, the line and the key. The design

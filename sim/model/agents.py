@@ -3,7 +3,7 @@
 Departments and leaders are many, so their state lives in NumPy arrays owned by
 the model and each agent is a light view on one row (``Department.budget`` reads
 ``model.balance[index]``). Their behaviour is written once for all of them at
-a time in ``sim/behaviour.py``. Coordinators and technical service centers are
+a time in ``sim/model/behaviour.py``. Coordinators and technical service centers are
 few (a handful per government) and hold their own state: a queue, a capacity
 that refills each month, and what they know (their queues are columns of
 the model's tables so that all bodies are served in one vectorized pass).

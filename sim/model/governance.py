@@ -8,19 +8,25 @@ per step, calling the mechanisms in this order (see ``docs/ODD.md``):
 
 1. policy changes due this month (gradual reform)   ``_apply_policy_changes``
 2. the annual budget cycle, each January             ``budget.budget_cycle``
-3. leader turnover and its consequences              ``turnover.leader_turnover``
-4. needs arising                                     ``needs.arise_needs``
+3. leader turnover and its consequences              ``turnover.leader_turnover``,
+   then reorganized bodies may drop platforms        ``platforms.abandon_platforms_of``
+4. needs arising, then joint services arising        ``needs.arise_needs``,
+                                                     ``coordination.arise_services``
 5. departments deciding on open common needs         ``choices.decide_common_needs``
 6. sign-offs, then the reviewing offices' queues     ``approval.approval``
 7. technical service centers building platforms     ``platforms.technical_centers``
 8. construction, completion and audits               ``construction.construction``
-9. data sharing                                      ``sharing.data_sharing``
+9. data sharing, then escalated refusals             ``sharing.data_sharing``,
+   become coordination cases                         ``coordination.open_data_cases``
 10. cross-department coordination                     ``coordination.coordination``
 11. audit memories fade                              ``SANCTION_MEMORY_DECAY``
 12. measuring outcomes (per replica when batched)    ``outcomes.measure``
 
 The mechanism modules only read and write this model's state; none does file
-input/output or plotting.
+input/output or plotting, and none calls another: what one phase hands to
+the next passes through this step. The primitives they share (the routes a
+department takes, platform look-up, payments, service records, state codes)
+are in ``routes``, ``platform_plans``, ``money``, ``delivery`` and ``state``.
 """
 
 from __future__ import annotations

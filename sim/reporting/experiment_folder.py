@@ -321,3 +321,39 @@ def _export_figures(out: Path, lang: str, formats: Sequence[str]) -> tuple[list[
         return [], str(exc)
     except Exception as exc:  # noqa: BLE001 - images are optional; the results stand
         return [], f"static images could not be written ({type(exc).__name__}: {exc})"
+
+
+def save_comparison(
+    result: Comparison,
+    out_dir: str | os.PathLike[str],
+    *,
+    lang: str = "en",
+    formats: Sequence[str] = (),
+    argv: Sequence[str] | None = None,
+) -> Path:
+    """Write a comparison made in memory as a results folder (``sim.save``).
+
+    The same files as ``python run.py compare`` writes: time series, final
+    values, summary tables, networks, the report and ``manifest.json``;
+    with ``formats`` (``png``, ``svg``, ``pdf``) also the charts as images.
+
+    Args:
+        result: Output of ``sim.compare``.
+        out_dir: A new or empty folder.
+        lang: Language of the report, ``en`` or ``zh``.
+        formats: Static image formats to write into ``figures/``.
+        argv: Command line recorded in the manifest (default ``sys.argv``).
+
+    Returns:
+        The folder.
+
+    Raises:
+        OutputExistsError: If the folder holds files.
+        sim.reporting.export.ExportUnavailableError: If images were asked
+            for and no browser can draw them (everything else is written).
+    """
+    out = Path(out_dir)
+    write_comparison(result, out, argv=argv, lang=lang)
+    if formats:
+        report.export_report_figures(out, lang, formats)
+    return out

@@ -20,7 +20,7 @@ LANGS: tuple[str, ...] = ("en", "zh")
 #: Value of the HTML ``lang`` attribute per language.
 HTML_LANG: dict[str, str] = {"en": "en", "zh": "zh-CN"}
 
-#: Chinese label, unit and description of each outcome (English in sim/outcomes.py).
+#: Chinese label, unit and description of each outcome (English in sim/model/outcomes.py).
 OUTCOMES_ZH: dict[str, tuple[str, str, str]] = {
     "n_redundant_common_systems": (
         "冗余公共系统",
@@ -344,8 +344,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "seconds": ("{value} s", "{value} 秒"),
     "baseline": ("baseline", "基准"),
     "generated_by": (
-        "Written by run.py (sim/report.py); opens without a network connection.",
-        "由 run.py（sim/report.py）生成；无需联网即可打开。",
+        "Written by run.py (sim/reporting/report.py); opens without a network connection.",
+        "由 run.py（sim/reporting/report.py）生成；无需联网即可打开。",
     ),
     "n_a": ("n/a", "无"),
     # terminal report (sim.experiments.replications.format_report)
