@@ -25,7 +25,7 @@ from sim.analysis import statistics
 from sim.analysis.summaries import add_labels
 from sim.experiments import provenance
 from sim.experiments.store import SweepStore, write_csv, write_text
-from sim.experiments.sweep_files import SweepError
+from sim.experiments.sweep_definition import SweepError
 from sim.model.parameters import make_parameters
 
 #: Files ``summarize_sweep`` writes, with what each holds.

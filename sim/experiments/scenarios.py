@@ -25,31 +25,34 @@ escapes this module's public functions.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pydantic
 import yaml
 from pydantic import BaseModel
 
+from sim.experiments.parameter_checks import (
+    PARAMETER_LIST_HINT,
+    Context,
+    ScenarioError,
+    check_names,
+    validate,
+)
+from sim.experiments.parameter_checks import scenario_location as _at
 from sim.experiments.yaml_files import (
-    EXPONENT_WITHOUT_POINT,
     PROJECT_DIR,
     SUFFIXES,
     DuplicateKeyError,
     LineMapping,
     StrictLoader,
-    allowed_values,
     describe_value,
     did_you_mean,
     display_path,
-    file_location,
     key_lines,
 )
-from sim.model.parameters import SPECS, ParameterSpec, make_parameters, plain_value
+from sim.model.parameters import SPECS, make_parameters, plain_value
 
 #: Folder holding the scenario files shipped with the model.
 SCENARIO_DIR = PROJECT_DIR / "scenarios"
@@ -66,129 +69,11 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
 #: Keys allowed (and required) in each entry of ``policy_changes``.
 POLICY_CHANGE_KEYS: tuple[str, ...] = ("month", "parameters")
 
-_PARAMETER_LIST_HINT = (
-    "The allowed parameters, with units and ranges, are listed by "
-    "`python run.py list --parameters` and declared in sim/model/parameters.py."
-)
-
 # A policy change as read: month, values, file, line of each value, line of the month.
 _RawChange = tuple[int, Mapping[str, Any], Path, Mapping[Any, int], int | None]
 
 
-class ScenarioError(Exception):
-    """A scenario file or override is invalid.
-
-    The message is one paragraph naming the file, the offending key and what
-    is allowed there.
-    """
-
-
 # ------------------------------------------------------------ error messages
-
-
-def _at(path: Path, line: int | None = None) -> str:
-    return file_location("Scenario", path, line)
-
-
-def _type_hint(spec: ParameterSpec, value: Any) -> str:
-    """Explain the likely cause of a wrong type."""
-    if isinstance(value, bool):
-        return (
-            " YAML reads true/false, yes/no and on/off as yes/no values, "
-            "not as numbers; write a number such as 0 or 1."
-        )
-    if isinstance(value, str):
-        if EXPONENT_WITHOUT_POINT.fullmatch(value.strip()):
-            return (
-                " YAML reads an exponent without a decimal point as text; "
-                "write it with one, e.g. 1.0e-3 instead of 1e-3."
-            )
-        try:
-            float(value)
-        except ValueError:
-            return ""
-        return " Remove the quotes so that YAML reads it as a number."
-    if spec.type is int and isinstance(value, float):
-        if value.is_integer():
-            return f" Write it without a decimal point: {int(value)}."
-        return " This parameter counts whole things; round it."
-    return ""
-
-
-def _parameter_problem(spec: ParameterSpec, value: Any, error_type: str) -> str:
-    allowed = allowed_values(spec)
-    if error_type in ("greater_than_equal", "less_than_equal"):
-        if isinstance(value, float) and math.isnan(value):
-            return f"is nan (not a number); it must be {allowed}."
-        return f"is {describe_value(value)}, which is out of range; it must be {allowed}."
-    if error_type in ("int_type", "float_type", "int_from_float", "int_parsing", "float_parsing"):
-        return f"is {describe_value(value)}, but it must be {allowed}.{_type_hint(spec, value)}"
-    return f"is {describe_value(value)}, which is not allowed; it must be {allowed}."
-
-
-@dataclass(frozen=True)
-class _Context:
-    """Where a set of parameter values came from, for error messages."""
-
-    path: Path
-    section: str
-    lines: Mapping[Any, int] = field(default_factory=dict)
-
-    def fail(self, key: Any, problem: str) -> ScenarioError:
-        line = self.lines.get(key) if isinstance(key, str) else None
-        return ScenarioError(f"{_at(self.path, line)}, {self.section}: '{key}' {problem}")
-
-
-def _check_names(values: Mapping[Any, Any], ctx: _Context) -> None:
-    for key in values:
-        if not isinstance(key, str):
-            raise ctx.fail(
-                key,
-                "is not a parameter name; parameter names are text such as "
-                f"'review_coverage'. {_PARAMETER_LIST_HINT}",
-            )
-        if key not in SPECS:
-            raise ctx.fail(
-                key,
-                f"is not a model parameter.{did_you_mean(key, SPECS)} {_PARAMETER_LIST_HINT}",
-            )
-
-
-def _validate(values: Mapping[str, Any], ctx: _Context, base: Mapping[str, Any]) -> BaseModel:
-    """Return ``make_parameters(**base, **values)``, translating pydantic errors.
-
-    Args:
-        values: The new values to check (their names are already known to exist).
-        ctx: Where ``values`` came from.
-        base: Values already validated (e.g. the parent scenario's overrides).
-
-    Returns:
-        The validated parameters.
-
-    Raises:
-        ScenarioError: For the first invalid value.
-    """
-    _check_names(values, ctx)
-    try:
-        return make_parameters(**{**base, **values})
-    except pydantic.ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        first = errors[0]
-        if not first.get("loc"):
-            # A rule across several parameters (e.g. the government structure).
-            message = str(first["msg"]).removeprefix("Value error, ")
-            key = next((k for k in values if k in message), next(iter(values), "parameters"))
-            raise ctx.fail(key, f"is not allowed with the other values: {message}.") from None
-        name = str(first["loc"][0])
-        spec = SPECS.get(name)
-        if spec is None:  # pragma: no cover - names are checked above
-            raise ctx.fail(name, f"is not allowed: {first['msg']}.") from None
-        problem = _parameter_problem(spec, first.get("input"), first["type"])
-        if len(errors) > 1:
-            others = sorted({str(e["loc"][0]) for e in errors[1:] if e.get("loc")} - {name})
-            if others:
-                problem += " Also invalid: " + ", ".join(f"'{o}'" for o in others) + "."
-        raise ctx.fail(name, problem) from None
 
 
 # ------------------------------------------------------------------ scenario
@@ -242,8 +127,8 @@ class Scenario:
                 pydantic error).
         """
         overrides = {key: plain_value(value) for key, value in overrides.items()}
-        ctx = _Context(self.path, "in an override of the scenario (e.g. a command-line option)")
-        parameters = _validate(overrides, ctx, self.overrides)
+        ctx = Context(self.path, "in an override of the scenario (e.g. a command-line option)")
+        parameters = validate(overrides, ctx, self.overrides)
         merged = {**self.overrides, **overrides}
         changes = _validate_changes(
             [(month, change, self.path, {}, None) for month, change in self.policy_changes],
@@ -284,8 +169,8 @@ class Scenario:
             ScenarioError: For a name that is not a parameter.
         """
         model_options = {"replicas", "rng", "record_every_month"}  # GovernanceModel's own
-        ctx = _Context(self.path, "in batch_run_parameters")
-        _check_names({k: v for k, v in varied.items() if k not in model_options}, ctx)
+        ctx = Context(self.path, "in batch_run_parameters")
+        check_names({k: v for k, v in varied.items() if k not in model_options}, ctx)
         values: dict[str, Any] = dict(self.parameters.model_dump())
         values["policy_changes"] = [self.policy_changes]  # one value, not one per change
         values.update(varied)
@@ -457,7 +342,7 @@ def _parameter_mapping(value: Any, path: Path, where: str, line: int | None) -> 
         raise ScenarioError(
             f"{_at(path, line)}: {where} is {describe_value(value)}, but it must be a mapping of "
             f"parameter names to values (write 'parameters: {{}}' for none). "
-            f"{_PARAMETER_LIST_HINT}"
+            f"{PARAMETER_LIST_HINT}"
         )
     return value
 
@@ -537,8 +422,8 @@ def _validate_changes(
     current = base.model_dump()
     result = []
     for month, values, path, lines, month_line in sorted(changes, key=lambda c: c[0]):
-        ctx = _Context(path, f"in the policy change at month {month}", lines)
-        _check_names(values, ctx)
+        ctx = Context(path, f"in the policy change at month {month}", lines)
+        check_names(values, ctx)
         for key in values:
             if SPECS[key].group == "structure":
                 raise ctx.fail(
@@ -553,7 +438,7 @@ def _validate_changes(
                 f"take effect because the run lasts only {current['months']} months "
                 "(parameter 'months'); lower the month or raise 'months'."
             )
-        validated = _validate(values, ctx, current)
+        validated = validate(values, ctx, current)
         checked = {key: getattr(validated, key) for key in values}
         current.update(checked)
         result.append((month, checked))
@@ -613,8 +498,8 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[Scenario, list[_RawChang
     values = _parameter_mapping(
         data.get("parameters"), path, "'parameters'", lines.get("parameters")
     )
-    ctx = _Context(path, "under 'parameters'", key_lines(values))
-    parameters = _validate(values, ctx, base_overrides)
+    ctx = Context(path, "under 'parameters'", key_lines(values))
+    parameters = validate(values, ctx, base_overrides)
     merged = {**base_overrides, **values}
     overrides = {key: getattr(parameters, key) for key in merged}
 

@@ -37,8 +37,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from sim.experiments.files import atomic_write as _atomic_write
+from sim.experiments.sweep_definition import Sweep, SweepError
 from sim.experiments.sweep_designs import Design, salib_problem
-from sim.experiments.sweep_files import Sweep, SweepError
 from sim.experiments.yaml_files import display_path
 
 #: Sub-folder of the streamed parts.

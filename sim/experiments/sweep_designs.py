@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.sweep_files import Sweep, SweepError
+from sim.experiments.sweep_definition import Sweep, SweepError
 from sim.experiments.yaml_files import file_location
 from sim.model.parameters import SPECS, make_parameters
 

@@ -34,8 +34,8 @@ from sim.experiments import provenance
 from sim.experiments import replications as experiment
 from sim.experiments.executors import make_executor
 from sim.experiments.store import SweepStore
+from sim.experiments.sweep_definition import Sweep
 from sim.experiments.sweep_designs import build_design, check_design
-from sim.experiments.sweep_files import Sweep
 from sim.model.parameters import SPECS, make_parameters
 
 #: Parent folder of sweep folders when no --out is given.
