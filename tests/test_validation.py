@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from sim.analysis.validation import core, docking, facts_adoption, facts_sharing, inference, suite
 from sim.analysis.validation.mutants import MUTANTS
@@ -205,3 +206,36 @@ def test_validation_modules_form_no_import_cycle_and_import_no_upper_layer():
     assert order.index("sim.analysis.validation.inference") < order.index(
         "sim.analysis.validation.core"
     )
+
+
+def test_tost_is_statsmodels_paired_tost():
+    from statsmodels.stats.weightstats import ttost_paired
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(5.0, 1.0, 40)
+    y = x + rng.normal(0.1, 0.5, 40)
+    got = inference.tost(x - y, margin=0.3)
+    assert got["p"] == pytest.approx(ttost_paired(x, y, -0.3, 0.3)[0])
+    ci = stats.ttest_rel(x, y).confidence_interval(1 - 2 * inference.TOST_ALPHA)
+    assert (got["low"], got["high"]) == pytest.approx((ci.low, ci.high))
+
+
+def test_bootstrap_is_a_seeded_paired_percentile_bootstrap():
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(1.0, 0.3, 30), rng.normal(4.0, 1.0, 30)
+    low, high = inference.bootstrap(lambda a, b: a.mean() / b.mean(), a, b, n=500, seed=7)
+    # By hand: the same resamples (one draw of indices per resample, both arrays together).
+    idx = np.random.default_rng(7).integers(0, 30, (500, 30))
+    draws = a[idx].mean(axis=1) / b[idx].mean(axis=1)
+    assert (low, high) == pytest.approx(tuple(np.percentile(draws, [2.5, 97.5])))
+    assert low < a.mean() / b.mean() < high
+
+
+def test_bootstrap_leaves_out_resamples_where_the_statistic_is_undefined():
+    x = np.arange(20.0)
+
+    def stat(v):
+        return np.nan if v.min() == 0 else v.mean()
+
+    low, high = inference.bootstrap(stat, x, n=400)
+    assert math.isfinite(low) and math.isfinite(high) and 0 < low < high

@@ -26,15 +26,18 @@ Modules (each imports only the ones above it):
 * ``formatting``: the printed tables of ``python run.py validate-model``
   (``--fast``, ``--mutants``; the command is ``sim.cli.validation``).
 
-Statistics (unless a check says otherwise):
+Statistics (``inference``; unless a check says otherwise):
 
-* paired differences: 95% t interval of the mean difference and a one-sided
-  sign test on the non-zero differences; a check passes when the interval
-  excludes zero in the stated direction **and** the sign test gives
-  ``p < ALPHA`` (0.01);
+* paired differences: 95% t interval of the mean difference (scipy's
+  ``ttest_1samp`` interval, that of ``ttest_rel``) and a one-sided sign test
+  on the non-zero differences (``scipy.stats.binomtest``); a check passes
+  when the interval excludes zero in the stated direction **and** the sign
+  test gives ``p < ALPHA`` (0.01);
 * ratios of means: 95% percentile interval of a paired bootstrap over
-  replications (``BOOTSTRAP`` resamples, fixed seed);
-* equivalence (F6): two one-sided tests (TOST) on paired differences.
+  replications (``scipy.stats.bootstrap``, ``BOOTSTRAP`` resamples, fixed
+  seed);
+* equivalence (F6): two one-sided tests (TOST) on paired differences
+  (statsmodels).
 
 Full mode: 30 replications, 40 departments (F1: 10, 20, 40, 80), 120 months.
 Fast mode (for the test suite): 12 replications, 20 departments (F1: 10, 20,
