@@ -1,4 +1,4 @@
-"""The validation suite (sim/validation.py): every stylized fact in fast mode, and its tools.
+"""The validation suite (sim/analysis/validation/): every stylized fact in fast mode, and its tools.
 
 The fact tests run ``run_validation(fast=True)`` one fact at a time (12
 paired replications, 20 departments; the docking check 48, F7 24), each in its own
@@ -13,14 +13,16 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
-from sim.analysis import validation
+from sim.analysis.validation import core, docking, facts_adoption, facts_sharing, inference, suite
+from sim.analysis.validation.mutants import MUTANTS
 
 
-@pytest.mark.parametrize("fact", validation.FACT_IDS)
+@pytest.mark.parametrize("fact", suite.FACT_IDS)
 def test_stylized_fact_holds_in_fast_mode(fact):
-    table = validation.run_validation(fast=True, workers=1, progress=False, facts=[fact])
-    assert list(table.columns) == list(validation.COLUMNS)
+    table = suite.run_validation(fast=True, workers=1, progress=False, facts=[fact])
+    assert list(table.columns) == list(core.COLUMNS)
     assert len(table) >= 1
     failed = table[~table["passed"]]
     assert failed.empty, "\n".join(
@@ -31,59 +33,57 @@ def test_stylized_fact_holds_in_fast_mode(fact):
 
 
 def test_every_fact_of_model_md_has_a_check():
-    assert validation.FACT_IDS == ("F1", "F2", "F3", "F4", "F5", "F6", "F7")
-    for fact in validation.FACTS:
+    assert suite.FACT_IDS == ("F1", "F2", "F3", "F4", "F5", "F6", "F7")
+    for fact in suite.FACTS:
         assert fact.statement and fact.compared and fact.outcome
 
 
 def test_every_fact_runs_at_least_30_paired_replications_in_full_mode():
-    s = validation.FULL
-    for fact in validation.FACTS:
+    s = core.FULL
+    for fact in suite.FACTS:
         assert fact.replications(s) >= 30
 
 
 def test_sign_test_is_one_sided_and_ignores_ties():
-    assert validation.sign_test(np.array([1.0] * 10), "greater") < 0.001
-    assert validation.sign_test(np.array([1.0] * 10), "less") == 1.0
-    assert validation.sign_test(np.zeros(5), "greater") == 1.0
-    assert validation.sign_test(np.array([0, 0, 1.0, 1.0]), "greater") == 0.25
+    assert inference.sign_test(np.array([1.0] * 10), "greater") < 0.001
+    assert inference.sign_test(np.array([1.0] * 10), "less") == 1.0
+    assert inference.sign_test(np.zeros(5), "greater") == 1.0
+    assert inference.sign_test(np.array([0, 0, 1.0, 1.0]), "greater") == 0.25
 
 
 def test_slopes_recover_a_linear_trend_per_replication():
     sizes = (10, 20, 40, 80)
     y = np.array([[2 * n + 1 for n in sizes], [5 * n for n in sizes]], dtype=float)
-    assert np.allclose(validation.slopes(sizes, y), [2.0, 5.0])
+    assert np.allclose(inference.slopes(sizes, y), [2.0, 5.0])
 
 
 def test_tost_declares_equivalence_only_inside_the_margin():
     rng = np.random.default_rng(0)
     small = rng.normal(0.0, 1.0, 60)
-    assert validation.tost(small, margin=1.0)["p"] < validation.TOST_ALPHA
+    assert inference.tost(small, margin=1.0)["p"] < inference.TOST_ALPHA
     shifted = rng.normal(3.0, 1.0, 60)
-    assert validation.tost(shifted, margin=1.0)["p"] > 0.5
+    assert inference.tost(shifted, margin=1.0)["p"] > 0.5
     # Too noisy for the margin: equivalence cannot be claimed.
-    assert validation.tost(rng.normal(0.0, 10.0, 12), margin=1.0)["p"] > validation.TOST_ALPHA
-    assert validation.tost(np.zeros(10), margin=0.0)["p"] == 0.0
+    assert inference.tost(rng.normal(0.0, 10.0, 12), margin=1.0)["p"] > inference.TOST_ALPHA
+    assert inference.tost(np.zeros(10), margin=0.0)["p"] == 0.0
 
 
 def test_scurve_fit_tells_an_s_curve_from_concave_and_linear_growth():
     t = np.arange(73, dtype=float)
     s_curve = 0.2 / (1 + np.exp(-0.15 * (t - 30)))
-    fit = validation.scurve_fit(t, s_curve)
-    assert fit["delta_aic"] > validation.F5_AIC_MARGIN
+    fit = facts_adoption.scurve_fit(t, s_curve)
+    assert fit["delta_aic"] > facts_adoption.F5_AIC_MARGIN
     assert abs(fit["inflection"] - 30) < 1
     concave = 0.2 * (1 - np.exp(-0.08 * t))
-    assert validation.scurve_fit(t, concave)["delta_aic"] < validation.F5_AIC_MARGIN
+    assert facts_adoption.scurve_fit(t, concave)["delta_aic"] < facts_adoption.F5_AIC_MARGIN
     linear = 0.003 * t + 0.01
-    assert validation.scurve_fit(t, linear)["delta_aic"] < validation.F5_AIC_MARGIN
+    assert facts_adoption.scurve_fit(t, linear)["delta_aic"] < facts_adoption.F5_AIC_MARGIN
 
 
 def test_overrides_also_hold_after_a_policy_change():
     from sim.experiments.scenarios import load_scenario
 
-    reform = validation.with_parameters(
-        load_scenario("gradual_reform"), {"registry_completeness": 0}
-    )
+    reform = core.with_parameters(load_scenario("gradual_reform"), {"registry_completeness": 0})
     assert reform.parameters.registry_completeness == 0
     for _, change in reform.policy_changes:
         assert change.get("registry_completeness", 0) == 0
@@ -94,12 +94,12 @@ def test_overrides_also_hold_after_a_policy_change():
 def test_docking_zeroes_every_lever_of_review_authority_and_coordination():
     from sim.model.parameters import SPECS
 
-    for name, value in validation.NOTHING.items():
+    for name, value in docking.NOTHING.items():
         assert name in SPECS and SPECS[name].group == "lever"
         assert value == 0
     # What stays of the centralized design (reported, not zeroed).
     kept = {"approval_bodies", "signoff_delay_months", "unified_budget", "body_permanence"}
-    assert not kept & set(validation.NOTHING)
+    assert not kept & set(docking.NOTHING)
 
 
 def test_mutant_patches_change_the_model_and_are_undone_after_the_runs():
@@ -113,7 +113,7 @@ def test_mutant_patches_change_the_model_and_are_undone_after_the_runs():
         }
 
     before = functions()
-    patched = [m for m in validation.MUTANTS if m.patch is not None]
+    patched = [m for m in MUTANTS if m.patch is not None]
     assert len(patched) >= 3
     for mutant in patched:
         with mutant.patch():
@@ -124,7 +124,7 @@ def test_mutant_patches_change_the_model_and_are_undone_after_the_runs():
 def test_every_mutant_is_a_valid_parameter_set():
     from sim.model.parameters import make_parameters
 
-    for mutant in validation.MUTANTS:
+    for mutant in MUTANTS:
         if mutant.overrides:
             make_parameters(**dict(mutant.overrides))
 
@@ -136,8 +136,8 @@ def test_new_builds_since_counts_own_systems_for_late_needs():
     s = load_scenario("dispersed").with_overrides(n_departments=10, months=72)
     model = GovernanceModel(s.parameters, rng=3)
     model.run()
-    own_all, needs_all = validation.new_builds_since(model, 0)
-    own_late, needs_late = validation.new_builds_since(model, 48)
+    own_all, needs_all = core.new_builds_since(model, 0)
+    own_late, needs_late = core.new_builds_since(model, 48)
     assert 0 <= own_late <= own_all and 0 < needs_late < needs_all
     assert own_all > 0
 
@@ -154,8 +154,8 @@ def test_validate_model_command_writes_table_and_manifest(tmp_path, capsys):
     assert table.startswith("fact,check,statement,criterion")
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["all_passed"] is True and manifest["facts_passed"] == {"F7": True}
-    assert manifest["replications_per_fact"] == {"F7": validation.F7_MIN_REPLICATIONS}
-    assert len(manifest["seeds"]["replication_seeds"]) == validation.F7_MIN_REPLICATIONS
+    assert manifest["replications_per_fact"] == {"F7": facts_sharing.F7_MIN_REPLICATIONS}
+    assert len(manifest["seeds"]["replication_seeds"]) == facts_sharing.F7_MIN_REPLICATIONS
     assert not math.isnan(manifest["settings"]["months"])
 
 
@@ -165,3 +165,81 @@ def test_validate_model_rejects_unknown_facts(capsys):
     with pytest.raises(SystemExit) as exc:
         run.main(["validate-model", "--facts", "F9"])
     assert exc.value.code == 2
+
+
+def _imports(path):
+    """Modules a file imports anywhere (deferred imports too), except under TYPE_CHECKING."""
+    import ast
+
+    tree = ast.parse(path.read_text())
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    out = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+            out.update(f"{node.module}.{a.name}" for a in node.names)
+    return out
+
+
+def test_validation_modules_form_no_import_cycle_and_import_no_upper_layer():
+    from graphlib import TopologicalSorter
+    from pathlib import Path
+
+    import sim.analysis
+
+    root = Path(sim.analysis.__file__).parent
+    graph = {}
+    for path in sorted(root.rglob("*.py")):
+        name = ".".join(("sim", *path.relative_to(root.parent).with_suffix("").parts))
+        name = name.removesuffix(".__init__")
+        imported = _imports(path)
+        assert not {m for m in imported if m.startswith(("sim.reporting", "sim.cli"))}, name
+        if name.startswith("sim.analysis.validation"):
+            graph[name] = {m for m in imported if m.startswith("sim.analysis.validation")}
+    assert len(graph) >= 10
+    # Raises graphlib.CycleError on a cycle among the subpackage's modules (its
+    # __init__ included, so no module may import the package's re-exports).
+    order = list(TopologicalSorter(graph).static_order())
+    assert order.index("sim.analysis.validation.inference") < order.index(
+        "sim.analysis.validation.core"
+    )
+
+
+def test_tost_is_statsmodels_paired_tost():
+    from statsmodels.stats.weightstats import ttost_paired
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(5.0, 1.0, 40)
+    y = x + rng.normal(0.1, 0.5, 40)
+    got = inference.tost(x - y, margin=0.3)
+    assert got["p"] == pytest.approx(ttost_paired(x, y, -0.3, 0.3)[0])
+    ci = stats.ttest_rel(x, y).confidence_interval(1 - 2 * inference.TOST_ALPHA)
+    assert (got["low"], got["high"]) == pytest.approx((ci.low, ci.high))
+
+
+def test_bootstrap_is_a_seeded_paired_percentile_bootstrap():
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(1.0, 0.3, 30), rng.normal(4.0, 1.0, 30)
+    low, high = inference.bootstrap(lambda a, b: a.mean() / b.mean(), a, b, n=500, seed=7)
+    # By hand: the same resamples (one draw of indices per resample, both arrays together).
+    idx = np.random.default_rng(7).integers(0, 30, (500, 30))
+    draws = a[idx].mean(axis=1) / b[idx].mean(axis=1)
+    assert (low, high) == pytest.approx(tuple(np.percentile(draws, [2.5, 97.5])))
+    assert low < a.mean() / b.mean() < high
+
+
+def test_bootstrap_leaves_out_resamples_where_the_statistic_is_undefined():
+    x = np.arange(20.0)
+
+    def stat(v):
+        return np.nan if v.min() == 0 else v.mean()
+
+    low, high = inference.bootstrap(stat, x, n=400)
+    assert math.isfinite(low) and math.isfinite(high) and 0 < low < high

@@ -4,8 +4,10 @@ Pure functions on pandas objects: nothing here reads or writes files.
 
 Every confidence interval is the t-based interval for a mean,
 ``mean ± t(1 - alpha/2, n - 1) · sd / sqrt(n)``, with ``sd`` the sample
-standard deviation (``ddof = 1``). Missing values (NaN, e.g. an outcome that is
-undefined in one run) are left out, and ``n`` counts only the values used.
+standard deviation (``ddof = 1``): the interval of
+``scipy.stats.ttest_1samp(values, 0).confidence_interval(confidence)``.
+Missing values (NaN, e.g. an outcome that is undefined in one run) are left
+out, and ``n`` counts only the values used.
 
 Paired differences compare each scenario with a baseline replication by
 replication: replication ``r`` of every scenario uses the same random seed, so
@@ -44,13 +46,27 @@ def mean_ci(values: Iterable[float], confidence: float = CONFIDENCE) -> dict[str
     x = x[~np.isnan(x)]
     n = int(x.size)
     mean = float(x.mean()) if n else math.nan
-    sd = float(x.std(ddof=1)) if n > 1 else math.nan
-    half = _half_width(np.array([sd]), np.array([n]), confidence)[0]
-    return {"mean": mean, "sd": sd, "n": n, "ci_low": mean - half, "ci_high": mean + half}
+    if n < 2:
+        return {"mean": mean, "sd": math.nan, "n": n, "ci_low": math.nan, "ci_high": math.nan}
+    with warnings.catch_warnings():
+        # Identical values: scipy warns of precision loss, and its interval is the mean.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = stats.ttest_1samp(x, 0.0).confidence_interval(confidence)
+    return {
+        "mean": mean,
+        "sd": float(x.std(ddof=1)),
+        "n": n,
+        "ci_low": float(low),
+        "ci_high": float(high),
+    }
 
 
 def _half_width(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
-    """Half-width of the t interval, NaN where ``n < 2``."""
+    """Half-width of the t interval, NaN where ``n < 2``.
+
+    Kept by hand because it is vectorized over all groups of ``summarize`` at
+    once (``ttest_1samp`` takes one sample at a time); the same interval.
+    """
     sd = np.asarray(sd, dtype=float)
     n = np.asarray(n, dtype=float)
     out = np.full(sd.shape, math.nan)

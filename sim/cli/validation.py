@@ -22,7 +22,7 @@ from sim.cli import arguments as cli_types
 HELP = "check the seven stylized facts (MODEL.md section 7) over paired replications"
 
 DESCRIPTION = """\
-Run the stylized-fact checks of MODEL.md section 7 (sim/validation.py): each
+Run the stylized-fact checks of MODEL.md section 7 (sim/analysis/validation/): each
 fact compares designs over paired seeded replications with a stated criterion
 (sign tests, t intervals, bootstrap intervals, equivalence tests). Prints one
 block per fact (PASS/FAIL, estimate with 95% CI, p-value, criterion, effect)
@@ -91,7 +91,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--seed",
         type=cli_types.seed,
         metavar="N",
-        help="root random seed (default 20261122, sim.analysis.validation.VALIDATION_SEED)",
+        help="root random seed (default 20261122, sim.analysis.validation.core.VALIDATION_SEED)",
     )
     p.add_argument(
         "--workers",
@@ -110,12 +110,14 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def cmd_validate_model(args: argparse.Namespace) -> int:
     """Run the validation (and mutants), print the tables, write the folder."""
-    from sim.analysis import validation
+    from sim.analysis.validation import formatting, suite
+    from sim.analysis.validation.core import VALIDATION_SEED, build_scenario
+    from sim.analysis.validation.mutants import MUTANTS
     from sim.experiments import provenance, results
     from sim.experiments.files import atomic_write
 
     if args.seed is None:
-        args.seed = validation.VALIDATION_SEED
+        args.seed = VALIDATION_SEED
     name = "validation-fast" if args.fast else "validation"
     try:
         out = results.check_output_dir(args.out) if args.out else results.default_output_dir(name)
@@ -123,7 +125,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
     start = time.perf_counter()
-    result = validation.validate(
+    result = suite.validate(
         args.replications,
         args.workers,
         progress=not args.quiet,
@@ -131,13 +133,13 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
         facts=args.facts,
         root_seed=args.seed,
     )
-    text = [validation.format_validation(result)]
+    text = [formatting.format_validation(result)]
     if result.docking is not None:
-        text += ["", validation.format_docking(result.docking)]
+        text += ["", formatting.format_docking(result.docking)]
     print("\n".join(text))
     mutants = None
     if args.mutants:
-        mutants = validation.run_mutants(
+        mutants = suite.run_mutants(
             args.replications,
             args.workers,
             progress=not args.quiet,
@@ -146,7 +148,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
             baseline=result.table,
             root_seed=args.seed,
         )
-        block = validation.format_mutants(mutants)
+        block = formatting.format_mutants(mutants)
         print()
         print(block)
         text += ["", block]
@@ -176,9 +178,9 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
     report = "\n".join(text) + "\n"
     atomic_write(out / "validation.txt", lambda p: p.write_text(report, "utf-8"))
     files["manifest.json"] = "provenance: designs, parameters, seeds, versions, git commit"
-    status = validation.fact_status(result.table)
+    status = suite.fact_status(result.table)
     manifest = provenance.build_manifest(
-        [validation.build_scenario(d) for d in result.designs],
+        [build_scenario(d) for d in result.designs],
         root_seed=int(args.seed),
         seeds=result.seeds,
         replications=result.settings.replications,
@@ -192,15 +194,15 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
                 "months": result.settings.months,
                 "fast": result.settings.fast,
             },
-            "facts": list(args.facts or validation.FACT_IDS),
+            "facts": list(args.facts or suite.FACT_IDS),
             "replications_per_fact": {
                 f.id: f.replications(result.settings)
-                for f in validation.FACTS
-                if f.id in (args.facts or validation.FACT_IDS)
+                for f in suite.FACTS
+                if f.id in (args.facts or suite.FACT_IDS)
             },
             "facts_passed": status,
             "all_passed": all(status.values()),
-            "mutants": [m.name for m in validation.MUTANTS] if mutants is not None else [],
+            "mutants": [m.name for m in MUTANTS] if mutants is not None else [],
             "elapsed_seconds": round(elapsed, 1),
             "files": files,
         },

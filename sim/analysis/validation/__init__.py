@@ -1,0 +1,66 @@
+"""Validation: the seven stylized facts of MODEL.md section 7, as data and checks.
+
+Each fact is a :class:`~sim.analysis.validation.core.Fact`: the statement of
+MODEL.md, the designs it compares (scenario files plus parameter overrides),
+the outcome it reads and a stated statistical criterion over paired seeded
+replications (replication ``r`` of every design uses the same seed, spawned
+from one root seed by ``sim.experiments.seeds.spawn_seeds``). A fact
+may have several checks (F5 has four); it holds when all of them pass.
+Nothing here sets an outcome: every number is read from the model's outcome
+table, or (F5.1) counted from its project book.
+
+Modules (each imports only the ones above it):
+
+* ``inference``: the statistics of the checks (sign test, t intervals,
+  bootstrap, slopes, TOST) and their levels;
+* ``core``: settings (``FULL``, ``FAST``), designs, paired runs
+  (``simulate_designs``, ``Runs``), ``CheckResult``, ``Fact``,
+  ``paired_check`` and number formatting;
+* one module per group of facts: ``facts_structure`` (F1, F2),
+  ``facts_authority`` (F3), ``facts_continuity`` (F4), ``facts_adoption``
+  (F5, ``scurve_fit``), ``docking`` (F6, the docking variants and table),
+  ``facts_sharing`` (F7);
+* ``mutants``: the model with one mechanism switched off (``MUTANTS``);
+* ``suite``: the registry (``FACTS``, ``FACT_IDS``), ``validate``,
+  ``run_validation``, ``run_mutants``;
+* ``formatting``: the printed tables of ``python run.py validate-model``
+  (``--fast``, ``--mutants``; the command is ``sim.cli.validation``).
+
+Statistics (``inference``; unless a check says otherwise):
+
+* paired differences: 95% t interval of the mean difference (scipy's
+  ``ttest_1samp`` interval, that of ``ttest_rel``) and a one-sided sign test
+  on the non-zero differences (``scipy.stats.binomtest``); a check passes
+  when the interval excludes zero in the stated direction **and** the sign
+  test gives ``p < ALPHA`` (0.01);
+* ratios of means: 95% percentile interval of a paired bootstrap over
+  replications (``scipy.stats.bootstrap``, ``BOOTSTRAP`` resamples, fixed
+  seed);
+* equivalence (F6): two one-sided tests (TOST) on paired differences
+  (statsmodels).
+
+Full mode: 30 replications, 40 departments (F1: 10, 20, 40, 80), 120 months.
+Fast mode (for the test suite): 12 replications, 20 departments (F1: 10, 20,
+40), 120 months (the gradual reform switches at month 48 and needs the
+years after it). The criteria are the same in both modes. Two facts use more
+replications in both modes: F6 (docking) max(2 x replications, 48), for the
+power of its equivalence test, and F7 at least 24.
+
+The names below are re-exported for interactive use; code imports them from
+their modules.
+"""
+
+from sim.analysis.validation.core import FAST, FULL
+from sim.analysis.validation.mutants import MUTANTS
+from sim.analysis.validation.suite import FACT_IDS, FACTS, run_mutants, run_validation, validate
+
+__all__ = [
+    "FACTS",
+    "FACT_IDS",
+    "FAST",
+    "FULL",
+    "MUTANTS",
+    "run_mutants",
+    "run_validation",
+    "validate",
+]

@@ -1,0 +1,401 @@
+"""Core of the validation suite: settings, designs, paired runs and check results.
+
+A validation run is a set of :class:`Design` s (a scenario file plus
+parameter overrides) run ``replications`` times each with paired seeds
+(``simulate_designs`` returns :class:`Runs`); every check of a :class:`Fact`
+reads the runs and returns a :class:`CheckResult` (one row of the
+validation table). ``paired_check`` is the common check that a paired
+difference is positive or negative; ``fmt``, ``fmt_p`` and ``ci_text``
+format numbers the same way in every effect line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.analysis.validation.inference import ALPHA, ci, sign_test
+from sim.experiments import executors
+from sim.experiments.scenarios import Scenario, load_scenario
+from sim.experiments.seeds import spawn_seeds
+from sim.model.capabilities import N_COMMON
+from sim.model.governance import GovernanceModel
+from sim.model.outcomes import OUTCOME_NAMES
+from sim.model.projects import Status
+
+#: Root seed of the validation runs (replication seeds are spawned from it).
+VALIDATION_SEED = 20261122
+
+#: Columns of the validation table.
+COLUMNS: tuple[str, ...] = (
+    "fact",
+    "check",
+    "statement",
+    "criterion",
+    "effect",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "passed",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Size of a validation run.
+
+    Attributes:
+        replications: Paired replications of every design.
+        n_departments: Departments per government (all facts but F1).
+        sizes: Numbers of departments compared in F1.
+        months: Length of every run.
+        fast: Whether this is the fast mode.
+    """
+
+    replications: int
+    n_departments: int
+    sizes: tuple[int, ...]
+    months: int = 120
+    fast: bool = False
+
+    @property
+    def docking_replications(self) -> int:
+        """Replications of the docking check (F6): at least 48, or twice the others.
+
+        The equivalence test needs about 50 pairs for 80% power at a margin of
+        0.5 SD where the pairing is weak (``data_sharing_rate``).
+        """
+        return max(2 * self.replications, 48)
+
+
+FULL = Settings(replications=30, n_departments=40, sizes=(10, 20, 40, 80))
+FAST = Settings(replications=12, n_departments=20, sizes=(10, 20, 40), fast=True)
+
+
+# ----------------------------------------------------------------- designs
+
+
+@dataclass(frozen=True)
+class Design:
+    """A scenario file plus parameter overrides: one arm of a comparison.
+
+    Attributes:
+        scenario: Scenario name (file in ``scenarios/``).
+        overrides: ``(name, value)`` pairs applied over the scenario, sorted.
+    """
+
+    scenario: str
+    overrides: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Unique, readable name, e.g. ``centralized[n_departments=20]``."""
+        if not self.overrides:
+            return self.scenario
+        return f"{self.scenario}[{', '.join(f'{k}={v}' for k, v in self.overrides)}]"
+
+
+def design(scenario: str, **overrides: Any) -> Design:
+    """Return the design of ``scenario`` with ``overrides`` (sorted, hashable)."""
+    return Design(scenario, tuple(sorted(overrides.items())))
+
+
+def world(s: Settings, **overrides: Any) -> dict[str, Any]:
+    """Overrides of the settings' world (departments, months) plus ``overrides``."""
+    return {"n_departments": s.n_departments, "months": s.months, **overrides}
+
+
+def with_parameters(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
+    """Return ``scenario`` with ``overrides`` applied, in its policy changes too.
+
+    A policy change that sets a parameter the overrides also set gets the
+    override's value, so that an override (e.g. a mutant switching a
+    mechanism off) holds for the whole run, also after a gradual reform.
+    """
+    if not overrides:
+        return scenario
+    changes = tuple(
+        (month, {k: overrides.get(k, v) for k, v in change.items()})
+        for month, change in scenario.policy_changes
+    )
+    replaced = dataclasses.replace(scenario, policy_changes=changes)
+    return replaced.with_overrides(name=scenario.name, **overrides)
+
+
+def build_scenario(d: Design, extra: dict[str, Any] | None = None) -> Scenario:
+    """Load the design's scenario, apply its overrides and ``extra``; name it by label."""
+    scenario = with_parameters(load_scenario(d.scenario), dict(d.overrides))
+    scenario = with_parameters(scenario, dict(extra or {}))
+    return dataclasses.replace(scenario, name=d.label)
+
+
+def reform_month() -> int:
+    """Month of the first policy change of ``gradual_reform`` (read from its file)."""
+    changes = load_scenario("gradual_reform").policy_changes
+    if not changes:
+        raise ValueError("scenarios/gradual_reform.yaml has no policy change")
+    return int(changes[0][0])
+
+
+# -------------------------------------------------------------- simulation
+
+
+def new_builds_since(model: GovernanceModel, since: int) -> tuple[int, int]:
+    """Own common systems started for needs that arose at or after ``since``.
+
+    Returns ``(own, needs)``: departmental common-capability projects that
+    are building or done whose need arose in month ``since`` or later, and
+    the common needs that arose from ``since`` to the end of the run. Used
+    by F5.1: after month 48 every capability already exists in a government
+    of 20 or more departments (as some department's system or a platform),
+    so such an own system is a duplicate in the sense of
+    ``cum_duplicate_projects`` (checked against the model's owner lists: of
+    the own systems completed for needs after month 48 over eight seeds, at
+    20 and 40 departments, in dispersed, centralized and gradual_reform, one
+    of 549 was a capability's first instance).
+    """
+    book = model.projects
+    n = book.size
+    kind, status, need = book.kind[:n], book.status[:n], book.need_month[:n]
+    started = (status == Status.BUILDING) | (status == Status.DONE)
+    own = int(np.sum((kind < N_COMMON) & started & (need >= since)))
+    arisen = (model.need_month >= since) & (model.need_month < model.month)
+    return own, int(arisen.sum())
+
+
+def _simulate(scenario: Scenario, seed: int, since: int) -> tuple[np.ndarray, np.ndarray]:
+    """Run one scenario; return (months x outcomes array, [own, needs] since ``since``)."""
+    model = GovernanceModel(
+        parameters=scenario.parameters,
+        rng=int(seed),
+        policy_changes=tuple(scenario.policy_changes or ()),
+    )
+    model.run()
+    frame = model.outcomes_frame()
+    values = frame[list(OUTCOME_NAMES)].to_numpy(dtype=float)
+    return values, np.array(new_builds_since(model, since), dtype=float)
+
+
+def _run_task(
+    task: tuple[int, int, int], scenarios: Sequence[Scenario], since: int
+) -> tuple[int, int, np.ndarray, np.ndarray]:
+    """Run one ``(design index, replication, seed)`` task; keep its index and replication."""
+    i, r, seed = task
+    return (i, r, *_simulate(scenarios[i], seed, int(since)))
+
+
+class Runs:
+    """Outcomes of every design and replication of one validation run.
+
+    Attributes:
+        designs: The designs run.
+        seeds: Seed of each replication.
+        values: Per design label, array (replications, months + 1, outcomes).
+        extras: Per design label, array (replications, 2): ``new_builds_since``.
+    """
+
+    def __init__(
+        self,
+        designs: Sequence[Design],
+        seeds: Sequence[int],
+        values: dict[str, np.ndarray],
+        extras: dict[str, np.ndarray],
+    ) -> None:
+        self.designs = list(designs)
+        self.seeds = list(seeds)
+        self.values = values
+        self.extras = extras
+        self._col = {name: i for i, name in enumerate(OUTCOME_NAMES)}
+
+    def view(self, replications: int) -> Runs:
+        """The first ``replications`` replications of every design (or all it has)."""
+        return Runs(
+            self.designs,
+            self.seeds[:replications],
+            {k: v[:replications] for k, v in self.values.items()},
+            {k: v[:replications] for k, v in self.extras.items()},
+        )
+
+    def series(self, d: Design, outcome: str) -> np.ndarray:
+        """Array (replications, months + 1) of one outcome."""
+        return self.values[d.label][:, :, self._col[outcome]]
+
+    def final(self, d: Design, outcome: str) -> np.ndarray:
+        """Final value of one outcome, one per replication."""
+        return self.series(d, outcome)[:, -1]
+
+    def at(self, d: Design, outcome: str, month: int) -> np.ndarray:
+        """Value at ``month`` of one outcome, one per replication."""
+        return self.series(d, outcome)[:, month]
+
+    def extra(self, d: Design) -> np.ndarray:
+        """Array (replications, 2): own systems and needs since the reform month."""
+        return self.extras[d.label]
+
+
+def simulate_designs(
+    designs: Sequence[Design],
+    replications: int | dict[Design, int],
+    *,
+    root_seed: int = VALIDATION_SEED,
+    workers: int | None = None,
+    progress: bool = True,
+    extra: dict[str, Any] | None = None,
+) -> Runs:
+    """Run every design ``replications`` times with paired seeds.
+
+    Args:
+        designs: Designs to run (duplicates are run once).
+        replications: Paired replications, for all designs or per design;
+            replication ``r`` has the same seed in every design.
+        root_seed: Root of the seeds (``sim.experiments.seeds.spawn_seeds``).
+        workers: Processes (``None`` = all cores, 1 = in this process).
+        progress: Progress bar on stderr.
+        extra: Parameter overrides applied over every design (mutants).
+
+    Returns:
+        The outcomes of every run.
+    """
+    unique = list(dict.fromkeys(designs))
+    reps = {d: replications if isinstance(replications, int) else replications[d] for d in unique}
+    scenarios = [build_scenario(d, extra) for d in unique]
+    seeds = spawn_seeds(root_seed, max(reps.values()))
+    since = reform_month()
+    tasks = [
+        (i, r, seeds[r])
+        for r in range(max(reps.values()))
+        for i, d in enumerate(unique)
+        if r < reps[d]
+    ]
+    workers = (os.cpu_count() or 1) if workers is None else max(1, int(workers))
+    results: list[tuple[int, int, np.ndarray, np.ndarray]] = executors.map_chunked(
+        _run_task,
+        tasks,
+        (scenarios, since),
+        workers=workers,
+        progress=progress,
+        desc="validating",
+    )
+    values = {d.label: [None] * reps[d] for d in unique}
+    extras = {d.label: [None] * reps[d] for d in unique}
+    for i, r, v, e in results:
+        values[unique[i].label][r] = v
+        extras[unique[i].label][r] = e
+    return Runs(
+        unique,
+        seeds,
+        {k: np.stack(v) for k, v in values.items()},
+        {k: np.stack(v) for k, v in extras.items()},
+    )
+
+
+# -------------------------------------------------------------- formatting
+
+
+def fmt(x: float, digits: int = 3) -> str:
+    """Format ``x`` with about three significant digits ("n/a" if not finite)."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    a = abs(x)
+    if a >= 100:
+        return f"{x:.0f}"
+    if a >= 10:
+        return f"{x:.1f}"
+    if a >= 1:
+        return f"{x:.2f}"
+    return f"{x:.{digits}f}"
+
+
+def fmt_p(p: float) -> str:
+    """Format a p-value ("p < 0.001", "p = 0.012"; empty if not finite)."""
+    if p is None or not math.isfinite(p):
+        return ""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def ci_text(mean: float, low: float, high: float) -> str:
+    """Format an estimate and its interval as ``mean [low, high]``."""
+    return f"{fmt(mean)} [{fmt(low)}, {fmt(high)}]"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of one check of a fact (one row of the validation table)."""
+
+    fact: str
+    check: str
+    statement: str
+    criterion: str
+    effect: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    passed: bool
+
+
+def paired_check(
+    fact: str,
+    check: str,
+    statement: str,
+    diff: np.ndarray,
+    direction: str,
+    what: str,
+    effect: str,
+) -> CheckResult:
+    """A check that a paired difference is positive (or negative) over replications.
+
+    Passes when the 95% t interval excludes zero in ``direction`` and the
+    one-sided sign test gives ``p < ALPHA``.
+    """
+    mean, low, high = ci(diff)
+    if direction == "greater":
+        p = sign_test(diff, "greater")
+        passed = low > 0 and p < ALPHA
+        side = "> 0"
+    else:
+        p = sign_test(diff, "less")
+        passed = high < 0 and p < ALPHA
+        side = "< 0"
+    criterion = (
+        f"{what} {side}: 95% t-CI of the mean paired difference excludes 0 and one-sided "
+        f"sign test p < {ALPHA} (n = {len(diff)} paired replications)"
+    )
+    return CheckResult(fact, check, statement, criterion, effect, mean, low, high, p, passed)
+
+
+# ------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One stylized fact of MODEL.md section 7.
+
+    Attributes:
+        id: ``F1`` ... ``F7``.
+        statement: The fact as MODEL.md states it.
+        compared: What is compared (designs and overrides), in words.
+        outcome: Outcome(s) read.
+        designs: Function of the settings returning the designs to run.
+        checks: Function of the runs and settings returning the check results.
+        replications: Function of the settings returning the fact's number of
+            paired replications (default ``Settings.replications``).
+        references: Designs only described (not compared pair by pair), run
+            with ``Settings.replications``.
+    """
+
+    id: str
+    statement: str
+    compared: str
+    outcome: str
+    designs: Callable[[Settings], list[Design]]
+    checks: Callable[[Runs, Settings], list[CheckResult]]
+    replications: Callable[[Settings], int] = lambda s: s.replications
+    references: Callable[[Settings], list[Design]] = lambda s: []
