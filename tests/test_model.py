@@ -108,7 +108,10 @@ def test_zero_review_capacity_makes_the_queue_grow_and_coverage_fall():
 
 
 # ------------------------------------------------------------------------ budget
-def test_platforms_are_paid_from_the_unified_pool_only():
+def test_platforms_come_sooner_from_the_unified_pool_than_from_fees():
+    # Without a pool a center lives on the fees of the departments waiting
+    # for its platforms (tests/test_running_costs_and_routes.py), which come
+    # slowly: within 60 months no fee-funded platform is finished here.
     pooled, departmental = compare(
         "n_platforms_operating",
         {"unified_budget": 1.0},

@@ -16,7 +16,10 @@ import pandas as pd
 from conftest import final
 from scipy import stats
 
-SEEDS = tuple(range(24))
+# 40 seeds: once the dispersed design pays for its staff and the upkeep of its
+# duplicates (issue 11), the understaffed office's delay shrank from about 12 to
+# about 7 months and 24 seeds no longer reached the sign test's alpha (p = 0.011).
+SEEDS = tuple(range(40))
 WORLD = {"n_departments": 40, "months": 120}
 ALPHA = 0.01
 

@@ -18,8 +18,26 @@ from scipy import stats
 from sim.analysis.validation import core, docking, facts_adoption, facts_sharing, inference, suite
 from sim.analysis.validation.mutants import MUTANTS
 
+#: Facts that stopped holding and are reported as findings (docs/VALIDATION.md,
+#: "Findings after issue 11"). Strict: when a fact holds again, this test fails
+#: and the finding must be revisited.
+NOT_HOLDING = {
+    "F5": "since governance and upkeep cost money (issue 11), a late reform's platforms come "
+    "slowly: adoption after the reform is no robust S-curve (full mode: F5.4 fails its "
+    "bootstrap AIC bound) and in fast mode F5.1's share of new duplication removed has a "
+    "CI lower bound of 0.73 < 0.75",
+}
 
-@pytest.mark.parametrize("fact", suite.FACT_IDS)
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=NOT_HOLDING[f]))
+        if f in NOT_HOLDING
+        else f
+        for f in suite.FACT_IDS
+    ],
+)
 def test_stylized_fact_holds_in_fast_mode(fact):
     table = suite.run_validation(fast=True, workers=1, progress=False, facts=[fact])
     assert list(table.columns) == list(core.COLUMNS)

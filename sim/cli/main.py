@@ -26,7 +26,8 @@ from sim.experiments.seeds import DEFAULT_SEED
 DEFAULT_COMPARISON = ("dispersed", "centralized")
 DEFAULT_REPLICATIONS = 20
 COMMANDS = (
-    "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model"
+    "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model",
+    "where-it-loses",
 )  # fmt: skip
 
 DESCRIPTION = """\
@@ -258,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli import validation as validation_cli
 
     validation_cli.add_parser(sub)
+    from sim.cli import where as where_cli
+
+    where_cli.add_parser(sub)
     return parser
 
 
@@ -510,6 +514,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sim.cli import validation as validation_cli
 
         handlers["validate-model"] = validation_cli.cmd_validate_model
+        from sim.cli import where as where_cli
+
+        handlers["where-it-loses"] = where_cli.cmd_where_it_loses
         try:
             return handlers.get(args.command, cmd_experiment)(args)
         except ScenarioError as exc:

@@ -38,6 +38,7 @@ HEADLINE_OUTCOMES: tuple[str, ...] = (
     "capability_coverage",
     "mean_months_to_service",
     "cum_spending",
+    "cost_per_service_month",
 )
 
 

@@ -18,14 +18,18 @@ import numpy as np
 
 from sim.model import behaviour, platform_plans, routes
 from sim.model.arrays import nonzero_cells
+from sim.model.capabilities import N_COMMON
 from sim.model.state import (
     OPEN,
     OWN,
     PLATFORM_BUILDING,
+    PLATFORM_NONE,
     PLATFORM_OPERATING,
     PLATFORM_PLANNED,
+    PROPOSED,
     RELATIVE_COST,
     VISIBILITY,
+    WAITING,
 )
 
 if TYPE_CHECKING:
@@ -34,6 +38,22 @@ if TYPE_CHECKING:
 #: A build counts as a vanity project only if the head's taste for visibility
 #: times the capability's visibility reaches this (assumption).
 VANITY_THRESHOLD = 0.15
+
+
+def give_up_waiting(model: GovernanceModel) -> None:
+    """Departments that waited ``platform_patience_months`` for a platform decide again.
+
+    A promised platform that does not come (stalled for money, dropped by a
+    reorganized body, slow to build) does not hold departments for ever: they
+    return to the open choice, where building their own is one option
+    (MODEL.md 3.11: the routes actors would really take).
+    """
+    depts, ks = nonzero_cells(model.access == WAITING)
+    if not len(depts):
+        return
+    done = model.month - model.wait_since[depts, ks] >= model.p.platform_patience_months
+    model.access[depts[done], ks[done]] = OPEN
+    model.tallies.add("waits_given_up", model.dept_jur[depts[done]])
 
 
 def decide_common_needs(model: GovernanceModel) -> None:
@@ -118,6 +138,45 @@ def decide_common_needs(model: GovernanceModel) -> None:
     best_other = np.max(utilities[build][:, 1:], axis=1)
     plain_build = utilities[build, behaviour.BUILD] - vanity_part[build]
     vanity = (vanity_part[build] >= VANITY_THRESHOLD) & (plain_build < np.maximum(best_other, 0.0))
-    routes.propose(
-        model, depts[build], ks[build], model.need_month[depts[build], ks[build]], vanity
-    )
+    lead = _leads_of_cobuilds(model, depts[build], ks[build], vanity)
+    own = build[~lead]
+    routes.propose(model, depts[own], ks[own], model.need_month[depts[own], ks[own]], vanity[~lead])
+    leads, lead_ks = depts[build[lead]], ks[build[lead]]
+    platform_plans.start_cobuilt(model, leads, lead_ks)
+    routes.wait_for_platform(model, leads, lead_ks, model.dept_jur[leads])
+
+
+def _leads_of_cobuilds(
+    model: GovernanceModel, depts: np.ndarray, ks: np.ndarray, vanity: np.ndarray
+) -> np.ndarray:
+    """Which departments about to build a common system build it as a shared one.
+
+    Lee (2010): without a center, a lead department may invest for others and
+    let them join (MODEL.md 3.11). A head does so with chance
+    ``cobuild_propensity`` times its willingness to share, when its government
+    has no platform of the capability in any state and another department
+    still needs it; a vanity build is never shared (its point is the head's
+    own system). At most one lead per government and capability a month.
+
+    Returns:
+        Mask over the builders: True for the leads.
+    """
+    lead = np.zeros(len(depts), dtype=bool)
+    if not len(depts) or model.p.cobuild_propensity <= 0:
+        return lead
+    jurs = model.dept_jur[depts]
+    chance = model.p.cobuild_propensity * model.willingness[depts]
+    candidate = (model.rng.random(len(depts)) < chance) & ~vanity
+    candidate &= model.platform_status[jurs, ks] == PLATFORM_NONE
+    if not candidate.any():
+        return lead
+    # Others of the government whose need of the capability is still unmet.
+    unmet = (model.access == OPEN) | (model.access == WAITING) | (model.access == PROPOSED)
+    need_count = np.zeros(model.platform_status.shape, dtype=np.int64)
+    peer_d, peer_k = nonzero_cells(unmet)
+    np.add.at(need_count, (model.dept_jur[peer_d], peer_k), 1)
+    candidate &= need_count[jurs, ks] >= 2  # the lead and at least one other
+    idx = np.flatnonzero(candidate)
+    _, first = np.unique(jurs[idx] * N_COMMON + ks[idx], return_index=True)
+    lead[idx[first]] = True
+    return lead

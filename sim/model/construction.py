@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import delivery
+from sim.model import delivery, running_costs
 from sim.model.projects import Status
 from sim.model.state import BUSINESS, OWN, PLATFORM_OPERATING
 
@@ -60,6 +60,7 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     p, book, rng = model.p, model.projects, model.rng
     book.status[pids] = Status.DONE
     model.tallies.add("projects_completed", book.jur[pids])
+    running_costs.add_system_upkeep(model, book.dept[pids], book.cost[pids])
     business = book.kind[pids] == BUSINESS
     delivery.serve_business(model, book.need_id[pids[business]])
     pids = pids[~business]

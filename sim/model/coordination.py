@@ -141,7 +141,7 @@ def _work_services(model: GovernanceModel, ids: np.ndarray) -> None:
     chance = behaviour.agreement_probability(
         willingness=model.willingness[depts],
         compatible=model.on_standard[depts],
-        push=p.coordination_strength,
+        push=p.coordination_strength * model.attention_factor()[model.dept_jur[depts]],
         evaluation_link=p.evaluation_link,
         sharing_risk=p.sharing_risk,
         rationality=p.choice_rationality,

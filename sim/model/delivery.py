@@ -36,12 +36,14 @@ def _count_served(model: GovernanceModel, depts: np.ndarray, need_months: np.nda
     model.tallies.add("needs_served", jurs)
     model.tallies.add("needs_served_month_sum", jurs, need_months)
     model.tallies.add("needs_served_age_sum", jurs, served - need_months)
+    model.tallies.add("needs_served_start_sum", jurs, float(served))
 
 
 def serve_common(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
     """Record that departments' common needs ``ks`` are served from next month."""
     model.served_month[depts, ks] = model.month + 1
     _count_served(model, depts, model.need_month[depts, ks])
+    model.tallies.add("common_needs_served", model.dept_jur[depts])
 
 
 def serve_business(model: GovernanceModel, need_ids: np.ndarray) -> None:

@@ -7,14 +7,17 @@ agents as views on them and as the few governance bodies) and runs one month
 per step, calling the mechanisms in this order (see ``docs/ODD.md``):
 
 1. policy changes due this month (gradual reform)   ``_apply_policy_changes``
-2. the annual budget cycle, each January             ``budget.budget_cycle``
+2. the annual budget cycle, each January             ``budget.budget_cycle``,
+   then this month's staff and upkeep are paid       ``running_costs.pay_running_costs``
 3. leader turnover and its consequences              ``turnover.leader_turnover``,
    then reorganized bodies may drop platforms        ``platforms.abandon_platforms_of``
 4. needs arising, then joint services arising        ``needs.arise_needs``,
                                                      ``coordination.arise_services``
-5. departments deciding on open common needs         ``choices.decide_common_needs``
+5. departments out of patience stop waiting;         ``choices.give_up_waiting``,
+   departments deciding on open common needs         ``choices.decide_common_needs``
 6. sign-offs, then the reviewing offices' queues     ``approval.approval``
-7. technical service centers building platforms     ``platforms.technical_centers``
+7. technical service centers building platforms,     ``platforms.technical_centers``,
+   then platforms that fail this month               ``platforms.platform_outages``
 8. construction, completion and audits               ``construction.construction``
 9. data sharing, then escalated refusals             ``sharing.data_sharing``,
    become coordination cases                         ``coordination.open_data_cases``
@@ -46,6 +49,7 @@ from sim.model import (
     coordination,
     needs,
     platforms,
+    running_costs,
     sharing,
     turnover,
 )
@@ -206,6 +210,12 @@ class GovernanceModel(mesa.Model):
         self.platform_ready_month = np.full(shape, np.nan)
         self.platform_plan_seq = np.zeros(shape, dtype=np.int64)
         self.platform_planned_at_start = np.zeros(shape, dtype=bool)
+        # Lead department of a co-built shared platform (-1: a center's).
+        self.platform_lead = np.full(shape, -1, dtype=np.int64)
+        # Monthly operation and maintenance owed by each department for its
+        # finished systems and by each government for its platforms (3.10).
+        self.system_upkeep = np.zeros(self.n_dept)
+        self.platform_upkeep = np.zeros(self.n_jur)
         self.plan_counter = 0
         # One early master plan per government may lock in a poor standard
         # for the platforms it schedules (MODEL.md 3.10).
@@ -244,13 +254,16 @@ class GovernanceModel(mesa.Model):
         self._apply_policy_changes()
         if self.month % 12 == 0:
             budget.budget_cycle(self)
+        running_costs.pay_running_costs(self)
         reorganized = turnover.leader_turnover(self)
         platforms.abandon_platforms_of(self, reorganized)
         needs.arise_needs(self)
         coordination.arise_services(self)
+        choices.give_up_waiting(self)
         choices.decide_common_needs(self)
         approval.approval(self)
         platforms.technical_centers(self)
+        platforms.platform_outages(self)
         construction.construction(self)
         escalated = sharing.data_sharing(self)
         coordination.open_data_cases(self, escalated)

@@ -96,3 +96,36 @@ def fund_in_order(groups: np.ndarray, costs: np.ndarray, available: np.ndarray) 
     starts = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
     offset = np.repeat(running[starts] - costs[starts], np.diff(np.r_[starts, len(groups)]))
     return running - offset <= available[groups] + 1e-12
+
+
+def charge_governments(model: GovernanceModel, amounts: np.ndarray, tally: str) -> np.ndarray:
+    """Charge each government an amount: its pool first, then its departments' balances.
+
+    What the pool cannot pay is taken from the government's departments in
+    proportion to their balances (it is the same e-government money).
+
+    Args:
+        model: The model.
+        amounts: Amount per government (length ``n_jur``).
+        tally: Running total that records what was paid (besides ``spending``).
+
+    Returns:
+        The amount paid per government (less than asked where the money ran out).
+    """
+    amounts = np.asarray(amounts, dtype=float)
+    from_pool = np.minimum(np.maximum(model.pool, 0.0), amounts)
+    model.pool -= from_pool
+    rest = amounts - from_pool
+    paid = from_pool
+    if rest.any():
+        balance = np.maximum(model.balance, 0.0)
+        held = np.bincount(model.dept_jur, balance, minlength=model.n_jur)
+        share = np.divide(rest, held, out=np.zeros(model.n_jur), where=held > 0)
+        share = np.minimum(share, 1.0)
+        taken = balance * share[model.dept_jur]
+        model.balance -= taken
+        paid = from_pool + np.bincount(model.dept_jur, taken, minlength=model.n_jur)
+    governments = np.arange(model.n_jur)
+    model.tallies.add("spending", governments, paid)
+    model.tallies.add(tally, governments, paid)
+    return paid

@@ -35,6 +35,7 @@ def init_needs(model: GovernanceModel) -> None:
     model.access = np.zeros((n, N_COMMON), dtype=np.int8)
     model.served_month = np.full((n, N_COMMON), np.nan)
     model.wait_target = np.full((n, N_COMMON), -1, dtype=np.int64)
+    model.wait_since = np.zeros((n, N_COMMON))
     model.common_order = np.argsort(model.need_month, axis=None, kind="stable")
     model.common_months = model.need_month.ravel()[model.common_order]
     shape = (model.n_jur, N_COMMON)

@@ -69,7 +69,9 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "Duplication rate",
         "share",
         "duplication",
-        "Redundant instances per arisen common need (department and capability).",
+        "Redundant instances per common need served (department and capability): "
+        "duplication per capability delivered, so needs left queued or waiting do not "
+        "lower it.",
     ),
     _O(
         "cum_duplicate_projects",
@@ -190,7 +192,41 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "Total spending",
         "budget units",
         "cost",
-        "All money spent on projects, platforms, adoption and data collection.",
+        "All money spent: projects, platforms, adoption, data collection and interfaces, "
+        "the staff of offices, coordinating bodies and centers, and the operation of "
+        "systems and platforms.",
+    ),
+    _O(
+        "cum_governance_cost",
+        "Governance cost",
+        "budget units",
+        "cost",
+        "Staff of the reviewing offices, coordinating bodies and technical service centers, "
+        "paid so far (part of total spending).",
+    ),
+    _O(
+        "cum_operation_cost",
+        "Operation and maintenance",
+        "budget units",
+        "cost",
+        "Operation and maintenance of finished systems and operating platforms, paid so far "
+        "(part of total spending).",
+    ),
+    _O(
+        "cum_service_months",
+        "Service delivered",
+        "need-months",
+        "delivery",
+        "Months of service delivered so far, summed over needs (common and business), less "
+        "the months platform users lost to outages.",
+    ),
+    _O(
+        "cost_per_service_month",
+        "Cost per service month",
+        "budget units per need-month",
+        "cost",
+        "Total spending divided by the months of service delivered (at least one): the "
+        "bottom line. A run that delivers nothing costs all it spent.",
     ),
     _O(
         "spending_per_capability",
@@ -337,6 +373,9 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         on_standard = np.bincount(dept_group, weights=model.on_standard, minlength=n_groups)
         departments = np.bincount(dept_group, minlength=n_groups).astype(float)
     delivered = tally("services_delivered")
+    # Months of service so far: every served need from the month it was served.
+    service_months = n_served * t - tally("needs_served_start_sum") - tally("outage_user_months")
+    common_served = tally("common_needs_served")
     spending = tally("spending")
     reviews = tally("reviews_done")
 
@@ -344,7 +383,7 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         "n_redundant_common_systems": redundant,
         "n_redundant_across_levels": across_levels,
         "n_common_systems": n_instances,
-        "duplication_rate": redundant / n_common,
+        "duplication_rate": ratio(redundant, common_served),
         "cum_duplicate_projects": tally("duplicate_projects"),
         "n_redundant_data_collections": tally("redundant_data_collections"),
         "cum_redundant_spending": tally("redundant_spending"),
@@ -362,6 +401,11 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         "cum_services_delivered": delivered,
         "joint_service_rate": ratio(delivered, tally("services_arisen")),
         "cum_spending": spending,
+        "cum_governance_cost": tally("governance_spending"),
+        "cum_operation_cost": tally("operation_spending"),
+        "cum_service_months": service_months,
+        "cost_per_service_month": spending
+        / (max(service_months, 1.0) if single else np.maximum(service_months, 1.0)),
         "spending_per_capability": ratio(spending, n_served),
         "review_queue_length": count(book.jur[queued]),
         "mean_review_wait_months": ratio(tally("review_wait_total"), reviews),

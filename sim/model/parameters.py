@@ -458,6 +458,114 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "MODEL.md 3.10 (cost side of centralization)",
         "Utility lost by adopting a platform built on a poor standard.",
     ),
+    # ---------------------------------------------- running costs (MODEL.md 3.10)
+    _P(
+        "review_staff_cost",
+        0.08,
+        "budget units per year per proposal-per-month of capacity",
+        0.0,
+        2.0,
+        "uncertainty",
+        "assumption: one reviewer costs about 0.15 of a departmental system a year (salary "
+        "and overhead of a civil servant against a system of about 1 million CNY) and "
+        "reviews about 2 proposals a month",
+        "Yearly staff cost of the reviewing office per proposal a month of review_capacity; "
+        "paid from the government's e-government money whether or not the capacity is used.",
+    ),
+    _P(
+        "coordination_staff_cost",
+        0.08,
+        "budget units per year per case-per-month of capacity",
+        0.0,
+        2.0,
+        "uncertainty",
+        "assumption, as review_staff_cost: one coordinator handles about 2 cases a month",
+        "Yearly staff cost of the coordinating body per case a month of coordination_capacity.",
+    ),
+    _P(
+        "center_staff_cost",
+        1.0,
+        "budget units per year per concurrent platform project",
+        0.0,
+        20.0,
+        "uncertainty",
+        "assumption: a team of 5-8 engineers per platform project at 0.15-0.2 of a "
+        "departmental system per staff-year ([001] 技术服务中心 is a standing body)",
+        "Yearly running cost of the technical service center per platform project of "
+        "technical_center_capacity.",
+    ),
+    _P(
+        "operation_cost_share",
+        0.15,
+        "share of build cost per year",
+        0.0,
+        0.5,
+        "uncertainty",
+        "assumption after the common rule of thumb that yearly operation and maintenance "
+        "of an information system costs 15-20% of its initial cost",
+        "Yearly operation and maintenance of every finished system and operating platform, "
+        "as a share of its build cost; systems are paid by their owners, platforms by the "
+        "government (the pool first).",
+    ),
+    _P(
+        "platform_outage_rate",
+        0.01,
+        "probability per platform-month",
+        0.0,
+        0.5,
+        "uncertainty",
+        "assumption: about one month-long outage per platform in 8 years; MODEL.md 3.10 "
+        "(a platform can fail for all its users at once)",
+        "Chance that an operating platform is down for a month; all its users lose that "
+        "month of service.",
+    ),
+    _P(
+        "platform_patience_months",
+        36.0,
+        "months",
+        1.0,
+        600.0,
+        "uncertainty",
+        "assumption: about one budget-and-term cycle; MODEL.md 3.11 (departments take the "
+        "routes they would really take)",
+        "Months a department waits for a platform before it decides again (and may build).",
+    ),
+    _P(
+        "interface_cost_share",
+        0.05,
+        "share of system_cost",
+        0.0,
+        2.0,
+        "uncertainty",
+        "assumption: an interface costs a small fraction of a system; MODEL.md 3.10 "
+        "(sharing has a cost side)",
+        "Cost to the requester of building the interface when data is shared.",
+    ),
+    _P(
+        "cobuild_propensity",
+        0.5,
+        "probability per unit willingness to share",
+        0.0,
+        1.0,
+        "uncertainty",
+        "Lee (2010) decentralized adaptive investment: a lead department invests and others "
+        "join; MODEL.md 3.11. Value: assumption",
+        "Chance, times the head's willingness to share, that a department about to build a "
+        "common system it knows others still need builds it as a shared system instead, "
+        "paid by the departments that wait for it (no center or pool needed).",
+    ),
+    _P(
+        "free_riding",
+        0.3,
+        "probability per member-month",
+        0.0,
+        1.0,
+        "uncertainty",
+        "MODEL.md 3.11 (free-riding in shared routes); Olson's collective action problem. "
+        "Value: assumption",
+        "Chance that a department waiting for a shared platform skips its share of this "
+        "month's installment when the platform lives on fees; the platform then falls behind.",
+    ),
     # ------------------------------------------------------------------ levers
     _P(
         "approval_bodies",
@@ -512,12 +620,15 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
     ),
     _P(
         "review_capacity",
-        30.0,
+        2.0,
         "proposals per month per government",
         0.0,
         1000.0,
         "lever",
-        "[001] the office's finite staff; MODEL.md 3.10",
+        "[001] the office's finite staff; MODEL.md 3.10. Default (dispersed): the planning "
+        "commission's desk, staffed for the ~10% of proposals it checks (assumption; a "
+        "40-department government files about 2 proposals a month in the model). Staff "
+        "cost money (review_staff_cost)",
         "Proposals the reviewing office can process each month.",
     ),
     _P(
@@ -615,12 +726,14 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
     ),
     _P(
         "coordination_capacity",
-        10.0,
+        2.0,
         "cases per month per government",
         0.0,
         1000.0,
         "lever",
-        "[001] task forces scaled to the case, limited by staff",
+        "[001] task forces scaled to the case, limited by staff. Default (dispersed): the "
+        "general office on request (assumption; about 0.7 cases a month arise in a "
+        "40-department government in the model). Staff cost money (coordination_staff_cost)",
         "Coordination cases the coordinating body can work on each month.",
     ),
     _P(

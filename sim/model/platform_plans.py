@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.state import PLATFORM_NONE, PLATFORM_PLANNED, RELATIVE_COST
+from sim.model.state import PLATFORM_BUILDING, PLATFORM_NONE, PLATFORM_PLANNED, RELATIVE_COST
 from sim.model.structure import MAX_DEPTH
 
 if TYPE_CHECKING:
@@ -96,3 +96,21 @@ def bundle(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
     jurs, ks = jurs[due], ks[due]
     keep = ~skip_for_higher(model, jurs, ks)
     plan(model, jurs[keep], ks[keep])
+
+
+def start_cobuilt(model: GovernanceModel, leads: np.ndarray, ks: np.ndarray) -> None:
+    """Lead departments start shared platforms of their governments (MODEL.md 3.11).
+
+    A co-built platform is built at once (no center, no plan, no pool): it is
+    paid month by month by the departments waiting for it, the lead first
+    among them, at a pace set by the lead's IT capacity.
+    """
+    jurs = model.dept_jur[leads]
+    model.platform_status[jurs, ks] = PLATFORM_BUILDING
+    model.platform_lead[jurs, ks] = leads
+    model.platform_progress[jurs, ks] = 0.0
+    pace = 0.3 + 0.7 * model.it_capacity[leads]
+    model.platform_ready_month[jurs, ks] = model.month + model.p.platform_build_months / pace
+    model.platform_plan_seq[jurs, ks] = model.plan_counter + np.arange(len(jurs))
+    model.plan_counter += len(jurs)
+    model.tallies.add("cobuilds_started", jurs)

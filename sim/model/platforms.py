@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import money, platform_plans, routes
+from sim.model import money, platform_plans, routes, running_costs
 from sim.model.agents import TechnicalServiceCenter
 from sim.model.arrays import nonzero_cells
 from sim.model.capabilities import N_COMMON
@@ -30,6 +30,7 @@ from sim.model.state import (
     PLATFORM_NONE,
     PLATFORM_OPERATING,
     PLATFORM_PLANNED,
+    PLATFORM_USER,
     WAITING,
 )
 
@@ -77,7 +78,8 @@ def technical_centers(model: GovernanceModel) -> None:
     if p.technical_center_capacity > 0:
         planned_j, planned_k = nonzero_cells(status == PLATFORM_PLANNED)
         if len(planned_j):
-            busy = np.count_nonzero(status == PLATFORM_BUILDING, axis=1)
+            # Co-built platforms are built by their lead, not by the center.
+            busy = np.count_nonzero((status == PLATFORM_BUILDING) & (model.platform_lead < 0), 1)
             order = np.lexsort((model.platform_plan_seq[planned_j, planned_k], planned_j))
             planned_j, planned_k = planned_j[order], planned_k[order]
             free = p.technical_center_capacity - busy[planned_j]
@@ -89,22 +91,119 @@ def technical_centers(model: GovernanceModel) -> None:
         return
     order = np.lexsort((model.platform_plan_seq[build_j, build_k], build_j))
     build_j, build_k = build_j[order], build_k[order]
-    spend = platform_plans.platform_cost(model, build_k) / p.platform_build_months
-    # A body being reorganized pays nothing: its platforms stall.
-    purse = np.where(model.disrupted_until <= t, model.pool, 0.0)
-    paid = money.fund_in_order(build_j, spend, purse)
+    # The center works at the pace its top leader's attention allows (a body
+    # being reorganized not at all): attention is power ([001][004]). A
+    # co-built platform goes at its lead's pace and lives on fees alone.
+    lead = model.platform_lead[build_j, build_k]
+    cobuilt = lead >= 0
+    pace = np.where(
+        cobuilt,
+        0.3 + 0.7 * model.it_capacity[np.maximum(lead, 0)],
+        model.attention_factor()[build_j],
+    )
+    spend = platform_plans.platform_cost(model, build_k) / p.platform_build_months * pace
+    paid = np.zeros(len(build_j), dtype=bool)
+    center = ~cobuilt
+    paid[center] = money.fund_in_order(build_j[center], spend[center], model.pool)
     np.subtract.at(model.pool, build_j[paid], spend[paid])
     np.subtract.at(model.platform_reserve, build_j[paid], spend[paid])
     np.maximum(model.platform_reserve, 0.0, out=model.platform_reserve)
     model.tallies.add("spending", build_j[paid], spend[paid])
-    model.platform_ready_month[build_j[~paid], build_k[~paid]] += 1
-    model.platform_progress[build_j[paid], build_k[paid]] += 1.0 / p.platform_build_months
-    done = paid & (model.platform_progress[build_j, build_k] >= 1.0 - 1e-9)
+    funded = paid.astype(float)
+    short = np.flatnonzero(~paid)
+    if len(short):
+        funded[short] = _collect_fees(model, build_j[short], build_k[short], spend[short])
+    _drop_orphans(model, build_j[cobuilt], build_k[cobuilt])
+    # Months the platform falls behind: one for each month of work not funded.
+    model.platform_ready_month[build_j, build_k] += 1.0 - pace * funded
+    model.platform_progress[build_j, build_k] += pace * funded / p.platform_build_months
+    done = model.platform_progress[build_j, build_k] >= 1.0 - 1e-9
     if done.any():
         dj, dk = build_j[done], build_k[done]
         status[dj, dk] = PLATFORM_OPERATING
         model.tallies.add("projects_completed", dj)
+        running_costs.add_platform_upkeep(model, dj, platform_plans.platform_cost(model, dk))
         _release(model, dj, dk, adopt=True)
+
+
+def _collect_fees(
+    model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray, due: np.ndarray
+) -> np.ndarray:
+    """Where the pool cannot pay a platform's month, the center charges fees.
+
+    The departments waiting for the platform share this month's installment
+    equally (a center without a pool of its own, [003]'s centers attached to
+    a line department, lives on such fees); what they cannot pay stays
+    unfunded.
+
+    Returns:
+        The funded share of each installment (0 to 1).
+    """
+    funded = np.zeros(len(jurs))
+    owed = np.zeros(model.platform_status.shape)
+    owed[jurs, ks] = due
+    for k in np.unique(ks).tolist():
+        waiting = np.flatnonzero(model.access[:, k] == WAITING)
+        target = model.wait_target[waiting, k]
+        waiting, target = waiting[owed[target, k] > 0], target[owed[target, k] > 0]
+        if not len(waiting):
+            continue
+        members = np.bincount(target, minlength=model.n_jur)
+        # A member may skip its share and still get the platform (free-riding).
+        honest = model.rng.random(len(waiting)) >= model.p.free_riding
+        waiting, target = waiting[honest], target[honest]
+        paid = money.pay(model, waiting, owed[target, k] / members[target])
+        collected = np.bincount(target, paid, minlength=model.n_jur)
+        mine = np.flatnonzero(ks == k)
+        funded[mine] = np.minimum(collected[jurs[mine]] / np.maximum(due[mine], 1e-12), 1.0)
+    return funded
+
+
+def _drop_orphans(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
+    """A co-built platform nobody waits for any more is abandoned (its members left)."""
+    if not len(jurs):
+        return
+    members = np.zeros(model.platform_status.shape, dtype=np.int64)
+    for k in np.unique(ks).tolist():
+        waiting = np.flatnonzero(model.access[:, k] == WAITING)
+        np.add.at(members[:, k], model.wait_target[waiting, k], 1)
+    orphan = members[jurs, ks] == 0
+    dj, dk = jurs[orphan], ks[orphan]
+    if not len(dj):
+        return
+    model.platform_status[dj, dk] = PLATFORM_NONE
+    model.platform_progress[dj, dk] = 0.0
+    model.platform_ready_month[dj, dk] = np.nan
+    model.platform_lead[dj, dk] = -1
+    model.tallies.add("cobuilds_dropped", dj)
+
+
+def platform_outages(model: GovernanceModel) -> None:
+    """Operating platforms fail this month with chance ``platform_outage_rate``.
+
+    An outage hits every user at once (a single point of failure, MODEL.md
+    3.10): the month of service of each department of the platform's
+    government that adopted the capability is lost.
+    """
+    rate = model.p.platform_outage_rate
+    if rate <= 0:
+        return
+    jurs, ks = nonzero_cells(model.platform_status == PLATFORM_OPERATING)
+    if not len(jurs):
+        return
+    down = model.rng.random(len(jurs)) < rate
+    if not down.any():
+        return
+    jurs, ks = jurs[down], ks[down]
+    model.tallies.add("platform_outages", jurs)
+    # Users already served through a platform (adopted before this month).
+    lost = np.zeros(len(jurs))
+    for k in np.unique(ks).tolist():
+        using = (model.access[:, k] == PLATFORM_USER) & (model.served_month[:, k] <= model.month)
+        per_government = np.bincount(model.dept_jur[using], minlength=model.n_jur)
+        mine = ks == k
+        lost[mine] = per_government[jurs[mine]]
+    model.tallies.add("outage_user_months", jurs, lost)
 
 
 def _release(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray, adopt: bool) -> None:
@@ -131,7 +230,9 @@ def abandon_platforms_of(model: GovernanceModel, jurs: np.ndarray) -> None:
         return
     mask = np.zeros(model.n_jur, dtype=bool)
     mask[jurs] = True
-    build_j, build_k = nonzero_cells((model.platform_status == PLATFORM_BUILDING) & mask[:, None])
+    # Only the body's own platforms: a co-built one belongs to its members.
+    building = (model.platform_status == PLATFORM_BUILDING) & (model.platform_lead < 0)
+    build_j, build_k = nonzero_cells(building & mask[:, None])
     chance = model.p.abandon_on_turnover * (1.0 - model.p.body_permanence)
     drop = model.rng.random(len(build_j)) < chance
     dj, dk = build_j[drop], build_k[drop]

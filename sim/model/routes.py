@@ -90,6 +90,7 @@ def wait_for_platform(
     """Departments wait for the platform of government ``targets``."""
     model.access[depts, ks] = WAITING
     model.wait_target[depts, ks] = targets
+    model.wait_since[depts, ks] = model.month
 
 
 def use_system_of(

@@ -42,7 +42,8 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
     chance = behaviour.agreement_probability(
         willingness=model.willingness[holder],
         compatible=model.on_standard[requester] & model.on_standard[holder],
-        push=p.coordination_strength * pushed,
+        # A coordinating body pushes as hard as its top leader's attention lets it.
+        push=p.coordination_strength * pushed * model.attention_factor()[model.dept_jur[requester]],
         evaluation_link=p.evaluation_link,
         sharing_risk=p.sharing_risk,
         rationality=p.choice_rationality,
@@ -52,6 +53,11 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
     model.data_status[shared] = DATA_SHARED
     model.tallies.add("data_needs_shared", model.dept_jur[model.data_requester[shared]])
     delivery.add_sharing_links(model, model.data_holder[shared], model.data_requester[shared])
+    # Sharing has a cost side: the requester builds the interface (3.10).
+    interface = money.pay(
+        model, model.data_requester[shared], p.system_cost * p.interface_cost_share
+    )
+    model.tallies.add("interface_spending", model.dept_jur[model.data_requester[shared]], interface)
     resolved = trying[agreed & pushed]
     model.tallies.add("cases_resolved", model.dept_jur[model.data_requester[resolved]])
     refused = trying[~agreed]

@@ -39,6 +39,16 @@ TALLIES: dict[str, str] = {
     "data_needs_shared": "data needs met by sharing",
     "sharing_links": "distinct holder -> requester sharing links (by holder's government)",
     "services_arisen": "cross-department services needed",
+    "governance_spending": "money paid for the staff of offices, coordinating bodies and centers",
+    "operation_spending": "money paid to operate and maintain finished systems and platforms",
+    "needs_served_start_sum": "sum of the months from which served needs are served",
+    "common_needs_served": "common-capability needs served",
+    "outage_user_months": "months of service lost by platform users to outages",
+    "platform_outages": "platform-months of outage",
+    "interface_spending": "money paid by requesters for data-sharing interfaces",
+    "cobuilds_started": "shared platforms started by a lead department without a center",
+    "cobuilds_dropped": "co-built platforms dropped because no member waited for them any more",
+    "waits_given_up": "departments that stopped waiting for a platform after their patience",
 }
 
 

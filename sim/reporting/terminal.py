@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from sim.analysis.comparison import Comparison
 from sim.analysis.sweep_summary import SweepSummary
@@ -17,7 +18,12 @@ REPORT_OUTCOMES: tuple[str, ...] = (
     "duplication_rate",
     "data_sharing_rate",
     "platform_adoption_rate",
+    "capability_coverage",
     "mean_months_to_service",
+    "cum_spending",
+    "cum_governance_cost",
+    "cum_operation_cost",
+    "cost_per_service_month",
 )
 
 
@@ -176,4 +182,45 @@ def format_sweep_report(summary: SweepSummary, max_points: int = 20) -> str:
         for outcome, group in sens.groupby("outcome", sort=False):
             cells = ", ".join(f"{r.parameter} {_num(r.value)}" for r in group.itertuples())
             lines.append(f"  {outcome}: {cells}")
+    return "\n".join(lines)
+
+
+def format_where_it_loses(table: Any, replications: int) -> str:
+    """Return the table of ``sim.analysis.where_it_loses.where_it_loses`` as text.
+
+    Args:
+        table: Its output (one row per condition and outcome).
+        replications: Paired replications per design and condition.
+
+    Returns:
+        One block per condition: the judged outcomes with both designs' means,
+        the paired difference (centralized minus dispersed), its 95% CI and
+        the verdict.
+    """
+    lines = [
+        f"Centralized minus dispersed, {replications} paired replications per condition; "
+        "'worse' when the 95% CI of the paired difference lies on the bad side "
+        "(higher cost per service month or months to service, lower coverage).",
+    ]
+    for condition, rows in table.groupby("condition", sort=False):
+        first = rows.iloc[0]
+        shown = f" ({first['values']})" if first["values"] else ""
+        lines.append("")
+        lines.append(f"{condition}{shown}: {first['reason']}")
+        for r in rows.itertuples():
+            lines.append(
+                f"  {r.outcome:<24} dispersed {_num(r.dispersed):>8}  centralized "
+                f"{_num(r.centralized):>8}  diff {_num(r.difference):>8} "
+                f"{interval(r.ci_low, r.ci_high):<22} {r.verdict}"
+            )
+    worse = table[table["verdict"] == "centralized worse"]
+    lines.append("")
+    if worse.empty:
+        lines.append("The centralized design is worse under none of these conditions.")
+    else:
+        lines.append(
+            "The centralized design is worse under: "
+            + "; ".join(f"{r.condition} ({r.outcome})" for r in worse.itertuples())
+            + "."
+        )
     return "\n".join(lines)

@@ -83,14 +83,23 @@ DOCKING_GROUPS: dict[str, dict[str, Any]] = {
 NOTHING: dict[str, Any] = {k: v for group in DOCKING_GROUPS.values() for k, v in group.items()}
 #: Outcomes compared by the docking check: the headline outcomes of
 #: ``sim.experiments.replications`` plus the two delivery failures the seeds stress.
+#: ``cost_per_service_month`` (a headline outcome since issue 11) is left out
+#: until the docking check has been re-run with it.
 DOCKING_OUTCOMES: tuple[str, ...] = (
-    *HEADLINE_OUTCOMES,
+    *(o for o in HEADLINE_OUTCOMES if o != "cost_per_service_month"),
     "n_unfinished_projects",
     "cum_abandoned_projects",
 )
 
 #: Equivalence margin in pooled standard deviations of the compared arms.
 DOCKING_MARGIN_SD = 0.5
+
+#: Smallest equivalence margin, as a share of the design effect (centralized minus
+#: dispersed as they are). An SD-based margin degenerates where an outcome hardly
+#: varies in the stripped arms: since co-built platforms exist, platform adoption
+#: in both stripped designs is a few thousandths with an SD of about 0.002, so 0.5
+#: SD would ask for equivalence within 0.1% of the design effect.
+DOCKING_MARGIN_EFFECT = 0.05
 
 
 def _f6_designs(s: Settings) -> list[Design]:
@@ -106,14 +115,25 @@ def _f6_references(s: Settings) -> list[Design]:
 
 
 def equivalence(
-    runs: Runs, a: Design, b: Design, outcomes: Sequence[str] = DOCKING_OUTCOMES
+    runs: Runs,
+    a: Design,
+    b: Design,
+    outcomes: Sequence[str] = DOCKING_OUTCOMES,
+    effects: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Per outcome: TOST of design ``a`` minus ``b`` with margin ``DOCKING_MARGIN_SD`` pooled SD."""
+    """Per outcome: TOST of design ``a`` minus ``b``.
+
+    The margin is ``DOCKING_MARGIN_SD`` pooled SD, and at least
+    ``DOCKING_MARGIN_EFFECT`` times the design effect of the outcome where
+    ``effects`` gives it.
+    """
     rows = []
     for o in outcomes:
         x, y = runs.final(a, o), runs.final(b, o)
         pooled = math.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2)
         margin = DOCKING_MARGIN_SD * pooled
+        if effects is not None and math.isfinite(effects.get(o, math.nan)):
+            margin = max(margin, DOCKING_MARGIN_EFFECT * abs(effects[o]))
         t = tost(x - y, margin)
         rows.append({"outcome": o, "margin": margin, "sd": pooled, **t,
                      "equivalent": bool(t["p"] < TOST_ALPHA),
@@ -124,8 +144,8 @@ def equivalence(
 def _f6_checks(runs: Runs, s: Settings) -> list[CheckResult]:
     dn, cn = _f6_designs(s)
     d, c = _f6_references(s)
-    table = equivalence(runs, cn, dn)
     effect_size = {o: runs.final(c, o).mean() - runs.final(d, o).mean() for o in DOCKING_OUTCOMES}
+    table = equivalence(runs, cn, dn, effects=effect_size)
     table["std_diff"] = table["mean"] / table["sd"].where(table["sd"] > 0)
     worst = (
         table.assign(
@@ -154,7 +174,9 @@ def _f6_checks(runs: Runs, s: Settings) -> list[CheckResult]:
         f"({lever_text}); for every outcome of {', '.join(DOCKING_OUTCOMES)}: two one-sided "
         f"paired t-tests (TOST, alpha {TOST_ALPHA} each, i.e. the 90% CI of the mean paired "
         f"difference inside +-margin) with margin {DOCKING_MARGIN_SD} pooled SD of the two "
-        "arms. Estimate: the outcome closest to its margin, difference in SD units"
+        f"arms, and at least {DOCKING_MARGIN_EFFECT:.0%} of the design effect (centralized "
+        "minus dispersed as they are). Estimate: the outcome closest to its margin, "
+        "difference in SD units"
     )
     effect = (
         "stripped centralized minus stripped dispersed: "
@@ -219,7 +241,10 @@ def docking_table(runs: Runs, s: Settings) -> pd.DataFrame:
     rows = []
     for name, cov, dov in docking_variants():
         c, d = design("centralized", **world(s, **cov)), design("dispersed", **world(s, **dov))
-        eq = equivalence(runs, c, d)
+        effects = {
+            o: float(runs.final(c0, o).mean() - runs.final(d0, o).mean()) for o in DOCKING_OUTCOMES
+        }
+        eq = equivalence(runs, c, d, effects=effects)
         for _, r in eq.iterrows():
             effect = float(
                 runs.final(c0, r["outcome"]).mean() - runs.final(d0, r["outcome"]).mean()

@@ -1,0 +1,48 @@
+"""The where-it-loses table: verdicts follow the paired CIs, and a crippled office loses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sim.analysis.where_it_loses import JUDGED, Condition, where_it_loses
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_verdicts_follow_the_confidence_intervals_and_a_blocked_office_loses():
+    conditions = (
+        Condition("defaults", {}, "as declared"),
+        Condition(
+            "blocked office",
+            {"review_capacity": 0.0, "technical_center_capacity": 0, "master_plan": 0.0},
+            "an office that reviews nothing (proposals it must see wait) and no center",
+            levers=True,
+        ),
+    )
+    table = where_it_loses(
+        conditions, replications=4, workers=1, progress=False, months=60, n_departments=15
+    )
+    assert len(table) == len(conditions) * len(JUDGED)
+    for r in table.itertuples():
+        bad = r.ci_low > 0 if JUDGED[r.outcome] == "higher" else r.ci_high < 0
+        good = r.ci_high < 0 if JUDGED[r.outcome] == "higher" else r.ci_low > 0
+        expected = "centralized worse" if bad else "centralized better" if good else "no clear"
+        assert r.verdict.startswith(expected), r
+    blocked = table[table["condition"] == "blocked office"].set_index("outcome")
+    assert blocked.loc["capability_coverage", "verdict"] == "centralized worse", blocked
+    # the dispersed arm is the same under both conditions (the lever is the centralized one's)
+    default = table[table["condition"] == "defaults"].set_index("outcome")
+    assert (blocked["dispersed"] == default["dispersed"]).all()
+
+
+def test_command_refuses_an_output_folder_with_files(tmp_path):
+    (tmp_path / "x.txt").write_text("keep me")
+    result = subprocess.run(
+        [sys.executable, "run.py", "where-it-loses", "--out", str(tmp_path), "--quiet"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+    assert (tmp_path / "x.txt").read_text() == "keep me"
