@@ -425,27 +425,32 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         )
     except OutputExistsError as exc:
         return _error(exc)
+    from sim.reporting.i18n import t
+
     print(format_report(result, lang=args.lang))
     print()
     runs = len(scenarios) * args.replications
-    print(f"{runs} run{'s' if runs != 1 else ''} in {result.elapsed:.1f} s.")
-    print(f"Results: {_shown_path(result.out_dir)}")
+    s = "s" if runs != 1 else ""
+    print(t("cli_runs", args.lang, runs=runs, s=s, seconds=result.elapsed))
+    print(t("cli_results", args.lang, path=_shown_path(result.out_dir)))
     if result.report is not None:
-        print(f"Report:  {_shown_path(result.report)}")
-    _print_figures(result.figures, result.export_error)
+        print(t("cli_report", args.lang, path=_shown_path(result.report)))
+    _print_figures(result.figures, result.export_error, args.lang)
     return 0
 
 
-def _print_figures(figures: Sequence[Path], problem: str | None) -> None:
+def _print_figures(figures: Sequence[Path], problem: str | None, lang: str = "en") -> None:
     """Say where the static images went, or (on stderr) why there are none."""
+    from sim.reporting.i18n import t
+
     if figures:
         counts = {}
         for path in figures:
             counts[path.suffix[1:].upper()] = counts.get(path.suffix[1:].upper(), 0) + 1
         kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-        print(f"Figures: {_shown_path(figures[0].parent)}/ ({kinds})")
+        print(t("cli_figures", lang, path=_shown_path(figures[0].parent), kinds=kinds))
     if problem:
-        print("note: no static images were written: " + " ".join(problem.split()), file=sys.stderr)
+        print(t("cli_no_images", lang, why=" ".join(problem.split())), file=sys.stderr)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -456,15 +461,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         path = report.write_report(args.folder, args.lang)
     except report.ReportError as exc:
         return _error(exc)
-    print(f"Report:  {_shown_path(path)}")
+    from sim.reporting.i18n import t
+
+    print(t("cli_report", args.lang, path=_shown_path(path)))
     if not args.formats:
         return 0
     try:
         figures = report.export_report_figures(args.folder, args.lang, args.formats)
     except export.ExportUnavailableError as exc:
-        _print_figures([], str(exc))
+        _print_figures([], str(exc), args.lang)
         return 1
-    _print_figures(figures, None)
+    _print_figures(figures, None, args.lang)
     return 0
 
 
