@@ -26,7 +26,8 @@ from sim.experiments.seeds import DEFAULT_SEED
 DEFAULT_COMPARISON = ("dispersed", "centralized")
 DEFAULT_REPLICATIONS = 20
 COMMANDS = (
-    "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model"
+    "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model",
+    "dashboard",
 )  # fmt: skip
 
 DESCRIPTION = """\
@@ -185,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    from sim import __version__
+
+    parser.add_argument("--version", action="version", version=f"egov-sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     options = _run_options()
     p = sub.add_parser(
@@ -258,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli import validation as validation_cli
 
     validation_cli.add_parser(sub)
+    from sim.cli import dashboard as dashboard_cli
+
+    dashboard_cli.add_parser(sub)
     return parser
 
 
@@ -279,7 +286,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def _with_default_command(argv: list[str]) -> list[str]:
     """Insert the main job when no command is given (options alone are allowed)."""
-    if any(a in ("-h", "--help") for a in argv) and not any(a in COMMANDS for a in argv):
+    if any(a in ("-h", "--help", "--version") for a in argv) and not any(
+        a in COMMANDS for a in argv
+    ):
         return argv
     if not argv or argv[0].startswith("-"):
         return ["compare", *DEFAULT_COMPARISON, *argv]
@@ -517,6 +526,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sim.cli import validation as validation_cli
 
         handlers["validate-model"] = validation_cli.cmd_validate_model
+        from sim.cli import dashboard as dashboard_cli
+
+        handlers["dashboard"] = dashboard_cli.cmd_dashboard
         try:
             return handlers.get(args.command, cmd_experiment)(args)
         except ScenarioError as exc:

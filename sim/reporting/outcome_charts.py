@@ -384,7 +384,7 @@ def forest_figure(
         else i18n.t("mean_ci", lang, level=level)
     )
     if any(capped):
-        note += i18n.t("forest_capped", lang, cap=format_number(FOREST_CAP_SD))
+        note += i18n.t("forest_capped", lang, cap=f"{FOREST_CAP_SD:g}")
         fig.update_xaxes(range=[-FOREST_CAP_SD * 1.08, FOREST_CAP_SD * 1.08])
     fig.update_layout(
         title=figure_title(i18n.t("forest_title", lang, baseline=baseline), note),
