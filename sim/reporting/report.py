@@ -354,11 +354,11 @@ def _changed_parameters(data: ReportData, lang: str) -> str:
 
 
 def _parameter_cell(name: str, description: str, lang: str) -> str:
-    """A parameter's label (Chinese in ``zh``) with its name, described on hover."""
+    """A parameter's label (Chinese in ``zh``), its name and description on hover."""
     label = i18n.parameter_label(name, lang)
     if label == name:
         return f"<code title='{_e(description)}'>{_e(name)}</code>"
-    return f"<span title='{_e(description)}'>{_e(label)}</span> <code class='ci'>{_e(name)}</code>"
+    return f"<span title='{_e(name)}: {_e(description)}'>{_e(label)}</span>"
 
 
 def _scenario_table(data: ReportData, lang: str) -> str:
