@@ -8,6 +8,7 @@ from pathlib import Path
 import sim
 from sim.cli.main import main
 from sim.experiments import data_files
+from sim.experiments.version import VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +34,7 @@ def test_wheel_ships_scenarios_sweeps_and_the_console_command():
     include = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert include == {"scenarios": "sim/_data/scenarios", "sweeps": "sim/_data/sweeps"}
     assert config["project"]["scripts"]["egov-sim"] == "sim.cli.main:main"
-    assert config["project"]["version"] == sim.__version__
+    assert config["project"]["version"] == sim.__version__ == VERSION
 
 
 def test_version_option(capsys):

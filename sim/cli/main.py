@@ -186,9 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from sim import __version__
+    from sim.experiments.version import VERSION
 
-    parser.add_argument("--version", action="version", version=f"egov-sim {__version__}")
+    parser.add_argument("--version", action="version", version=f"egov-sim {VERSION}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     options = _run_options()
     p = sub.add_parser(
