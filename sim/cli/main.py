@@ -225,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list every parameter instead: name, group, default, unit, allowed range, source",
     )
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the descriptions (zh: Chinese descriptions and parameter labels)",
+    )
     p = sub.add_parser(
         "validate",
         help="check scenario files without running them",
@@ -300,19 +306,21 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def _first_sentence(text: str) -> str:
     text = " ".join(str(text or "").split())
-    return text.split(". ")[0].rstrip(".")
+    return text.split(". ")[0].rstrip(".").split("。")[0]
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the scenarios, or the parameter table with ``--parameters``."""
     if args.parameters:
         from sim.model.parameters import parameter_table
+        from sim.reporting import i18n
 
+        zh = getattr(args, "lang", "en") == "zh"
         rows = parameter_table()
         headers = ("name", "group", "default", "unit", "range", "source")
         table = [
             (r["name"], r["group"], str(r["default"]), r["unit"], f"{r['low']} to {r['high']}",
-             r["source"])
+             r["source"] + (f"  {i18n.parameter_label(r['name'], 'zh')}" if zh else ""))
             for r in rows
         ]  # fmt: skip
         widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(headers[:-1])]
@@ -341,7 +349,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     width = max(len(name) for name, _, _ in entries) + 2
     columns = max(80, shutil.get_terminal_size().columns)
     for name, scenario, problem in entries:
-        text = scenario.description if scenario else f"INVALID: {problem}"
+        text = f"INVALID: {problem}"
+        if scenario is not None:
+            from sim.reporting.i18n import scenario_description
+
+            text = scenario_description(scenario, getattr(args, "lang", "en"))
         print(
             textwrap.fill(
                 _first_sentence(text),
