@@ -57,6 +57,18 @@ def server():
     httpd.shutdown()
 
 
+def wait_until_finished(page, marker: str, timeout: int = 240_000) -> None:
+    """Wait for the progress line to report a finished run; say where it stood if not."""
+    try:
+        page.wait_for_function(
+            f"() => document.querySelector('#progress')?.innerText?.includes('{marker}')",
+            timeout=timeout,
+        )
+    except Exception as exc:
+        progress = page.evaluate("() => document.querySelector('#progress')?.innerText")
+        raise AssertionError(f"no finished run; progress line: {progress!r}") from exc
+
+
 TIMESERIES_Y = (
     "() => JSON.stringify(document.querySelector('#timeseries .js-plotly-plot').data.map(t => t.y))"
 )
@@ -87,10 +99,7 @@ def test_dashboard_in_headless_chromium_offline(server, tmp_path):
             page.route("**/*", route)
             page.goto(server)
             # the page renders and the first run (3 paired replications) finishes
-            page.wait_for_function(
-                "() => document.querySelector('#progress')?.innerText?.includes('runs in')",
-                timeout=120_000,
-            )
+            wait_until_finished(page, "runs in")
             page.wait_for_function(
                 "() => document.querySelector('#forest .js-plotly-plot svg.main-svg')"
             )
@@ -109,20 +118,14 @@ def test_dashboard_in_headless_chromium_offline(server, tmp_path):
             page.wait_for_function(
                 f"before => ({TIMESERIES_Y})() !== before", arg=before, timeout=120_000
             )
-            page.wait_for_function(
-                "() => document.querySelector('#progress')?.innerText?.includes('runs in')",
-                timeout=120_000,
-            )
+            wait_until_finished(page, "runs in")
             after = page.evaluate(TIMESERIES_Y)
             # the language switch changes the labels (and the charts' texts)
             page.get_by_text("中文").click()
             page.wait_for_function(
                 "() => document.querySelector('#title')?.innerText?.includes('电子政务')"
             )
-            page.wait_for_function(
-                "() => document.querySelector('#progress')?.innerText?.includes('秒')",
-                timeout=60_000,
-            )
+            wait_until_finished(page, "秒")
             zh_title = page.inner_text("#title")
             zh_labels = page.inner_text(".side")
             zh_y = page.evaluate(
@@ -144,3 +147,22 @@ def test_dashboard_in_headless_chromium_offline(server, tmp_path):
     assert (tmp_path / "dashboard_zh.png").stat().st_size > 10_000
     assert aborted == []  # nothing left the machine
     assert errors == []
+
+
+def test_a_stale_job_id_leads_to_the_newest_job():
+    from sim.dashboard.jobs import Job, JobBoard
+
+    board = JobBoard()
+    scenarios = _scenarios("dispersed", "centralized", {}, 6)
+    first = board.start(Job(scenarios, 2))
+    second = board.start(Job(scenarios, 2), replaces=first.id)
+    third = board.start(Job(scenarios, 2), replaces=first.id)  # a late request with the old id
+    assert board.get(first.id) is third and board.get(second.id) is third
+    assert first.cancelled or first.finished
+    import time
+
+    deadline = time.time() + 120
+    while not third.finished and time.time() < deadline:
+        time.sleep(0.1)
+    assert third.result is not None and third.error is None
+    assert list(third.result.paired["scenario"].unique()) == ["centralized"]

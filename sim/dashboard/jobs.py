@@ -103,23 +103,37 @@ def _comparison(job: Job, parts: list, elapsed: float) -> Comparison:
 
 
 class JobBoard:
-    """The jobs of the app, by id; a new job cancels the one it replaces."""
+    """The jobs of the app, by id; a new job cancels the one it replaces.
+
+    The page keeps the id of its job. Two runs started in quick succession
+    (sliders moved fast) may leave the page holding the id of a job that a
+    newer one replaced, so ``get`` follows replacements to the newest job.
+    """
 
     def __init__(self) -> None:
         self._jobs: dict[str, Job] = {}
+        self._replaced_by: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def start(self, job: Job, replaces: str | None = None) -> Job:
         """Start ``job`` in a thread, cancelling the job ``replaces``."""
         with self._lock:
-            old = self._jobs.pop(replaces, None) if replaces else None
-            if old is not None:
+            replaces = self._newest(replaces)
+            old = self._jobs.get(replaces) if replaces else None
+            if old is not None and not old.finished:
                 old.cancelled = True
+            if replaces:
+                self._replaced_by[replaces] = job.id
             self._jobs[job.id] = job
         threading.Thread(target=job.run, daemon=True).start()
         return job
 
     def get(self, job_id: str | None) -> Job | None:
-        """The job with this id, if any."""
+        """The newest job that replaced the job with this id (or that job), if any."""
         with self._lock:
-            return self._jobs.get(job_id) if job_id else None
+            return self._jobs.get(self._newest(job_id)) if job_id else None
+
+    def _newest(self, job_id: str | None) -> str | None:
+        while job_id in self._replaced_by:
+            job_id = self._replaced_by[job_id]
+        return job_id
