@@ -28,7 +28,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # also in pyproject.toml and sim/experiments/version.py (tested)
 
 #: Public name -> (module, attribute); attribute None means the module itself.
 _API: dict[str, tuple[str, str | None]] = {

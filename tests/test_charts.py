@@ -16,7 +16,7 @@ import pytest
 from sim.analysis import statistics
 from sim.model import network
 from sim.model.outcomes import OUTCOME_NAMES
-from sim.reporting import charts, i18n
+from sim.reporting import charts, i18n, outcome_charts
 
 SCENARIOS = ("dispersed", "centralized")
 MONTHS = 6
@@ -98,7 +98,7 @@ def test_timeseries_in_chinese(frame):
     text = layout_text(fig)
     assert "冗余公共系统" in text and "置信区间" in text
     assert fig.layout.xaxis.title.text == "月份"
-    assert fig.layout.yaxis.title.text == "个"
+    assert fig.layout.yaxis.title.text == "冗余公共系统（个）"
     assert [t.name for t in fig.data if t.fill == "toself"] == [
         f"{s} 95%置信区间" for s in SCENARIOS
     ]
@@ -149,13 +149,18 @@ def test_forest_plot_rows_and_standardized_effects(paired, summary):
     row = paired[paired["outcome"] == "n_redundant_common_systems"].iloc[0]
     sds = summary[summary["outcome"] == "n_redundant_common_systems"].set_index("scenario")["sd"]
     pooled = math.sqrt((sds["dispersed"] ** 2 + sds["centralized"] ** 2) / 2)
-    assert trace.x[0] == pytest.approx(row["mean_difference"] / pooled)
-    assert trace.error_x.array[0] == pytest.approx(
-        (row["ci_high"] - row["mean_difference"]) / pooled
-    )
-    assert trace.error_x.arrayminus[0] == pytest.approx(
-        (row["mean_difference"] - row["ci_low"]) / pooled
-    )
+    cap = outcome_charts.FOREST_CAP_SD
+
+    def clip(v):
+        return min(max(v, -cap), cap)
+
+    x = clip(row["mean_difference"] / pooled)
+    assert trace.x[0] == pytest.approx(x)
+    assert trace.error_x.array[0] == pytest.approx(clip(row["ci_high"] / pooled) - x)
+    assert trace.error_x.arrayminus[0] == pytest.approx(x - clip(row["ci_low"] / pooled))
+    if abs(row["mean_difference"] / pooled) > cap:  # drawn at the edge, pointing out, noted
+        assert trace.marker.symbol[0] in ("triangle-left", "triangle-right")
+        assert "capped" in fig.layout.title.text
     # the difference in its own units is written at the right of each row
     assert len(fig.layout.annotations) == 3
     assert "[" in fig.layout.annotations[0].text and "systems" in fig.layout.annotations[0].text
@@ -217,7 +222,8 @@ def test_sweep_line_mean_and_band(sweep):
     assert list(line.x) == [5, 10, 30]
     expected = sweep[sweep["review_capacity"] == 10]["duplication_rate"].mean()
     assert line.y[1] == pytest.approx(expected)
-    assert fig.layout.xaxis.title.text == "review_capacity"
+    assert fig.layout.xaxis.title.text == "review_capacity (proposals per month per government)"
+    assert fig.layout.yaxis.title.text == "Duplication rate (share)"
     assert "Duplication rate" in fig.layout.title.text
 
 
@@ -347,3 +353,19 @@ def test_network_figure_of_a_large_run_draws_only_its_busiest_government():
     drawn = sum(len(t.x) for t in fig.data if t.mode == "markers")
     assert drawn <= MAX_NETWORK_NODES
     assert "government 1" in fig.layout.title.text
+
+
+def test_forest_plot_caps_a_huge_effect_and_keeps_the_others_readable(paired, summary):
+    # one design without variation: the pooled SD is tiny, the effect huge
+    summary = summary.copy()
+    paired = paired.copy()
+    mask = paired["outcome"] == "data_sharing_rate"
+    paired.loc[mask, ["mean_difference", "ci_low", "ci_high"]] = [100.0, 90.0, 110.0]
+    fig = charts.forest_figure(paired, summary)
+    trace = fig.data[0]
+    k = list(trace.y).index("Data sharing rate")
+    assert trace.x[k] == outcome_charts.FOREST_CAP_SD
+    assert trace.marker.symbol[k] == "triangle-right"
+    assert max(abs(v) for v in trace.x) <= outcome_charts.FOREST_CAP_SD
+    assert list(fig.layout.xaxis.range) == pytest.approx([-5.4, 5.4])
+    assert "capped" in fig.layout.title.text and "100" in fig.layout.annotations[k].text

@@ -1,7 +1,7 @@
 """The package keeps its layers: imports flow downward only and never form a cycle.
 
 Layers, lowest first: ``sim.model`` < ``sim.experiments`` < ``sim.analysis`` <
-``sim.reporting`` < ``sim.cli`` < the package root (``sim/__init__.py``, the
+``sim.reporting`` < ``sim.dashboard`` < ``sim.cli`` < the package root (``sim/__init__.py``, the
 public API, and ``sim/__main__.py``). A module may import modules of its own
 layer or of lower ones. Every import counts, deferred ones inside functions
 included; only imports under ``if TYPE_CHECKING:`` (never executed) do not.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 SIM = Path(__file__).resolve().parent.parent / "sim"
-LAYERS = ("model", "experiments", "analysis", "reporting", "cli")
+LAYERS = ("model", "experiments", "analysis", "reporting", "dashboard", "cli")
 TOP = len(LAYERS)  # the package root: the public API
 
 

@@ -316,7 +316,15 @@ def test_summary_statistics_match_a_hand_computation(tmp_path):
             assert row["n"] == 4
             assert math.isclose(row["mean"], mean, rel_tol=1e-9, abs_tol=1e-12)
             assert math.isclose(row["sd"], sd, rel_tol=1e-9, abs_tol=1e-12)
-            assert math.isclose(row["ci_low"], mean - t * sd / 2, rel_tol=1e-9, abs_tol=1e-12)
+            low = mean - t * sd / 2
+            if row["interval"] == "logit":  # a share: the t interval on the logit scale
+                assert 0 <= row["ci_low"] <= row["ci_high"] <= 1
+                if 0 < mean < 1 and sd > 0:
+                    spread = t * sd / 2 / (mean * (1 - mean))
+                    low = 1 / (1 + math.exp(-(math.log(mean / (1 - mean)) - spread)))
+                else:
+                    low = mean
+            assert math.isclose(row["ci_low"], low, rel_tol=1e-9, abs_tol=1e-12)
         base = runs.loc[runs["point"] == 0].sort_values("replication")[outcome].to_numpy()
         other = runs.loc[runs["point"] == 5].sort_values("replication")[outcome].to_numpy()
         d = other - base

@@ -5,9 +5,14 @@ Pure functions on pandas objects: nothing here reads or writes files.
 Every confidence interval is the t-based interval for a mean,
 ``mean ± t(1 - alpha/2, n - 1) · sd / sqrt(n)``, with ``sd`` the sample
 standard deviation (``ddof = 1``): the interval of
-``scipy.stats.ttest_1samp(values, 0).confidence_interval(confidence)``.
-Missing values (NaN, e.g. an outcome that is undefined in one run) are left
-out, and ``n`` counts only the values used.
+``scipy.stats.ttest_1samp(values, 0).confidence_interval(confidence)``;
+except in ``summarize`` for outcomes whose unit is a share or a probability
+(values in [0, 1]): their interval is the logit interval, the same t interval
+taken on the logit scale of the mean (delta method: standard error ``sd /
+(sqrt(n) · mean · (1 - mean))``) and mapped back, so it stays inside [0, 1]
+(``interval`` column: ``t`` or ``logit``). Missing values (NaN, e.g. an
+outcome that is undefined in one run) are left out, and ``n`` counts only the
+values used.
 
 Paired differences compare each scenario with a baseline replication by
 replication: replication ``r`` of every scenario uses the same random seed, so
@@ -26,6 +31,9 @@ from scipy import stats
 
 #: Confidence level used throughout.
 CONFIDENCE = 0.95
+
+#: Units whose values lie in [0, 1]: their means get logit intervals in ``summarize``.
+BOUNDED_UNITS: tuple[str, ...] = ("share", "probability")
 
 #: Name of the paired test whose p-value is in ``p_value``.
 PAIRED_TEST = "paired t-test, two-sided (as scipy.stats.ttest_rel)"
@@ -77,13 +85,55 @@ def _half_width(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
     return out
 
 
+def logit_interval(
+    mean: np.ndarray, sd: np.ndarray, n: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence interval of a mean of values in [0, 1] that stays in [0, 1].
+
+    The t interval is taken on the logit scale of the mean, with the standard
+    error carried over by the delta method (``se / (mean · (1 - mean))``), and
+    mapped back with the logistic function. Close to the t interval when the
+    mean is far from 0 and 1; asymmetric, and never beyond the bounds, near
+    them. A mean of exactly 0 or 1 (every value equal) gets ``[mean, mean]``.
+
+    Args:
+        mean: Means.
+        sd: Sample standard deviations.
+        n: Counts.
+        confidence: Confidence level.
+
+    Returns:
+        ``(low, high)`` arrays; NaN where ``n < 2``.
+    """
+    mean = np.asarray(mean, dtype=float)
+    half = _half_width(sd, n, confidence)  # t · se on the original scale
+    inside = (mean > 0) & (mean < 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = np.log(mean / (1 - mean))
+        spread = half / (mean * (1 - mean))
+        low = np.where(inside, 1 / (1 + np.exp(-(centre - spread))), mean)
+        high = np.where(inside, 1 / (1 + np.exp(-(centre + spread))), mean)
+    flat = np.asarray(sd, dtype=float) == 0
+    low, high = np.where(flat, mean, low), np.where(flat, mean, high)
+    missing = np.isnan(half)
+    return np.where(missing, np.nan, low), np.where(missing, np.nan, high)
+
+
+def bounded_outcomes(outcomes: Iterable[str]) -> set[str]:
+    """Return the outcomes whose declared unit is a share or a probability."""
+    from sim.model.outcomes import SPECS
+
+    return {o for o in outcomes if o in SPECS and SPECS[o].unit in BOUNDED_UNITS}
+
+
 def summarize(
     frame: pd.DataFrame,
     by: str | Sequence[str],
     outcomes: Sequence[str],
     confidence: float = CONFIDENCE,
+    bounded: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Summarize outcomes per group: mean, sd, n and t-based confidence interval.
+    """Summarize outcomes per group: mean, sd, n and confidence interval.
 
     Args:
         frame: Tidy frame with the ``by`` columns and one column per outcome.
@@ -91,15 +141,20 @@ def summarize(
         outcomes: Outcome columns to summarize; names absent from ``frame`` are
             skipped.
         confidence: Confidence level of the interval.
+        bounded: Outcomes with values in [0, 1], given logit intervals
+            (``logit_interval``); default: those whose declared unit is a
+            share or a probability (``bounded_outcomes``). Others get the t
+            interval.
 
     Returns:
         Long frame with the ``by`` columns, ``outcome``, ``mean``, ``sd``, ``n``,
-        ``ci_low`` and ``ci_high``; groups keep their order of first appearance
-        and outcomes the order given.
+        ``ci_low``, ``ci_high`` and ``interval`` (``"t"`` or ``"logit"``);
+        groups keep their order of first appearance and outcomes the order given.
     """
     by = [by] if isinstance(by, str) else list(by)
     present = [o for o in outcomes if o in frame.columns]
-    columns = [*by, "outcome", "mean", "sd", "n", "ci_low", "ci_high"]
+    bounded = bounded_outcomes(present) if bounded is None else set(bounded)
+    columns = [*by, "outcome", "mean", "sd", "n", "ci_low", "ci_high", "interval"]
     if not present or frame.empty:
         return pd.DataFrame(columns=columns)
     grouped = frame.groupby(by, sort=False)
@@ -113,9 +168,14 @@ def summarize(
         part = pd.DataFrame(
             {"mean": means[outcome], "sd": sds[outcome], "n": counts[outcome].astype(int)}
         ).reset_index()
-        half = _half_width(part["sd"].to_numpy(), part["n"].to_numpy(), confidence)
-        part["ci_low"] = part["mean"] - half
-        part["ci_high"] = part["mean"] + half
+        mean, sd, n = (part[c].to_numpy(float) for c in ("mean", "sd", "n"))
+        if outcome in bounded:
+            part["ci_low"], part["ci_high"] = logit_interval(mean, sd, n, confidence)
+            part["interval"] = "logit"
+        else:
+            half = _half_width(sd, n, confidence)
+            part["ci_low"], part["ci_high"] = mean - half, mean + half
+            part["interval"] = "t"
         part.insert(len(by), "outcome", outcome)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)[columns]

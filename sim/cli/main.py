@@ -28,6 +28,7 @@ DEFAULT_REPLICATIONS = 20
 COMMANDS = (
     "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model",
     "where-it-loses",
+    "dashboard",
 )  # fmt: skip
 
 DESCRIPTION = """\
@@ -186,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    from sim.experiments.version import VERSION
+
+    parser.add_argument("--version", action="version", version=f"egov-sim {VERSION}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     options = _run_options()
     p = sub.add_parser(
@@ -221,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--parameters",
         action="store_true",
         help="list every parameter instead: name, group, default, unit, allowed range, source",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the descriptions (zh: Chinese descriptions and parameter labels)",
     )
     p = sub.add_parser(
         "validate",
@@ -262,6 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli import where as where_cli
 
     where_cli.add_parser(sub)
+    from sim.cli import dashboard as dashboard_cli
+
+    dashboard_cli.add_parser(sub)
     return parser
 
 
@@ -283,7 +296,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def _with_default_command(argv: list[str]) -> list[str]:
     """Insert the main job when no command is given (options alone are allowed)."""
-    if any(a in ("-h", "--help") for a in argv) and not any(a in COMMANDS for a in argv):
+    if any(a in ("-h", "--help", "--version") for a in argv) and not any(
+        a in COMMANDS for a in argv
+    ):
         return argv
     if not argv or argv[0].startswith("-"):
         return ["compare", *DEFAULT_COMPARISON, *argv]
@@ -295,19 +310,21 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def _first_sentence(text: str) -> str:
     text = " ".join(str(text or "").split())
-    return text.split(". ")[0].rstrip(".")
+    return text.split(". ")[0].rstrip(".").split("。")[0]
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the scenarios, or the parameter table with ``--parameters``."""
     if args.parameters:
         from sim.model.parameters import parameter_table
+        from sim.reporting import i18n
 
+        zh = getattr(args, "lang", "en") == "zh"
         rows = parameter_table()
         headers = ("name", "group", "default", "unit", "range", "source")
         table = [
             (r["name"], r["group"], str(r["default"]), r["unit"], f"{r['low']} to {r['high']}",
-             r["source"])
+             r["source"] + (f"  {i18n.parameter_label(r['name'], 'zh')}" if zh else ""))
             for r in rows
         ]  # fmt: skip
         widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(headers[:-1])]
@@ -336,7 +353,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     width = max(len(name) for name, _, _ in entries) + 2
     columns = max(80, shutil.get_terminal_size().columns)
     for name, scenario, problem in entries:
-        text = scenario.description if scenario else f"INVALID: {problem}"
+        text = f"INVALID: {problem}"
+        if scenario is not None:
+            from sim.reporting.i18n import scenario_description
+
+            text = scenario_description(scenario, getattr(args, "lang", "en"))
         print(
             textwrap.fill(
                 _first_sentence(text),
@@ -429,27 +450,32 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         )
     except OutputExistsError as exc:
         return _error(exc)
+    from sim.reporting.i18n import t
+
     print(format_report(result, lang=args.lang))
     print()
     runs = len(scenarios) * args.replications
-    print(f"{runs} run{'s' if runs != 1 else ''} in {result.elapsed:.1f} s.")
-    print(f"Results: {_shown_path(result.out_dir)}")
+    s = "s" if runs != 1 else ""
+    print(t("cli_runs", args.lang, runs=runs, s=s, seconds=result.elapsed))
+    print(t("cli_results", args.lang, path=_shown_path(result.out_dir)))
     if result.report is not None:
-        print(f"Report:  {_shown_path(result.report)}")
-    _print_figures(result.figures, result.export_error)
+        print(t("cli_report", args.lang, path=_shown_path(result.report)))
+    _print_figures(result.figures, result.export_error, args.lang)
     return 0
 
 
-def _print_figures(figures: Sequence[Path], problem: str | None) -> None:
+def _print_figures(figures: Sequence[Path], problem: str | None, lang: str = "en") -> None:
     """Say where the static images went, or (on stderr) why there are none."""
+    from sim.reporting.i18n import t
+
     if figures:
         counts = {}
         for path in figures:
             counts[path.suffix[1:].upper()] = counts.get(path.suffix[1:].upper(), 0) + 1
         kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-        print(f"Figures: {_shown_path(figures[0].parent)}/ ({kinds})")
+        print(t("cli_figures", lang, path=_shown_path(figures[0].parent), kinds=kinds))
     if problem:
-        print("note: no static images were written: " + " ".join(problem.split()), file=sys.stderr)
+        print(t("cli_no_images", lang, why=" ".join(problem.split())), file=sys.stderr)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -460,15 +486,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         path = report.write_report(args.folder, args.lang)
     except report.ReportError as exc:
         return _error(exc)
-    print(f"Report:  {_shown_path(path)}")
+    from sim.reporting.i18n import t
+
+    print(t("cli_report", args.lang, path=_shown_path(path)))
     if not args.formats:
         return 0
     try:
         figures = report.export_report_figures(args.folder, args.lang, args.formats)
     except export.ExportUnavailableError as exc:
-        _print_figures([], str(exc))
+        _print_figures([], str(exc), args.lang)
         return 1
-    _print_figures(figures, None)
+    _print_figures(figures, None, args.lang)
     return 0
 
 
@@ -517,6 +545,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sim.cli import where as where_cli
 
         handlers["where-it-loses"] = where_cli.cmd_where_it_loses
+        from sim.cli import dashboard as dashboard_cli
+
+        handlers["dashboard"] = dashboard_cli.cmd_dashboard
         try:
             return handlers.get(args.command, cmd_experiment)(args)
         except ScenarioError as exc:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.experiments import provenance
+from sim.experiments.data_files import results_root
 from sim.experiments.files import atomic_write
 
 #: Default parent folder of results folders.
-RESULTS_DIR = provenance.PROJECT_ROOT / "results"
+RESULTS_DIR = results_root()
 
 
 #: Files ``write_results`` produces, with what each holds.

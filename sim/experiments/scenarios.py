@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from sim.experiments.data_files import data_dir
 from sim.experiments.parameter_checks import (
     PARAMETER_LIST_HINT,
     Context,
@@ -42,7 +43,6 @@ from sim.experiments.parameter_checks import (
 )
 from sim.experiments.parameter_checks import scenario_location as _at
 from sim.experiments.yaml_files import (
-    PROJECT_DIR,
     SUFFIXES,
     DuplicateKeyError,
     LineMapping,
@@ -55,11 +55,12 @@ from sim.experiments.yaml_files import (
 from sim.model.parameters import SPECS, make_parameters, plain_value
 
 #: Folder holding the scenario files shipped with the model.
-SCENARIO_DIR = PROJECT_DIR / "scenarios"
+SCENARIO_DIR = data_dir("scenarios")
 
 #: Keys allowed at the top level of a scenario file.
 TOP_LEVEL_KEYS: tuple[str, ...] = (
     "description",
+    "description_zh",
     "source",
     "extends",
     "parameters",
@@ -95,6 +96,9 @@ class Scenario:
             before it. Structure parameters cannot change during a run.
         overrides: Validated values of every parameter the file chain (and
             :meth:`with_overrides`) set, for the run manifest.
+        description_zh: The description in Chinese (``description_zh`` of the
+            file, or of its parent when the file keeps the parent's
+            description); empty if none.
     """
 
     name: str
@@ -104,6 +108,7 @@ class Scenario:
     parameters: BaseModel
     policy_changes: tuple[tuple[int, dict[str, Any]], ...] = ()
     overrides: dict[str, Any] = field(default_factory=dict)
+    description_zh: str = ""
 
     def with_overrides(self, name: str | None = None, **overrides: Any) -> Scenario:
         """Return a variant with some parameters changed, validated again.
@@ -199,6 +204,7 @@ class Scenario:
             "name": self.name,
             "path": display_path(self.path),
             "description": self.description,
+            "description_zh": self.description_zh,
             "source": self.source,
             "overrides": dict(self.overrides),
             "policy_changes": [
@@ -327,7 +333,7 @@ def _check_top_level(data: LineMapping, path: Path) -> None:
                 f"{did_you_mean(key, TOP_LEVEL_KEYS)} The allowed top-level keys are "
                 f"{', '.join(TOP_LEVEL_KEYS)}; parameters go under 'parameters:'."
             )
-    for key in ("description", "source", "extends"):
+    for key in ("description", "description_zh", "source", "extends"):
         if key in data and (not isinstance(data[key], str) or not data[key].strip()):
             raise ScenarioError(
                 f"{_at(path, key_lines(data).get(key))}: '{key}' is {describe_value(data[key])}, "
@@ -481,10 +487,12 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[Scenario, list[_RawChang
         parent, parent_changes = _load(parent_path, (*chain, resolved))
         base_overrides: dict[str, Any] = dict(parent.overrides)
         description, source = parent.description, parent.source
+        description_zh = parent.description_zh if "description" not in data else ""
     else:
         parent_changes = []
         base_overrides = {}
         description = source = None
+        description_zh = ""
 
     description = data.get("description", description)
     source = data.get("source", source)
@@ -508,6 +516,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[Scenario, list[_RawChang
         name=path.stem,
         path=path,
         description=" ".join(str(description).split()),
+        description_zh=" ".join(str(data.get("description_zh", description_zh)).split()),
         source=" ".join(str(source).split()),
         parameters=parameters,
         policy_changes=_validate_changes(raw_changes, parameters),

@@ -42,6 +42,7 @@ from typing import Any
 
 import yaml
 
+from sim.experiments.data_files import data_dir
 from sim.experiments.scenarios import Scenario, ScenarioError, load_scenario
 from sim.experiments.sweep_definition import (
     MAX_RUNS,
@@ -60,7 +61,6 @@ from sim.experiments.sweep_ranges import (
 
 # The strict YAML reading and the wording of errors are shared with scenario files.
 from sim.experiments.yaml_files import (
-    PROJECT_DIR,
     SUFFIXES,
     DuplicateKeyError,
     StrictLoader,
@@ -72,7 +72,7 @@ from sim.experiments.yaml_files import (
 from sim.model.parameters import SPECS
 
 #: Folder holding the example sweep files.
-SWEEP_DIR = PROJECT_DIR / "sweeps"
+SWEEP_DIR = data_dir("sweeps")
 
 #: Keys allowed at the top level of a sweep file.
 TOP_LEVEL_KEYS: tuple[str, ...] = (

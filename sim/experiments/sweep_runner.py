@@ -30,8 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm import tqdm
 
-from sim.experiments import provenance
 from sim.experiments import replications as experiment
+from sim.experiments.data_files import results_root
 from sim.experiments.executors import make_executor
 from sim.experiments.store import SweepStore
 from sim.experiments.sweep_definition import Sweep
@@ -39,7 +39,7 @@ from sim.experiments.sweep_designs import build_design, check_design
 from sim.model.parameters import SPECS, make_parameters
 
 #: Parent folder of sweep folders when no --out is given.
-SWEEPS_RESULTS_DIR = provenance.PROJECT_ROOT / "results" / "sweeps"
+SWEEPS_RESULTS_DIR = results_root() / "sweeps"
 
 
 #: Most runs per batch (one part file per batch).

@@ -2,8 +2,11 @@
 
 Two languages: ``en`` (the default) and ``zh`` (simplified Chinese, the
 language of the source papers and of most users). Scenario names stay as they
-are (they are file names); scenario and parameter descriptions are shown as
-written in their files.
+are (they are file names). Scenario descriptions come from ``description`` or
+``description_zh`` of their files (``scenario_description``); parameters have
+Chinese labels (``PARAMETERS_ZH`` in ``parameter_labels.py``,
+``parameter_label``); sources show paper titles instead of seed file names
+(``source_text``, table in ``sources.py``).
 
 ``t(key, lang, **values)`` returns an interface string; ``outcome_label``,
 ``outcome_unit`` and ``outcome_description`` the texts of an outcome declared
@@ -13,6 +16,9 @@ in ``sim.model.outcomes``; ``unit`` translates a unit of measurement.
 from __future__ import annotations
 
 from typing import Any
+
+from sim.reporting.parameter_labels import PARAMETERS_ZH
+from sim.reporting.sources import with_titles
 
 #: Supported languages; the first is the default.
 LANGS: tuple[str, ...] = ("en", "zh")
@@ -259,6 +265,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "配对差异（方案 − 基准）",
     ),
     "no_variation": ("no variation", "无变异"),
+    "forest_beyond": ("{sd:+.0f} SD", "{sd:+.0f} 个标准差"),
+    "forest_capped": (
+        "; axis capped at ±{cap} SD: a triangle marks an effect beyond it",
+        "；坐标轴截断于 ±{cap} 个标准差，三角形表示超出该范围的效应",
+    ),
     "sweep_title": ("{label} against {param}", "{label}随 {param} 的变化"),
     "heatmap_title": ("{label} over {param_x} and {param_y}", "{label}：{param_x} × {param_y}"),
     "mean": ("mean", "均值"),
@@ -312,13 +323,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "outcomes_note": (
         "Mean over replications with its 95% confidence interval. Differences are "
         "scenario − {baseline} within each replication (same seed), with their 95% CI and "
-        "the p-value of a two-sided paired t-test.",
+        "the p-value of a two-sided paired t-test. Means of shares (values in [0, 1]) have "
+        "logit intervals, which stay in [0, 1]; other means have t intervals.",
         "各次重复的均值及其 95% 置信区间。差异为同一次重复（相同随机种子）内方案减去 "
-        "{baseline}，并给出其 95% 置信区间与双侧配对 t 检验的 p 值。",
+        "{baseline}，并给出其 95% 置信区间与双侧配对 t 检验的 p 值。比例类指标（取值在 0 到 1 "
+        "之间）的均值采用 logit 区间，区间不超出 [0, 1]；其他指标采用 t 区间。",
     ),
     "outcomes_note_single": (
-        "Mean over replications with its 95% confidence interval.",
-        "各次重复的均值及其 95% 置信区间。",
+        "Mean over replications with its 95% confidence interval (logit interval for "
+        "shares, which stays in [0, 1]; t interval otherwise).",
+        "各次重复的均值及其 95% 置信区间（比例类指标采用 logit 区间，不超出 [0, 1]；"
+        "其他指标采用 t 区间）。",
     ),
     "all_outcomes": ("All outcomes", "全部结果指标"),
     "sec_charts_effects": ("Effects of the designs", "各方案的效应"),
@@ -372,14 +387,24 @@ TEXT: dict[str, tuple[str, str]] = {
     # terminal report (sim.experiments.replications.format_report)
     "term_header": (
         "Value at the last month (month {months}): mean and 95% confidence interval over "
-        "{n} replication{s} of each scenario.",
-        "期末（第 {months} 月）取值：每个方案 {n} 次重复的均值及 95% 置信区间。",
+        "{n} replication{s} of each scenario (logit interval for shares, which stays in "
+        "[0, 1]; t interval otherwise).",
+        "期末（第 {months} 月）取值：每个方案 {n} 次重复的均值及 95% 置信区间（比例类指标采用 "
+        "logit 区间，不超出 [0, 1]；其他指标采用 t 区间）。",
     ),
     "term_differences": (
         "Differences are scenario − {baseline} within each replication (same random seed), "
         "with their 95% CI and the p-value of a paired t-test.",
         "差异为同一次重复（相同随机种子）内方案减去 {baseline}，并给出 95% 置信区间与配对 t "
         "检验的 p 值。",
+    ),
+    "cli_runs": ("{runs} run{s} in {seconds:.1f} s.", "共 {runs} 次运行，用时 {seconds:.1f} 秒。"),
+    "cli_results": ("Results: {path}", "结果：{path}"),
+    "cli_report": ("Report:  {path}", "报告：{path}"),
+    "cli_figures": ("Figures: {path}/ ({kinds})", "图表：{path}/（{kinds}）"),
+    "cli_no_images": (
+        "note: no static images were written: {why}",
+        "提示：未生成静态图片：{why}",
     ),
     "term_one_rep": (
         "With one replication there is no confidence interval; use -r 2 or more.",
@@ -457,3 +482,66 @@ def label_with_unit(label: str, unit_text: str, lang: str = "en") -> str:
     if not unit_text:
         return label
     return f"{label}（{unit_text}）" if lang == "zh" else f"{label} ({unit_text})"
+
+
+def parameter_label(name: str, lang: str = "en") -> str:
+    """Return a parameter's label: its Chinese label, or its name in English.
+
+    Args:
+        name: A parameter name of ``sim.model.parameters``.
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        The label (the name itself if no Chinese label is declared).
+    """
+    if check_lang(lang) == "zh":
+        return PARAMETERS_ZH.get(name, name)
+    return name
+
+
+def parameter_axis_title(name: str, unit_text: str, lang: str = "en") -> str:
+    """Return ``label (unit)`` of a parameter for an axis or a slider.
+
+    Args:
+        name: A parameter name.
+        unit_text: Its unit in English (translated here).
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        The axis title in the language.
+    """
+    return label_with_unit(parameter_label(name, lang), unit(unit_text, lang), lang)
+
+
+def outcome_axis_title(name: str, lang: str = "en") -> str:
+    """Return ``quantity (unit)`` of an outcome, for axis titles.
+
+    Args:
+        name: An outcome name.
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        The outcome's label with its unit in brackets.
+    """
+    return label_with_unit(outcome_label(name, lang), outcome_unit(name, lang), lang)
+
+
+def scenario_description(record: Any, lang: str = "en") -> str:
+    """Return a scenario's description in the language (English if no Chinese one).
+
+    Args:
+        record: A ``Scenario`` or its manifest record (a dict).
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        ``description_zh`` in Chinese when present, else ``description``.
+    """
+    get = record.get if isinstance(record, dict) else lambda key, d="": getattr(record, key, d)
+    if check_lang(lang) == "zh" and get("description_zh", ""):
+        return str(get("description_zh", ""))
+    return str(get("description", ""))
+
+
+def source_text(text: str, lang: str = "en") -> str:
+    """Return a source citation with the seed papers' titles instead of file names."""
+    return with_titles(text, check_lang(lang))

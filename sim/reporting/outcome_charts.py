@@ -125,7 +125,7 @@ def timeseries_figure(
         title=figure_title(label, i18n.t("mean_ci", lang, level=confidence_label(confidence)))
     )
     fig.update_xaxes(title_text=i18n.t("month", lang))
-    fig.update_yaxes(title_text=unit or "")
+    fig.update_yaxes(title_text=i18n.label_with_unit(label, unit or "", lang))
     return style_figure(fig)
 
 
@@ -208,7 +208,11 @@ def distribution_figure(
                     fillcolor=rgba(color(i), 0.15),
                 )
             fig.add_trace(trace, row=row, col=col)
-        fig.update_yaxes(title_text=units[outcome] or "", row=row, col=col)
+        fig.update_yaxes(
+            title_text=i18n.label_with_unit(labels[outcome], units[outcome] or "", lang),
+            row=row,
+            col=col,
+        )
     title = i18n.t("distribution_title", lang) if len(outcomes) != 1 else labels[outcomes[0]]
     fig.update_layout(title=figure_title(title, i18n.t("distribution_note", lang)))
     style_figure(fig, height=max(380, 300 * rows + 100))
@@ -217,6 +221,9 @@ def distribution_figure(
 
 
 # -------------------------------------------------------------- forest plot
+
+#: Largest standardized effect drawn to scale; larger ones are drawn at the edge.
+FOREST_CAP_SD = 5.0
 
 
 def _pooled_sd(summary: pd.DataFrame | None, outcome: str, a: str, b: str) -> float:
@@ -244,8 +251,13 @@ def forest_figure(
     standard deviations: the mean paired difference and its CI divided by the
     pooled SD of the two scenarios' final values (from ``summary``). The
     difference in the outcome's own units, with its CI, is written at the
-    right of each row. Without ``summary`` (or with one outcome) the axis is
-    the outcome's own units instead.
+    right of each row. A design with (nearly) no variation makes the pooled SD
+    tiny and the standardized effect huge, which would squeeze every other
+    row, so the axis is capped at ``FOREST_CAP_SD``: a larger effect (or CI
+    end) is drawn at the edge with a triangle pointing out of the plot, and
+    the subtitle says so; its value stays written beside the row. Without
+    ``summary`` (or with one outcome) the axis is the outcome's own units
+    instead.
 
     Args:
         paired: Output of ``sim.analysis.statistics.paired_differences``.
@@ -274,9 +286,10 @@ def forest_figure(
 
     fig = go.Figure()
     annotations = []
+    capped: list[bool] = []
     for i, name in enumerate(names):
         part = paired[paired["scenario"].astype(str) == name].set_index("outcome")
-        xs, lows, highs, ys, hovers = [], [], [], [], []
+        xs, lows, highs, ys, hovers, symbols = [], [], [], [], [], []
         for outcome in outcomes:
             if outcome not in part.index:
                 continue
@@ -295,6 +308,15 @@ def forest_figure(
             lo = (low / scale) if math.isfinite(low) else x
             hi = (high / scale) if math.isfinite(high) else x
             y = row_name(outcome, name)
+            symbol = "square"
+            if standardized and math.isfinite(x) and abs(x) > FOREST_CAP_SD:
+                symbol = "triangle-right" if x > 0 else "triangle-left"
+                note += f" ({i18n.t('forest_beyond', lang, sd=x)})"
+            if standardized:
+                ends = [abs(v) for v in (x, lo, hi) if math.isfinite(v)]
+                capped.append(bool(ends) and max(ends) > FOREST_CAP_SD)
+                x, lo, hi = (min(max(v, -FOREST_CAP_SD), FOREST_CAP_SD) for v in (x, lo, hi))
+            symbols.append(symbol)
             xs.append(x)
             lows.append(x - lo)
             highs.append(hi - x)
@@ -335,7 +357,7 @@ def forest_figure(
                 x=xs,
                 y=ys,
                 mode="markers",
-                marker={"color": color(i + 1), "size": 11, "symbol": "square"},
+                marker={"color": color(i + 1), "size": 11, "symbol": symbols},
                 error_x={
                     "type": "data",
                     "symmetric": False,
@@ -356,13 +378,16 @@ def forest_figure(
     if not standardized:
         only_unit = units[outcomes[0]] if len(outcomes) == 1 else ""
         axis = i18n.label_with_unit(i18n.t("forest_axis_native", lang), only_unit, lang)
+    note = (
+        i18n.t("forest_note", lang, level=level)
+        if standardized
+        else i18n.t("mean_ci", lang, level=level)
+    )
+    if any(capped):
+        note += i18n.t("forest_capped", lang, cap=f"{FOREST_CAP_SD:g}")
+        fig.update_xaxes(range=[-FOREST_CAP_SD * 1.08, FOREST_CAP_SD * 1.08])
     fig.update_layout(
-        title=figure_title(
-            i18n.t("forest_title", lang, baseline=baseline),
-            i18n.t("forest_note", lang, level=level)
-            if standardized
-            else i18n.t("mean_ci", lang, level=level),
-        ),
+        title=figure_title(i18n.t("forest_title", lang, baseline=baseline), note),
         annotations=annotations,
     )
     fig.update_xaxes(title_text=axis, zeroline=False)

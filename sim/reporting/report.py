@@ -336,7 +336,7 @@ def _changed_parameters(data: ReportData, lang: str) -> str:
         ]
         rows.append(
             [
-                f"<code title='{_e(spec.description)}'>{_e(pname)}</code>",
+                _parameter_cell(pname, spec.description, lang),
                 _e(i18n.unit(spec.unit, lang)),
                 _e(spec.default),
                 *cells,
@@ -353,6 +353,14 @@ def _changed_parameters(data: ReportData, lang: str) -> str:
     return _table(headers, rows, num_from=2)
 
 
+def _parameter_cell(name: str, description: str, lang: str) -> str:
+    """A parameter's label (Chinese in ``zh``), its name and description on hover."""
+    label = i18n.parameter_label(name, lang)
+    if label == name:
+        return f"<code title='{_e(description)}'>{_e(name)}</code>"
+    return f"<span title='{_e(name)}: {_e(description)}'>{_e(label)}</span>"
+
+
 def _scenario_table(data: ReportData, lang: str) -> str:
     rows = []
     for r in data.manifest.get("scenarios", []):
@@ -361,15 +369,18 @@ def _scenario_table(data: ReportData, lang: str) -> str:
                 "at_month",
                 lang,
                 month=c.get("month"),
-                changes=", ".join(f"{k} = {v}" for k, v in c.get("parameters", {}).items()),
+                changes=", ".join(
+                    f"{i18n.parameter_label(k, lang)} = {v}"
+                    for k, v in c.get("parameters", {}).items()
+                ),
             )
             for c in r.get("policy_changes", []) or []
         )
         rows.append(
             [
                 f"<strong>{_e(r.get('name', ''))}</strong>",
-                _e(r.get("description", "")),
-                f"<span class='note'>{_e(r.get('source', ''))}</span>",
+                _e(i18n.scenario_description(r, lang)),
+                f"<span class='note'>{_e(i18n.source_text(r.get('source', ''), lang))}</span>",
                 _e(changes),
             ]
         )

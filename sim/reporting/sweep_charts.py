@@ -40,7 +40,8 @@ def sweep_line_figure(
         group: Column giving one line per value (e.g. ``"scenario"``).
         label: Outcome title (default: its label in ``lang``).
         unit: Y-axis title (default: the outcome's unit in ``lang``).
-        param_label: X-axis title (default: ``param_x``).
+        param_label: X-axis title (default: the parameter's label and unit in
+            ``lang``, e.g. ``review_capacity (proposals per month per government)``).
         confidence: Confidence level of the band.
         lang: ``en`` or ``zh``.
 
@@ -54,7 +55,7 @@ def sweep_line_figure(
     summary = summarize(frame, by, [outcome], confidence)
     fig = go.Figure()
     add_mean_lines(fig, summary, param_x, group, confidence, lang, mode="lines+markers")
-    param_label = param_label or param_x
+    param_label = param_label or _parameter_title(param_x, lang)
     fig.update_layout(
         title=figure_title(
             i18n.t("sweep_title", lang, label=label, param=param_label),
@@ -65,8 +66,16 @@ def sweep_line_figure(
     style_figure(fig)
     fig.update_layout(hovermode="closest")
     fig.update_xaxes(title_text=param_label)
-    fig.update_yaxes(title_text=unit or "")
+    fig.update_yaxes(title_text=i18n.label_with_unit(label, unit or "", lang))
     return fig
+
+
+def _parameter_title(name: str, lang: str) -> str:
+    """``label (unit)`` of a declared parameter; the name itself otherwise."""
+    from sim.model.parameters import SPECS
+
+    spec = SPECS.get(name)
+    return i18n.parameter_axis_title(name, spec.unit, lang) if spec else name
 
 
 def sweep_heatmap_figure(
@@ -91,7 +100,7 @@ def sweep_heatmap_figure(
         outcome: Outcome column.
         label: Outcome title (default: its label in ``lang``).
         unit: Color-bar title (default: the outcome's unit in ``lang``).
-        param_labels: Axis titles by parameter (default: the names).
+        param_labels: Axis titles by parameter (default: label and unit in ``lang``).
         colorscale: Plotly color scale.
         lang: ``en`` or ``zh``.
 
@@ -101,7 +110,11 @@ def sweep_heatmap_figure(
     """
     label = label or i18n.outcome_label(outcome, lang)
     unit = i18n.outcome_unit(outcome, lang) if unit is None else unit
-    names = {param_x: param_x, param_y: param_y, **(param_labels or {})}
+    names = {
+        param_x: _parameter_title(param_x, lang),
+        param_y: _parameter_title(param_y, lang),
+        **(param_labels or {}),
+    }
     grouped = frame.groupby([param_y, param_x])[outcome].agg(["mean", "count"])
     means = grouped["mean"].unstack(param_x).sort_index().sort_index(axis=1)
     counts = grouped["count"].unstack(param_x).reindex_like(means).fillna(0).astype(int)
