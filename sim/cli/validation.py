@@ -95,7 +95,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--workers",
-        type=int,
+        type=cli_types.workers,
         metavar="N",
         help="processes running in parallel (default: all cores; 1 = no parallelism)",
     )
@@ -113,6 +113,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
     from sim.analysis import validation
     from sim.experiments import provenance, results
     from sim.experiments.files import atomic_write
+    from sim.experiments.output_checks import check_writable
 
     if args.seed is None:
         args.seed = validation.VALIDATION_SEED
@@ -122,6 +123,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
     except results.OutputExistsError as exc:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
+    check_writable(out)  # before an hour of runs, not after
     start = time.perf_counter()
     result = validation.validate(
         args.replications,
