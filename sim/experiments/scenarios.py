@@ -62,6 +62,7 @@ from sim.experiments.yaml_files import (
     key_lines,
     redacted,
 )
+from sim.experiments.yaml_limits import YamlLimitError
 from sim.model.parameters import SPECS, make_parameters, plain_value
 
 #: Folder holding the scenario files shipped with the model.
@@ -316,6 +317,9 @@ def _read_yaml(path: Path) -> LineMapping:
             f"(first on line {exc.first_line}). YAML would silently keep only the last value; "
             "keep one of them."
         ) from None
+    except YamlLimitError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ScenarioError(f"{_at(path, line)}: {exc.problem}.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""

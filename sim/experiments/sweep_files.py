@@ -73,6 +73,7 @@ from sim.experiments.yaml_files import (
     key_lines,
     redacted,
 )
+from sim.experiments.yaml_limits import YamlLimitError
 from sim.model.parameters import SPECS
 
 #: Folder holding the example sweep files.
@@ -136,6 +137,9 @@ def _read_yaml(path: Path) -> Any:
             f"key '{exc.key}' is written twice in the same mapping (first on line "
             f"{exc.first_line}); YAML would silently keep only the last value. Keep one.",
         ) from None
+    except YamlLimitError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise sweep_error(path, line, f"{exc.problem}.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
