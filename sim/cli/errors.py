@@ -68,8 +68,8 @@ def describe_os_error(exc: OSError) -> str:
     problem = os_problem(exc)
     if exc.errno in (28, 122):  # ENOSPC, EDQUOT
         return (
-            f"cannot write{where}: {problem}. Everything finished before was kept (files "
-            "are written whole or not at all); free some space and run the same command "
+            f"cannot write{where}: {problem}. Files are written whole or not at all, so "
+            "what finished before is intact; free some space and run the same command "
             "again (a sweep resumes where it stopped)."
         )
     return (

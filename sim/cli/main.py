@@ -436,6 +436,15 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         )
     except OutputExistsError as exc:
         return _error(exc)
+    except OSError as exc:  # e.g. the disk filled up while the results were written
+        from sim.experiments.input_limits import os_problem
+
+        where = shorten(str(args.out or exc.filename or RESULTS_DIR), 160)
+        return _error(
+            f"cannot write the results to {where}: {os_problem(exc)}. The unfinished results "
+            "folder was removed; free some space (or choose another --out) and run the "
+            "command again."
+        )
     print(format_report(result, lang=args.lang))
     print()
     runs = len(scenarios) * args.replications

@@ -135,6 +135,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
     except ExecutorError as exc:
         raise SweepError(str(exc)) from None
+    except OSError as exc:
+        if not exc.filename:  # e.g. from pyarrow: name the sweep folder
+            exc.filename = str(out)
+        raise
     except KeyboardInterrupt:
         kept = _finished(out)
         print(

@@ -42,7 +42,13 @@ from typing import Any
 
 import yaml
 
-from sim.experiments.input_limits import MAX_PATH_CHARS, InputFileError, read_input_file, shorten
+from sim.experiments.input_limits import (
+    MAX_PATH_CHARS,
+    MAX_SWEEP_POINTS,
+    InputFileError,
+    read_input_file,
+    shorten,
+)
 from sim.experiments.scenarios import Scenario, ScenarioError, load_scenario
 from sim.experiments.sweep_definition import (
     MAX_RUNS,
@@ -394,6 +400,13 @@ def load_sweep(path: str | Path) -> Sweep:
             "or set it to 1.",
         )
     n_points = design.count_points(swept)
+    if n_points > MAX_SWEEP_POINTS:
+        raise sweep_error(
+            path,
+            lines.get("design"),
+            f"the design has {n_points:,} points; at most {MAX_SWEEP_POINTS:,} are allowed "
+            "(the design table alone would not fit in memory). Use fewer values or samples.",
+        )
     if n_points * replications > MAX_RUNS:
         raise sweep_error(
             path,
