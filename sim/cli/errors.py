@@ -108,7 +108,11 @@ def guarded(command: Callable[[Any], int], args: Any) -> int:
             "a few levels of lists and mappings."
         )
     except Exception as exc:  # noqa: BLE001 - sorted below: user input or a bug
-        if isinstance(exc, user_error_types()):
+        try:
+            user_errors = user_error_types()
+        except Exception:  # noqa: BLE001 - a broken installation is a bug too
+            return _bug(exc)
+        if isinstance(exc, user_errors):
             return print_error(exc)
         if isinstance(exc, OSError):
             return print_error(describe_os_error(exc))

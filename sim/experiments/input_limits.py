@@ -44,6 +44,9 @@ SECONDS_PER_MODEL_MONTH = 2e-3
 #: Estimated runs longer than this print their estimate before they start.
 ANNOUNCE_SECONDS = 60.0
 
+#: Estimated local runs longer than this (30 days) are refused.
+MAX_SECONDS = 30 * 86_400.0
+
 
 class InputFileError(ValueError):
     """An input file cannot be read: not a regular file, too large, or unreadable."""
@@ -213,7 +216,7 @@ def available_memory() -> int:
 
 
 def check_fits(what: str, needed: Estimate, advice: str) -> None:
-    """Refuse an experiment whose estimated memory exceeds what is available.
+    """Refuse an experiment whose estimated memory (or time) exceeds what this machine has.
 
     Args:
         what: The request, e.g. ``"run with -r 1000000"``.
@@ -221,13 +224,19 @@ def check_fits(what: str, needed: Estimate, advice: str) -> None:
         advice: What to lower, e.g. ``"lower -r or --months"``.
 
     Raises:
-        TooLargeError: If the estimate is over the memory available.
+        TooLargeError: If the estimate is over the memory available, or over
+            :data:`MAX_SECONDS`.
     """
     free = available_memory()
     if needed.memory_bytes > free:
         raise TooLargeError(
             f"{what} would need {needed.describe()}, but this machine has about "
             f"{_bytes(free)} of memory available; {advice}."
+        )
+    if needed.seconds > MAX_SECONDS:
+        raise TooLargeError(
+            f"{what} would need {needed.describe()}; runs of more than "
+            f"{_duration(MAX_SECONDS)} on this machine are refused; {advice}."
         )
 
 

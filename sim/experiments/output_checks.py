@@ -52,7 +52,8 @@ def check_writable(path: str | os.PathLike[str], option: str = "--out", keep: bo
         if len(os.fsencode(name)) > MAX_NAME_BYTES:
             raise OutputLocationError(
                 f"{option} {shown}: the name '{shorten(name, 60)}' is {len(os.fsencode(name))} "
-                f"bytes long; a file or folder name may have at most {MAX_NAME_BYTES}."
+                f"bytes long; a file or folder name may have at most {MAX_NAME_BYTES}. Nothing "
+                "was run."
             )
     created = _missing_folders(folder)
     try:

@@ -135,14 +135,14 @@ def is_foreign(path: Path, referrer: Path) -> bool:
     return not (is_inside(path, PROJECT_DIR) or is_inside(path, referrer.parent))
 
 
-_LOCATION = re.compile(r"^(?:Scenario|Sweep) file .*?(?:, line \d+)?(?=[:,. ]|$)")
-_FIRST_KEY = re.compile(r"'([A-Za-z_][A-Za-z0-9_]{0,60})'")
+_LINE = re.compile(r", line \d+(?:, column \d+)?")
+_KEY = re.compile(r"'([A-Za-z_][A-Za-z0-9_]{0,60})'")
 
 
 def redacted(message: str, path: Path) -> str:
     """Say what is wrong in ``path`` (outside the project) without showing its values.
 
-    Keeps the file, the line and the first key the message names; drops the
+    Keeps the file, the line and the key the message is about; drops the
     rest, which could quote the file's contents.
 
     Args:
@@ -152,11 +152,13 @@ def redacted(message: str, path: Path) -> str:
     Returns:
         A message naming the file, line and key only.
     """
-    location = _LOCATION.match(message)
-    where = location.group(0) if location else f"File {display_path(path)}"
-    rest = message[location.end() :] if location else message
-    key = _FIRST_KEY.search(rest)
-    about = f" (at key '{key.group(1)}')" if key else ""
+    where = f"Scenario file {display_path(path)}"
+    rest = message.split(display_path(path), 1)[1] if display_path(path) in message else ""
+    line = _LINE.match(rest)
+    if line:
+        where += line.group(0)
+    keys = _KEY.findall(rest.split(" is ", 1)[0]) if rest else []
+    about = f" (at key '{keys[-1]}')" if keys else ""
     return (
         f"{where}{about} is not valid. It lies outside the project and outside the folder of "
         "the file that names it, so its values are not shown here; run "
