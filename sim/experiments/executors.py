@@ -265,6 +265,9 @@ class DaskExecutor:
                         silence_logs=logging.ERROR,
                     )
                 self._client = Client(self._cluster, security=self.security)
+                if self.dashboard:
+                    link = self._cluster.dashboard_link
+                    print(f"Dask dashboard (this machine only): {link}", file=sys.stderr)
         except (OSError, TimeoutError, ValueError, TypeError) as exc:
             self.__exit__(None)
             where = self.scheduler or "a local cluster on 127.0.0.1"
