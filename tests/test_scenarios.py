@@ -197,7 +197,6 @@ def test_unknown_parameter_suggests_the_close_name(tmp_path):
     ("key", "value", "hint"),
     [
         ("review_coverage", '"0.3"', "Remove the quotes"),
-        ("review_coverage", "1e-3", "1.0e-3"),
         ("n_departments", "4.5", "whole number"),
         ("n_departments", "40.0", "without a decimal point"),
         ("review_coverage", "true", "yes/no"),
@@ -418,3 +417,21 @@ def test_list_scenarios_names_a_broken_file(tmp_path, monkeypatch):
     monkeypatch.setattr(scenarios, "SCENARIO_DIR", tmp_path)
     with pytest.raises(ScenarioError, match="rotten.yaml"):
         scenarios.list_scenarios()
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("1e-3", 0.001), ("017", 17), ("0o17", 15), ("0x1F", 31)],
+)
+def test_numbers_are_read_as_yaml_1_2(tmp_path, written, value):
+    key = "review_coverage" if "e" in written else "review_capacity"
+    path = write(tmp_path, "numbers", f"parameters:\n  {key}: {written}\n")
+    if key == "review_coverage":
+        assert load_scenario(path).parameters.review_coverage == value
+    else:
+        assert load_scenario(path).parameters.review_capacity == value
+
+
+def test_yaml_1_1_sexagesimal_is_text(tmp_path):
+    message = error_of(write(tmp_path, "sexa", "parameters:\n  review_capacity: 1:30\n"))
+    assert '"1:30" (text)' in message and "YAML 1.2" in message

@@ -26,6 +26,7 @@ from sim.analysis.summaries import add_labels
 from sim.experiments import provenance
 from sim.experiments.store import SweepStore, write_csv, write_text
 from sim.experiments.sweep_definition import SweepError
+from sim.experiments.sweep_folder_checks import check_sweep_folder
 from sim.model.parameters import make_parameters
 
 #: Files ``summarize_sweep`` writes, with what each holds.
@@ -125,7 +126,7 @@ def summarize_sweep(
             f"{out} is not a sweep folder (it has no sweep.json); give the folder a "
             "'run.py sweep' wrote (by default results/sweeps/<sweep file name>)."
         )
-    record = store.read_definition()
+    record = check_sweep_folder(out)  # sweep.json, design.csv and parts as written
     names = list(record["parameters"])
     outcomes = list(record["outcomes"])
     design = pd.read_csv(out / "design.csv")

@@ -9,23 +9,36 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from sim.experiments.input_limits import shorten
+
+#: Most worker processes accepted (far more than any machine has cores).
+MAX_WORKERS = 1_024
+
 
 def whole_number(text: str) -> int:
-    """Parse a whole number."""
+    """Parse a whole number (at most 30 digits)."""
     try:
+        if len(text.strip().lstrip("+-")) > 30:
+            raise ValueError
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of at most 30 digits, got '{shorten(text, 40)}'"
+        ) from None
 
 
-def at_least(minimum: int) -> Callable[[str], int]:
-    """Return a parser of whole numbers no smaller than ``minimum``."""
+def at_least(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """Return a parser of whole numbers from ``minimum`` (to ``maximum``, if given)."""
 
     def parse(text: str) -> int:
         value = whole_number(text)
         if value < minimum:
             raise argparse.ArgumentTypeError(
                 f"expected a number of at least {minimum}, got {value}"
+            )
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(
+                f"expected a number of at most {maximum:,}, got {shorten(str(value), 40)}"
             )
         return value
 
@@ -38,3 +51,8 @@ def seed(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"the seed must be 0 or more, got {value}")
     return value
+
+
+def workers(text: str) -> int:
+    """Parse a number of worker processes (1 to :data:`MAX_WORKERS`)."""
+    return at_least(1, MAX_WORKERS)(text)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sim.cli import arguments as cli_types
+from sim.experiments.input_limits import MAX_REPLICATIONS, shorten
 from sim.experiments.seeds import DEFAULT_SEED
 
 #: The main job: what ``python run.py`` with no command does.
@@ -77,8 +78,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print the error and a pointer to --help, then exit with status 2."""
+        from sim.cli.errors import print_error
+
         hint = f" See 'python run.py {self._command()}--help'."
-        print(f"error: {message}.{hint}", file=sys.stderr)
+        print_error(f"{shorten(message, 600)}.{hint}")
         raise SystemExit(2)
 
     def _command(self) -> str:
@@ -87,6 +90,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 _positive_int = cli_types.at_least(1)
+_replications = cli_types.at_least(1, MAX_REPLICATIONS)
 _seed = cli_types.seed
 _int = cli_types.whole_number
 
@@ -98,7 +102,7 @@ def _run_options() -> argparse.ArgumentParser:
     group.add_argument(
         "-r",
         "--replications",
-        type=_positive_int,
+        type=_replications,
         default=DEFAULT_REPLICATIONS,
         metavar="N",
         help=f"runs of each scenario, each with its own seed (default {DEFAULT_REPLICATIONS})",
@@ -124,14 +128,14 @@ def _run_options() -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--workers",
-        type=_positive_int,
+        type=cli_types.workers,
         metavar="N",
         help=f"processes running in parallel (default: all {os.cpu_count()} cores; 1 = no "
         "parallelism). Results do not depend on it.",
     )
     group.add_argument(
         "--batch",
-        type=_positive_int,
+        type=_replications,
         default=1,
         metavar="N",
         help="simulate N replications side by side in one model (independent copies of "
@@ -383,6 +387,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             scenario = load_scenario(item)
         except ScenarioError as exc:
             status = _error(exc)
+        except OSError as exc:
+            from sim.cli.errors import describe_os_error
+
+            status = _error(describe_os_error(exc))
         else:
             print(f"ok: {scenario.name}")
     return status
@@ -424,8 +432,9 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         )
     scenarios = _load_all(args.scenarios, args)
     # heavy (model, scipy, plotly): only once inputs are valid
+    from sim.experiments.output_checks import check_writable
     from sim.experiments.replications import check_batchable
-    from sim.experiments.results import OutputExistsError
+    from sim.experiments.results import RESULTS_DIR, OutputExistsError
     from sim.reporting.experiment_folder import run_experiment
     from sim.reporting.terminal import format_report
 
@@ -434,6 +443,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             check_batchable(scenarios)
         except ValueError as exc:
             return _error(exc)
+    _check_size(scenarios, args)
+    check_writable(args.out if args.out else RESULTS_DIR)  # before the runs, not after
 
     try:
         result = run_experiment(
@@ -450,6 +461,15 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         )
     except OutputExistsError as exc:
         return _error(exc)
+    except OSError as exc:  # e.g. the disk filled up while the results were written
+        from sim.experiments.input_limits import os_problem
+
+        where = shorten(str(args.out or exc.filename or RESULTS_DIR), 160)
+        return _error(
+            f"cannot write the results to {where}: {os_problem(exc)}. The unfinished results "
+            "folder was removed; free some space (or choose another --out) and run the "
+            "command again."
+        )
     from sim.reporting.i18n import t
 
     print(format_report(result, lang=args.lang))
@@ -462,6 +482,30 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         print(t("cli_report", args.lang, path=_shown_path(result.report)))
     _print_figures(result.figures, result.export_error, args.lang)
     return 0
+
+
+def _check_size(scenarios: Sequence[Any], args: argparse.Namespace) -> None:
+    """Refuse a run that cannot fit in memory; print the estimate of a long one."""
+    from sim.experiments import input_limits
+
+    runs = len(scenarios) * args.replications
+    months = max(s.parameters.months for s in scenarios)
+    departments = max(_departments(s.parameters) for s in scenarios)
+    needed = input_limits.estimate(runs, months, departments, args.workers or os.cpu_count() or 1)
+    input_limits.check_fits(
+        f"{args.command} with -r {args.replications}",
+        needed,
+        "lower -r/--replications, --months or --departments",
+    )
+    if needed.seconds > input_limits.ANNOUNCE_SECONDS and not args.quiet:
+        print(f"estimate: {needed.describe()}.", file=sys.stderr)
+
+
+def _departments(parameters: Any) -> int:
+    """Departments of all governments of a scenario (an upper bound)."""
+    names = ("n_jurisdictions", "n_provinces", "n_prefectures", "n_counties", "n_ministries")
+    governments = 1 + sum(int(getattr(parameters, name, 0) or 0) for name in names)
+    return int(parameters.n_departments) * governments
 
 
 def _print_figures(figures: Sequence[Path], problem: str | None, lang: str = "en") -> None:
@@ -482,10 +526,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Write the report of a results folder, and its static images if asked."""
     from sim.reporting import export, report
 
+    if len(args.folder) > 4096 or "\0" in args.folder:
+        return _error(f"the folder name is {len(args.folder):,} characters long or holds a NUL")
     try:
         path = report.write_report(args.folder, args.lang)
     except report.ReportError as exc:
         return _error(exc)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        return _error(
+            f"{shorten(args.folder, 200)} cannot be read as a results folder "
+            f"({type(exc).__name__}: {shorten(str(exc), 200)}); give a folder written by "
+            "'run.py run' or 'run.py compare'."
+        )
     from sim.reporting.i18n import t
 
     print(t("cli_report", args.lang, path=_shown_path(path)))
@@ -501,9 +553,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _error(exc: BaseException | str) -> int:
-    """Print an input error as one 'error: ...' paragraph; return exit status 2."""
-    print("error: " + " ".join(str(exc).split()), file=sys.stderr)
-    return 2
+    """Print an input error as one bounded 'error: ...' paragraph; return exit status 2."""
+    from sim.cli.errors import print_error
+
+    return print_error(exc)
 
 
 def _shown_path(path: Path) -> str:
@@ -530,7 +583,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _with_default_command(list(sys.argv[1:] if argv is None else argv))
         )
         from sim.cli import sweep as sweep_cli
-        from sim.experiments.scenarios import ScenarioError
+        from sim.cli.errors import guarded
 
         handlers = {
             "list": cmd_list,
@@ -548,10 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sim.cli import dashboard as dashboard_cli
 
         handlers["dashboard"] = dashboard_cli.cmd_dashboard
-        try:
-            return handlers.get(args.command, cmd_experiment)(args)
-        except ScenarioError as exc:
-            return _error(exc)
+        return guarded(handlers.get(args.command, cmd_experiment), args)
     except KeyboardInterrupt:
         print("\ninterrupted (Ctrl-C); no results folder was written.", file=sys.stderr)
         return 130

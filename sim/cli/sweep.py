@@ -8,12 +8,15 @@ at load time, so ``run.py --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 from sim.cli import arguments as cli_types
+from sim.experiments.input_limits import shorten
 
 SWEEP_EPILOG = """\
 examples:
@@ -64,7 +67,7 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument(
         "--workers",
-        type=_positive_int,
+        type=cli_types.workers,
         metavar="N",
         help="processes (pool: default all cores; dask local cluster: default 2)",
     )
@@ -73,6 +76,12 @@ def add_parsers(sub: Any) -> None:
         metavar="ADDR",
         help="Dask scheduler address tcp://HOST:PORT (with --executor dask); without it a "
         "local cluster on 127.0.0.1 is started",
+    )
+    p.add_argument(
+        "--dashboard",
+        action="store_true",
+        help="with --executor dask and no --scheduler: start the local cluster's dashboard "
+        "on 127.0.0.1 (off by default; the cluster itself always uses TLS)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = sub.add_parser(
@@ -101,14 +110,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise SweepError(
             f"--scheduler is used only with --executor dask (got --executor {args.executor})."
         )
+    if args.scheduler:
+        check_scheduler_address(args.scheduler)
     sweep = load_sweep(args.file)
     # heavy: only once the file is valid
     from sim.analysis.sweep_summary import summarize_sweep
     from sim.experiments import sweep_runner as sweep_run
     from sim.experiments.executors import ExecutorError
+    from sim.experiments.output_checks import check_writable
     from sim.reporting.terminal import format_sweep_report
 
     out = Path(args.out) if args.out else sweep_run.default_sweep_dir(sweep)
+    _announce(sweep, args)
+    check_writable(out, keep=True)  # before any run, not after
     try:
         result = sweep_run.run_sweep(
             sweep,
@@ -117,9 +131,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             progress=not args.quiet,
+            dashboard=args.dashboard,
         )
     except ExecutorError as exc:
         raise SweepError(str(exc)) from None
+    except OSError as exc:
+        if not exc.filename:  # e.g. from pyarrow: name the sweep folder
+            exc.filename = str(out)
+        raise
     except KeyboardInterrupt:
         kept = _finished(out)
         print(
@@ -139,6 +158,60 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Dask scheduler addresses accepted by --scheduler.
+SCHEDULER_ADDRESS = re.compile(
+    r"(tcp|tls)://[A-Za-z0-9._\-]{1,253}:[0-9]{1,5}|(tcp|tls)://\[[0-9a-fA-F:]{2,39}\]:[0-9]{1,5}"
+)
+
+
+def check_scheduler_address(address: str) -> None:
+    """Refuse a --scheduler that is not ``tcp://HOST:PORT`` or ``tls://HOST:PORT``.
+
+    Raises:
+        SweepError: For anything else (the message shows the address shortened).
+    """
+    from sim.experiments.sweep_files import SweepError
+
+    match = SCHEDULER_ADDRESS.fullmatch(address)
+    if match is None or not 0 < int(address.rsplit(":", 1)[1]) < 65536:
+        raise SweepError(
+            f"--scheduler '{shorten(address, 80)}' is not a Dask scheduler address; write "
+            "tcp://HOST:PORT, or tls://HOST:PORT for a scheduler that uses TLS (its "
+            "credentials are read from Dask's configuration; see README, 'Dask and TLS')."
+        )
+
+
+def _announce(sweep: Any, args: argparse.Namespace) -> None:
+    """Refuse a sweep too large for this machine; print the estimate of a long one."""
+    from sim.experiments import input_limits
+    from sim.experiments.sweep_designs import count_points
+
+    points = count_points(sweep) + 1
+    runs = points * sweep.replications
+    workers = args.workers or os.cpu_count() or 1
+    needed = input_limits.estimate(
+        runs,
+        _largest(sweep, "months"),
+        _largest(sweep, "n_departments"),
+        workers,
+        kept_months=runs + points * (len(sweep.swept) + 4),  # final rows and the design
+    )
+    input_limits.check_fits(
+        f"The sweep {sweep.path.name}", needed, "lower the design's samples or replications"
+    )
+    if needed.seconds > input_limits.ANNOUNCE_SECONDS and not args.quiet:
+        print(f"estimate: {needed.describe()}.", file=sys.stderr)
+
+
+def _largest(sweep: Any, name: str) -> int:
+    """The largest value a parameter takes in a sweep (swept or not)."""
+    values = [getattr(sweep.scenario.parameters, name)]
+    for swept in sweep.swept:
+        if swept.name == name:
+            values += list(swept.values or ()) + [swept.high or 0]
+    return int(max(values))
+
+
 def _finished(out: Path) -> int:
     try:
         from sim.experiments.store import SweepStore
@@ -148,12 +221,30 @@ def _finished(out: Path) -> int:
         return 0
 
 
+def _sweep_folder(text: str) -> Path:
+    """The folder given to ``summarize``, refused early when it is not a folder."""
+    from sim.experiments.sweep_files import SweepError
+
+    if len(text) > 4096 or "\0" in text:
+        raise SweepError(
+            f"the folder '{shorten(text, 80)}' has a name of {len(text):,} characters or a NUL "
+            "character; give a folder written by 'run.py sweep'."
+        )
+    folder = Path(text)
+    if not folder.is_dir():
+        raise SweepError(
+            f"{shorten(text, 200)} is not a folder; give a folder written by 'run.py sweep' "
+            "(by default results/sweeps/<sweep file name>)."
+        )
+    return folder
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     """Summarize a sweep folder and print the report."""
     from sim.analysis.sweep_summary import summarize_sweep
     from sim.reporting.terminal import format_sweep_report
 
-    summary = summarize_sweep(args.dir)
+    summary = summarize_sweep(_sweep_folder(args.dir))
     print(format_sweep_report(summary))
     print()
     print(f"Results: {_shown(Path(args.dir))}")

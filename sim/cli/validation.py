@@ -95,7 +95,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--workers",
-        type=int,
+        type=cli_types.workers,
         metavar="N",
         help="processes running in parallel (default: all cores; 1 = no parallelism)",
     )
@@ -115,6 +115,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
     from sim.analysis.validation.mutants import MUTANTS
     from sim.experiments import provenance, results
     from sim.experiments.files import atomic_write
+    from sim.experiments.output_checks import check_writable
 
     if args.seed is None:
         args.seed = VALIDATION_SEED
@@ -124,6 +125,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
     except results.OutputExistsError as exc:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
+    check_writable(out)  # before an hour of runs, not after
     start = time.perf_counter()
     result = suite.validate(
         args.replications,

@@ -12,7 +12,7 @@ depend on the executor: each run is seeded by its own integer seed.
 * ``dask``: a Dask distributed cluster, either an existing scheduler
   (``scheduler="tcp://HOST:PORT"``, whose workers must be able to import
   ``sim``: start them from the project folder) or a ``LocalCluster`` of worker
-  processes bound to 127.0.0.1.
+  processes bound to 127.0.0.1, speaking TLS with temporary credentials.
 
 ``map_chunked`` runs a list of tasks in small chunks, serially or in a pool,
 with a progress bar: the runs of ``sim.experiments.replications`` and ``sim.analysis.validation``.
@@ -31,6 +31,8 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
+
+from sim.experiments.input_limits import shorten
 
 #: Executor names accepted by ``make_executor`` and ``run.py sweep --executor``.
 EXECUTORS: tuple[str, ...] = ("serial", "pool", "dask")
@@ -182,23 +184,55 @@ def _children_ignore_sigint() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _http_config(dashboard: bool) -> dict[str, Any]:
+    """Dask settings of the local cluster's HTTP servers.
+
+    Dask's scheduler and workers always open an HTTP server; without the
+    dashboard it serves nothing (no routes), so that neither the dashboard
+    nor the pages listing workers and tasks answer another local process.
+    """
+    if dashboard:
+        return {}
+    return {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
+
+
 class DaskExecutor:
     """A Dask distributed cluster: an existing scheduler or a local cluster.
 
+    The local cluster is locked down: its scheduler and workers talk TLS with
+    temporary credentials made for this cluster only
+    (``distributed.security.Security.temporary()``), so another process on
+    the machine cannot connect to it and run code in its workers; its
+    dashboard is off unless ``dashboard`` is true. An external scheduler is
+    used as given; for ``tls://`` addresses the client's credentials come
+    from Dask's configuration (``distributed.comm.tls.ca-file``,
+    ``...client.cert``, ``...client.key``, e.g. the environment variables
+    ``DASK_DISTRIBUTED__COMM__TLS__CA_FILE`` and so on).
+
     Args:
-        scheduler: Address of a running scheduler (``tcp://HOST:PORT``); ``None``
-            starts a ``LocalCluster`` on 127.0.0.1.
+        scheduler: Address of a running scheduler (``tcp://HOST:PORT`` or
+            ``tls://HOST:PORT``); ``None`` starts a ``LocalCluster`` on 127.0.0.1.
         workers: Worker processes of the local cluster (default 2); ignored
             with ``scheduler``.
         window: Items in flight per worker thread.
+        dashboard: Start the local cluster's dashboard on 127.0.0.1 (a free port).
     """
 
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, window: int = 2):
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        window: int = 2,
+        *,
+        dashboard: bool = False,
+    ):
         self.scheduler = scheduler
         self.workers = int(workers or DASK_LOCAL_WORKERS)
         self.window = window
+        self.dashboard = dashboard
+        self.security: Any = None
         self.slots = self.workers
         self._client: Any = None
         self._cluster: Any = None
@@ -206,28 +240,41 @@ class DaskExecutor:
     def __enter__(self) -> DaskExecutor:
         import logging
 
+        import dask
         from distributed import Client, LocalCluster
+        from distributed.security import Security
 
         try:
             if self.scheduler:
-                self._client = Client(self.scheduler, timeout=DASK_CONNECT_TIMEOUT)
+                self.security = Security()  # TLS credentials from Dask's configuration
+                self._client = Client(
+                    self.scheduler, timeout=DASK_CONNECT_TIMEOUT, security=self.security
+                )
             else:
-                with _children_ignore_sigint():
+                self.security = Security.temporary()
+                with _children_ignore_sigint(), dask.config.set(_http_config(self.dashboard)):
                     self._cluster = LocalCluster(
                         n_workers=self.workers,
                         threads_per_worker=1,
                         processes=True,
                         host="127.0.0.1",
-                        dashboard_address=None,
+                        protocol="tls://",
+                        security=self.security,
+                        dashboard_address="127.0.0.1:0",  # a free port, never 8787
+                        scheduler_kwargs={"dashboard": self.dashboard},
                         silence_logs=logging.ERROR,
                     )
-                self._client = Client(self._cluster)
-        except (OSError, TimeoutError) as exc:
+                self._client = Client(self._cluster, security=self.security)
+                if self.dashboard:
+                    link = self._cluster.dashboard_link
+                    print(f"Dask dashboard (this machine only): {link}", file=sys.stderr)
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
             self.__exit__(None)
             where = self.scheduler or "a local cluster on 127.0.0.1"
             raise ExecutorError(
-                f"could not start Dask with {where}: {exc}. Check that the scheduler is "
-                "running (dask scheduler) and that the address is tcp://HOST:PORT."
+                f"could not start Dask with {where}: {shorten(str(exc), 300)}. Check that the "
+                "scheduler is running (dask scheduler), that the address is tcp://HOST:PORT "
+                "(or tls://HOST:PORT with TLS credentials in Dask's configuration)."
             ) from None
         threads = sum(self._client.nthreads().values())
         self.slots = max(1, threads)
@@ -280,7 +327,11 @@ class DaskExecutor:
 
 
 def make_executor(
-    kind: str = "pool", workers: int | None = None, scheduler: str | None = None
+    kind: str = "pool",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    *,
+    dashboard: bool = False,
 ) -> SerialExecutor | PoolExecutor | DaskExecutor:
     """Return an executor by name.
 
@@ -288,6 +339,7 @@ def make_executor(
         kind: ``serial``, ``pool`` or ``dask``.
         workers: Processes of the pool or of a local Dask cluster.
         scheduler: Dask scheduler address (``dask`` only).
+        dashboard: Start the dashboard of a local Dask cluster (``dask`` only).
 
     Returns:
         An executor, to be used in a ``with`` statement.
@@ -303,7 +355,7 @@ def make_executor(
         return SerialExecutor()
     if kind == "pool":
         return PoolExecutor(workers)
-    return DaskExecutor(scheduler, workers)
+    return DaskExecutor(scheduler, workers, dashboard=dashboard)
 
 
 # ------------------------------------------------------------- chunked runs

@@ -53,6 +53,16 @@ def _type_hint(spec: ParameterSpec, value: Any) -> str:
             "not as numbers; write a number such as 0 or 1."
         )
     if isinstance(value, str):
+        if value.strip().lower() in ("yes", "no", "on", "off", "y", "n"):
+            return (
+                " Files are read as YAML 1.2, where yes/no and on/off are text (not yes/no "
+                "values or numbers); write a number such as 0 or 1."
+            )
+        if ":" in value and value.replace(":", "").strip().isdigit():
+            return (
+                " Files are read as YAML 1.2, where 1:30 is text (YAML 1.1 read it as a "
+                "base-60 number); write the number itself."
+            )
         if EXPONENT_WITHOUT_POINT.fullmatch(value.strip()):
             return (
                 " YAML reads an exponent without a decimal point as text; "

@@ -34,6 +34,13 @@ import yaml
 from pydantic import BaseModel
 
 from sim.experiments.data_files import data_dir
+from sim.experiments.input_limits import (
+    MAX_PATH_CHARS,
+    MAX_POLICY_CHANGES,
+    InputFileError,
+    read_input_file,
+    shorten,
+)
 from sim.experiments.parameter_checks import (
     PARAMETER_LIST_HINT,
     Context,
@@ -47,11 +54,15 @@ from sim.experiments.yaml_files import (
     DuplicateKeyError,
     LineMapping,
     StrictLoader,
+    describe_kind,
     describe_value,
     did_you_mean,
     display_path,
+    is_foreign,
     key_lines,
+    redacted,
 )
+from sim.experiments.yaml_limits import YamlLimitError
 from sim.model.parameters import SPECS, make_parameters, plain_value
 
 #: Folder holding the scenario files shipped with the model.
@@ -235,7 +246,9 @@ def scenario_names(folder: Path | None = None) -> list[str]:
 
 def _available(folder: Path) -> str:
     names = scenario_names(folder)
-    shown = ", ".join(names) if names else "none"
+    shown = ", ".join(names[:30]) if names else "none"
+    if len(names) > 30:
+        shown += f" and {len(names) - 30} more"
     return f"Available scenarios in {display_path(folder)}: {shown}."
 
 
@@ -256,16 +269,21 @@ def _find(name: str, folders: list[Path]) -> Path | None:
 def _resolve(name_or_path: str | Path) -> Path:
     """Turn a scenario name or a file path into an existing file path."""
     text = str(name_or_path)
+    if len(text) > MAX_PATH_CHARS or "\0" in text:
+        raise ScenarioError(
+            f"Scenario '{shorten(text, 80)}' is {len(text):,} characters long or holds a NUL "
+            f"character; a scenario name or path has at most {MAX_PATH_CHARS:,} characters."
+        )
     as_path = Path(name_or_path)
     if len(as_path.parts) > 1 or as_path.suffix:
         if as_path.suffix not in SUFFIXES:
             raise ScenarioError(
-                f"Scenario file {as_path} must end in .yaml or .yml; "
+                f"Scenario file {shorten(str(as_path))} must end in .yaml or .yml; "
                 f"or give a bare scenario name. {_available(SCENARIO_DIR)}"
             )
-        if not as_path.is_file():
+        if not _exists(as_path):
             raise ScenarioError(
-                f"Scenario file {as_path} does not exist. {_available(SCENARIO_DIR)}"
+                f"Scenario file {shorten(str(as_path))} does not exist. {_available(SCENARIO_DIR)}"
             )
         return as_path
     found = _find(text, [SCENARIO_DIR])
@@ -278,20 +296,24 @@ def _resolve(name_or_path: str | Path) -> Path:
     return found
 
 
+def _exists(path: Path) -> bool:
+    """Whether ``path`` names something (a broken link counts), without raising."""
+    try:
+        return path.exists() or path.is_symlink()
+    except OSError:
+        return True  # e.g. a name too long: read_input_file says what is wrong
+
+
 def _read_yaml(path: Path) -> LineMapping:
     """Read one scenario file strictly; return its top-level mapping."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
+        text = read_input_file(path, "Scenario file")
+    except FileNotFoundError:
         raise ScenarioError(
-            f"Scenario file {display_path(path)} is not valid UTF-8 text (byte {exc.start}); "
-            "save it as UTF-8."
+            f"Scenario file {display_path(path)} does not exist. {_available(path.parent)}"
         ) from None
-    except OSError as exc:
-        raise ScenarioError(
-            f"Scenario file {display_path(path)} cannot be read ({exc.strerror or exc}). "
-            f"{_available(path.parent)}"
-        ) from None
+    except InputFileError as exc:
+        raise ScenarioError(str(exc)) from None
     try:
         data = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except DuplicateKeyError as exc:
@@ -301,6 +323,9 @@ def _read_yaml(path: Path) -> LineMapping:
             f"(first on line {exc.first_line}). YAML would silently keep only the last value; "
             "keep one of them."
         ) from None
+    except YamlLimitError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ScenarioError(f"{_at(path, line)}: {exc.problem}.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -318,7 +343,7 @@ def _read_yaml(path: Path) -> LineMapping:
         )
     if not isinstance(data, Mapping):
         raise ScenarioError(
-            f"Scenario file {display_path(path)}: the top level is {describe_value(data)}, "
+            f"Scenario file {display_path(path)}: the top level is {describe_kind(data)}, "
             f"but it must be a mapping with the keys {', '.join(TOP_LEVEL_KEYS)} "
             "(e.g. a line 'description: ...')."
         )
@@ -363,6 +388,11 @@ def _read_changes(data: LineMapping, path: Path) -> list[_RawChange]:
         raise ScenarioError(
             f"{_at(path, line)}: 'policy_changes' is {describe_value(raw)}, but it must be a "
             "list of entries, each with the keys 'month' and 'parameters' (e.g. '- month: 48')."
+        )
+    if len(raw) > MAX_POLICY_CHANGES:
+        raise ScenarioError(
+            f"{_at(path, line)}: 'policy_changes' has {len(raw):,} entries; at most "
+            f"{MAX_POLICY_CHANGES:,} are allowed (at most one per month of the run)."
         )
     changes = []
     for number, entry in enumerate(raw, start=1):
@@ -417,14 +447,15 @@ def _validate_changes(
         ScenarioError: For a repeated month, a month beyond the run, a structure
             parameter, an unknown name or an invalid value.
     """
-    months = [month for month, *_ in changes]
-    for month in months:
-        if months.count(month) > 1:
-            first = changes[months.index(month)]
+    seen: dict[int, _RawChange] = {}
+    for change in changes:  # one pass: no check is quadratic in the number of changes
+        if change[0] in seen:
+            first = seen[change[0]]
             raise ScenarioError(
-                f"{_at(first[2], first[4])}: two policy_changes entries have month {month}; "
+                f"{_at(first[2], first[4])}: two policy_changes entries have month {change[0]}; "
                 "merge them into one entry so that the order of the changes is clear."
             )
+        seen[change[0]] = change
     current = base.model_dump()
     result = []
     for month, values, path, lines, month_line in sorted(changes, key=lambda c: c[0]):
@@ -472,9 +503,16 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[Scenario, list[_RawChang
         parent_name = data["extends"].strip()
         folders = [path.parent, SCENARIO_DIR]
         stem = parent_name
-        if Path(parent_name).suffix in SUFFIXES:
+        explicit = Path(parent_name).suffix in SUFFIXES
+        if explicit:
             stem = Path(parent_name).stem
             folders = [(path.parent / parent_name).parent, SCENARIO_DIR]
+        elif len(Path(parent_name).parts) != 1 or parent_name in (".", ".."):
+            raise ScenarioError(
+                f"{_at(path, lines.get('extends'))}: 'extends: {shorten(parent_name, 80)}' is "
+                "neither a scenario name (no '/') nor the path of a .yaml file; write a name "
+                "such as 'centralized', or a path ending in .yaml to use a file elsewhere."
+            )
         parent_path = _find(stem, folders)
         if parent_path is None:
             raise ScenarioError(
@@ -484,7 +522,19 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[Scenario, list[_RawChang
                 f"{did_you_mean(stem, scenario_names(folders[0]) + scenario_names())} "
                 + " ".join(dict.fromkeys(_available(f) for f in folders))
             )
-        parent, parent_changes = _load(parent_path, (*chain, resolved))
+        if not explicit and is_foreign(parent_path, path):
+            raise ScenarioError(
+                f"{_at(path, lines.get('extends'))}: 'extends: {parent_name}' leads through a "
+                f"link to a file outside the project ({display_path(parent_path.resolve())}); a "
+                "file outside the project is used only when 'extends' gives its path explicitly "
+                "(ending in .yaml)."
+            )
+        try:
+            parent, parent_changes = _load(parent_path, (*chain, resolved))
+        except ScenarioError as exc:
+            if is_foreign(parent_path, path):
+                raise ScenarioError(redacted(str(exc), parent_path)) from None
+            raise
         base_overrides: dict[str, Any] = dict(parent.overrides)
         description, source = parent.description, parent.source
         description_zh = parent.description_zh if "description" not in data else ""

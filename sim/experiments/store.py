@@ -122,12 +122,19 @@ class SweepStore:
         """Return the content of ``sweep.json``."""
         path = self.root / DEFINITION_FILE
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SweepError(
                 f"The sweep folder {self.root} has an unreadable {DEFINITION_FILE} ({exc}); "
                 "it is not a sweep folder this program can use."
             ) from None
+        if not isinstance(record, dict):
+            raise SweepError(
+                f"The sweep folder {self.root} has a {DEFINITION_FILE} holding a JSON "
+                f"{type(record).__name__}, not a mapping; it is not a sweep folder this program "
+                "can use. Choose another --out, or remove the folder to start over."
+            )
+        return record
 
     def write_definition(self, sweep: Sweep, design: Design) -> None:
         """Write ``sweep.json`` and ``sweep.yaml`` (summary settings may change on resume)."""

@@ -43,6 +43,13 @@ from typing import Any
 import yaml
 
 from sim.experiments.data_files import data_dir
+from sim.experiments.input_limits import (
+    MAX_PATH_CHARS,
+    MAX_SWEEP_POINTS,
+    InputFileError,
+    read_input_file,
+    shorten,
+)
 from sim.experiments.scenarios import Scenario, ScenarioError, load_scenario
 from sim.experiments.sweep_definition import (
     MAX_RUNS,
@@ -64,11 +71,15 @@ from sim.experiments.yaml_files import (
     SUFFIXES,
     DuplicateKeyError,
     StrictLoader,
+    describe_kind,
     describe_value,
     did_you_mean,
     display_path,
+    is_foreign,
     key_lines,
+    redacted,
 )
+from sim.experiments.yaml_limits import YamlLimitError
 from sim.model.parameters import SPECS
 
 #: Folder holding the example sweep files.
@@ -102,9 +113,16 @@ REQUIRED_KEYS: tuple[str, ...] = ("scenario", "design", "replications", "root_se
 # ------------------------------------------------------------------- reading
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return True  # e.g. a name too long: reading it says what is wrong
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_file(path, "Sweep file")
     except FileNotFoundError:
         hint = ""
         if SWEEP_DIR.is_dir():
@@ -113,15 +131,8 @@ def _read_yaml(path: Path) -> Any:
                 f" Example sweep files in {display_path(SWEEP_DIR)}: {', '.join(names) or 'none'}."
             )
         raise SweepError(f"Sweep file {display_path(path)} does not exist.{hint}") from None
-    except UnicodeDecodeError as exc:
-        raise SweepError(
-            f"Sweep file {display_path(path)} is not valid UTF-8 text (byte {exc.start}); "
-            "save it as UTF-8."
-        ) from None
-    except OSError as exc:
-        raise SweepError(
-            f"Sweep file {display_path(path)} cannot be read ({exc.strerror or exc})."
-        ) from None
+    except InputFileError as exc:
+        raise SweepError(str(exc)) from None
     try:
         data = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except DuplicateKeyError as exc:
@@ -132,6 +143,9 @@ def _read_yaml(path: Path) -> Any:
             f"key '{exc.key}' is written twice in the same mapping (first on line "
             f"{exc.first_line}); YAML would silently keep only the last value. Keep one.",
         ) from None
+    except YamlLimitError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise sweep_error(path, line, f"{exc.problem}.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -144,7 +158,7 @@ def _read_yaml(path: Path) -> Any:
         ) from None
     if not isinstance(data, Mapping):
         raise SweepError(
-            f"Sweep file {display_path(path)}: the top level is {describe_value(data)}, but it "
+            f"Sweep file {display_path(path)}: the top level is {describe_kind(data)}, but it "
             f"must be a mapping with the keys {', '.join(REQUIRED_KEYS)} and optionally "
             f"{', '.join(k for k in TOP_LEVEL_KEYS if k not in REQUIRED_KEYS)}."
         )
@@ -169,7 +183,12 @@ def _read_scenario(data: Mapping, path: Path, line: int | None) -> Scenario:
     try:
         return load_scenario(target)
     except ScenarioError as exc:
-        raise sweep_error(path, line, f"'scenario: {value}' cannot be used. {exc}") from None
+        detail = str(exc)
+        if isinstance(target, Path) and is_foreign(target, path):
+            detail = redacted(detail, target)
+        raise sweep_error(
+            path, line, f"'scenario: {shorten(value, 120)}' cannot be used. {detail}"
+        ) from None
 
 
 def _read_fixed(data: Mapping, path: Path) -> dict[str, Any]:
@@ -288,8 +307,13 @@ def load_sweep(path: str | Path) -> Sweep:
     Raises:
         SweepError: For any problem; the message names the file, line and key.
     """
+    if len(str(path)) > MAX_PATH_CHARS or "\0" in str(path):
+        raise SweepError(
+            f"Sweep file {shorten(str(path), 80)}: the path is {len(str(path)):,} characters "
+            f"long or holds a NUL character; at most {MAX_PATH_CHARS:,} characters are allowed."
+        )
     path = Path(path)
-    if not path.suffix and len(path.parts) == 1 and not path.exists():
+    if not path.suffix and len(path.parts) == 1 and not _exists(path):
         path = SWEEP_DIR / f"{path}.yaml"
     if path.suffix not in SUFFIXES:
         raise SweepError(f"Sweep file {display_path(path)} must end in .yaml or .yml.")
@@ -376,6 +400,13 @@ def load_sweep(path: str | Path) -> Sweep:
             "or set it to 1.",
         )
     n_points = design.count_points(swept)
+    if n_points > MAX_SWEEP_POINTS:
+        raise sweep_error(
+            path,
+            lines.get("design"),
+            f"the design has {n_points:,} points; at most {MAX_SWEEP_POINTS:,} are allowed "
+            "(the design table alone would not fit in memory). Use fewer values or samples.",
+        )
     if n_points * replications > MAX_RUNS:
         raise sweep_error(
             path,

@@ -153,6 +153,7 @@ def run_sweep(
     progress: bool = True,
     argv: Sequence[str] | None = None,
     batch_size: int | None = None,
+    dashboard: bool = False,
 ) -> SweepResult:
     """Run (or resume) a sweep, streaming each finished batch to disk.
 
@@ -166,6 +167,7 @@ def run_sweep(
         progress: Show a progress bar with ETA on stderr.
         argv: Command line for the manifest (default ``sys.argv``).
         batch_size: Runs per part (default: up to 16, fewer towards the end).
+        dashboard: Start the dashboard of a local Dask cluster (on 127.0.0.1).
 
     Returns:
         What was run (summarize the folder with
@@ -211,7 +213,7 @@ def run_sweep(
     ran = 0
     described: dict[str, Any] = {"executor": executor}
     if tasks:
-        with make_executor(executor, workers, scheduler) as ex:
+        with make_executor(executor, workers, scheduler, dashboard=dashboard) as ex:
             described = ex.describe()
             bar = tqdm(
                 total=total,

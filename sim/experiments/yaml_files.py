@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from sim.experiments.input_limits import shorten
+from sim.experiments.yaml_limits import BoundedSafeLoader
+
 if TYPE_CHECKING:
     from sim.model.parameters import ParameterSpec
 
@@ -28,7 +31,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 #: File endings recognised as scenario and sweep files.
 SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
 
-#: PyYAML (YAML 1.1) reads "1e-3" as text; it needs "1.0e-3" to see a number.
+#: YAML 1.1 read "1e-3" as text; files are now read as YAML 1.2 (a number), kept for hints.
 EXPONENT_WITHOUT_POINT = re.compile(r"[-+]?\d+[eE][-+]?\d+")
 
 
@@ -50,13 +53,14 @@ class DuplicateKeyError(yaml.MarkedYAMLError):
         self.first_line = first_line
 
 
-class StrictLoader(yaml.SafeLoader):
-    """Safe YAML loader that rejects duplicate keys at any depth.
+class StrictLoader(BoundedSafeLoader):
+    """Safe YAML 1.2 loader that rejects duplicate keys at any depth.
 
     PyYAML silently keeps the last of two equal keys; a scenario file with
     ``review_authority`` written twice would then run with whichever value came
     last. This loader refuses such files instead. Every mapping it builds is a
-    :class:`LineMapping`.
+    :class:`LineMapping`. Depth, alias expansion and merge keys are bounded by
+    :class:`~sim.experiments.yaml_limits.BoundedSafeLoader`.
     """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -111,11 +115,55 @@ def key_lines(data: Any) -> Mapping[Any, int]:
 
 
 def display_path(path: Path) -> str:
-    """Return ``path`` relative to the project folder when it lies inside it."""
+    """Return ``path`` relative to the project folder when it lies inside it (shortened)."""
     try:
-        return path.resolve().relative_to(PROJECT_DIR).as_posix()
-    except ValueError:
-        return str(path)
+        return shorten(path.resolve().relative_to(PROJECT_DIR).as_posix(), 200)
+    except (ValueError, OSError, RuntimeError):
+        return shorten(str(path), 200)
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` (links followed) lies in ``folder`` or below it."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def is_foreign(path: Path, referrer: Path) -> bool:
+    """Whether ``path``, named in ``referrer``, lies outside the project and referrer's folder."""
+    return not (is_inside(path, PROJECT_DIR) or is_inside(path, referrer.parent))
+
+
+_LINE = re.compile(r", line \d+(?:, column \d+)?")
+_KEY = re.compile(r"'([A-Za-z_][A-Za-z0-9_]{0,60})'")
+
+
+def redacted(message: str, path: Path) -> str:
+    """Say what is wrong in ``path`` (outside the project) without showing its values.
+
+    Keeps the file, the line and the key the message is about; drops the
+    rest, which could quote the file's contents.
+
+    Args:
+        message: The full message about ``path``.
+        path: The file outside the project.
+
+    Returns:
+        A message naming the file, line and key only.
+    """
+    where = f"Scenario file {display_path(path)}"
+    rest = message.split(display_path(path), 1)[1] if display_path(path) in message else ""
+    line = _LINE.match(rest)
+    if line:
+        where += line.group(0)
+    keys = _KEY.findall(rest.split(" is ", 1)[0]) if rest else []
+    about = f" (at key '{keys[-1]}')" if keys else ""
+    return (
+        f"{where}{about} is not valid. It lies outside the project and outside the folder of "
+        "the file that names it, so its values are not shown here; run "
+        f"'python run.py validate {display_path(path)}' to see the problem."
+    )
 
 
 def file_location(kind: str, path: Path, line: int | None = None) -> str:
@@ -135,20 +183,38 @@ def file_location(kind: str, path: Path, line: int | None = None) -> str:
 
 def did_you_mean(key: Any, allowed: Any) -> str:
     """Return ``" Did you mean 'x'?"`` for close matches of ``key`` in ``allowed``, or ``""``."""
-    matches = difflib.get_close_matches(str(key), list(allowed), n=3, cutoff=0.6)
+    text = str(key) if isinstance(key, str | int | float | bool) or key is None else ""
+    if not text or len(text) > 100:  # lists, mappings and long text match nothing
+        return ""
+    matches = difflib.get_close_matches(text, list(allowed), n=3, cutoff=0.6)
     if not matches:
         return ""
     return " Did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
 
 
+def describe_kind(value: Any) -> str:
+    """Say what kind of YAML value ``value`` is, without quoting it (e.g. ``"text"``)."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, int | float):
+        return "a number"
+    return describe_value(value)
+
+
 def describe_value(value: Any) -> str:
-    """Describe a YAML value the way a researcher wrote it."""
+    """Describe a YAML value the way a researcher wrote it (long text shortened)."""
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"{str(value).lower()} (a yes/no value)"
     if isinstance(value, str):
-        return f'"{value}" (text)'
+        return f'"{shorten(value, 80)}" (text)'
+    if isinstance(value, int) and abs(value) > 10**30:
+        return f"a whole number of {len(str(abs(value))):,} digits"
     if isinstance(value, Mapping):
         return "a mapping"
     if isinstance(value, list | tuple):

@@ -34,6 +34,7 @@ from sim.analysis import statistics
 from sim.experiments import replications as experiment
 from sim.model import network
 from sim.reporting import charts, export, i18n
+from sim.reporting.results_checks import check_manifest, check_tables
 
 #: Outcomes charted and shown first, in this order (skipped if absent).
 HEADLINE_OUTCOMES: tuple[str, ...] = experiment.HEADLINE_OUTCOMES
@@ -151,6 +152,7 @@ def load_results(folder: str | os.PathLike[str]) -> ReportData:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ReportError(f"cannot read {manifest_path}: {exc}") from None
+    check_manifest(path, manifest, ReportError)
     try:
         if (path / "timeseries.parquet").is_file():
             frame = pd.read_parquet(path / "timeseries.parquet")
@@ -158,6 +160,7 @@ def load_results(folder: str | os.PathLike[str]) -> ReportData:
             frame = pd.read_csv(path / "timeseries.csv")
     except (OSError, ValueError) as exc:
         raise ReportError(f"cannot read the time series in {path}: {exc}") from None
+    check_tables(path, {"timeseries": frame}, ReportError)
     runs = _read_csv(path / "runs.csv")
     if runs is None:
         runs = experiment.final_values(frame)
@@ -167,6 +170,15 @@ def load_results(folder: str | os.PathLike[str]) -> ReportData:
     paired = _read_csv(path / "paired_differences.csv")
     networks = _read_parquet(path / "networks.parquet")
     governments = _read_parquet(path / "governments.parquet")
+    tables = {
+        "timeseries": frame,
+        "runs.csv": runs,
+        "summary.csv": summary,
+        "paired_differences.csv": paired,
+        "networks.parquet": networks,
+        "governments.parquet": governments,
+    }
+    check_tables(path, tables, ReportError)
     return ReportData(manifest, frame, runs, summary, paired, networks, governments)
 
 
