@@ -47,6 +47,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def cmd_where_it_loses(args: argparse.Namespace) -> int:
     """Run the conditions, print the table and write the folder."""
     from sim.experiments import results
+    from sim.experiments.output_checks import check_writable
     from sim.experiments.seeds import DEFAULT_SEED
 
     try:
@@ -58,6 +59,7 @@ def cmd_where_it_loses(args: argparse.Namespace) -> int:
     except results.OutputExistsError as exc:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
+    check_writable(out)  # before the runs, not after
     from sim.analysis.where_it_loses import CONDITIONS, where_it_loses
     from sim.experiments import provenance
     from sim.experiments.files import atomic_write
