@@ -111,9 +111,15 @@ def technical_centers(model: GovernanceModel) -> None:
     model.tallies.add("spending", build_j[paid], spend[paid])
     funded = paid.astype(float)
     short = np.flatnonzero(~paid)
-    if len(short):
-        funded[short] = _collect_fees(model, build_j[short], build_k[short], spend[short])
-    _drop_orphans(model, build_j[cobuilt], build_k[cobuilt])
+    if len(short) or cobuilt.any():
+        # Who waits for which government's platform, per capability concerned
+        # (read once: paying fees does not change who waits).
+        waiting = {k: _waiting_for(model, k) for k in np.unique(build_k).tolist()}
+        if len(short):
+            funded[short] = _collect_fees(
+                model, build_j[short], build_k[short], spend[short], waiting
+            )
+        _drop_orphans(model, build_j[cobuilt], build_k[cobuilt], waiting)
     # Months the platform falls behind: one for each month of work not funded.
     model.platform_ready_month[build_j, build_k] += 1.0 - pace * funded
     model.platform_progress[build_j, build_k] += pace * funded / p.platform_build_months
@@ -126,8 +132,18 @@ def technical_centers(model: GovernanceModel) -> None:
         _release(model, dj, dk, adopt=True)
 
 
+def _waiting_for(model: GovernanceModel, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Departments waiting for a platform of capability ``k``, and its government."""
+    rows = np.flatnonzero(model.access[:, k] == WAITING)
+    return rows, model.wait_target[rows, k]
+
+
 def _collect_fees(
-    model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray, due: np.ndarray
+    model: GovernanceModel,
+    jurs: np.ndarray,
+    ks: np.ndarray,
+    due: np.ndarray,
+    waiting_for: dict[int, tuple[np.ndarray, np.ndarray]],
 ) -> np.ndarray:
     """Where the pool cannot pay a platform's month, the center charges fees.
 
@@ -143,8 +159,7 @@ def _collect_fees(
     owed = np.zeros(model.platform_status.shape)
     owed[jurs, ks] = due
     for k in np.unique(ks).tolist():
-        waiting = np.flatnonzero(model.access[:, k] == WAITING)
-        target = model.wait_target[waiting, k]
+        waiting, target = waiting_for[k]
         waiting, target = waiting[owed[target, k] > 0], target[owed[target, k] > 0]
         if not len(waiting):
             continue
@@ -159,14 +174,18 @@ def _collect_fees(
     return funded
 
 
-def _drop_orphans(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
+def _drop_orphans(
+    model: GovernanceModel,
+    jurs: np.ndarray,
+    ks: np.ndarray,
+    waiting_for: dict[int, tuple[np.ndarray, np.ndarray]],
+) -> None:
     """A co-built platform nobody waits for any more is abandoned (its members left)."""
     if not len(jurs):
         return
     members = np.zeros(model.platform_status.shape, dtype=np.int64)
     for k in np.unique(ks).tolist():
-        waiting = np.flatnonzero(model.access[:, k] == WAITING)
-        np.add.at(members[:, k], model.wait_target[waiting, k], 1)
+        np.add.at(members[:, k], waiting_for[k][1], 1)
     orphan = members[jurs, ks] == 0
     dj, dk = jurs[orphan], ks[orphan]
     if not len(dj):

@@ -53,6 +53,7 @@ def write_results(
     networks: pd.DataFrame | None = None,
     governments: pd.DataFrame | None = None,
     lang: str = "en",
+    tables: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None] | None = None,
 ) -> dict[str, Path]:
     """Write the results folder of an experiment.
 
@@ -77,6 +78,8 @@ def write_results(
             ``governments.parquet``; the report draws the network's nodes
             from it.
         lang: Language of the report, ``en`` or ``zh``.
+        tables: ``(runs, summary, paired)`` already computed from ``frame``
+            (a ``sim.analysis.comparison.Comparison``'s); None computes them.
 
     Returns:
         File name to path of every file written.
@@ -92,8 +95,14 @@ def write_results(
     out = check_output_dir(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     scenarios = list(scenarios)
-    outcomes = ordered_outcomes(frame)
-    runs = final_values(frame)
+    compare = compare and len(scenarios) > 1
+    if tables is None:
+        outcomes = ordered_outcomes(frame)
+        runs = final_values(frame)
+        summary = summary_table(runs, outcomes)
+        paired = difference_table(runs, outcomes, scenarios[0].name) if compare else None
+    else:
+        runs, summary, paired = tables
     written: dict[str, Path] = {}
 
     def target(name: str) -> Path:
@@ -103,11 +112,8 @@ def write_results(
     write_parquet(frame, target("timeseries.parquet"))
     write_csv(frame, target("timeseries.csv"))
     write_csv(runs, target("runs.csv"))
-    summary = summary_table(runs, outcomes)
     write_csv(summary, target("summary.csv"))
-    paired = None
-    if compare and len(scenarios) > 1:
-        paired = difference_table(runs, outcomes, scenarios[0].name)
+    if compare and paired is not None:
         write_csv(paired, target("paired_differences.csv"))
     if networks is not None:
         write_parquet(networks, target("networks.parquet"))
@@ -296,6 +302,7 @@ def write_comparison(
             networks=result.networks,
             governments=result.governments,
             lang=lang,
+            tables=(result.runs, result.summary, result.paired),
         )
     except BaseException:
         if existed:  # it was empty before: empty it again
