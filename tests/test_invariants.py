@@ -16,7 +16,14 @@ from conftest import make_model
 
 from sim.experiments.scenarios import load_scenario, scenario_names
 from sim.model.outcomes import OUTCOME_NAMES
-from sim.model.state import DATA_PENDING, OWN, PLATFORM_NONE, PLATFORM_OPERATING
+from sim.model.state import (
+    DATA_FOREGONE,
+    DATA_PENDING,
+    DATA_SHARED,
+    OWN,
+    PLATFORM_NONE,
+    PLATFORM_OPERATING,
+)
 
 SEEDS = (0, 1, 2)
 MONTHS = 60
@@ -106,9 +113,19 @@ def test_scenario_invariants_hold_every_month(name, seed):
             exists = model.platform_status != PLATFORM_NONE
             assert (model.platform_lead[exists] >= 0).all(), where
 
-        # Sharing rate and sharing gap partition the arisen data needs.
-        if (model.data_status != DATA_PENDING).any():
-            assert now["data_sharing_rate"] + now["sharing_gap"] == pytest.approx(1.0), where
+        # The sharing gap is measured on the useful data needs, recounted here
+        # from the needs themselves (not from the running totals).
+        arisen = model.data_status != DATA_PENDING
+        useful = arisen & model.data_useful
+        if useful.any():
+            unshared = useful & (model.data_status != DATA_SHARED)
+            assert now["sharing_gap"] == pytest.approx(unshared.sum() / useful.sum()), where
+        # A foregone need was not worth its requester's own cost of sharing,
+        # and a need worth both sides' costs was never foregone.
+        foregone = model.data_status == DATA_FOREGONE
+        most = model.p.interface_cost_share + model.p.bridging_cost_share
+        assert (model.data_value[foregone] <= most).all(), where
+        assert not (foregone & model.data_useful).any(), where
 
         # Redirections cannot outnumber reviews; resolved cases cannot
         # outnumber opened ones.

@@ -119,11 +119,14 @@ def test_without_a_centre_every_platform_has_a_lead_department():
 
 def test_a_centre_without_a_pool_lives_on_fees():
     # attached_to_line_department had platforms stuck at zero progress for ever.
+    # Fees need enough departments waiting: with 20 departments most propose
+    # their own systems and fee-funded platforms rarely finish in 10 years.
     fees, pooled = paired(
         "n_platforms_operating",
         {"unified_budget": 0.0},
         {"unified_budget": 1.0},
         months=120,
+        n_departments=40,
         technical_center_capacity=2,
         master_plan=1.0,
         free_riding=0.0,

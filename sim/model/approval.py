@@ -91,7 +91,7 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     to_adopt = stop & (op_target >= 0)
     to_wait = stop & ~to_adopt & (pend_target >= 0)
     to_peer = np.flatnonzero(stop & ~to_adopt & ~to_wait)
-    routes.adopt_platform(model, depts[to_adopt], ks[to_adopt])
+    routes.adopt_platform(model, depts[to_adopt], ks[to_adopt], op_target[to_adopt])
     routes.wait_for_platform(model, depts[to_wait], ks[to_wait], pend_target[to_wait])
     peer_ok = routes.reuse_peer(model, depts[to_peer], ks[to_peer])
     redirected = np.concatenate([pids[to_adopt | to_wait], pids[to_peer[peer_ok]]])

@@ -123,7 +123,7 @@ def decide_common_needs(model: GovernanceModel) -> None:
     )
     choice = behaviour.logit_choice(utilities, p.choice_rationality, rng)
     adopt = choice == behaviour.ADOPT_PLATFORM
-    routes.adopt_platform(model, depts[adopt], ks[adopt])
+    routes.adopt_platform(model, depts[adopt], ks[adopt], op_target[adopt])
     wait = choice == behaviour.WAIT_FOR_PLATFORM
     routes.wait_for_platform(model, depts[wait], ks[wait], pend_target[wait])
     reuse = choice == behaviour.REUSE_PEER

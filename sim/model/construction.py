@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import delivery, running_costs
+from sim.model import delivery, money, running_costs, standards
 from sim.model.projects import Status
 from sim.model.state import BUSINESS, OWN, PLATFORM_OPERATING
 
@@ -94,8 +94,11 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     np.add.at(model.registered_count, (jurs[registered], ks[registered]), 1)
     # A department moves onto the common standard with a new system only
     # where enforcement has the top leader behind it ([001]: standards hard
-    # to enforce without authority); one already on the standard stays.
-    follow = p.standard_enforcement * model.attention_factor()[jurs]
-    model.on_standard[depts] |= rng.random(len(pids)) < follow
+    # to enforce without authority); one already on the standard stays. A
+    # department leaving a poor locked-in standard pays its migration.
+    follow = rng.random(len(pids)) < p.standard_enforcement * model.attention_factor()[jurs]
+    leaving = follow & model.on_poor_standard[depts]
+    money.pay(model, depts[leaving], book.cost[pids[leaving]] * p.migration_cost_share)
+    standards.join(model, depts[follow], np.zeros(np.count_nonzero(follow), dtype=bool))
     model.access[depts, ks] = OWN
     delivery.serve_common(model, depts, ks)

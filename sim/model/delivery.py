@@ -50,3 +50,32 @@ def serve_business(model: GovernanceModel, need_ids: np.ndarray) -> None:
     """Record that business needs ``need_ids`` are served from next month."""
     model.business_served_month[need_ids] = model.month + 1
     _count_served(model, model.business_dept[need_ids], model.business_need_month[need_ids])
+
+
+def start_integration(
+    model: GovernanceModel, depts: np.ndarray, ks: np.ndarray, done_month: np.ndarray
+) -> None:
+    """Departments start integrating with a platform; served once ``done_month`` comes.
+
+    An integration done within this month serves the need from next month,
+    as an own system finished this month would.
+    """
+    now = done_month <= model.month + 1
+    serve_common(model, depts[now], ks[now])
+    if (~now).any():
+        model.integrating = (
+            np.r_[model.integrating[0], depts[~now]],
+            np.r_[model.integrating[1], ks[~now]],
+            np.r_[model.integrating[2], done_month[~now]],
+        )
+
+
+def finish_integrations(model: GovernanceModel) -> None:
+    """Serve the departments whose platform integration is done this month."""
+    depts, ks, done_month = model.integrating
+    if not len(depts):
+        return
+    now = done_month <= model.month + 1
+    if now.any():
+        model.integrating = (depts[~now], ks[~now], done_month[~now])
+        serve_common(model, depts[now], ks[now])

@@ -17,6 +17,7 @@ per step, calling the mechanisms in this order (see ``docs/ODD.md``):
    departments deciding on open common needs         ``choices.decide_common_needs``
 6. sign-offs, then the reviewing offices' queues     ``approval.approval``
 7. technical service centers building platforms,     ``platforms.technical_centers``,
+   departments done integrating with a platform,     ``delivery.finish_integrations``,
    then platforms that fail this month               ``platforms.platform_outages``
 8. construction, completion and audits               ``construction.construction``
 9. data sharing, then escalated refusals             ``sharing.data_sharing``,
@@ -47,6 +48,7 @@ from sim.model import (
     choices,
     construction,
     coordination,
+    delivery,
     needs,
     platforms,
     running_costs,
@@ -160,6 +162,8 @@ class GovernanceModel(mesa.Model):
         self.balance = np.zeros(self.n_dept)
         self.it_capacity = beta_draws(rng, p.it_capacity_mean, self.n_dept)
         self.on_standard = rng.random(self.n_dept) < p.initial_common_standard_share
+        # Nobody starts on a poor locked-in standard: its platforms bring it.
+        self.on_poor_standard = np.zeros(self.n_dept, dtype=bool)
         self.willingness = beta_draws(rng, p.willingness_to_share_mean, self.n_dept)
         self.departments = [Department(self, i) for i in range(self.n_dept)]
 
@@ -212,6 +216,10 @@ class GovernanceModel(mesa.Model):
         self.platform_planned_at_start = np.zeros(shape, dtype=bool)
         # Lead department of a co-built shared platform (-1: a center's).
         self.platform_lead = np.full(shape, -1, dtype=np.int64)
+        # Departments served by each platform (of any government), for expansions.
+        self.platform_users = np.zeros(shape, dtype=np.int64)
+        # Departments integrating with a platform: rows, capabilities, month done.
+        self.integrating = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
         # Monthly operation and maintenance owed by each department for its
         # finished systems and by each government for its platforms (3.10).
         self.system_upkeep = np.zeros(self.n_dept)
@@ -263,6 +271,7 @@ class GovernanceModel(mesa.Model):
         choices.decide_common_needs(self)
         approval.approval(self)
         platforms.technical_centers(self)
+        delivery.finish_integrations(self)
         platforms.platform_outages(self)
         construction.construction(self)
         escalated = sharing.data_sharing(self)

@@ -17,9 +17,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import routes
+from sim.model import routes, standards
 from sim.model.capabilities import N_COMMON, N_REGISTRIES
-from sim.model.state import BUSINESS, DATA_OPEN, DATA_PENDING, NO_NEED, OPEN, STAGE_MONTH
+from sim.model.state import (
+    BUSINESS,
+    DATA_FOREGONE,
+    DATA_OPEN,
+    DATA_PENDING,
+    NO_NEED,
+    OPEN,
+    STAGE_MONTH,
+)
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -68,6 +76,16 @@ def init_needs(model: GovernanceModel) -> None:
     holder = model.jur_start[jur] + local
     clash = holder == requester
     holder[clash] = model.jur_start[jur[clash]] + (local[clash] + 1) % size[clash]
+    if model.structure.multi_level:
+        # Some needs cross levels: a county needs a provincial registry [004].
+        parent = model.ancestors[jur, 0]
+        up = (parent >= 0) & (rng.random(len(requester)) < p.cross_level_data_share)
+        above = parent[up]
+        slot = np.floor(rng.random(len(above)) * np.minimum(N_REGISTRIES, model.jur_size[above]))
+        holder[up] = model.jur_start[above] + slot.astype(np.int64)
+    # What each dataset is worth to its requester, in system costs (log-normal
+    # with sigma 1 and mean ``data_need_value_mean``).
+    value = rng.lognormal(np.log(p.data_need_value_mean) - 0.5, 1.0, len(requester))
     # Data needs come with integration, after the first stage (months 12+).
     start = min(12, months - 1)
     arrival = np.floor(rng.uniform(start, months, len(requester)))
@@ -75,6 +93,8 @@ def init_needs(model: GovernanceModel) -> None:
     model.data_requester = requester[order]
     model.data_holder = holder[order]
     model.data_need_month = arrival[order]
+    model.data_value = value[order]
+    model.data_useful = np.zeros(len(requester), dtype=bool)
     model.data_status = np.full(len(requester), DATA_PENDING, dtype=np.int8)
     model.data_next_try = model.data_need_month.copy()
     model.data_push = np.zeros(len(requester), dtype=bool)
@@ -121,5 +141,28 @@ def arise_needs(model: GovernanceModel) -> None:
     if due.stop > due.start:
         rows = np.arange(due.start, due.stop)
         rows = rows[model.data_status[rows] == DATA_PENDING]
-        model.data_status[rows] = DATA_OPEN
-        model.tallies.add("data_needs_arisen", model.dept_jur[model.data_requester[rows]])
+        _open_data_needs(model, rows)
+
+
+def _open_data_needs(model: GovernanceModel, rows: np.ndarray) -> None:
+    """Data needs arise; a requester asks only if the data is worth its own cost.
+
+    Sharing pays for both sides when the dataset's value covers the
+    requester's cost (interface, and a bridge across standards) and the
+    holder's cost together: those needs are the sharing that would be useful
+    (F7's yardstick), whatever happens to them later.
+    """
+    p = model.p
+    requester, holder = model.data_requester[rows], model.data_holder[rows]
+    jurs = model.dept_jur[requester]
+    own_cost = p.interface_cost_share + p.bridging_cost_share * ~standards.compatible(
+        model, requester, holder
+    )
+    value = model.data_value[rows]
+    useful = value > own_cost + p.holder_cost_share
+    model.data_useful[rows] = useful
+    asks = value > own_cost
+    model.data_status[rows] = np.where(asks, DATA_OPEN, DATA_FOREGONE)
+    model.tallies.add("data_needs_arisen", jurs)
+    model.tallies.add("useful_data_needs", jurs[useful])
+    model.tallies.add("data_needs_foregone", jurs[~asks])

@@ -106,7 +106,8 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "Sharing gap",
         "share",
         "sharing",
-        "Share of arisen data needs that sharing would serve but that are not shared.",
+        "Share of the useful data needs (those whose value covers the requester's and the "
+        "holder's costs of sharing together) that are not shared.",
     ),
     _O(
         "n_sharing_links",
@@ -343,6 +344,7 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
 
     n_data, n_shared = tally("data_needs_arisen"), tally("data_needs_shared")
     sharing_rate = ratio(n_shared, n_data)
+    useful = tally("useful_data_needs")
 
     # Delivery from running totals: a need not yet served counts with its age.
     n_needs, n_served = tally("needs_arisen"), tally("needs_served")
@@ -388,7 +390,7 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         "n_redundant_data_collections": tally("redundant_data_collections"),
         "cum_redundant_spending": tally("redundant_spending"),
         "data_sharing_rate": sharing_rate,
-        "sharing_gap": where_any(n_data, 1.0 - sharing_rate),
+        "sharing_gap": where_any(useful, 1.0 - ratio(tally("useful_data_needs_shared"), useful)),
         "n_sharing_links": tally("sharing_links"),
         "platform_adoption_rate": per_group(model.adopters.sum(axis=1)) / n_common,
         "common_standard_share": ratio(on_standard, departments),

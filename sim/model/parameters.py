@@ -542,6 +542,88 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "Cost to the requester of building the interface when data is shared.",
     ),
     _P(
+        "holder_cost_share",
+        0.02,
+        "share of system_cost",
+        0.0,
+        2.0,
+        "uncertainty",
+        "assumption: preparing, serving and answering for a dataset; Dawes (1996) (the holder "
+        "bears the costs and risks of sharing, the requester gets the benefit); MODEL.md 3.10",
+        "Cost to the holder of providing a dataset it agreed to share.",
+    ),
+    _P(
+        "bridging_cost_share",
+        0.1,
+        "share of system_cost",
+        0.0,
+        3.0,
+        "uncertainty",
+        "[001][004] (incompatible standards keep systems apart); value: assumption, between "
+        "an interface (0.05) and a migration (0.3)",
+        "Extra cost to the requester of bridging two standards when data is shared between "
+        "departments on different standards (the common one, a poor locked-in one, none).",
+    ),
+    _P(
+        "data_need_value_mean",
+        0.5,
+        "system_cost units",
+        0.01,
+        20.0,
+        "uncertainty",
+        "assumption: a dataset is worth a fraction of a system to the department that needs it "
+        "(log-normal across needs, sigma 1)",
+        "Mean value of a data need to its requester. A requester asks only when the value "
+        "covers its own cost (interface, bridging); sharing pays for both sides when the value "
+        "covers the requester's and the holder's costs together.",
+    ),
+    _P(
+        "cross_level_data_share",
+        0.3,
+        "share",
+        0.0,
+        1.0,
+        "uncertainty",
+        "[004] (a county needs provincial registries: data runs along the '条' and across "
+        "levels); value: assumption. Multi-level runs only",
+        "Share of a lower government's data needs held by a base registry of the government "
+        "above it; its coordinating body pushes such a request upward only as far as the "
+        "central-local link carries.",
+    ),
+    _P(
+        "platform_integration_months",
+        2.0,
+        "months at full IT capacity",
+        0.0,
+        36.0,
+        "uncertainty",
+        "[001] ('three-nos' departments are slow to build and integrate); value: assumption",
+        "Months a department with full IT capacity needs to integrate with a platform before "
+        "it is served; a department with IT capacity c needs this divided by 0.3 + 0.7 c.",
+    ),
+    _P(
+        "platform_capacity_users",
+        20,
+        "departments per platform",
+        1,
+        100000,
+        "uncertainty",
+        "MODEL.md 3.10 (platforms have capacity; congestion as users grow); value: "
+        "assumption, half the departments of a city government",
+        "Departments one platform serves before it must be expanded.",
+    ),
+    _P(
+        "platform_expansion_cost_share",
+        0.25,
+        "share of the platform's build cost",
+        0.0,
+        5.0,
+        "uncertainty",
+        "MODEL.md 3.10 (fixed costs and expansion); value: assumption",
+        "Cost of each expansion of a platform by another platform_capacity_users departments, "
+        "paid by its government (pool first); the expansion also adds to the platform's upkeep.",
+    ),
+    _P(
         "cobuild_propensity",
         0.5,
         "probability per unit willingness to share",

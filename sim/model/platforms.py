@@ -238,7 +238,7 @@ def _release(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray, adopt: bo
         cells.append(rows * N_COMMON + k)
     depts, dk = np.divmod(np.sort(np.concatenate(cells)), N_COMMON)
     if adopt:
-        routes.adopt_platform(model, depts, dk)
+        routes.adopt_platform(model, depts, dk, model.wait_target[depts, dk])
     else:
         model.access[depts, dk] = OPEN
 

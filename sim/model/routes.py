@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import behaviour, delivery, money
+from sim.model import behaviour, delivery, money, platform_plans, running_costs, standards
 from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
 from sim.model.state import PEER_USER, PLATFORM_USER, PROPOSED, RELATIVE_COST, WAITING
@@ -70,18 +70,56 @@ def propose(
     )
 
 
-def adopt_platform(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
-    """Departments join a shared platform: one month of integration, a fee."""
+def adopt_platform(
+    model: GovernanceModel, depts: np.ndarray, ks: np.ndarray, targets: np.ndarray
+) -> None:
+    """Departments join the platforms of governments ``targets``.
+
+    Each pays a fee (plus a migration where the platform's standard is not
+    its own: the common one, or the poor one an early plan locked in) and is
+    served once its integration is done, which takes
+    ``platform_integration_months`` at full IT capacity and longer for weak
+    departments ([001]). A platform that outgrows ``platform_capacity_users``
+    is expanded at its government's cost (MODEL.md 3.10).
+    """
     if not len(depts):
         return
     p = model.p
     cost = p.system_cost * RELATIVE_COST[ks]
-    extra = np.where(model.on_standard[depts], 0.0, p.migration_cost_share)
-    money.pay(model, depts, cost * (p.adoption_cost_share + extra))
+    poor = model.platform_poor[targets, ks]
+    moved = standards.join(model, depts, poor)
+    money.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * moved))
     model.access[depts, ks] = PLATFORM_USER
-    delivery.serve_common(model, depts, ks)
-    model.on_standard[depts] = True  # the platform carries the common standard
+    months = p.platform_integration_months / (0.3 + 0.7 * model.it_capacity[depts])
+    delivery.start_integration(model, depts, ks, model.month + months)
+    before = model.platform_users[targets, ks].copy()
+    np.add.at(model.platform_users, (targets, ks), 1)
     np.add.at(model.adopters, (model.dept_jur[depts], ks), 1)
+    _expand(model, targets, ks, before)
+
+
+def _expand(
+    model: GovernanceModel, targets: np.ndarray, ks: np.ndarray, before: np.ndarray
+) -> None:
+    """Expand platforms whose users outgrew their capacity; their government pays."""
+    cells = np.unique(targets * N_COMMON + ks)
+    jurs, kinds = np.divmod(cells, N_COMMON)
+    first = np.zeros(model.platform_status.shape, dtype=np.int64)
+    first[targets, ks] = before  # users before this batch
+    capacity = model.p.platform_capacity_users
+    blocks_before = np.maximum(np.ceil(first[jurs, kinds] / capacity), 1)
+    blocks_after = np.maximum(np.ceil(model.platform_users[jurs, kinds] / capacity), 1)
+    grown = blocks_after > blocks_before
+    if not grown.any():
+        return
+    jurs, kinds = jurs[grown], kinds[grown]
+    added = (blocks_after - blocks_before)[grown]
+    cost = added * model.p.platform_expansion_cost_share * platform_plans.platform_cost(model, kinds)
+    model.tallies.add("platform_expansions", jurs, added)
+    money.charge_governments(
+        model, np.bincount(jurs, cost, minlength=model.n_jur), "operation_spending"
+    )
+    running_costs.add_platform_upkeep(model, jurs, cost)
 
 
 def wait_for_platform(
@@ -100,7 +138,7 @@ def use_system_of(
     if not len(depts):
         return
     p = model.p
-    compatible = model.on_standard[depts] & model.on_standard[owners]
+    compatible = standards.compatible(model, depts, owners)
     cost = p.system_cost * RELATIVE_COST[ks]
     money.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * ~compatible))
     model.access[depts, ks] = PEER_USER
@@ -123,7 +161,7 @@ def reuse_peer(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> np.
     owners = model.owners[jurs, ks, picks]
     chance = behaviour.agreement_probability(
         willingness=model.willingness[owners],
-        compatible=model.on_standard[depts] & model.on_standard[owners],
+        compatible=standards.compatible(model, depts, owners),
         push=0.0,
         evaluation_link=p.evaluation_link,
         sharing_risk=p.sharing_risk,

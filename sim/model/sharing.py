@@ -9,6 +9,10 @@ opened (by the body itself with chance ``coordination_proactive``, else on
 request with chance ``request_propensity``). Otherwise, or when a worked case
 fails too, the requester collects the data again itself with a chance equal
 to its head's attention (duplicated collection), or tries again in a year.
+Sharing costs both sides (MODEL.md 3.10): the requester builds the interface
+and, across standards, a bridge; the holder prepares and serves the data. A
+request to a higher government is pushed only as far as the central-local
+link carries it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import behaviour, delivery, money
+from sim.model import behaviour, delivery, money, standards
 from sim.model.state import DATA_OPEN, DATA_RECOLLECTED, DATA_SHARED
 
 if TYPE_CHECKING:
@@ -39,11 +43,16 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
         return trying
     requester, holder = model.data_requester[trying], model.data_holder[trying]
     pushed = model.data_push[trying]
+    compatible = standards.compatible(model, requester, holder)
+    # A coordinating body pushes as hard as its top leader's attention lets
+    # it, and a request to a higher government only as far as the
+    # central-local link carries it upward.
+    requester_jur = model.dept_jur[requester]
+    reach = np.where(requester_jur == model.dept_jur[holder], 1.0, p.central_local_link)
     chance = behaviour.agreement_probability(
         willingness=model.willingness[holder],
-        compatible=model.on_standard[requester] & model.on_standard[holder],
-        # A coordinating body pushes as hard as its top leader's attention lets it.
-        push=p.coordination_strength * pushed * model.attention_factor()[model.dept_jur[requester]],
+        compatible=compatible,
+        push=p.coordination_strength * pushed * model.attention_factor()[requester_jur] * reach,
         evaluation_link=p.evaluation_link,
         sharing_risk=p.sharing_risk,
         rationality=p.choice_rationality,
@@ -51,13 +60,23 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
     agreed = rng.random(len(trying)) < chance
     shared = trying[agreed]
     model.data_status[shared] = DATA_SHARED
-    model.tallies.add("data_needs_shared", model.dept_jur[model.data_requester[shared]])
+    shared_jurs = model.dept_jur[model.data_requester[shared]]
+    model.tallies.add("data_needs_shared", shared_jurs)
+    model.tallies.add("useful_data_needs_shared", shared_jurs[model.data_useful[shared]])
     delivery.add_sharing_links(model, model.data_holder[shared], model.data_requester[shared])
-    # Sharing has a cost side: the requester builds the interface (3.10).
-    interface = money.pay(
-        model, model.data_requester[shared], p.system_cost * p.interface_cost_share
+    # Sharing has a cost side (3.10): the requester builds the interface and,
+    # across standards, a bridge; the holder prepares and serves the data.
+    bridge = p.bridging_cost_share * ~compatible[agreed]
+    paid = money.pay(
+        model, model.data_requester[shared], p.system_cost * (p.interface_cost_share + bridge)
     )
-    model.tallies.add("interface_spending", model.dept_jur[model.data_requester[shared]], interface)
+    paid_by_holder = money.pay(
+        model, model.data_holder[shared], p.system_cost * p.holder_cost_share
+    )
+    model.tallies.add("interface_spending", shared_jurs, paid)
+    model.tallies.add(
+        "interface_spending", model.dept_jur[model.data_holder[shared]], paid_by_holder
+    )
     resolved = trying[agreed & pushed]
     model.tallies.add("cases_resolved", model.dept_jur[model.data_requester[resolved]])
     refused = trying[~agreed]

@@ -16,8 +16,9 @@ BUSINESS = N_COMMON  # project kind: department-specific business system
 # Common-need states (``access`` array).
 NO_NEED, OPEN, WAITING, PROPOSED, OWN, PLATFORM_USER, PEER_USER = range(7)
 
-# Data-need states.
-DATA_PENDING, DATA_OPEN, DATA_SHARED, DATA_RECOLLECTED = range(4)
+# Data-need states (a need is foregone when its value does not cover what
+# sharing would cost its requester).
+DATA_PENDING, DATA_OPEN, DATA_SHARED, DATA_RECOLLECTED, DATA_FOREGONE = range(5)
 
 # Platform states per government and capability.
 PLATFORM_NONE, PLATFORM_PLANNED, PLATFORM_BUILDING, PLATFORM_OPERATING = range(4)

@@ -45,7 +45,12 @@ TALLIES: dict[str, str] = {
     "common_needs_served": "common-capability needs served",
     "outage_user_months": "months of service lost by platform users to outages",
     "platform_outages": "platform-months of outage",
-    "interface_spending": "money paid by requesters for data-sharing interfaces",
+    "interface_spending": "money paid for data sharing: requesters' interfaces and bridges, "
+    "holders' provision",
+    "useful_data_needs": "data needs whose value covers both sides' costs of sharing",
+    "useful_data_needs_shared": "useful data needs met by sharing",
+    "data_needs_foregone": "data needs not worth their requester's own cost of sharing",
+    "platform_expansions": "expansions of platforms that outgrew their capacity",
     "cobuilds_started": "shared platforms started by a lead department without a center",
     "cobuilds_dropped": "co-built platforms dropped because no member waited for them any more",
     "waits_given_up": "departments that stopped waiting for a platform after their patience",

@@ -1,8 +1,13 @@
 """Fact F7: a material gap remains between useful and actual data sharing.
 
-Every data need in the model is one sharing would serve, so the sharing gap is
-``1 - data_sharing_rate``; the fact is that it stays above ``F7_MIN_GAP`` in
-both the dispersed and the centralized design.
+The yardstick is the sharing that would pay for both sides: data needs whose
+value to the requester covers the requester's cost (interface, a bridge
+across standards) and the holder's cost together. The sharing gap is the
+share of those needs not shared by the end of the run. It is not
+``1 - data_sharing_rate`` by definition: needs not worth sharing are left
+out, and the holder, who bears its cost without the benefit, decides
+(Dawes 1996). The fact is that the gap stays above ``F7_MIN_GAP`` in both the
+dispersed and the centralized design.
 """
 
 from __future__ import annotations
@@ -48,8 +53,8 @@ def _f7_checks(runs: Runs, s: Settings) -> list[CheckResult]:
     )
     passed = all(v[1] > F7_MIN_GAP for v in stats_.values()) and p < ALPHA
     effect = "; ".join(f"{n}: sharing gap {ci_text(*v)}" for n, v in stats_.items()) + (
-        " (every data need in the model is one sharing would serve, so the gap is "
-        "1 - data_sharing_rate: the share of arisen data needs not met by sharing)"
+        " (the share of useful data needs, those whose value covers the requester's and "
+        "the holder's costs together, not met by sharing)"
     )
     return [
         CheckResult(
