@@ -114,7 +114,8 @@ def _expand(
         return
     jurs, kinds = jurs[grown], kinds[grown]
     added = (blocks_after - blocks_before)[grown]
-    cost = added * model.p.platform_expansion_cost_share * platform_plans.platform_cost(model, kinds)
+    share = model.p.platform_expansion_cost_share
+    cost = added * share * platform_plans.platform_cost(model, kinds)
     model.tallies.add("platform_expansions", jurs, added)
     money.charge_governments(
         model, np.bincount(jurs, cost, minlength=model.n_jur), "operation_spending"
