@@ -101,9 +101,7 @@ def test_costly_bridges_make_requesters_forgo_data():
 
 
 def test_the_holder_pays_for_what_it_shares():
-    costly, free = paired(
-        "cum_spending", {"holder_cost_share": 1.0}, {"holder_cost_share": 0.0}
-    )
+    costly, free = paired("cum_spending", {"holder_cost_share": 1.0}, {"holder_cost_share": 0.0})
     assert (costly > free).all(), show(costly, free)
 
 
