@@ -46,3 +46,17 @@ def test_command_refuses_an_output_folder_with_files(tmp_path):
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
     assert (tmp_path / "x.txt").read_text() == "keep me"
+
+
+def test_every_condition_has_a_chinese_name_and_the_table_prints_in_chinese():
+    from sim.analysis.where_it_loses import CONDITIONS
+    from sim.reporting.i18n import CONDITIONS_ZH
+    from sim.reporting.terminal import format_where_it_loses
+
+    assert {c.name for c in CONDITIONS} <= set(CONDITIONS_ZH)
+    table = where_it_loses(
+        CONDITIONS[:1], replications=2, workers=1, progress=False, months=24, n_departments=8
+    )
+    text = format_where_it_loses(table, 2, "zh")
+    assert "默认参数" in text and "每服务月成本" in text and "差值" in text
+    assert "centralized" not in text and "dispersed" not in text

@@ -115,6 +115,22 @@ CONDITIONS: tuple[Condition, ...] = (
         {"platform_outage_rate": 0.1},
         "a platform down one month in ten, for all its users at once",
     ),
+    Condition(
+        "slow integration, weak departments",
+        {"platform_integration_months": 12.0, "it_capacity_mean": 0.25},
+        "a year to integrate with a platform at full IT capacity, and mostly 'three-nos' "
+        "departments ([001]) that take up to three times as long",
+    ),
+    Condition(
+        "cramped platforms",
+        {"platform_capacity_users": 5, "platform_expansion_cost_share": 0.5},
+        "platforms sized for five departments, each expansion half a new platform",
+    ),
+    Condition(
+        "costly sharing",
+        {"holder_cost_share": 0.3, "bridging_cost_share": 0.6, "interface_cost_share": 0.2},
+        "data sharing that costs the holder and the requester a sizeable share of a system",
+    ),
 )
 
 #: Outcomes judged, with the direction that is worse.

@@ -3,8 +3,9 @@
 Runs ``sim.analysis.where_it_loses`` and prints one line per condition and
 bottom-line outcome (cost per service month, coverage, months to service):
 the paired difference centralized minus dispersed with its 95% CI and the
-verdict. Writes ``where_it_loses.csv``, ``where_it_loses.txt`` and
-``manifest.json`` into a results folder.
+verdict. Writes ``where_it_loses.csv``, ``where_it_loses.txt`` (or
+``where_it_loses_zh.txt`` with ``--lang zh``) and ``manifest.json`` into a
+results folder.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         metavar="FOLDER",
         help="results folder (default results/<date-time>-where-it-loses/); new or empty",
     )
+    p.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="language of the printed table"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
 
@@ -74,13 +78,15 @@ def cmd_where_it_loses(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         **world,
     )
-    text = format_where_it_loses(table, args.replications)
+    text = format_where_it_loses(table, args.replications, args.lang)
     print(text)
     out.mkdir(parents=True, exist_ok=True)
     results.write_csv(table, out / "where_it_loses.csv")
-    atomic_write(out / "where_it_loses.txt", lambda p: p.write_text(text + "\n", "utf-8"))
+    name = "where_it_loses_zh.txt" if args.lang == "zh" else "where_it_loses.txt"
+    atomic_write(out / name, lambda p: p.write_text(text + "\n", "utf-8"))
     manifest = {
         "kind": "where-it-loses",
+        "lang": args.lang,
         "replications": args.replications,
         "root_seed": seed,
         "world": world,

@@ -406,9 +406,81 @@ TEXT: dict[str, tuple[str, str]] = {
         "note: no static images were written: {why}",
         "提示：未生成静态图片：{why}",
     ),
+    "where_header": (
+        "Centralized minus dispersed, {replications} paired replications per condition; "
+        "'worse' when the 95% CI of the paired difference lies on the bad side "
+        "(higher cost per service month or months to service, lower coverage).",
+        "集中推进模式减去分散模式，每种条件下 {replications} 次配对重复；"
+        "配对差值的 95% 置信区间完全落在不利一侧"
+        "（每服务月成本或到位月数更高、覆盖率更低）时判为“更差”。",
+    ),
+    "where_worse_none": (
+        "The centralized design is worse under none of these conditions.",
+        "在这些条件下，集中推进模式均不比分散模式差。",
+    ),
+    "where_worse_under": (
+        "The centralized design is worse under: {items}.",
+        "集中推进模式在以下条件下更差：{items}。",
+    ),
+    "where_row": (
+        "  {outcome} dispersed {dispersed}  centralized {centralized}  diff {difference} "
+        "{interval} {verdict}",
+        "  {outcome} 分散 {dispersed}  集中 {centralized}  差值 {difference} {interval} {verdict}",
+    ),
     "term_one_rep": (
         "With one replication there is no confidence interval; use -r 2 or more.",
         "只有一次重复时无法计算置信区间；请使用 -r 2 或更多。",
+    ),
+}
+
+
+#: Verdicts of ``where-it-loses`` in Chinese.
+VERDICTS_ZH: dict[str, str] = {
+    "centralized worse": "集中更差",
+    "centralized better": "集中更好",
+    "no clear difference": "无明显差异",
+}
+
+#: Chinese name and reason of each ``where-it-loses`` condition, by English name.
+CONDITIONS_ZH: dict[str, tuple[str, str]] = {
+    "defaults": ("默认参数", "按声明的默认值"),
+    "understaffed office": (
+        "推进办人手不足",
+        "推进办的审查能力只有每月约 2 个待审项目的一半"
+        "（仅调低集中模式的这一政策杠杆，分散模式不变）",
+    ),
+    "low top-leader attention": (
+        "主要领导重视不足",
+        "主要领导很少过问电子政务，而推进机构的权力又依赖于此（[001][004]）",
+    ),
+    "costly platforms": ("平台造价高", "一个共享平台相当于 15 个部门系统的造价（大型集成项目）"),
+    "slow platforms": ("平台建设慢", "建设一个平台需要四年（大项目常常超期）"),
+    "expensive staff": ("人员成本高", "人员成本是假设值的数倍（信息技术人才稀缺，[002]）"),
+    "heavy upkeep": ("运维负担重", "每年运行维护费用为建设成本的 30%"),
+    "small governments": ("小规模政府", "只有 10 个部门的县：可重复的少，固定成本难以分摊"),
+    "tight budgets": ("预算紧张", "每个部门的电子政务资金不到默认值的一半（[002] 欠发达地区）"),
+    "fast turnover": ("领导更替频繁", "领导平均任期一年半"),
+    "poor standards locked in": (
+        "锁定不良标准",
+        "早期总体规划往往锁定一个不良标准（MODEL.md 3.10）",
+    ),
+    "small poor county, costly platforms": (
+        "小而穷的县、平台昂贵",
+        "固定成本应占主导的组合：分摊平台的部门少、资金少、平台与技术服务中心昂贵",
+    ),
+    "small county, slow and costly platforms": (
+        "小县、平台慢而贵",
+        "分摊平台的部门少，而平台既贵又慢",
+    ),
+    "unreliable platforms": ("平台不可靠", "平台每十个月宕机一个月，所有用户同时受影响"),
+    "slow integration, weak departments": (
+        "接入慢、部门能力弱",
+        "信息技术能力充足的部门接入平台也需一年，而多数是“三无”部门（[001]），需要长达三倍的时间",
+    ),
+    "cramped platforms": ("平台容量小", "平台只够五个部门使用，每次扩容相当于半个新平台"),
+    "costly sharing": (
+        "数据共享成本高",
+        "数据共享让提供方和需求方各自付出相当于系统造价相当比例的成本",
     ),
 }
 

@@ -185,42 +185,57 @@ def format_sweep_report(summary: SweepSummary, max_points: int = 20) -> str:
     return "\n".join(lines)
 
 
-def format_where_it_loses(table: Any, replications: int) -> str:
+def format_where_it_loses(table: Any, replications: int, lang: str = "en") -> str:
     """Return the table of ``sim.analysis.where_it_loses.where_it_loses`` as text.
 
     Args:
         table: Its output (one row per condition and outcome).
         replications: Paired replications per design and condition.
+        lang: ``en`` or ``zh``.
 
     Returns:
         One block per condition: the judged outcomes with both designs' means,
         the paired difference (centralized minus dispersed), its 95% CI and
         the verdict.
     """
-    lines = [
-        f"Centralized minus dispersed, {replications} paired replications per condition; "
-        "'worse' when the 95% CI of the paired difference lies on the bad side "
-        "(higher cost per service month or months to service, lower coverage).",
-    ]
+    zh = i18n.check_lang(lang) == "zh"
+
+    def condition_text(name: str, reason: str) -> tuple[str, str]:
+        return i18n.CONDITIONS_ZH.get(name, (name, reason)) if zh else (name, reason)
+
+    def verdict(text: str) -> str:
+        return i18n.VERDICTS_ZH.get(text, text) if zh else text
+
+    lines = [i18n.t("where_header", lang, replications=replications)]
     for condition, rows in table.groupby("condition", sort=False):
         first = rows.iloc[0]
         shown = f" ({first['values']})" if first["values"] else ""
+        name, reason = condition_text(condition, first["reason"])
         lines.append("")
-        lines.append(f"{condition}{shown}: {first['reason']}")
+        lines.append(f"{name}{shown}{'：' if zh else ': '}{reason}")
         for r in rows.itertuples():
+            label = i18n.outcome_label(r.outcome, lang) if zh else f"{r.outcome:<24}"
             lines.append(
-                f"  {r.outcome:<24} dispersed {_num(r.dispersed):>8}  centralized "
-                f"{_num(r.centralized):>8}  diff {_num(r.difference):>8} "
-                f"{interval(r.ci_low, r.ci_high):<22} {r.verdict}"
+                i18n.t(
+                    "where_row",
+                    lang,
+                    outcome=label,
+                    dispersed=f"{_num(r.dispersed):>8}",
+                    centralized=f"{_num(r.centralized):>8}",
+                    difference=f"{_num(r.difference):>8}",
+                    interval=f"{interval(r.ci_low, r.ci_high):<22}",
+                    verdict=verdict(r.verdict),
+                )
             )
     worse = table[table["verdict"] == "centralized worse"]
     lines.append("")
     if worse.empty:
-        lines.append("The centralized design is worse under none of these conditions.")
+        lines.append(i18n.t("where_worse_none", lang))
     else:
-        lines.append(
-            "The centralized design is worse under: "
-            + "; ".join(f"{r.condition} ({r.outcome})" for r in worse.itertuples())
-            + "."
-        )
+        items = [
+            f"{condition_text(r.condition, '')[0]} "
+            f"({i18n.outcome_label(r.outcome, lang) if zh else r.outcome})"
+            for r in worse.itertuples()
+        ]
+        lines.append(i18n.t("where_worse_under", lang, items=("；" if zh else "; ").join(items)))
     return "\n".join(lines)
