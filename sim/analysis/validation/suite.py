@@ -90,6 +90,7 @@ def validate(
     mutant: Mutant | None = None,
     variants: bool = True,
     root_seed: int = VALIDATION_SEED,
+    settings: Settings | None = None,
 ) -> ValidationResult:
     """Run the facts' designs once and evaluate every check.
 
@@ -102,11 +103,13 @@ def validate(
         mutant: Run the mutant model instead of the model.
         variants: Also run the docking variants (when F6 is among the facts).
         root_seed: Root seed of the replication seeds.
+        settings: Size of the run, replacing ``replications`` and ``fast``
+            (e.g. fast-mode replications in the full mode's world).
 
     Returns:
         The table and the docking variants.
     """
-    s = _settings(replications, fast)
+    s = settings if settings is not None else _settings(replications, fast)
     chosen = _select(facts)
     reps: dict[Design, int] = {}
     for f in chosen:
