@@ -1,7 +1,7 @@
 """The validation suite (sim/analysis/validation/): every stylized fact in fast mode, and its tools.
 
 The fact tests run ``run_validation(fast=True)`` one fact at a time (12
-paired replications, 20 departments; the docking check 48, F7 24), each in its own
+paired replications, 20 departments; the docking check 48, F4 and F7 24), each in its own
 process under pytest-xdist, with the same criteria as the full run
 (``python run.py validate-model``). A failure prints the check's effect line.
 """
@@ -154,6 +154,55 @@ def test_mutant_patches_change_the_model_and_are_undone_after_the_runs():
         assert functions() == before, mutant.name
 
 
+#: Mutants whose runs are identical to the model's (docs/VALIDATION.md, "Mutants").
+EQUIVALENT_MUTANTS = {"review_blind_to_registry"}
+
+
+def _final_outcomes(scenario, mutant=None, seed=1):
+    import contextlib
+
+    from sim.experiments.scenarios import load_scenario
+    from sim.model.governance import GovernanceModel
+
+    s = load_scenario(scenario).with_overrides(n_departments=20, months=72)
+    if mutant is not None:
+        s = core.with_parameters(s, dict(mutant.overrides))
+    patch = mutant.patch() if mutant is not None and mutant.patch else contextlib.nullcontext()
+    with patch:
+        model = GovernanceModel(s.parameters, rng=seed, policy_changes=tuple(s.policy_changes))
+        model.run()
+    return model.current
+
+
+def test_mutant_patches_target_functions_the_model_still_calls():
+    import importlib
+
+    for mutant in [m for m in MUTANTS if m.patch is not None]:
+        module_name, function = mutant.target.rsplit(".", 1)
+        module = importlib.import_module(module_name)
+        calls = []
+        with mutant.patch():
+            patched = getattr(module, function)
+
+            def spy(*args, _patched=patched, _calls=calls, **kwargs):
+                _calls.append(1)
+                return _patched(*args, **kwargs)
+
+            setattr(module, function, spy)
+            try:
+                _final_outcomes("centralized")
+            finally:
+                setattr(module, function, patched)
+        assert calls, f"{mutant.name}: the model never calls {mutant.target}"
+
+
+def test_every_mutant_changes_the_runs_unless_documented_as_equivalent():
+    base = {sc: _final_outcomes(sc) for sc in ("centralized", "dispersed", "gradual_reform")}
+    for mutant in MUTANTS:
+        changed = any(_final_outcomes(sc, mutant) != base[sc] for sc in base)
+        assert changed == (mutant.name not in EQUIVALENT_MUTANTS), mutant.name
+
+
 def test_every_mutant_is_a_valid_parameter_set():
     from sim.model.parameters import make_parameters
 
@@ -173,6 +222,93 @@ def test_new_builds_since_counts_own_systems_for_late_needs():
     own_late, needs_late = core.new_builds_since(model, 48)
     assert 0 <= own_late <= own_all and 0 < needs_late < needs_all
     assert own_all > 0
+
+
+def test_late_needs_counts_every_need_served_late_or_never():
+    from sim.experiments.scenarios import load_scenario
+    from sim.model.governance import GovernanceModel
+
+    s = load_scenario("dispersed").with_overrides(n_departments=10, months=72)
+    model = GovernanceModel(s.parameters, rng=5)
+    model.run()
+    due, late, never = core.late_needs(model, 24)
+    # By hand, need by need.
+    needs = [
+        (model.need_month[d, k], model.served_month[d, k])
+        for d in range(model.n_dept)
+        for k in range(model.need_month.shape[1])
+    ] + list(zip(model.business_need_month, model.business_served_month, strict=True))
+    counted = [(m, s) for m, s in needs if m <= 72 - 24]
+    assert due == len(counted) > 0
+    assert never == sum(math.isnan(s) for _, s in counted)
+    assert late == sum(math.isnan(s) or s - m > 24 for m, s in counted)
+    assert 0 < never < late < due
+    # A longer horizon leaves fewer needs due; none is due when it spans the run.
+    assert core.late_needs(model, 48)[0] < due
+    assert core.late_needs(model, 73) == (0, 0, 0)
+
+
+def test_f4_is_measured_on_needs_and_checked_without_the_abandonment_formula():
+    from sim.analysis.validation import facts_continuity as f4
+
+    assert "needs" in f4.F4.outcome and "abandoned" not in f4.F4.outcome
+    without = [extra for _, _, _, extra in f4.F4_PAIRS if extra]
+    assert without and all(extra == {"abandon_on_turnover": 0.0} for extra in without)
+    designs = f4.F4.designs(core.FAST)
+    assert sum(dict(d.overrides).get("abandon_on_turnover") == 0.0 for d in designs) == 4
+    assert f4.F4.replications(core.FAST) >= 24
+
+
+def test_screen_covers_every_lever_and_uncertainty_with_ranges_inside_the_allowed_ones(tmp_path):
+    from sim.analysis.validation import screen
+    from sim.experiments.sweep_files import load_sweep
+    from sim.model.parameters import SPECS
+
+    names = screen.screen_parameters()
+    assert set(names) == {n for n, s in SPECS.items() if s.group in ("lever", "uncertainty")}
+    assert set(screen.SCREEN_RANGES) <= set(names)
+    for scenario in screen.SCREEN_SCENARIOS:
+        ranges = screen.scenario_ranges(scenario, names)
+        for name, (low, high) in ranges.items():
+            spec = SPECS[name]
+            assert spec.low <= low < high <= spec.high, (scenario, name, low, high)
+        # The sweep file passes the sweep engine's checks and sweeps every parameter.
+        path = tmp_path / f"{scenario}.yaml"
+        path.write_text(screen.sweep_text(scenario, screen.SCREEN_FULL))
+        sweep = load_sweep(path)
+        assert set(sweep.parameter_names) == set(names)
+        assert sweep.design.method == "morris" and sweep.scenario.name == scenario
+    # Levers are windowed around each design: review authority low in one, high in the other.
+    assert screen.scenario_ranges("dispersed", ["review_authority"])["review_authority"] == (
+        0.0,
+        0.5,
+    )
+    assert screen.scenario_ranges("centralized", ["review_authority"])["review_authority"] == (
+        0.5,
+        1.0,
+    )
+
+
+def test_screen_ranks_a_parameter_that_matters_above_one_the_model_never_reads(tmp_path):
+    from sim.analysis.validation import screen
+
+    # central_local_link acts only between levels of a multi-level run: in one
+    # government it is never read, so paired runs are identical (mu* = 0).
+    settings = screen.ScreenSettings(
+        trajectories=4, replications=2, n_departments=10, months=60, scenarios=("dispersed",)
+    )
+    names = ("central_local_link", "annual_budget", "review_authority")
+    result = screen.run_screen(tmp_path, settings, parameters=names, workers=1, progress=False)
+    table = result.table.set_index("parameter")
+    assert list(table.index) == list(names)
+    assert table.loc["central_local_link", "largest"] == 0.0
+    assert table.loc["central_local_link", "verdict"] == "nothing"
+    assert table.loc["annual_budget", "largest"] >= screen.THRESHOLD
+    assert table.loc["annual_budget", "verdict"] == "moves"
+    assert (tmp_path / "screen-dispersed" / "sensitivity.csv").is_file()
+    text = screen.format_screen(result)
+    assert all(name in text for name in names)
+    assert "moving none (2): central_local_link, review_authority" in text
 
 
 def test_validate_model_command_writes_table_and_manifest(tmp_path, capsys):

@@ -5,8 +5,13 @@ section 7 (``sim.analysis.validation``), prints the validation table and the doc
 variants, and writes a results folder with ``validation.csv``,
 ``docking_variants.csv``, ``validation.txt`` (the printed report) and
 ``manifest.json``. With ``--mutants`` it also runs every fact under every
-mutant and writes ``mutants.csv``. Exit status 0 when every fact passes, 1
-when any fails, 2 for bad input.
+mutant and writes ``mutants.csv``. With ``--screen`` (or ``--screen-only``,
+without the facts) it runs a Morris screen of every lever and uncertainty
+(``sim.analysis.validation.screen``; ``--quick`` for a small one), prints
+each parameter's largest normalized mu* and writes ``screen.csv``,
+``screen_indices.csv`` and the screen's sweep files and folders. Exit status
+0 when every fact passes, 1 when any fails, 2 for bad input; the screen is
+reported and does not change it.
 """
 
 from __future__ import annotations
@@ -30,7 +35,11 @@ and the docking variants, and writes validation.csv, docking_variants.csv,
 validation.txt and manifest.json to a new results folder. With --mutants,
 also runs every fact under every mutant (the model with one mechanism switched
 off) and writes mutants.csv: a fact that fails under a mutant shows that the
-check can catch it.
+check can catch it. With --screen, also runs a Morris screen of every lever and
+uncertainty around the centralized and dispersed designs (the sweep engine)
+and prints, per parameter, its largest normalized mu* over the headline
+outcomes, flagging parameters that move none; --screen-only runs the screen
+without the facts, --quick makes the screen small.
 
 Exit status: 0 if every fact passes, 1 if any fails, 2 for bad input.
 """
@@ -40,6 +49,8 @@ examples:
   python run.py validate-model                    full: 30 replications (about 5 minutes on 2 cores)
   python run.py validate-model --fast             12 replications, smaller worlds (about 1 minute)
   python run.py validate-model --mutants --fast   the mutation table as well
+  python run.py validate-model --screen-only      Morris screen only (about 10 minutes on 2 cores)
+  python run.py validate-model --screen-only --quick   a small screen (about 2 minutes)
 """
 
 
@@ -82,6 +93,23 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="also run every fact under every mutant and print the mutant x fact table",
     )
     p.add_argument(
+        "--screen",
+        action="store_true",
+        help="also run a Morris screen of every lever and uncertainty and print each "
+        "parameter's largest normalized mu* (parameters moving no outcome are flagged)",
+    )
+    p.add_argument(
+        "--screen-only",
+        action="store_true",
+        help="run only the Morris screen, not the facts",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="with --screen or --screen-only: a small screen (4 trajectories, 2 replications, "
+        "20 departments) instead of 10 trajectories, 3 replications, 40 departments",
+    )
+    p.add_argument(
         "--facts",
         type=_facts,
         metavar="LIST",
@@ -119,7 +147,16 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
 
     if args.seed is None:
         args.seed = VALIDATION_SEED
+    if args.screen_only and (args.mutants or args.facts):
+        print("error: --screen-only runs no facts; drop --mutants and --facts", file=sys.stderr)
+        return 2
+    if args.quick and not (args.screen or args.screen_only):
+        print("error: --quick sizes the screen; give it with --screen or --screen-only",
+              file=sys.stderr)  # fmt: skip
+        return 2
     name = "validation-fast" if args.fast else "validation"
+    if args.screen_only:
+        name = "screen-quick" if args.quick else "screen"
     try:
         out = results.check_output_dir(args.out) if args.out else results.default_output_dir(name)
     except results.OutputExistsError as exc:
@@ -127,6 +164,8 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
         return 2
     check_writable(out)  # before an hour of runs, not after
     start = time.perf_counter()
+    if args.screen_only:
+        return _screen_only(args, out, start)
     result = suite.validate(
         args.replications,
         args.workers,
@@ -154,6 +193,10 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
         print()
         print(block)
         text += ["", block]
+    screen_info: dict[str, Any] = {}
+    if args.screen:
+        block, screen_info = _run_screen(args, out)
+        text += ["", block]
     elapsed = time.perf_counter() - start
 
     out.mkdir(parents=True, exist_ok=True)
@@ -177,6 +220,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
     if mutants is not None:
         files["mutants.csv"] = "per mutant: whether each fact still passes, failed checks"
         atomic_write(out / "mutants.csv", lambda p: mutants.to_csv(p, index=False))
+    files.update(screen_info.pop("files", {}))
     report = "\n".join(text) + "\n"
     atomic_write(out / "validation.txt", lambda p: p.write_text(report, "utf-8"))
     files["manifest.json"] = "provenance: designs, parameters, seeds, versions, git commit"
@@ -205,6 +249,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
             "facts_passed": status,
             "all_passed": all(status.values()),
             "mutants": [m.name for m in MUTANTS] if mutants is not None else [],
+            **({"screen": screen_info} if screen_info else {}),
             "elapsed_seconds": round(elapsed, 1),
             "files": files,
         },
@@ -214,3 +259,81 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
     print()
     print(f"Results: {out} ({elapsed:.0f} s)")
     return 0 if all(status.values()) else 1
+
+
+def _run_screen(args: argparse.Namespace, out: Any) -> tuple[str, dict[str, Any]]:
+    """Run the Morris screen into ``out``; print its table; return it and what to record."""
+    from sim.analysis.validation import screen
+    from sim.experiments.files import atomic_write
+
+    settings = screen.SCREEN_QUICK if args.quick else screen.SCREEN_FULL
+    result = screen.run_screen(
+        out, settings, workers=args.workers, progress=not args.quiet, root_seed=args.seed
+    )
+    block = screen.format_screen(result)
+    print()
+    print(block)
+    atomic_write(
+        out / "screen.csv", lambda p: result.table.to_csv(p, index=False, float_format="%.6g")
+    )
+    atomic_write(
+        out / "screen_indices.csv",
+        lambda p: result.indices.to_csv(p, index=False, float_format="%.6g"),
+    )
+    files = {
+        "screen.csv": "per parameter: largest normalized Morris mu* per scenario, where, and "
+        "whether it moves a headline outcome",
+        "screen_indices.csv": "per scenario, parameter and outcome: SALib mu*, its 95% "
+        "confidence, mu, sigma, the outcome's spread, the noise floor, normalized mu*",
+    }
+    for scenario, folder in result.folders.items():
+        files[f"screen-{scenario}.yaml"] = f"the Morris sweep file of the {scenario} screen"
+        files[f"{folder.name}/"] = "its sweep folder (run.py sweep layout)"
+    info = {
+        "settings": {
+            "trajectories": settings.trajectories,
+            "replications": settings.replications,
+            "n_departments": settings.n_departments,
+            "months": settings.months,
+            "levels": settings.levels,
+            "scenarios": list(settings.scenarios),
+            "quick": settings.quick,
+        },
+        "threshold": screen.THRESHOLD,
+        "lever_window": screen.LEVER_WINDOW,
+        "moving_nothing": result.table.loc[~result.table["moves"], "parameter"].tolist(),
+        "elapsed_seconds": round(result.elapsed, 1),
+        "files": files,
+    }
+    return block, info
+
+
+def _screen_only(args: argparse.Namespace, out: Any, start: float) -> int:
+    """``--screen-only``: run the screen, write its files and a manifest; exit status 0."""
+    from sim.experiments import provenance
+    from sim.experiments.files import atomic_write
+    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.seeds import spawn_seeds
+
+    block, info = _run_screen(args, out)
+    elapsed = time.perf_counter() - start
+    files = {"validation.txt": "the report as printed", **info.pop("files")}
+    atomic_write(out / "validation.txt", lambda p: p.write_text(block + "\n", "utf-8"))
+    files["manifest.json"] = "provenance: scenarios, seeds, versions, git commit"
+    manifest = provenance.build_manifest(
+        [load_scenario(s) for s in info["settings"]["scenarios"]],
+        root_seed=int(args.seed),
+        seeds=spawn_seeds(int(args.seed), info["settings"]["replications"]),
+        replications=info["settings"]["replications"],
+        extra={
+            "command_name": "validate-model",
+            "screen": info,
+            "elapsed_seconds": round(elapsed, 1),
+            "files": files,
+        },
+    )
+    body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
+    print()
+    print(f"Results: {out} ({elapsed:.0f} s)")
+    return 0

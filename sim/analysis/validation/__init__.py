@@ -5,9 +5,10 @@ MODEL.md, the designs it compares (scenario files plus parameter overrides),
 the outcome it reads and a stated statistical criterion over paired seeded
 replications (replication ``r`` of every design uses the same seed, spawned
 from one root seed by ``sim.experiments.seeds.spawn_seeds``). A fact
-may have several checks (F5 has four); it holds when all of them pass.
-Nothing here sets an outcome: every number is read from the model's outcome
-table, or (F5.1) counted from its project book.
+may have several checks (F4 and F5 have four); it holds when all of them
+pass. Nothing here sets an outcome: every number is read from the model's
+outcome table, or counted from the finished model (F5.1 from its project
+book, F4 from its need arrays: ``core.RUN_MEASURES``).
 
 Modules (each imports only the ones above it):
 
@@ -21,10 +22,13 @@ Modules (each imports only the ones above it):
   (F5, ``scurve_fit``), ``docking`` (F6, the docking variants and table),
   ``facts_sharing`` (F7);
 * ``mutants``: the model with one mechanism switched off (``MUTANTS``);
+* ``screen``: a Morris screen of every lever and uncertainty with the sweep
+  engine (``run_screen``; ``validate-model --screen``);
 * ``suite``: the registry (``FACTS``, ``FACT_IDS``), ``validate``,
   ``run_validation``, ``run_mutants``;
 * ``formatting``: the printed tables of ``python run.py validate-model``
-  (``--fast``, ``--mutants``; the command is ``sim.cli.validation``).
+  (``--fast``, ``--mutants``; the command is ``sim.cli.validation``; the
+  screen's table is ``screen.format_screen``).
 
 Statistics (``inference``; unless a check says otherwise):
 
@@ -42,9 +46,9 @@ Statistics (``inference``; unless a check says otherwise):
 Full mode: 30 replications, 40 departments (F1: 10, 20, 40, 80), 120 months.
 Fast mode (for the test suite): 12 replications, 20 departments (F1: 10, 20,
 40), 120 months (the gradual reform switches at month 48 and needs the
-years after it). The criteria are the same in both modes. Two facts use more
-replications in both modes: F6 (docking) max(2 x replications, 48), for the
-power of its equivalence test, and F7 at least 24.
+years after it). The criteria are the same in both modes. Three facts use
+more replications in both modes: F6 (docking) max(2 x replications, 48), for
+the power of its equivalence test, and F4 and F7 at least 24.
 
 The names below are re-exported for interactive use; code imports them from
 their modules.

@@ -170,8 +170,52 @@ def new_builds_since(model: GovernanceModel, since: int) -> tuple[int, int]:
     return own, int(arisen.sum())
 
 
+#: Months within which a need must be served not to count as late (F4): about
+#: twice the usual time from need to service under an institutionalized body
+#: (mean 15 months), and the model's own mark of a "beard" project (stalled
+#: for ``stall_months``, 24 by default).
+DELIVERY_HORIZON = 24
+
+#: Per-run measures read from the finished model (``Runs.measure``), in order:
+#: ``new_builds_since`` (F5.1), then ``late_needs`` (F4).
+RUN_MEASURES: tuple[str, ...] = (
+    "own_since_reform",
+    "needs_since_reform",
+    "needs_due",
+    "needs_late",
+    "needs_never_served",
+)
+
+
+def late_needs(model: GovernanceModel, horizon: int) -> tuple[int, int, int]:
+    """Needs not served within ``horizon`` months of arising, over the whole run.
+
+    Counts every departmental need (each common capability a department
+    needs, each business system) that arose at least ``horizon`` months
+    before the end of the run, so that each had ``horizon`` months to be
+    served. A need is late when its service started more than ``horizon``
+    months after it arose, or never. Read from the need arrays
+    (``need_month``, ``served_month``, ``business_need_month``,
+    ``business_served_month``), whatever served the need: an own system,
+    a platform, a peer's system, a project restarted after an abandonment.
+
+    Returns:
+        ``(due, late, never)``: needs that had ``horizon`` months, those not
+        served within them, and those of them not served by the end.
+    """
+    last = model.month - horizon
+    due_c = model.need_month <= last
+    due_b = model.business_need_month <= last
+    wait_c = model.served_month[due_c] - model.need_month[due_c]
+    wait_b = model.business_served_month[due_b] - model.business_need_month[due_b]
+    waits = np.concatenate([wait_c, wait_b])
+    never = np.isnan(waits)
+    late = never | (waits > horizon)
+    return len(waits), int(late.sum()), int(never.sum())
+
+
 def _simulate(scenario: Scenario, seed: int, since: int) -> tuple[np.ndarray, np.ndarray]:
-    """Run one scenario; return (months x outcomes array, [own, needs] since ``since``)."""
+    """Run one scenario; return (months x outcomes array, ``RUN_MEASURES`` of the run)."""
     model = GovernanceModel(
         parameters=scenario.parameters,
         rng=int(seed),
@@ -180,7 +224,8 @@ def _simulate(scenario: Scenario, seed: int, since: int) -> tuple[np.ndarray, np
     model.run()
     frame = model.outcomes_frame()
     values = frame[list(OUTCOME_NAMES)].to_numpy(dtype=float)
-    return values, np.array(new_builds_since(model, since), dtype=float)
+    measures = (*new_builds_since(model, since), *late_needs(model, DELIVERY_HORIZON))
+    return values, np.array(measures, dtype=float)
 
 
 def _run_task(
@@ -198,7 +243,7 @@ class Runs:
         designs: The designs run.
         seeds: Seed of each replication.
         values: Per design label, array (replications, months + 1, outcomes).
-        extras: Per design label, array (replications, 2): ``new_builds_since``.
+        extras: Per design label, array (replications, measures): ``RUN_MEASURES``.
     """
 
     def __init__(
@@ -237,7 +282,11 @@ class Runs:
 
     def extra(self, d: Design) -> np.ndarray:
         """Array (replications, 2): own systems and needs since the reform month."""
-        return self.extras[d.label]
+        return self.extras[d.label][:, :2]
+
+    def measure(self, d: Design, name: str) -> np.ndarray:
+        """One of ``RUN_MEASURES``, one value per replication."""
+        return self.extras[d.label][:, RUN_MEASURES.index(name)]
 
 
 def simulate_designs(

@@ -28,12 +28,15 @@ class Mutant:
             changes), or empty.
         patch: Context manager factory that monkeypatches one model function
             for the duration of the runs (inherited by forked workers), or None.
+        target: The function the patch replaces, ``module.function`` (a test
+            checks that the model still calls it), or empty.
     """
 
     name: str
     description: str
     overrides: tuple[tuple[str, Any], ...] = ()
     patch: Callable[[], contextlib.AbstractContextManager] | None = None
+    target: str = ""
 
 
 @contextlib.contextmanager
@@ -144,11 +147,12 @@ MUTANTS: tuple[Mutant, ...] = (
        "monopoly, holders want to share", willingness_to_share_mean=1.0, sharing_risk=0.0),
     Mutant("registry_not_publicized", "monkeypatch of sim.model.choices.decide_common_needs: "
            "departments choose as if registry_completeness were 0 (the office still keeps and "
-           "uses its registry)", patch=_registry_not_publicized),
+           "uses its registry)", patch=_registry_not_publicized,
+           target="sim.model.choices.decide_common_needs"),
     Mutant("review_blind_to_registry", "monkeypatch of sim.model.approval._review: review does not "
            "consult the registry of departmental systems (it still sees platforms)",
-           patch=_review_blind_to_registry),
+           patch=_review_blind_to_registry, target="sim.model.approval._review"),
     Mutant("review_coverage_ignored", "monkeypatch of sim.model.routes.propose: every "
            "proposal is reviewed whatever review_coverage says (the coverage switch is broken)",
-           patch=_every_proposal_reviewed),
+           patch=_every_proposal_reviewed, target="sim.model.routes.propose"),
 )  # fmt: skip
