@@ -308,7 +308,9 @@ def test_screen_ranks_a_parameter_that_matters_above_one_the_model_never_reads(t
     assert (tmp_path / "screen-dispersed" / "sensitivity.csv").is_file()
     text = screen.format_screen(result)
     assert all(name in text for name in names)
-    assert "moving none (2): central_local_link, review_authority" in text
+    assert "moving none" in text.splitlines()[-1]
+    assert "central_local_link" in text.splitlines()[-1].split("moving none")[1]
+    assert "annual_budget" not in text.splitlines()[-1]
 
 
 def test_validate_model_command_writes_table_and_manifest(tmp_path, capsys):
@@ -326,6 +328,17 @@ def test_validate_model_command_writes_table_and_manifest(tmp_path, capsys):
     assert manifest["replications_per_fact"] == {"F7": facts_sharing.F7_MIN_REPLICATIONS}
     assert len(manifest["seeds"]["replication_seeds"]) == facts_sharing.F7_MIN_REPLICATIONS
     assert not math.isnan(manifest["settings"]["months"])
+
+
+def test_validate_model_screen_options_are_checked_before_any_run(tmp_path, capsys):
+    import run
+
+    assert run.main(["validate-model", "--quick", "--out", str(tmp_path / "a")]) == 2
+    assert "--quick sizes the screen" in capsys.readouterr().err
+    argv = ["validate-model", "--screen-only", "--mutants", "--out", str(tmp_path / "b")]
+    assert run.main(argv) == 2
+    assert "--screen-only runs no facts" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
 def test_validate_model_rejects_unknown_facts(capsys):
