@@ -294,8 +294,10 @@ def test_screen_ranks_a_parameter_that_matters_above_one_the_model_never_reads(t
 
     # central_local_link acts only between levels of a multi-level run: in one
     # government it is never read, so paired runs are identical (mu* = 0).
+    # 20 departments: with 10, the budget's effect did not clear the noise floor
+    # of 2 replications once sharing and platforms had their costs (issue 11).
     settings = screen.ScreenSettings(
-        trajectories=4, replications=2, n_departments=10, months=60, scenarios=("dispersed",)
+        trajectories=4, replications=2, n_departments=20, months=60, scenarios=("dispersed",)
     )
     names = ("central_local_link", "annual_budget", "review_authority")
     result = screen.run_screen(tmp_path, settings, parameters=names, workers=1, progress=False)
