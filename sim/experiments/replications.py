@@ -18,7 +18,7 @@ Summaries are computed by ``sim.analysis``; the results folder is written by
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -144,6 +144,49 @@ def simulate_batch(
     return results
 
 
+def simulate_points(
+    base: Mapping[str, Any],
+    points: Sequence[Mapping[str, Any]],
+    policy_changes: Sequence[tuple[int, Mapping[str, Any]]],
+    seed: int,
+    replication: int,
+) -> list[pd.DataFrame]:
+    """Run one replication of several parameter sets side by side in one batched model.
+
+    Copy ``i`` of the model (``GovernanceModel(replicas=len(points),
+    replica_parameters=points)``) runs with ``base`` updated by
+    ``points[i]``; the points must share their layout
+    (``sim.model.replica_parameters.SHARED_IN_A_BATCH``). Every copy is
+    recorded with ``seed``, the model's seed, and ``replication``.
+
+    Args:
+        base: Parameter values shared by the points.
+        points: Each point's own values.
+        policy_changes: ``(month, values)`` changes applied to every copy.
+        seed: Seed of the batched model.
+        replication: Replication number recorded for every copy.
+
+    Returns:
+        One ``run_one``-like frame per point, in order (scenario name empty).
+    """
+    model = GovernanceModel(
+        parameters=dict(base),
+        rng=int(seed),
+        policy_changes=tuple(policy_changes),
+        replicas=len(points),
+        replica_parameters=[dict(p) for p in points],
+    )
+    model.run()
+    out = model.outcomes_frame()
+    if "replica" not in out:  # a batch of one is an ordinary model
+        out.insert(0, "replica", 0)
+    copies = out["replica"].to_numpy()
+    return [
+        _tidy(out[copies == i].drop(columns="replica"), "", replication, seed)
+        for i in range(len(points))
+    ]
+
+
 def _tidy(out: pd.DataFrame, name: str, replication: int, seed: int) -> pd.DataFrame:
     """A model's outcomes frame with the id columns in front."""
     out = out.reset_index(drop=True)
@@ -193,6 +236,37 @@ def batch_note(batch: int) -> dict[str, Any]:
             f"{batch} of that model (sim.experiments.replications.simulate_batch)"
         ),
     }
+
+
+#: Departments per batched model when the batch size is chosen automatically:
+#: about 40 MB of state and the fastest size measured (``run.py bench``);
+#: a city run (40 departments) then batches 100 replications.
+DEPARTMENTS_PER_MODEL = 4_000
+
+#: Most replications per automatically sized batch.
+MAX_AUTO_BATCH = 100
+
+
+def departments_per_run(parameters: Any) -> int:
+    """Departments of one run of a flat layout (an upper bound with a department spread)."""
+    return int(parameters.n_jurisdictions) * (
+        int(parameters.n_departments) + int(parameters.department_spread)
+    )
+
+
+def auto_batch(scenarios: Sequence[Any], replications: int) -> int:
+    """Replications per batched model chosen from the layout (the default of the commands).
+
+    Multi-level scenarios run one model per replication; flat ones batch up
+    to ``DEPARTMENTS_PER_MODEL`` departments per model (at most
+    ``MAX_AUTO_BATCH`` replications, and never more than asked for). The
+    choice depends only on the scenarios and ``replications``, not on the
+    machine, so the same command gives the same runs everywhere.
+    """
+    if any(s.parameters.n_provinces > 0 for s in scenarios):
+        return 1
+    largest = max(departments_per_run(s.parameters) for s in scenarios)
+    return max(1, min(replications, MAX_AUTO_BATCH, DEPARTMENTS_PER_MODEL // max(largest, 1)))
 
 
 def check_batchable(scenarios: Sequence[Any]) -> None:

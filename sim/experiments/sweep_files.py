@@ -341,7 +341,9 @@ def load_sweep(path: str | Path) -> Sweep:
         data["replications"], "replications", path, lines.get("replications")
     )
     root_seed = whole_number(data["root_seed"], "root_seed", path, lines.get("root_seed"), 0)
-    batch = whole_number(data.get("batch", 1), "batch", path, lines.get("batch"))
+    batch = (
+        whole_number(data["batch"], "batch", path, lines.get("batch")) if "batch" in data else None
+    )
 
     base = _read_scenario(data, path, lines.get("scenario"))
     fixed = _read_fixed(data, path)
@@ -389,8 +391,10 @@ def load_sweep(path: str | Path) -> Sweep:
         batch=batch,
         _lines=dict(lines),
     )
-    if batch > 1 and (
-        scenario.parameters.n_provinces > 0 or any(p.name == "n_provinces" for p in swept)
+    if (
+        batch is not None
+        and batch > 1
+        and (scenario.parameters.n_provinces > 0 or any(p.name == "n_provinces" for p in swept))
     ):
         raise sweep_error(
             path,
