@@ -1,4 +1,4 @@
-"""Batched runs: independent replicas of a flat layout side by side in one model.
+"""Batched runs: independent replicas of a layout side by side in one model.
 
 A batched model (``GovernanceModel(replicas=B)``) must give each replica the
 same distribution of outcomes as separate runs. The replicas share one random
@@ -96,10 +96,23 @@ def test_each_replica_of_a_multi_jurisdiction_scenario_keeps_its_governments():
     assert (np.bincount(model.replica_of) == per_run).all()
 
 
-def test_multi_level_layouts_cannot_be_batched():
-    scenario = load_scenario("province_centralized")
-    with pytest.raises(ValueError, match="flat layout"):
-        GovernanceModel(scenario.parameters, rng=1, replicas=2)
+SMALL_PROVINCE = {"n_prefectures": 3, "n_counties": 12, "n_departments": 12, "months": 48}
+
+
+def test_multi_level_layouts_batch_as_copies_of_the_whole_hierarchy():
+    scenario = load_scenario("province_centralized").with_overrides(**SMALL_PROVINCE)
+    model = GovernanceModel(scenario.parameters, rng=1, replicas=3)
+    per_copy = 1 + 1 + 3 + 12
+    assert model.n_jur == 3 * per_copy
+    s = model.structure
+    # every copy has its own centre, its own drawn hierarchy, and no link to another copy
+    assert (s.parent[::per_copy] == -1).all() and (s.level[::per_copy] == 0).all()
+    linked = s.ancestors >= 0
+    assert (model.replica_of[s.ancestors[linked]] == np.nonzero(linked)[0] // per_copy).all()
+    assert (s.root == np.repeat(np.arange(3) * per_copy, per_copy)).all()
+    model.run()
+    assert (model.current["n_redundant_across_levels"] >= 0).all()
+    assert len(set(model.current["cum_spending"])) == 3
     with pytest.raises(ValueError, match="at least 1"):
         GovernanceModel(load_scenario("dispersed").parameters, rng=1, replicas=0)
 
@@ -150,13 +163,28 @@ def test_batched_experiment_is_identical_whatever_the_workers():
     assert frame.groupby("replication")["n_common_systems"].last().nunique() > 1
 
 
-def test_batching_refuses_multi_level_scenarios():
-    from sim.experiments import replications as experiment
-
-    with pytest.raises(ValueError, match="province_centralized is multi-level"):
-        experiment.run_replications(
-            [load_scenario("province_centralized")], 2, 1, workers=1, progress=False, batch=2
-        )
+def test_batched_multi_level_replicas_follow_single_runs():
+    scenario = load_scenario("province_centralized").with_overrides(**SMALL_PROVINCE)
+    runs = 40
+    single = []
+    for seed in range(runs):
+        model = GovernanceModel(scenario.parameters, rng=3000 + seed)
+        model.run()
+        single.append(model.current)
+    single = pd.DataFrame(single)
+    batched = []
+    for seed in range(runs // 10):
+        model = GovernanceModel(scenario.parameters, rng=4000 + seed, replicas=10)
+        model.run()
+        batched.extend({k: float(v[r]) for k, v in model.current.items()} for r in range(10))
+    batched = pd.DataFrame(batched)
+    for outcome in (*COMPARED, "n_redundant_across_levels"):
+        x, y = single[outcome].to_numpy(), batched[outcome].to_numpy()
+        pooled = math.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2)
+        # 40 a side: a gap over 0.6 SD between equal distributions has chance about 0.8%
+        assert abs(x.mean() - y.mean()) <= 0.6 * pooled, (outcome, x.mean(), y.mean(), pooled)
+        if pooled > 0:
+            assert stats.ks_2samp(x, y).pvalue > 0.001, outcome
 
 
 @pytest.mark.parametrize("name", ["dispersed", "centralized", "province_centralized"])

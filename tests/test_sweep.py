@@ -429,10 +429,13 @@ def test_batched_sweep_runs_points_of_equal_layout_together_and_resumes(tmp_path
     pd.testing.assert_frame_equal(read_all(out), read_all(pooled), check_exact=True)
 
 
-def test_batched_sweep_of_a_multi_level_scenario_is_refused(tmp_path):
-    text = sweep_text(scenario="province_centralized", batch="4")
-    with pytest.raises(SweepError, match="'batch' is 4"):
-        load_sweep(write(tmp_path, text))
+def test_multi_level_sweeps_batch_only_when_asked(tmp_path):
+    # A province has about 4,500 departments: the default is one model per run.
+    auto = load_sweep(write(tmp_path, sweep_text(scenario="province_centralized"), "a.yaml"))
+    assert auto.batch_size == 1 and "batch" not in auto.definition()
+    # Copies of the whole hierarchy when asked for.
+    asked = load_sweep(write(tmp_path, sweep_text(scenario="province_centralized", batch="4")))
+    assert asked.batch_size == 4 and asked.definition()["batch_plan"] == "points"
 
 
 def test_damaged_part_is_reported(tmp_path):

@@ -123,11 +123,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         check_scheduler_address(args.scheduler)
     sweep = load_sweep(args.file)
     if args.batch is not None:
-        if args.batch > 1 and sweep.batch_size == 1:
-            raise SweepError(
-                f"--batch {args.batch}: batched runs need a flat layout and this sweep's "
-                "scenario is multi-level (n_provinces > 0) or sweeps n_provinces; use --batch 1."
-            )
         sweep = dataclasses.replace(sweep, batch=args.batch)
     # heavy: only once the file is valid
     from sim.analysis.sweep_summary import summarize_sweep

@@ -95,7 +95,7 @@ def simulate(
 def simulate_batch(
     scenario: Any, seed: int, replications: Sequence[int]
 ) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-    """Run several replications of a flat scenario side by side in one batched model.
+    """Run several replications of a scenario side by side in one batched model.
 
     The model (``GovernanceModel(replicas=len(replications))``) simulates
     independent copies of the scenario's governments; copy ``i`` becomes
@@ -104,7 +104,7 @@ def simulate_batch(
     run ``simulate`` would give with the same seed.
 
     Args:
-        scenario: A ``sim.experiments.scenarios.Scenario`` with a flat layout.
+        scenario: A ``sim.experiments.scenarios.Scenario``.
         seed: Seed of the batched model (recorded as every replication's seed).
         replications: Replication numbers of the copies, in order.
 
@@ -138,6 +138,7 @@ def simulate_batch(
         own = own.assign(
             replication=np.int64(replication),
             government=own["government"] - copy * per_copy,
+            parent=np.where(own["parent"] >= 0, own["parent"] - copy * per_copy, -1),
             first_department=own["first_department"] - first_department[copy],
         )
         results.append((frame, edges, own))
@@ -247,37 +248,31 @@ DEPARTMENTS_PER_MODEL = 4_000
 MAX_AUTO_BATCH = 100
 
 
-def departments_per_run(parameters: Any) -> int:
-    """Departments of one run of a flat layout (an upper bound with a department spread)."""
-    return int(parameters.n_jurisdictions) * (
-        int(parameters.n_departments) + int(parameters.department_spread)
-    )
+def departments_per_run(values: Any) -> int:
+    """Departments of one run (an upper bound with a department spread).
+
+    Args:
+        values: Parameters, or a mapping of the structure parameters' values.
+    """
+    get = values.get if isinstance(values, Mapping) else lambda name: getattr(values, name)
+    per_government = int(get("n_departments")) + int(get("department_spread"))
+    if int(get("n_provinces")) == 0:
+        return int(get("n_jurisdictions")) * per_government
+    below = int(get("n_provinces")) + int(get("n_prefectures")) + int(get("n_counties"))
+    return int(get("n_ministries")) + below * per_government
 
 
 def auto_batch(scenarios: Sequence[Any], replications: int) -> int:
     """Replications per batched model chosen from the layout (the default of the commands).
 
-    Multi-level scenarios run one model per replication; flat ones batch up
-    to ``DEPARTMENTS_PER_MODEL`` departments per model (at most
-    ``MAX_AUTO_BATCH`` replications, and never more than asked for). The
+    Up to ``DEPARTMENTS_PER_MODEL`` departments per model (at most
+    ``MAX_AUTO_BATCH`` replications, and never more than asked for): a city
+    batches 100 replications, a province or the whole country one. The
     choice depends only on the scenarios and ``replications``, not on the
     machine, so the same command gives the same runs everywhere.
     """
-    if any(s.parameters.n_provinces > 0 for s in scenarios):
-        return 1
     largest = max(departments_per_run(s.parameters) for s in scenarios)
     return max(1, min(replications, MAX_AUTO_BATCH, DEPARTMENTS_PER_MODEL // max(largest, 1)))
-
-
-def check_batchable(scenarios: Sequence[Any]) -> None:
-    """Raise ``ValueError`` naming any scenario whose layout cannot be batched."""
-    nested = [s.name for s in scenarios if s.parameters.n_provinces > 0]
-    if nested:
-        raise ValueError(
-            f"--batch needs flat scenarios (several independent governments of one level); "
-            f"{', '.join(nested)} {'is' if len(nested) == 1 else 'are'} multi-level "
-            "(n_provinces > 0), whose governments are linked. Run without --batch."
-        )
 
 
 def run_replications(
@@ -322,7 +317,7 @@ def run_replications_with_networks(
         progress: Show a progress bar (on stderr).
         chunksize: Runs per task sent to a worker; ``None`` picks one.
         batch: Replications simulated side by side in one batched model
-            (``simulate_batch``; flat scenarios only). Replications
+            (``simulate_batch``). Replications
             ``b*batch .. (b+1)*batch - 1`` form batch ``b``, whose model uses
             the seed of its first replication; that seed is recorded for each
             of them. 1 (the default) runs one model per replication.
@@ -339,7 +334,7 @@ def run_replications_with_networks(
 
     Raises:
         ValueError: For no scenarios, duplicate names, fewer than 1
-            replication or worker, or ``batch > 1`` with a multi-level scenario.
+            replication or worker.
     """
     scenarios = list(scenarios)
     if not scenarios:
@@ -368,7 +363,6 @@ def run_replications_with_networks(
             desc="simulating",
         )
     else:
-        check_batchable(scenarios)
         blocks = batch_blocks(replications, batch)
         batch_tasks = [
             (i, block, seeds[block[0]]) for block in blocks for i in range(len(scenarios))

@@ -201,18 +201,26 @@ class Sweep:
         """
         if self.batch is not None:
             return self.batch
-        from sim.experiments.replications import DEPARTMENTS_PER_MODEL, MAX_AUTO_BATCH
+        from sim.experiments.replications import (
+            DEPARTMENTS_PER_MODEL,
+            MAX_AUTO_BATCH,
+            departments_per_run,
+        )
 
         p = self.scenario.parameters
         largest = {
             name: max([getattr(p, name), *self._largest(name)])
-            for name in ("n_jurisdictions", "n_departments", "department_spread", "n_provinces")
+            for name in (
+                "n_jurisdictions",
+                "n_departments",
+                "department_spread",
+                "n_provinces",
+                "n_prefectures",
+                "n_counties",
+                "n_ministries",
+            )
         }
-        if largest["n_provinces"] > 0:
-            return 1
-        departments = largest["n_jurisdictions"] * (
-            largest["n_departments"] + largest["department_spread"]
-        )
+        departments = departments_per_run(largest)
         return max(1, min(MAX_AUTO_BATCH, DEPARTMENTS_PER_MODEL // max(departments, 1)))
 
     def _largest(self, name: str) -> list[Any]:

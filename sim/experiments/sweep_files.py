@@ -391,18 +391,6 @@ def load_sweep(path: str | Path) -> Sweep:
         batch=batch,
         _lines=dict(lines),
     )
-    if (
-        batch is not None
-        and batch > 1
-        and (scenario.parameters.n_provinces > 0 or any(p.name == "n_provinces" for p in swept))
-    ):
-        raise sweep_error(
-            path,
-            lines.get("batch"),
-            f"'batch' is {batch}, but batched runs need a flat layout and this sweep's "
-            "scenario is multi-level (n_provinces > 0) or sweeps n_provinces; remove 'batch' "
-            "or set it to 1.",
-        )
     n_points = design.count_points(swept)
     if n_points > MAX_SWEEP_POINTS:
         raise sweep_error(

@@ -93,9 +93,11 @@ def decide_common_needs(model: GovernanceModel) -> None:
     peers = (model.own_count[jurs, ks] > 0) & (rng.random(n) < peer_chance)
     line_owner = np.full(n, -1, dtype=np.int64)
     if multi:
-        # The line ministry of a local department is central department r.
-        local = (jurs != 0) & (model.local_index[depts] < model.jur_size[0])
-        ministry = np.where(local, model.local_index[depts], 0)
+        # The line ministry of a local department is department r of its
+        # central government (each copy of a batched hierarchy has its own).
+        centre = model.structure.root[jurs]
+        local = (jurs != centre) & (model.local_index[depts] < model.jur_size[centre])
+        ministry = np.where(local, model.jur_start[centre] + model.local_index[depts], 0)
         has_line = local & (model.access[ministry, ks] == OWN)
         has_line &= rng.random(n) < p.line_ministry_reach
         line_owner = np.where(has_line, ministry, -1)

@@ -77,7 +77,7 @@ class GovernanceModel(mesa.Model):
         record_every_month: Measure and collect the outcomes every month (the
             default); if False, only at the start and after the last month
             (used by the benchmark to price data collection).
-        replicas: Independent copies of a flat layout simulated side by side
+        replicas: Independent copies of the layout simulated side by side
             in this one model (a batched run, for many replications at the
             cost of a few): outcomes are then measured per copy and
             ``outcomes_frame`` has a ``replica`` column. The copies share the
