@@ -18,7 +18,15 @@ Run with ``uv run python run.py bench`` (or ``uv run python bench/benchmark.py``
 * how run time grows with the number of departments (1k to 100k, flat
   layout of 40-department governments): the log-log slope;
 * data-collection overhead: the city scenario with outcomes measured every
-  month against only at the end (one run per model, and batched).
+  month against only at the end (one run per model, and batched);
+* a discovery-sized design (issue 12): a Latin hypercube of distinct
+  parameter values of the city scenario (levers and uncertainties, the
+  number of approval bodies among them, so several layouts), one run per
+  point, through the sweep runner with its collection and Parquet writing:
+  runs per second per core batched by default and with one model per run
+  (the speedup), the time 20,000 such runs would take on 2 cores
+  (extrapolated from a smaller design: cost is linear in the runs), and the
+  parallel efficiency of 2 pool workers against one.
 
 Each cost is also printed as a ratio to the reference, with the target.
 """
@@ -49,6 +57,31 @@ TARGET_MEMORY_MB = 1024
 TARGET_SLOPE = 1.05
 TARGET_CITY_RUNS_PER_S = 50
 TARGET_COLLECTION_OVERHEAD = 0.15
+TARGET_DISCOVERY_RUNS_PER_S_PER_CORE = 85  # 20,000 runs in under 2 minutes on 2 cores
+#: Runs of the discovery-sized design (full size would be 20,000).
+DISCOVERY_RUNS = 1_000
+DISCOVERY_RUNS_QUICK = 200
+#: Runs of the same design with one model per run (for the speedup).
+DISCOVERY_SINGLE_RUNS = 40
+
+DISCOVERY_SWEEP = """\
+description: Discovery-sized design for the benchmark (distinct parameters per run).
+scenario: centralized
+levers:
+  approval_bodies: {{low: 1, high: 3}}
+  review_capacity: {{low: 0.5, high: 10}}
+  review_authority: {{low: 0.1, high: 0.95}}
+  unified_budget: {{low: 0.0, high: 0.8}}
+  coordination_proactive: {{low: 0.0, high: 1.0}}
+uncertainties:
+  top_leader_attention: {{low: 0.2, high: 0.9}}
+  leader_tenure_months: {{low: 24, high: 72}}
+  system_cost: {{low: 0.5, high: 2.0}}
+design: {{method: lhs, samples: {samples}}}
+replications: 1
+root_seed: 12
+batch: {batch}
+"""
 #: Replicas per model in the batched city measurement.
 CITY_BATCH = 100
 #: Timed passes of each city measurement; the fastest counts.
@@ -135,6 +168,38 @@ def city_runs_per_second(runs: int, batch: int = 1, repeats: int = REPEATS) -> t
     return models * batch / best[True], models * batch / best[False]
 
 
+def discovery_rate(runs: int, batch: str, workers: int = 1) -> float:
+    """Runs per second of a discovery-sized design through the sweep runner.
+
+    Includes everything a sweep does per run: building the batched models,
+    measuring the outcomes every month, and writing the Parquet parts.
+
+    Args:
+        runs: Design points (one run each).
+        batch: ``auto`` (the default batching) or a number of runs per model.
+        workers: Pool workers (1: serial in this process).
+    """
+    import tempfile
+
+    from sim.experiments.sweep_files import load_sweep
+    from sim.experiments.sweep_runner import run_sweep
+
+    text = DISCOVERY_SWEEP.format(samples=runs, batch=batch)
+    if batch == "auto":
+        text = text.replace("batch: auto\n", "")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "discovery.yaml"
+        path.write_text(text, encoding="utf-8")
+        sweep = load_sweep(path)
+        executor = "serial" if workers == 1 else "pool"
+        start = time.perf_counter()
+        result = run_sweep(
+            sweep, Path(tmp) / "out", executor=executor, workers=workers, progress=False
+        )
+        elapsed = time.perf_counter() - start
+    return result.ran / elapsed
+
+
 def scaling_slope(sizes: list[int], months: int) -> tuple[float, list[float]]:
     """Log-log slope of run time against departments (flat 40-department governments)."""
     base = load_scenario("centralized")
@@ -215,6 +280,26 @@ def main(argv: list[str] | None = None) -> int:
         f"{quiet_rate:.1f} runs/s without monthly outcomes), batched {batched_overhead:.1%} "
         f"({batched:.1f} vs {quiet_batched:.1f}); target <= "
         f"{TARGET_COLLECTION_OVERHEAD:.0%}: {verdict(worst <= TARGET_COLLECTION_OVERHEAD)}"
+    )
+
+    design_runs = DISCOVERY_RUNS_QUICK if args.quick else DISCOVERY_RUNS
+    one = discovery_rate(design_runs, "auto")
+    single = discovery_rate(DISCOVERY_SINGLE_RUNS, "1")
+    two = discovery_rate(design_runs, "auto", workers=2)
+    efficiency = two / (2 * one)
+    minutes = 20_000 / two / 60
+    print(
+        f"discovery-sized design (centralized city, {design_runs:,} runs with distinct "
+        f"parameters, lhs over 8 levers and uncertainties incl. approval_bodies, collection "
+        f"and Parquet writing included): batched by default {one:.1f} runs/s per core "
+        f"(target >= {TARGET_DISCOVERY_RUNS_PER_S_PER_CORE}: "
+        f"{verdict(one >= TARGET_DISCOVERY_RUNS_PER_S_PER_CORE)}); one model per run "
+        f"{single:.1f} runs/s ({DISCOVERY_SINGLE_RUNS} runs): speedup {one / single:.1f}x"
+    )
+    print(
+        f"  2 pool workers: {two:.1f} runs/s, parallel efficiency {efficiency:.0%}; "
+        f"20,000 such runs on 2 cores: about {minutes:.1f} minutes (extrapolated from "
+        f"{design_runs:,} runs; target < 2: {verdict(minutes < 2)})"
     )
 
     slope, times = scaling_slope(sizes, 120)

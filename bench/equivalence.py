@@ -10,7 +10,11 @@ script checks it in two steps:
    (e.g. in a ``git worktree`` of the old commit, with ``PYTHONPATH`` pointing
    there) and once on the new code. With ``--batch B`` the runs are made B at
    a time as replicas of one batched model (``GovernanceModel(replicas=B)``),
-   to check batched runs against one run per model.
+   to check batched runs against one run per model. With ``--mixed B`` the
+   replicas of a batched model carry the parameters of different scenarios
+   (``GovernanceModel(replica_parameters=...)``, issue 12): scenarios of
+   equal layout and policy changes share models, their replicas cycling
+   through them, so each scenario's runs come from models mixed with others.
 2. ``compare``: for each scenario and outcome, a two-sample equivalence test
    (TOST with Welch t-tests) of "the means differ by less than ``margin`` pooled
    standard deviations", and a two-sample Kolmogorov-Smirnov test of the whole
@@ -21,6 +25,7 @@ Usage::
     uv run python bench/equivalence.py record after.csv -r 100
     uv run python bench/equivalence.py compare before.csv after.csv
     uv run python bench/equivalence.py record batched.csv -r 100 --batch 50
+    uv run python bench/equivalence.py record mixed.csv -r 400 --mixed 90
 
 The seeds are the same on both sides, but after a change that draws random
 numbers in another order the runs are no longer paired, so the tests treat
@@ -75,19 +80,71 @@ def _final(task: tuple[str, int, int]) -> list[dict[str, float]]:
     ]
 
 
-def record(out: Path, replications: int, workers: int, batch: int = 1) -> None:
+def _mixed_final(task: tuple[tuple[str, ...], int, int]) -> list[dict[str, float]]:
+    """One batched model whose replicas cycle through the parameters of ``names``."""
+    from sim.experiments.scenarios import load_scenario
+    from sim.model.governance import GovernanceModel
+
+    names, seed, batch = task
+    scenarios = [load_scenario(n) for n in names]
+    own = [scenarios[r % len(names)].parameters.model_dump() for r in range(batch)]
+    model = GovernanceModel(
+        scenarios[0].parameters,
+        rng=seed,
+        policy_changes=tuple(scenarios[0].policy_changes),
+        replicas=batch,
+        replica_parameters=own,
+    )
+    model.run()
+    return [
+        {
+            "scenario": names[r % len(names)],
+            "seed": seed * 100_000 + r,
+            **{k: float(v[r]) for k, v in model.current.items()},
+        }
+        for r in range(batch)
+    ]
+
+
+def mixed_groups() -> list[tuple[str, ...]]:
+    """The scenarios grouped by layout and policy changes (those that can share a model)."""
+    from sim.experiments.scenarios import load_scenario
+    from sim.model.replica_parameters import layout_key
+
+    groups: dict[tuple, list[str]] = {}
+    for name in EQUIVALENCE_SCENARIOS:
+        s = load_scenario(name)
+        key = (layout_key(s.parameters.model_dump()), repr(s.policy_changes))
+        groups.setdefault(key, []).append(name)
+    return [tuple(g) for g in groups.values()]
+
+
+def record(out: Path, replications: int, workers: int, batch: int = 1, mixed: int = 0) -> None:
     """Run every scenario ``replications`` times and write the final outcomes."""
     from tqdm import tqdm
 
-    models = -(-replications // batch)
-    tasks = [(name, seed, batch) for name in EQUIVALENCE_SCENARIOS for seed in range(1, models + 1)]
+    if mixed:
+        fn = _mixed_final
+        tasks = [
+            (group, seed, mixed)
+            for group in mixed_groups()
+            for seed in range(1, -(-replications * len(group) // mixed) + 1)
+        ]
+        print("scenarios sharing models:", [g for g in mixed_groups() if len(g) > 1])
+    else:
+        fn = _final
+        models = -(-replications // batch)
+        tasks = [
+            (name, seed, batch) for name in EQUIVALENCE_SCENARIOS for seed in range(1, models + 1)
+        ]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         rows = [
             row
-            for rows in tqdm(pool.imap(_final, tasks, chunksize=1), total=len(tasks), unit="model")
+            for rows in tqdm(pool.imap(fn, tasks, chunksize=1), total=len(tasks), unit="model")
             for row in rows
         ]
     frame = pd.DataFrame(rows)
+    frame = frame.groupby("scenario", sort=False).head(replications).reset_index(drop=True)
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -150,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     rec.add_argument("-r", "--replications", type=int, default=100)
     rec.add_argument("--workers", type=int, default=2)
     rec.add_argument("--batch", type=int, default=1, help="replicas per model (default 1)")
+    rec.add_argument(
+        "--mixed", type=int, default=0, metavar="B", help="B replicas per model, mixing scenarios"
+    )
     cmp_ = sub.add_parser("compare", help="equivalence of two recorded files")
     cmp_.add_argument("before", type=Path)
     cmp_.add_argument("after", type=Path)
@@ -157,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     cmp_.add_argument("--all", action="store_true", help="print every row, not only failures")
     args = parser.parse_args(argv)
     if args.command == "record":
-        record(args.out, args.replications, args.workers, args.batch)
+        record(args.out, args.replications, args.workers, args.batch, args.mixed)
         return 0
     before, after = pd.read_csv(args.before), pd.read_csv(args.after)
     table = compare(before, after, args.margin)

@@ -121,9 +121,17 @@ def test_batched_compare(tmp_path):
     assert manifest["batch"]["replications_per_model"] == 4
     assert len(set(manifest["seeds"]["replication_seeds"])) == 2  # two batched models
 
-    nested = cli("run", "province_centralized", "--batch", "2", "--out", str(tmp_path / "n"))
-    assert nested.returncode == 2 and "multi-level" in nested.stderr
-    assert "Traceback" not in nested.stderr and not (tmp_path / "n").exists()
+    # A multi-level scenario batches copies of its whole hierarchy.
+    nested = cli(
+        "run", "province_centralized", "--batch", "2", "-r", "2", "--out", str(tmp_path / "n"),
+        "--months", "6", "--departments", "12", "--quiet", "--formats", "none",
+    )  # fmt: skip
+    assert nested.returncode == 0, nested.stderr
+    manifest = json.loads((tmp_path / "n" / "manifest.json").read_text())
+    assert manifest["batch"]["replications_per_model"] == 2
+    governments = pd.read_parquet(tmp_path / "n" / "governments.parquet")
+    assert (governments.groupby("replication")["parent"].min() == -1).all()
+    assert (governments.groupby("replication")["parent"].max() < 96).all()
 
 
 def test_compare_needs_two(tmp_path):

@@ -20,7 +20,7 @@ from sim.analysis.sweep_summary import summarize_sweep
 from sim.experiments.store import SweepStore
 from sim.experiments.sweep_designs import build_design, count_points
 from sim.experiments.sweep_files import SweepError, load_sweep
-from sim.experiments.sweep_runner import run_sweep
+from sim.experiments.sweep_runner import point_blocks, run_sweep
 from sim.model.outcomes import OUTCOME_NAMES
 from sim.model.parameters import SPECS
 
@@ -63,8 +63,11 @@ def write(tmp_path: Path, text: str, name: str = "my_sweep.yaml") -> Path:
     return path
 
 
-def grid_file(tmp_path: Path, months: int = 12, replications: int = 3, name="grid.yaml") -> Path:
-    return write(tmp_path, GRID.format(months=months, replications=replications), name)
+def grid_file(
+    tmp_path: Path, months: int = 12, replications: int = 3, name="grid.yaml", batch: str = ""
+) -> Path:
+    text = GRID.format(months=months, replications=replications)
+    return write(tmp_path, text + (f"batch: {batch}\n" if batch else ""), name)
 
 
 def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -267,7 +270,7 @@ def test_definition_hash_ignores_summary_settings(tmp_path):
 
 
 def test_runs_are_paired_streamed_and_summarized(tmp_path):
-    sweep = load_sweep(grid_file(tmp_path, replications=3))
+    sweep = load_sweep(grid_file(tmp_path, replications=3, batch="1"))  # one model per run
     out = tmp_path / "out"
     result = run_sweep(sweep, out, executor="serial", progress=False, batch_size=5)
     summarize_sweep(out)
@@ -366,7 +369,7 @@ def test_serial_pool_and_dask_give_identical_results(tmp_path):
 
 
 def test_resume_skips_finished_runs_and_ignores_temporary_files(tmp_path):
-    sweep = load_sweep(grid_file(tmp_path, replications=2))
+    sweep = load_sweep(grid_file(tmp_path, replications=2, batch="1"))  # a part: 3 runs
     out = tmp_path / "out"
     run_sweep(sweep, out, executor="serial", progress=False, batch_size=3)
     store = SweepStore(out)
@@ -388,35 +391,51 @@ def test_resume_skips_finished_runs_and_ignores_temporary_files(tmp_path):
     assert (third.skipped, third.ran) == (16, 0)
 
 
-def test_batched_sweep_runs_blocks_of_replications_and_resumes(tmp_path):
-    text = GRID.format(months=12, replications=5) + "batch: 2\n"
+def test_batched_sweep_runs_points_of_equal_layout_together_and_resumes(tmp_path):
+    text = GRID.format(months=12, replications=3) + "batch: 3\n"
     sweep = load_sweep(write(tmp_path, text, "batched.yaml"))
-    assert sweep.batch == 2
-    plain = load_sweep(grid_file(tmp_path, replications=5))
-    assert "batch" in sweep.definition() and "batch" not in plain.definition()
+    assert sweep.batch == 3 and sweep.batch_size == 3
+    plain = load_sweep(write(tmp_path, GRID.format(months=12, replications=3) + "batch: 1\n"))
+    assert sweep.definition()["batch_plan"] == "points" and "batch" not in plain.definition()
     assert sweep.definition_hash != plain.definition_hash
+    # The default batches too, by layout: 10 departments a run.
+    auto = load_sweep(grid_file(tmp_path, replications=3))
+    assert auto.batch is None and auto.batch_size == 100
+    # approval_bodies sets the layout: the 8 points form two groups of 4, cut into 3 + 1.
+    design = build_design(sweep)
+    values = [tuple(r) for r in design.points[list(sweep.parameter_names)].itertuples(index=False)]
+    blocks = point_blocks(sweep, values, 3)
+    assert sorted(p for b in blocks for p in b) == list(range(8))
+    assert sorted(len(b) for b in blocks) == [1, 1, 3, 3]
+    for block in blocks:
+        assert len({values[p][sweep.parameter_names.index("approval_bodies")] for p in block}) == 1
     out = tmp_path / "out"
     run_sweep(sweep, out, executor="serial", progress=False, batch_size=2)
     runs = SweepStore(out).read_final()
-    assert len(runs) == 8 * 5
-    # replications 0-1, 2-3 and 4 ran as three models, seeded with their first replication
-    seeds = sweep.seeds
-    by_rep = runs.groupby("replication")["seed"].unique().apply(list)
-    assert by_rep.tolist() == [[seeds[0]], [seeds[0]], [seeds[2]], [seeds[2]], [seeds[4]]]
+    assert len(runs) == 8 * 3
+    # every run keeps its replication's seed (the batched model's), as unbatched
+    assert list(runs.drop_duplicates("replication")["seed"]) == sweep.seeds
+    assert runs.groupby("replication")["seed"].nunique().eq(1).all()
+    # each replica ran with its own point's values: a larger office costs more staff
+    by_capacity = runs.groupby(["replication", "review_capacity"])["cum_spending"].mean()
+    assert (by_capacity.xs(30, level=1) > by_capacity.xs(2, level=1)).all()
     # a removed part (whole blocks) is redone; the result equals an uninterrupted pool run
     store = SweepStore(out)
     store.part_files()[0].unlink()
     again = run_sweep(sweep, out, executor="serial", progress=False, batch_size=2)
-    assert again.ran > 0 and again.skipped + again.ran == 40
+    assert again.ran > 0 and again.skipped + again.ran == 24
     pooled = tmp_path / "pooled"
     run_sweep(sweep, pooled, executor="pool", workers=2, progress=False)
     pd.testing.assert_frame_equal(read_all(out), read_all(pooled), check_exact=True)
 
 
-def test_batched_sweep_of_a_multi_level_scenario_is_refused(tmp_path):
-    text = sweep_text(scenario="province_centralized", batch="4")
-    with pytest.raises(SweepError, match="'batch' is 4"):
-        load_sweep(write(tmp_path, text))
+def test_multi_level_sweeps_batch_only_when_asked(tmp_path):
+    # A province has about 4,500 departments: the default is one model per run.
+    auto = load_sweep(write(tmp_path, sweep_text(scenario="province_centralized"), "a.yaml"))
+    assert auto.batch_size == 1 and "batch" not in auto.definition()
+    # Copies of the whole hierarchy when asked for.
+    asked = load_sweep(write(tmp_path, sweep_text(scenario="province_centralized", batch="4")))
+    assert asked.batch_size == 4 and asked.definition()["batch_plan"] == "points"
 
 
 def test_damaged_part_is_reported(tmp_path):

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.comparison import compare
+from sim.experiments.replications import auto_batch
 from sim.experiments.scenarios import load_scenario
 from sim.experiments.seeds import DEFAULT_SEED
 
@@ -182,7 +183,7 @@ def where_it_loses(
         ]
         result = compare(
             designs, replications=replications, root_seed=root_seed, workers=workers,
-            progress=progress,
+            progress=progress, batch=auto_batch(designs, replications),
         )  # fmt: skip
         summary = result.summary.set_index(["scenario", "outcome"])
         paired = result.paired.set_index("outcome")

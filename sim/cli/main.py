@@ -136,13 +136,14 @@ def _run_options() -> argparse.ArgumentParser:
     group.add_argument(
         "--batch",
         type=_replications,
-        default=1,
+        default=None,
         metavar="N",
         help="simulate N replications side by side in one model (independent copies of "
-        "the scenario's governments; flat scenarios only). Many times faster for many "
+        "the scenario's governments, or of a whole hierarchy). Many times faster for many "
         "replications of small scenarios; replication r is then copy r mod N of the model "
         "seeded with replication N*(r//N)'s seed, so results differ from --batch 1 by "
-        "chance only. Default 1: one model per replication.",
+        "chance only. Default: chosen from the layout (up to 4,000 departments and 100 "
+        "replications per model: a city 100, a province 1); 1: one model per replication.",
     )
     group.add_argument(
         "--out",
@@ -433,16 +434,13 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     scenarios = _load_all(args.scenarios, args)
     # heavy (model, scipy, plotly): only once inputs are valid
     from sim.experiments.output_checks import check_writable
-    from sim.experiments.replications import check_batchable
+    from sim.experiments.replications import auto_batch
     from sim.experiments.results import RESULTS_DIR, OutputExistsError
     from sim.reporting.experiment_folder import run_experiment
     from sim.reporting.terminal import format_report
 
-    if args.batch > 1:
-        try:
-            check_batchable(scenarios)
-        except ValueError as exc:
-            return _error(exc)
+    if args.batch is None:  # the default: batched as far as the layout allows
+        args.batch = auto_batch(scenarios, args.replications)
     _check_size(scenarios, args)
     check_writable(args.out if args.out else RESULTS_DIR)  # before the runs, not after
 

@@ -8,6 +8,7 @@ at load time, so ``run.py --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
 import sys
@@ -83,6 +84,14 @@ def add_parsers(sub: Any) -> None:
         help="with --executor dask and no --scheduler: start the local cluster's dashboard "
         "on 127.0.0.1 (off by default; the cluster itself always uses TLS)",
     )
+    p.add_argument(
+        "--batch",
+        type=cli_types.at_least(1, 100_000),
+        metavar="N",
+        help="runs per batched model (replication r of N design points of equal layout "
+        "side by side), overriding the file's 'batch'; default: the file's, else chosen "
+        "from the layout (100 city runs a model); 1: one model per run",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = sub.add_parser(
         "summarize",
@@ -113,6 +122,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.scheduler:
         check_scheduler_address(args.scheduler)
     sweep = load_sweep(args.file)
+    if args.batch is not None:
+        sweep = dataclasses.replace(sweep, batch=args.batch)
     # heavy: only once the file is valid
     from sim.analysis.sweep_summary import summarize_sweep
     from sim.experiments import sweep_runner as sweep_run

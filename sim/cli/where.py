@@ -89,6 +89,10 @@ def cmd_where_it_loses(args: argparse.Namespace) -> int:
         "lang": args.lang,
         "replications": args.replications,
         "root_seed": seed,
+        "batch": (
+            "each condition's replications ran as the copies of batched models, sized from "
+            "the layout by sim.experiments.replications.auto_batch (as run.py compare)"
+        ),
         "world": world,
         "conditions": [
             {"name": c.name, "values": c.values, "reason": c.reason, "levers": c.levers}

@@ -18,7 +18,7 @@ Summaries are computed by ``sim.analysis``; the results folder is written by
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -95,7 +95,7 @@ def simulate(
 def simulate_batch(
     scenario: Any, seed: int, replications: Sequence[int]
 ) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-    """Run several replications of a flat scenario side by side in one batched model.
+    """Run several replications of a scenario side by side in one batched model.
 
     The model (``GovernanceModel(replicas=len(replications))``) simulates
     independent copies of the scenario's governments; copy ``i`` becomes
@@ -104,7 +104,7 @@ def simulate_batch(
     run ``simulate`` would give with the same seed.
 
     Args:
-        scenario: A ``sim.experiments.scenarios.Scenario`` with a flat layout.
+        scenario: A ``sim.experiments.scenarios.Scenario``.
         seed: Seed of the batched model (recorded as every replication's seed).
         replications: Replication numbers of the copies, in order.
 
@@ -138,10 +138,54 @@ def simulate_batch(
         own = own.assign(
             replication=np.int64(replication),
             government=own["government"] - copy * per_copy,
+            parent=np.where(own["parent"] >= 0, own["parent"] - copy * per_copy, -1),
             first_department=own["first_department"] - first_department[copy],
         )
         results.append((frame, edges, own))
     return results
+
+
+def simulate_points(
+    base: Mapping[str, Any],
+    points: Sequence[Mapping[str, Any]],
+    policy_changes: Sequence[tuple[int, Mapping[str, Any]]],
+    seed: int,
+    replication: int,
+) -> list[pd.DataFrame]:
+    """Run one replication of several parameter sets side by side in one batched model.
+
+    Copy ``i`` of the model (``GovernanceModel(replicas=len(points),
+    replica_parameters=points)``) runs with ``base`` updated by
+    ``points[i]``; the points must share their layout
+    (``sim.model.replica_parameters.SHARED_IN_A_BATCH``). Every copy is
+    recorded with ``seed``, the model's seed, and ``replication``.
+
+    Args:
+        base: Parameter values shared by the points.
+        points: Each point's own values.
+        policy_changes: ``(month, values)`` changes applied to every copy.
+        seed: Seed of the batched model.
+        replication: Replication number recorded for every copy.
+
+    Returns:
+        One ``run_one``-like frame per point, in order (scenario name empty).
+    """
+    model = GovernanceModel(
+        parameters=dict(base),
+        rng=int(seed),
+        policy_changes=tuple(policy_changes),
+        replicas=len(points),
+        replica_parameters=[dict(p) for p in points],
+    )
+    model.run()
+    out = model.outcomes_frame()
+    if "replica" not in out:  # a batch of one is an ordinary model
+        out.insert(0, "replica", 0)
+    copies = out["replica"].to_numpy()
+    return [
+        _tidy(out[copies == i].drop(columns="replica"), "", replication, seed)
+        for i in range(len(points))
+    ]
 
 
 def _tidy(out: pd.DataFrame, name: str, replication: int, seed: int) -> pd.DataFrame:
@@ -195,15 +239,40 @@ def batch_note(batch: int) -> dict[str, Any]:
     }
 
 
-def check_batchable(scenarios: Sequence[Any]) -> None:
-    """Raise ``ValueError`` naming any scenario whose layout cannot be batched."""
-    nested = [s.name for s in scenarios if s.parameters.n_provinces > 0]
-    if nested:
-        raise ValueError(
-            f"--batch needs flat scenarios (several independent governments of one level); "
-            f"{', '.join(nested)} {'is' if len(nested) == 1 else 'are'} multi-level "
-            "(n_provinces > 0), whose governments are linked. Run without --batch."
-        )
+#: Departments per batched model when the batch size is chosen automatically:
+#: about 40 MB of state and the fastest size measured (``run.py bench``);
+#: a city run (40 departments) then batches 100 replications.
+DEPARTMENTS_PER_MODEL = 4_000
+
+#: Most replications per automatically sized batch.
+MAX_AUTO_BATCH = 100
+
+
+def departments_per_run(values: Any) -> int:
+    """Departments of one run (an upper bound with a department spread).
+
+    Args:
+        values: Parameters, or a mapping of the structure parameters' values.
+    """
+    get = values.get if isinstance(values, Mapping) else lambda name: getattr(values, name)
+    per_government = int(get("n_departments")) + int(get("department_spread"))
+    if int(get("n_provinces")) == 0:
+        return int(get("n_jurisdictions")) * per_government
+    below = int(get("n_provinces")) + int(get("n_prefectures")) + int(get("n_counties"))
+    return int(get("n_ministries")) + below * per_government
+
+
+def auto_batch(scenarios: Sequence[Any], replications: int) -> int:
+    """Replications per batched model chosen from the layout (the default of the commands).
+
+    Up to ``DEPARTMENTS_PER_MODEL`` departments per model (at most
+    ``MAX_AUTO_BATCH`` replications, and never more than asked for): a city
+    batches 100 replications, a province or the whole country one. The
+    choice depends only on the scenarios and ``replications``, not on the
+    machine, so the same command gives the same runs everywhere.
+    """
+    largest = max(departments_per_run(s.parameters) for s in scenarios)
+    return max(1, min(replications, MAX_AUTO_BATCH, DEPARTMENTS_PER_MODEL // max(largest, 1)))
 
 
 def run_replications(
@@ -248,7 +317,7 @@ def run_replications_with_networks(
         progress: Show a progress bar (on stderr).
         chunksize: Runs per task sent to a worker; ``None`` picks one.
         batch: Replications simulated side by side in one batched model
-            (``simulate_batch``; flat scenarios only). Replications
+            (``simulate_batch``). Replications
             ``b*batch .. (b+1)*batch - 1`` form batch ``b``, whose model uses
             the seed of its first replication; that seed is recorded for each
             of them. 1 (the default) runs one model per replication.
@@ -265,7 +334,7 @@ def run_replications_with_networks(
 
     Raises:
         ValueError: For no scenarios, duplicate names, fewer than 1
-            replication or worker, or ``batch > 1`` with a multi-level scenario.
+            replication or worker.
     """
     scenarios = list(scenarios)
     if not scenarios:
@@ -294,7 +363,6 @@ def run_replications_with_networks(
             desc="simulating",
         )
     else:
-        check_batchable(scenarios)
         blocks = batch_blocks(replications, batch)
         batch_tasks = [
             (i, block, seeds[block[0]]) for block in blocks for i in range(len(scenarios))

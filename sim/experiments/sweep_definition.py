@@ -150,8 +150,10 @@ class Sweep:
         root_seed: Root of the per-replication seeds.
         outcomes: Outcomes summarized.
         reference: ``None`` (the first point), a point id, or parameter values.
-        batch: Replications of a point simulated side by side in one batched
-            model (``sim.experiments.replications.simulate_batch``; 1 = one model per run).
+        batch: Runs simulated side by side in one batched model (the same
+            replication at consecutive design points of equal layout, each
+            replica with its point's values; 1 = one model per run), or None
+            for the default chosen from the layout (``batch_size``).
     """
 
     path: Path
@@ -165,7 +167,7 @@ class Sweep:
     root_seed: int
     outcomes: tuple[str, ...]
     reference: int | dict[str, Any] | None = None
-    batch: int = 1
+    batch: int | None = None
     _lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -187,6 +189,46 @@ class Sweep:
     def uncertainties(self) -> tuple[str, ...]:
         """Names of the swept uncertainties (and structure parameters)."""
         return tuple(p.name for p in self.swept if p.section == "uncertainties")
+
+    @cached_property
+    def batch_size(self) -> int:
+        """Runs per batched model: ``batch``, or by default chosen from the layout.
+
+        The default (``sim.experiments.replications.auto_batch``) looks at the
+        largest layout the design can reach (the largest swept values of the
+        structure parameters), never at the machine, so the runs and results
+        of a sweep file are the same everywhere.
+        """
+        if self.batch is not None:
+            return self.batch
+        from sim.experiments.replications import (
+            DEPARTMENTS_PER_MODEL,
+            MAX_AUTO_BATCH,
+            departments_per_run,
+        )
+
+        p = self.scenario.parameters
+        largest = {
+            name: max([getattr(p, name), *self._largest(name)])
+            for name in (
+                "n_jurisdictions",
+                "n_departments",
+                "department_spread",
+                "n_provinces",
+                "n_prefectures",
+                "n_counties",
+                "n_ministries",
+            )
+        }
+        departments = departments_per_run(largest)
+        return max(1, min(MAX_AUTO_BATCH, DEPARTMENTS_PER_MODEL // max(departments, 1)))
+
+    def _largest(self, name: str) -> list[Any]:
+        """The largest value a swept parameter takes (empty if not swept)."""
+        for p in self.swept:
+            if p.name == name:
+                return [max(p.values)] if p.values is not None else [p.high]
+        return []
 
     @cached_property
     def seeds(self) -> list[int]:
@@ -215,8 +257,9 @@ class Sweep:
             "design": self.design.definition(),
             "replications": self.replications,
             "root_seed": self.root_seed,
-            # Only when batched, so that folders of unbatched sweeps keep their hash.
-            **({"batch": self.batch} if self.batch != 1 else {}),
+            # Only when batched, so that folders of unbatched sweeps keep their hash;
+            # "points": a model holds one replication of consecutive points (issue 12).
+            **({"batch": self.batch_size, "batch_plan": "points"} if self.batch_size != 1 else {}),
         }
 
     @cached_property

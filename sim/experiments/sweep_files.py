@@ -341,7 +341,9 @@ def load_sweep(path: str | Path) -> Sweep:
         data["replications"], "replications", path, lines.get("replications")
     )
     root_seed = whole_number(data["root_seed"], "root_seed", path, lines.get("root_seed"), 0)
-    batch = whole_number(data.get("batch", 1), "batch", path, lines.get("batch"))
+    batch = (
+        whole_number(data["batch"], "batch", path, lines.get("batch")) if "batch" in data else None
+    )
 
     base = _read_scenario(data, path, lines.get("scenario"))
     fixed = _read_fixed(data, path)
@@ -389,16 +391,6 @@ def load_sweep(path: str | Path) -> Sweep:
         batch=batch,
         _lines=dict(lines),
     )
-    if batch > 1 and (
-        scenario.parameters.n_provinces > 0 or any(p.name == "n_provinces" for p in swept)
-    ):
-        raise sweep_error(
-            path,
-            lines.get("batch"),
-            f"'batch' is {batch}, but batched runs need a flat layout and this sweep's "
-            "scenario is multi-level (n_provinces > 0) or sweeps n_provinces; remove 'batch' "
-            "or set it to 1.",
-        )
     n_points = design.count_points(swept)
     if n_points > MAX_SWEEP_POINTS:
         raise sweep_error(

@@ -37,6 +37,7 @@ from sim.experiments.store import SweepStore
 from sim.experiments.sweep_definition import Sweep
 from sim.experiments.sweep_designs import build_design, check_design
 from sim.model.parameters import SPECS, make_parameters
+from sim.model.replica_parameters import layout_key
 
 #: Parent folder of sweep folders when no --out is given.
 SWEEPS_RESULTS_DIR = results_root() / "sweeps"
@@ -54,13 +55,14 @@ def default_sweep_dir(sweep: Sweep) -> Path:
 # ------------------------------------------------------------------ one batch
 
 
-def run_batch(context: dict[str, Any], batch: Sequence[tuple[int, int, int, tuple]]) -> pa.Table:
+def run_batch(context: dict[str, Any], batch: Sequence[tuple[Any, int, int, tuple]]) -> pa.Table:
     """Run a batch of ``(point, replication, seed, values)``; return their rows.
 
     Runs in a worker (fork pool or Dask); everything it needs is in its
     arguments. Uses ``sim.experiments.replications.run_one`` for each run, or
-    ``sim.experiments.replications.simulate_batch`` when ``replication`` is a tuple of
-    replications (a batched sweep).
+    ``sim.experiments.replications.simulate_points`` when ``point`` is a tuple
+    of points (and ``values`` a tuple of their values): one replication of
+    those points side by side in one batched model.
 
     Args:
         context: ``base`` (parameter values of the base scenario),
@@ -75,13 +77,18 @@ def run_batch(context: dict[str, Any], batch: Sequence[tuple[int, int, int, tupl
     changes = tuple(context["policy_changes"])
     runs = []
     for point, replication, seed, values in batch:
+        if isinstance(point, tuple):  # points of equal layout in one batched model
+            own = [dict(zip(names, v, strict=True)) for v in values]
+            outs = experiment.simulate_points(base, own, changes, seed, replication)
+            runs.extend(
+                (p, v, out.drop(columns="scenario"))
+                for p, v, out in zip(point, values, outs, strict=True)
+            )
+            continue
         params = make_parameters(**{**base, **dict(zip(names, values, strict=True))})
         run = SimpleNamespace(name="", parameters=params, policy_changes=changes)
-        if isinstance(replication, tuple):  # a block of replications in one batched model
-            outs = [f for f, _, _ in experiment.simulate_batch(run, seed, replication)]
-        else:
-            outs = [experiment.run_one(run, seed, replication)]
-        runs.extend((point, values, out.drop(columns="scenario")) for out in outs)
+        out = experiment.run_one(run, seed, replication)
+        runs.append((point, values, out.drop(columns="scenario")))
     frames = []
     for point, values, out in runs:
         head = {"point": np.full(len(out), point, dtype=np.int64)}
@@ -105,6 +112,24 @@ def run_batch(context: dict[str, Any], batch: Sequence[tuple[int, int, int, tupl
     return pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
 
 
+def point_blocks(sweep: Sweep, values: Sequence[tuple], size: int) -> list[tuple[int, ...]]:
+    """Design points run together in one batched model: equal layout, ``size`` at most.
+
+    Points are grouped by the values of the parameters that set the layout
+    (``sim.model.replica_parameters.SHARED_IN_A_BATCH``), groups in the order
+    of their first point, points in design order; each group is cut into
+    blocks of ``size``. Depends only on the sweep, so a resumed sweep makes
+    the same blocks.
+    """
+    base = sweep.scenario.parameters.model_dump()
+    names = list(sweep.parameter_names)
+    groups: dict[tuple, list[int]] = {}
+    for point, row in enumerate(values):
+        key = layout_key({**base, **dict(zip(names, row, strict=True))})
+        groups.setdefault(key, []).append(point)
+    return [tuple(g[i : i + size]) for g in groups.values() for i in range(0, len(g), size)]
+
+
 def _batches(tasks: list[tuple], slots: int, size: int | None = None) -> list[list[tuple]]:
     """Cut tasks into batches (one part file each).
 
@@ -119,6 +144,21 @@ def _batches(tasks: list[tuple], slots: int, size: int | None = None) -> list[li
         out.append(tasks[i : i + n])
         i += n
     return out
+
+
+def _batch_note(size: int) -> dict[str, Any]:
+    """Manifest entry saying how runs were grouped into models."""
+    if size == 1:
+        return {"runs_per_model": 1, "note": "one model per run"}
+    return {
+        "runs_per_model": size,
+        "note": (
+            f"replication r of up to {size} consecutive design points of equal layout ran side "
+            "by side as the replicas of one batched model seeded with replication r's seed, "
+            "each replica with its point's parameter values (GovernanceModel("
+            "replica_parameters=...); sim.experiments.sweep_runner.point_blocks)"
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -188,7 +228,7 @@ def run_sweep(
     values = [tuple(v.item() if hasattr(v, "item") else v for v in row) for row in rows]
     total = design.n_points * sweep.replications
     # Replication-major order: an interrupted sweep holds whole replications.
-    if sweep.batch == 1:
+    if sweep.batch_size == 1:
         tasks: list[tuple] = [
             (point, rep, seeds[rep], values[point])
             for rep in range(sweep.replications)
@@ -196,14 +236,16 @@ def run_sweep(
             if (point, rep) not in done
         ]
     else:
-        # A block of replications is one model and lands in one part: all or none.
+        # One replication of a block of points is one model (seeded with the
+        # replication's seed) and lands in one part: all or none.
+        blocks = point_blocks(sweep, values, sweep.batch_size)
         tasks = [
-            (point, block, seeds[block[0]], values[point])
-            for block in experiment.batch_blocks(sweep.replications, sweep.batch)
-            for point in range(design.n_points)
-            if (point, block[0]) not in done
+            (block, rep, seeds[rep], tuple(values[p] for p in block))
+            for rep in range(sweep.replications)
+            for block in blocks
+            if (block[0], rep) not in done
         ]
-    to_run = sum(len(t[1]) if isinstance(t[1], tuple) else 1 for t in tasks)
+    to_run = sum(len(t[0]) if isinstance(t[0], tuple) else 1 for t in tasks)
     context = {
         "base": sweep.scenario.parameters.model_dump(),
         "policy_changes": [(m, dict(c)) for m, c in sweep.scenario.policy_changes],
@@ -237,5 +279,6 @@ def run_sweep(
         "elapsed_seconds": round(elapsed, 3),
         "runs_made": ran,
         "runs_resumed": total - to_run,
+        "batch": _batch_note(sweep.batch_size),
     }
     return SweepResult(out, total, total - to_run, ran, elapsed, run_info)

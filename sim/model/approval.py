@@ -51,16 +51,17 @@ def approval(model: GovernanceModel) -> None:
 
 def _review(model: GovernanceModel, queued: np.ndarray) -> None:
 
-    p, rng, book, t = model.p, model.rng, model.projects, model.month
+    rng, book, t = model.rng, model.projects, model.month
+    per_jur = model.params()
     jurs = book.jur[queued]
     # Each office's slots this month: capacity refills monthly, with at most
     # one month's worth banked; a body being reorganized reviews nothing.
     model.review_credit, slots = money.take_slots(
-        model, model.review_credit, p.review_capacity, jurs
+        model, model.review_credit, per_jur.review_capacity, jurs
     )
     # Queue order: oldest first, or common (foundational) needs first in the
     # months the office sorts by importance.
-    by_importance = rng.random(model.n_jur) < p.priority_review
+    by_importance = rng.random(model.n_jur) < per_jur.priority_review
     business_last = by_importance[jurs] & (book.kind[queued] >= N_COMMON)
     order = np.lexsort((queued, book.queued_month[queued], business_last, jurs))
     queued, jurs = queued[order], jurs[order]
@@ -78,7 +79,7 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     np.add.at(model.demand_seen, (jurs, ks), 1)
     platform_plans.bundle(model, jurs, ks)
     multi = model.structure.multi_level
-    reach = rng.random(len(pids)) < p.central_local_link if multi else None
+    reach = rng.random(len(pids)) < model.params(jurs).central_local_link if multi else None
     op_target = platform_plans.nearest(model, jurs, ks, (PLATFORM_OPERATING,), reach)
     pend_target = platform_plans.nearest(
         model, jurs, ks, (PLATFORM_PLANNED, PLATFORM_BUILDING), reach

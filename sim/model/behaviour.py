@@ -36,19 +36,21 @@ def logit_choice(utilities: np.ndarray, rationality: float, rng: np.random.Gener
 
     Args:
         utilities: Array (deciders, options); ``-inf`` marks an unavailable option.
-        rationality: Scale of utilities against the noise.
+        rationality: Scale of utilities against the noise (one value, or one per row).
         rng: The model's generator.
 
     Returns:
         Index of the chosen option for each row.
     """
     noise = rng.gumbel(size=utilities.shape)
+    if np.ndim(rationality):  # one value per row (replicas with their own parameters)
+        rationality = np.asarray(rationality)[:, None]
     return np.argmax(rationality * utilities + noise, axis=1)
 
 
 def money_weight(allocation: np.ndarray, mean_allocation: float) -> np.ndarray:
     """Weight a department puts on money: poorer departments weigh cost more ([002])."""
-    relative = allocation / max(mean_allocation, 1e-9)
+    relative = allocation / np.maximum(mean_allocation, 1e-9)
     return 1.0 / (0.5 + 0.5 * relative)
 
 

@@ -24,6 +24,6 @@ def budget_cycle(model: GovernanceModel) -> None:
     attention (``GovernanceModel.attention_factor``): departments keep what a
     leader who does not care lets them keep [001][004].
     """
-    unified = model.p.unified_budget * model.attention_factor()[model.dept_jur]
+    unified = model.params(model.dept_jur).unified_budget * model.attention_factor()[model.dept_jur]
     model.balance += (1.0 - unified) * model.allocation
     model.pool += np.bincount(model.dept_jur, unified * model.allocation, minlength=model.n_jur)

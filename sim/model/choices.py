@@ -51,7 +51,8 @@ def give_up_waiting(model: GovernanceModel) -> None:
     depts, ks = nonzero_cells(model.access == WAITING)
     if not len(depts):
         return
-    done = model.month - model.wait_since[depts, ks] >= model.p.platform_patience_months
+    patience = model.params(model.dept_jur[depts]).platform_patience_months
+    done = model.month - model.wait_since[depts, ks] >= patience
     model.access[depts[done], ks[done]] = OPEN
     model.tallies.add("waits_given_up", model.dept_jur[depts[done]])
 
@@ -61,9 +62,10 @@ def decide_common_needs(model: GovernanceModel) -> None:
     depts, ks = nonzero_cells(model.access == OPEN)
     if not len(depts):
         return
-    p, rng, t = model.p, model.rng, model.month
+    rng, t = model.rng, model.month
     n = len(depts)
     jurs = model.dept_jur[depts]
+    p = model.params(jurs)
     multi = model.structure.multi_level
     reach = rng.random(n) < p.central_local_link if multi else None
     # Awareness: the office publicizes what its registry holds; peers'
@@ -91,9 +93,11 @@ def decide_common_needs(model: GovernanceModel) -> None:
     peers = (model.own_count[jurs, ks] > 0) & (rng.random(n) < peer_chance)
     line_owner = np.full(n, -1, dtype=np.int64)
     if multi:
-        # The line ministry of a local department is central department r.
-        local = (jurs != 0) & (model.local_index[depts] < model.jur_size[0])
-        ministry = np.where(local, model.local_index[depts], 0)
+        # The line ministry of a local department is department r of its
+        # central government (each copy of a batched hierarchy has its own).
+        centre = model.structure.root[jurs]
+        local = (jurs != centre) & (model.local_index[depts] < model.jur_size[centre])
+        ministry = np.where(local, model.jur_start[centre] + model.local_index[depts], 0)
         has_line = local & (model.access[ministry, ks] == OWN)
         has_line &= rng.random(n) < p.line_ministry_reach
         line_owner = np.where(has_line, ministry, -1)
@@ -162,10 +166,11 @@ def _leads_of_cobuilds(
         Mask over the builders: True for the leads.
     """
     lead = np.zeros(len(depts), dtype=bool)
-    if not len(depts) or model.p.cobuild_propensity <= 0:
-        return lead
     jurs = model.dept_jur[depts]
-    chance = model.p.cobuild_propensity * model.willingness[depts]
+    propensity = model.params(jurs).cobuild_propensity
+    if not len(depts) or np.all(propensity <= 0):
+        return lead
+    chance = propensity * model.willingness[depts]
     candidate = (model.rng.random(len(depts)) < chance) & ~vanity
     candidate &= model.platform_status[jurs, ks] == PLATFORM_NONE
     if not candidate.any():

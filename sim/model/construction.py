@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.model import delivery, money, running_costs, standards
 from sim.model.projects import Status
+from sim.model.replica_parameters import at
 from sim.model.state import BUSINESS, OWN, PLATFORM_OPERATING
 
 if TYPE_CHECKING:
@@ -56,8 +57,7 @@ def construction(model: GovernanceModel) -> None:
 
 
 def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
-
-    p, book, rng = model.p, model.projects, model.rng
+    book, rng = model.projects, model.rng
     book.status[pids] = Status.DONE
     model.tallies.add("projects_completed", book.jur[pids])
     running_costs.add_system_upkeep(model, book.dept[pids], book.cost[pids])
@@ -68,6 +68,7 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
         return
     depts, ks = book.dept[pids], book.kind[pids].astype(np.int64)
     jurs = model.dept_jur[depts]
+    p = model.params(jurs)
     # Systems finished in the same month count in order: the second one of a
     # government and capability is already a duplicate.
     cells = jurs * 64 + ks
@@ -88,8 +89,8 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     model.tallies.add("vanity_projects", jurs[vanity])
     found = (duplicate | vanity) & (rng.random(len(pids)) < p.audit_rate)
     model.tallies.add("audit_findings", jurs[found])
-    np.add.at(model.sanction_memory, depts[found], p.sanction_strength)
-    np.add.at(model.deterrence, jurs[found], SANCTION_SPILLOVER * p.sanction_strength)
+    np.add.at(model.sanction_memory, depts[found], at(p.sanction_strength, found))
+    np.add.at(model.deterrence, jurs[found], SANCTION_SPILLOVER * at(p.sanction_strength, found))
     registered = rng.random(len(pids)) < p.registry_completeness
     np.add.at(model.registered_count, (jurs[registered], ks[registered]), 1)
     # A department moves onto the common standard with a new system only
@@ -98,7 +99,7 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     # department leaving a poor locked-in standard pays its migration.
     follow = rng.random(len(pids)) < p.standard_enforcement * model.attention_factor()[jurs]
     leaving = follow & model.on_poor_standard[depts]
-    money.pay(model, depts[leaving], book.cost[pids[leaving]] * p.migration_cost_share)
+    money.pay(model, depts[leaving], book.cost[pids[leaving]] * at(p.migration_cost_share, leaving))
     standards.join(model, depts[follow], np.zeros(np.count_nonzero(follow), dtype=bool))
     model.access[depts, ks] = OWN
     delivery.serve_common(model, depts, ks)

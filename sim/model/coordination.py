@@ -57,15 +57,16 @@ def _pick_members(rng: np.random.Generator, sizes: np.ndarray, pools: np.ndarray
 
 def arise_services(model: GovernanceModel) -> None:
     """New joint services of this month; some open a case at once (proactive)."""
-    p, rng = model.p, model.rng
-    rate = p.services_per_department_year * model.jur_size / 12.0
+    rng = model.rng
+    rate = model.params().services_per_department_year * model.jur_size / 12.0
     arrivals = rng.poisson(rate)
     if not arrivals.any():
         return
     jurs = np.repeat(np.arange(model.n_jur), arrivals)
     model.tallies.add("services_arisen", jurs)
     pools = model.jur_size[jurs]
-    sizes = np.minimum(rng.integers(2, p.max_service_departments + 1, len(jurs)), pools)
+    most = model.params(jurs).max_service_departments
+    sizes = np.minimum(rng.integers(2, most + 1, len(jurs)), pools)
     local = _pick_members(rng, sizes, pools)
     ids = model.services.add(
         jur=jurs,
@@ -77,7 +78,7 @@ def arise_services(model: GovernanceModel) -> None:
     service_of = np.repeat(ids, sizes)
     depts = (model.jur_start[jurs][:, None] + local)[local >= 0]
     model.members.add(service=service_of, dept=depts)
-    proactive = rng.random(len(ids)) < p.coordination_proactive
+    proactive = rng.random(len(ids)) < model.params(jurs).coordination_proactive
     _open_service_cases(model, ids[proactive])
 
 
@@ -96,10 +97,11 @@ def open_data_cases(model: GovernanceModel, rows: np.ndarray) -> None:
 
 def coordination(model: GovernanceModel) -> None:
     """Departments ask about stuck services; each body works its open cases."""
-    p, rng, t = model.p, model.rng, model.month
+    rng, t = model.rng, model.month
     services = model.services
     stuck = np.flatnonzero(~services.view("done") & ~services.view("case_open"))
-    _open_service_cases(model, stuck[rng.random(len(stuck)) < p.request_propensity])
+    asking = model.params(services.jur[stuck]).request_propensity
+    _open_service_cases(model, stuck[rng.random(len(stuck)) < asking])
     open_services = np.flatnonzero(services.view("case_open"))
     open_data = np.flatnonzero(model.data_case_open)
     if not len(open_services) and not len(open_data):
@@ -112,7 +114,7 @@ def coordination(model: GovernanceModel) -> None:
     is_data = np.r_[np.zeros(len(open_services), bool), np.ones(len(open_data), bool)]
     index = np.concatenate([open_services, open_data])
     model.case_credit, slots = money.take_slots(
-        model, model.case_credit, p.coordination_capacity, jurs
+        model, model.case_credit, model.params().coordination_capacity, jurs
     )
     order = np.lexsort((index, is_data, since, jurs))
     chosen = order[money.rank_within(jurs[order]) < slots[jurs[order]]]
@@ -126,9 +128,9 @@ def coordination(model: GovernanceModel) -> None:
 def _work_services(model: GovernanceModel, ids: np.ndarray) -> None:
     if not len(ids):
         return
-    p, rng, t = model.p, model.rng, model.month
+    rng, t = model.rng, model.month
     services, members = model.services, model.members
-    proactive = rng.random(len(ids)) < p.coordination_proactive
+    proactive = rng.random(len(ids)) < model.params(services.jur[ids]).coordination_proactive
     rows = ragged_ranges(services.first_member[ids], services.n_members[ids])
     rows = rows[~members.joined[rows]]
     owner = members.service[rows]
@@ -138,6 +140,7 @@ def _work_services(model: GovernanceModel, ids: np.ndarray) -> None:
     first = np.r_[True, owner[1:] != owner[:-1]] if len(owner) else np.zeros(0, bool)
     rows = rows[task_force[owner] | first]
     depts = members.dept[rows]
+    p = model.params(model.dept_jur[depts])
     chance = behaviour.agreement_probability(
         willingness=model.willingness[depts],
         compatible=model.on_standard[depts],

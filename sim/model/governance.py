@@ -35,7 +35,7 @@ are in ``routes``, ``platform_plans``, ``money``, ``delivery`` and ``state``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import mesa
@@ -60,6 +60,7 @@ from sim.model.capabilities import N_COMMON
 from sim.model.outcomes import OUTCOME_NAMES, OUTCOMES, measure, measure_groups
 from sim.model.parameters import Parameters, make_parameters
 from sim.model.projects import MemberBook, ProjectBook, ServiceBook
+from sim.model.replica_parameters import ReplicaParameters, batch_parameters
 from sim.model.state import SANCTION_MEMORY_DECAY, beta_draws
 from sim.model.structure import build_structure
 from sim.model.tallies import Tallies
@@ -76,18 +77,24 @@ class GovernanceModel(mesa.Model):
         record_every_month: Measure and collect the outcomes every month (the
             default); if False, only at the start and after the last month
             (used by the benchmark to price data collection).
-        replicas: Independent copies of a flat layout simulated side by side
+        replicas: Independent copies of the layout simulated side by side
             in this one model (a batched run, for many replications at the
             cost of a few): outcomes are then measured per copy and
             ``outcomes_frame`` has a ``replica`` column. The copies share the
             model's random number stream, so replica r is not the same run as
             a single run with some seed, but it follows the same distribution
             (checked in ``tests/test_batch.py``).
+        replica_parameters: For a batched run, one mapping of parameter values
+            per replica, applied over ``parameters`` and ``overrides``: each
+            replica then runs with its own values of the uncertainties and
+            levers (a sweep's points side by side). Parameters that set the
+            layout (``replica_parameters.SHARED_IN_A_BATCH``) must be equal.
         **overrides: Parameter values by name, applied over ``parameters``
             (this is how ``mesa.batch_run`` passes them).
 
     Attributes:
-        p: Parameters in force this month.
+        p: Parameters in force this month (a ``ReplicaParameters`` when the
+            replicas of a batch differ; mechanisms read them through ``params``).
         month: Months simulated so far.
         structure: The governments and their departments (``sim.model.structure``).
         departments: Department agents, in row order.
@@ -110,13 +117,16 @@ class GovernanceModel(mesa.Model):
         policy_changes: tuple[tuple[int, dict[str, Any]], ...] = (),
         record_every_month: bool = True,
         replicas: int = 1,
+        replica_parameters: Sequence[Mapping[str, Any]] | None = None,
         **overrides: Any,
     ) -> None:
         super().__init__(rng=rng)
         if int(replicas) < 1:
             raise ValueError(f"replicas must be at least 1, got {replicas}")
         self.replicas = int(replicas)
-        self.p = make_parameters(**{**_parameter_values(parameters), **overrides})
+        base = {**_parameter_values(parameters), **overrides}
+        per_replica = batch_parameters(base, replica_parameters, self.replicas)
+        self.p = per_replica[0]
         self.policy_changes = {int(m): dict(c) for m, c in policy_changes}
         self.record_every_month = record_every_month
         self.month = 0
@@ -125,6 +135,7 @@ class GovernanceModel(mesa.Model):
         self.services = ServiceBook(256)
         self.members = MemberBook(1024)
         self._init_structure()
+        self._set_parameters(per_replica)
         self._init_departments()
         self._init_leaders()
         self._init_governance()
@@ -150,13 +161,40 @@ class GovernanceModel(mesa.Model):
         # Replica of each government (all 0 unless the run is batched).
         self.replica_of = np.arange(self.n_jur) // (self.n_jur // self.replicas)
 
+    def _set_parameters(self, per_replica: Sequence[Any]) -> None:
+        """Hold the replicas' parameters: plain ones if they agree, else per government."""
+        self._per_replica = list(per_replica)
+        self.p = per_replica[0]
+        if any(p is not self.p for p in per_replica):
+            varied = ReplicaParameters(per_replica, self.replica_of)
+            self.p = varied if varied.varying else per_replica[0]
+
+    def params(self, governments: np.ndarray | None = None) -> Any:
+        """Parameters as seen by rows belonging to ``governments``.
+
+        Where every replica has the same value (always, unless the replicas
+        of a batch carry their own), a parameter is a scalar; where they
+        differ, it is an array with one value per row.
+
+        Args:
+            governments: Government of each row the caller computes (for
+                departments ``model.dept_jur[depts]``), or None for one row
+                per government.
+
+        Returns:
+            An object whose attributes are the parameters.
+        """
+        if isinstance(self.p, ReplicaParameters):
+            return self.p.of(governments)
+        return self.p
+
     def _init_departments(self) -> None:
-        p, rng = self.p, self.rng
+        p, rng = self.params(self.dept_jur), self.rng
         # Fiscal capacity: log-normal across governments and, half as spread,
         # across departments of one government, mean one ([002][004]).
-        sigma = p.fiscal_disparity
+        sigma = self.params().fiscal_disparity
         jur_factor = rng.lognormal(-(sigma**2) / 2, sigma, self.n_jur)
-        dept_sigma = sigma / 2
+        dept_sigma = p.fiscal_disparity / 2
         dept_factor = rng.lognormal(-(dept_sigma**2) / 2, dept_sigma, self.n_dept)
         self.allocation = p.annual_budget * jur_factor[self.dept_jur] * dept_factor
         self.balance = np.zeros(self.n_dept)
@@ -168,15 +206,15 @@ class GovernanceModel(mesa.Model):
         self.departments = [Department(self, i) for i in range(self.n_dept)]
 
     def _init_leaders(self) -> None:
-        p, rng = self.p, self.rng
+        p, per_jur, rng = self.params(self.dept_jur), self.params(), self.rng
         self.head_attention = beta_draws(rng, p.head_attention_mean, self.n_dept)
         self.head_vanity = beta_draws(rng, p.vanity_preference_mean, self.n_dept)
         # Exponential tenures are memoryless, so a sitting leader's remaining
         # term is drawn like a new one's.
         self.head_term_end = rng.exponential(p.leader_tenure_months, self.n_dept)
         self.sanction_memory = np.zeros(self.n_dept)
-        self.top_attention = beta_draws(rng, p.top_leader_attention, self.n_jur, 8.0)
-        self.top_term_end = rng.exponential(p.leader_tenure_months, self.n_jur)
+        self.top_attention = beta_draws(rng, per_jur.top_leader_attention, self.n_jur, 8.0)
+        self.top_term_end = rng.exponential(per_jur.leader_tenure_months, self.n_jur)
         self.disrupted_until = np.full(self.n_jur, -1.0)
         self.heads = [Leader(self, i, is_top=False) for i in range(self.n_dept)]
         self.top_leaders = [Leader(self, j, is_top=True) for j in range(self.n_jur)]
@@ -227,7 +265,7 @@ class GovernanceModel(mesa.Model):
         self.plan_counter = 0
         # One early master plan per government may lock in a poor standard
         # for the platforms it schedules (MODEL.md 3.10).
-        self.poor_plan = self.rng.random(self.n_jur) < p.poor_standard_risk
+        self.poor_plan = self.rng.random(self.n_jur) < self.params().poor_standard_risk
 
     def _init_counters(self) -> None:
         self.tallies = Tallies(self.n_jur)
@@ -249,12 +287,12 @@ class GovernanceModel(mesa.Model):
         ``attention_dependence`` says, and vanishes while a non-permanent body
         is being reorganized after the top leader changes [003].
         """
-        factor = 1.0 - self.p.attention_dependence * (1.0 - self.top_attention)
+        factor = 1.0 - self.params().attention_dependence * (1.0 - self.top_attention)
         return factor * (self.disrupted_until <= self.month)
 
     def authority(self) -> np.ndarray:
         """Effective authority of each government's office to stop a duplicate."""
-        return self.p.review_authority * self.attention_factor()
+        return self.params().review_authority * self.attention_factor()
 
     # -------------------------------------------------------------------- step
     def step(self) -> None:
@@ -331,7 +369,9 @@ class GovernanceModel(mesa.Model):
         change = self.policy_changes.get(self.month)
         if not change:
             return
-        self.p = make_parameters(**{**self.p.model_dump(), **change})
+        self._set_parameters(
+            [make_parameters(**{**p.model_dump(), **change}) for p in self._per_replica]
+        )
         # A service center or master plan adopted mid-run plans the
         # capabilities that have no platform yet [001].
         platforms.master_plan(self, initial=False)

@@ -35,10 +35,11 @@ if TYPE_CHECKING:
 
 def init_needs(model: GovernanceModel) -> None:
     """Draw when every need arises and set up the need arrays."""
-    p, rng = model.p, model.rng
+    p, rng = model.params(model.dept_jur), model.rng  # one row per department
     n, months = model.n_dept, p.months
     # Common capabilities.
-    delay = rng.exponential(p.need_delay_months, (n, N_COMMON))
+    scale = p.need_delay_months
+    delay = rng.exponential(scale[:, None] if np.ndim(scale) else scale, (n, N_COMMON))
     model.need_month = np.floor(STAGE_MONTH[None, :] + delay)
     model.access = np.zeros((n, N_COMMON), dtype=np.int8)
     model.served_month = np.full((n, N_COMMON), np.nan)
@@ -67,10 +68,11 @@ def init_needs(model: GovernanceModel) -> None:
     counts = rng.poisson(p.data_needs_per_department, n)
     requester = np.repeat(np.arange(n), counts)
     jur = model.dept_jur[requester]
+    q = model.params(jur)  # one row per data need
     size = model.jur_size[jur]
     local = np.floor(rng.random(len(requester)) * size).astype(np.int64)
     registries = np.minimum(N_REGISTRIES, size)
-    to_registry = rng.random(len(requester)) < p.base_registry_share
+    to_registry = rng.random(len(requester)) < q.base_registry_share
     registry = np.floor(rng.random(len(requester)) * registries).astype(np.int64)
     local = np.where(to_registry, registry, local)
     holder = model.jur_start[jur] + local
@@ -79,13 +81,13 @@ def init_needs(model: GovernanceModel) -> None:
     if model.structure.multi_level:
         # Some needs cross levels: a county needs a provincial registry [004].
         parent = model.ancestors[jur, 0]
-        up = (parent >= 0) & (rng.random(len(requester)) < p.cross_level_data_share)
+        up = (parent >= 0) & (rng.random(len(requester)) < q.cross_level_data_share)
         above = parent[up]
         slot = np.floor(rng.random(len(above)) * np.minimum(N_REGISTRIES, model.jur_size[above]))
         holder[up] = model.jur_start[above] + slot.astype(np.int64)
     # What each dataset is worth to its requester, in system costs (log-normal
     # with sigma 1 and mean ``data_need_value_mean``).
-    value = rng.lognormal(np.log(p.data_need_value_mean) - 0.5, 1.0, len(requester))
+    value = rng.lognormal(np.log(q.data_need_value_mean) - 0.5, 1.0, len(requester))
     # Data needs come with integration, after the first stage (months 12+).
     start = min(12, months - 1)
     arrival = np.floor(rng.uniform(start, months, len(requester)))
@@ -152,9 +154,9 @@ def _open_data_needs(model: GovernanceModel, rows: np.ndarray) -> None:
     holder's cost together: those needs are the sharing that would be useful
     (F7's yardstick), whatever happens to them later.
     """
-    p = model.p
     requester, holder = model.data_requester[rows], model.data_holder[rows]
     jurs = model.dept_jur[requester]
+    p = model.params(jurs)
     own_cost = p.interface_cost_share + p.bridging_cost_share * ~standards.compatible(
         model, requester, holder
     )

@@ -358,7 +358,8 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
     book = model.projects
     alive = book.alive()
     status = book.status[alive]
-    stalled = alive[(status == Status.BUILDING) & (book.stalled[alive] >= model.p.stall_months)]
+    stall_months = model.params(book.jur[alive]).stall_months
+    stalled = alive[(status == Status.BUILDING) & (book.stalled[alive] >= stall_months)]
     queued = alive[status == Status.QUEUED]
     across_levels = 0.0 if single else np.zeros(n_groups)
     if model.structure.multi_level:  # a flat layout has no government above another

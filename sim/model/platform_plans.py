@@ -56,9 +56,10 @@ def nearest(
     return target
 
 
-def platform_cost(model: GovernanceModel, ks: np.ndarray | int) -> np.ndarray:
-    """Cost of shared platforms of capabilities ``ks``."""
-    return model.p.system_cost * RELATIVE_COST[ks] * model.p.platform_cost_multiple
+def platform_cost(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """Cost of the shared platforms of governments ``jurs``, capabilities ``ks``."""
+    p = model.params(jurs)
+    return p.system_cost * RELATIVE_COST[ks] * p.platform_cost_multiple
 
 
 def plan(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
@@ -68,7 +69,7 @@ def plan(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
     model.platform_status[jurs, ks] = PLATFORM_PLANNED
     model.platform_plan_seq[jurs, ks] = model.plan_counter + np.arange(len(jurs))
     model.plan_counter += len(jurs)
-    np.add.at(model.platform_reserve, jurs, platform_cost(model, ks))
+    np.add.at(model.platform_reserve, jurs, platform_cost(model, jurs, ks))
 
 
 def skip_for_higher(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> np.ndarray:
@@ -81,18 +82,19 @@ def skip_for_higher(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) ->
         has = np.zeros(len(jurs), dtype=bool)
         has[up >= 0] = model.platform_status[up[up >= 0], ks[up >= 0]] != PLATFORM_NONE
         above |= has
-    return above & (model.rng.random(len(jurs)) < model.p.central_local_link)
+    return above & (model.rng.random(len(jurs)) < model.params(jurs).central_local_link)
 
 
 def bundle(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
     """Capabilities the office has seen proposed often enough become platforms [001]."""
-    if model.p.technical_center_capacity == 0 or not len(jurs):
+    if not len(jurs):
         return
     cells = np.unique(jurs * 1000 + ks)
     jurs, ks = np.divmod(cells, 1000)
-    due = (model.platform_status[jurs, ks] == PLATFORM_NONE) & (
-        model.demand_seen[jurs, ks] >= model.p.bundling_threshold
-    )
+    p = model.params(jurs)
+    # Only a government with a center plans platforms.
+    due = (model.platform_status[jurs, ks] == PLATFORM_NONE) & (p.technical_center_capacity > 0)
+    due &= model.demand_seen[jurs, ks] >= p.bundling_threshold
     jurs, ks = jurs[due], ks[due]
     keep = ~skip_for_higher(model, jurs, ks)
     plan(model, jurs[keep], ks[keep])
@@ -110,7 +112,8 @@ def start_cobuilt(model: GovernanceModel, leads: np.ndarray, ks: np.ndarray) -> 
     model.platform_lead[jurs, ks] = leads
     model.platform_progress[jurs, ks] = 0.0
     pace = 0.3 + 0.7 * model.it_capacity[leads]
-    model.platform_ready_month[jurs, ks] = model.month + model.p.platform_build_months / pace
+    build_months = model.params(jurs).platform_build_months
+    model.platform_ready_month[jurs, ks] = model.month + build_months / pace
     model.platform_plan_seq[jurs, ks] = model.plan_counter + np.arange(len(jurs))
     model.plan_counter += len(jurs)
     model.tallies.add("cobuilds_started", jurs)

@@ -23,6 +23,7 @@ from sim.model import money, platform_plans, routes, running_costs
 from sim.model.agents import TechnicalServiceCenter
 from sim.model.arrays import nonzero_cells
 from sim.model.capabilities import N_COMMON
+from sim.model.replica_parameters import at
 from sim.model.state import (
     OPEN,
     PLAN_ORDER,
@@ -39,10 +40,10 @@ if TYPE_CHECKING:
 
 
 def _ensure_centers(model: GovernanceModel) -> None:
-    if model.p.technical_center_capacity > 0:
-        for j, center in enumerate(model.centers):
-            if center is None:
-                model.centers[j] = TechnicalServiceCenter(model, j)
+    has_center = np.broadcast_to(model.params().technical_center_capacity > 0, model.n_jur)
+    for j in np.flatnonzero(has_center).tolist():
+        if model.centers[j] is None:
+            model.centers[j] = TechnicalServiceCenter(model, j)
 
 
 def master_plan(model: GovernanceModel, initial: bool) -> None:
@@ -54,9 +55,14 @@ def master_plan(model: GovernanceModel, initial: bool) -> None:
             False when a reform adopts a plan mid-run.
     """
     _ensure_centers(model)
-    if model.p.technical_center_capacity == 0:
+    p = model.params()  # one row per government
+    has_center = p.technical_center_capacity > 0
+    if not np.any(has_center):
         return
-    draw = model.rng.random((model.n_jur, len(PLAN_ORDER))) < model.p.master_plan
+    chance = p.master_plan
+    if np.ndim(chance):  # replicas with their own parameters
+        chance = np.where(has_center, chance, 0.0)[:, None]
+    draw = model.rng.random((model.n_jur, len(PLAN_ORDER))) < chance
     levels = model.structure.level
     for level in np.unique(levels):
         jurs, slot = np.nonzero(draw & (levels == level)[:, None])
@@ -73,19 +79,20 @@ def master_plan(model: GovernanceModel, initial: bool) -> None:
 
 def technical_centers(model: GovernanceModel) -> None:
     """Start planned platforms as capacity frees up; pay and advance the rest."""
-    p, t = model.p, model.month
+    p, t = model.params(), model.month  # one row per government
     status = model.platform_status
-    if p.technical_center_capacity > 0:
+    if np.any(p.technical_center_capacity > 0):
         planned_j, planned_k = nonzero_cells(status == PLATFORM_PLANNED)
         if len(planned_j):
             # Co-built platforms are built by their lead, not by the center.
             busy = np.count_nonzero((status == PLATFORM_BUILDING) & (model.platform_lead < 0), 1)
             order = np.lexsort((model.platform_plan_seq[planned_j, planned_k], planned_j))
             planned_j, planned_k = planned_j[order], planned_k[order]
-            free = p.technical_center_capacity - busy[planned_j]
+            free = at(p.technical_center_capacity, planned_j) - busy[planned_j]
             go = money.rank_within(planned_j) < free
             status[planned_j[go], planned_k[go]] = PLATFORM_BUILDING
-            model.platform_ready_month[planned_j[go], planned_k[go]] = t + p.platform_build_months
+            build_months = at(p.platform_build_months, planned_j[go])
+            model.platform_ready_month[planned_j[go], planned_k[go]] = t + build_months
     build_j, build_k = nonzero_cells(status == PLATFORM_BUILDING)
     if not len(build_j):
         return
@@ -101,7 +108,8 @@ def technical_centers(model: GovernanceModel) -> None:
         0.3 + 0.7 * model.it_capacity[np.maximum(lead, 0)],
         model.attention_factor()[build_j],
     )
-    spend = platform_plans.platform_cost(model, build_k) / p.platform_build_months * pace
+    build_months = at(p.platform_build_months, build_j)
+    spend = platform_plans.platform_cost(model, build_j, build_k) / build_months * pace
     paid = np.zeros(len(build_j), dtype=bool)
     center = ~cobuilt
     paid[center] = money.fund_in_order(build_j[center], spend[center], model.pool)
@@ -122,13 +130,13 @@ def technical_centers(model: GovernanceModel) -> None:
         _drop_orphans(model, build_j[cobuilt], build_k[cobuilt], waiting)
     # Months the platform falls behind: one for each month of work not funded.
     model.platform_ready_month[build_j, build_k] += 1.0 - pace * funded
-    model.platform_progress[build_j, build_k] += pace * funded / p.platform_build_months
+    model.platform_progress[build_j, build_k] += pace * funded / build_months
     done = model.platform_progress[build_j, build_k] >= 1.0 - 1e-9
     if done.any():
         dj, dk = build_j[done], build_k[done]
         status[dj, dk] = PLATFORM_OPERATING
         model.tallies.add("projects_completed", dj)
-        running_costs.add_platform_upkeep(model, dj, platform_plans.platform_cost(model, dk))
+        running_costs.add_platform_upkeep(model, dj, platform_plans.platform_cost(model, dj, dk))
         _release(model, dj, dk, adopt=True)
 
 
@@ -165,7 +173,8 @@ def _collect_fees(
             continue
         members = np.bincount(target, minlength=model.n_jur)
         # A member may skip its share and still get the platform (free-riding).
-        honest = model.rng.random(len(waiting)) >= model.p.free_riding
+        free_riding = model.params(model.dept_jur[waiting]).free_riding
+        honest = model.rng.random(len(waiting)) >= free_riding
         waiting, target = waiting[honest], target[honest]
         paid = money.pay(model, waiting, owed[target, k] / members[target])
         collected = np.bincount(target, paid, minlength=model.n_jur)
@@ -204,13 +213,13 @@ def platform_outages(model: GovernanceModel) -> None:
     3.10): the month of service of each department of the platform's
     government that adopted the capability is lost.
     """
-    rate = model.p.platform_outage_rate
-    if rate <= 0:
+    rate = model.params().platform_outage_rate  # one value, or one per government
+    if np.all(rate <= 0):
         return
     jurs, ks = nonzero_cells(model.platform_status == PLATFORM_OPERATING)
     if not len(jurs):
         return
-    down = model.rng.random(len(jurs)) < rate
+    down = model.rng.random(len(jurs)) < at(rate, jurs)
     if not down.any():
         return
     jurs, ks = jurs[down], ks[down]
@@ -252,12 +261,13 @@ def abandon_platforms_of(model: GovernanceModel, jurs: np.ndarray) -> None:
     # Only the body's own platforms: a co-built one belongs to its members.
     building = (model.platform_status == PLATFORM_BUILDING) & (model.platform_lead < 0)
     build_j, build_k = nonzero_cells(building & mask[:, None])
-    chance = model.p.abandon_on_turnover * (1.0 - model.p.body_permanence)
+    p = model.params(build_j)
+    chance = p.abandon_on_turnover * (1.0 - p.body_permanence)
     drop = model.rng.random(len(build_j)) < chance
     dj, dk = build_j[drop], build_k[drop]
     if not len(dj):
         return
-    left = platform_plans.platform_cost(model, dk) * np.maximum(
+    left = platform_plans.platform_cost(model, dj, dk) * np.maximum(
         1.0 - model.platform_progress[dj, dk], 0.0
     )
     np.subtract.at(model.platform_reserve, dj, left)

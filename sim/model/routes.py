@@ -18,6 +18,7 @@ import numpy as np
 from sim.model import behaviour, delivery, money, platform_plans, running_costs, standards
 from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
+from sim.model.replica_parameters import at
 from sim.model.state import PEER_USER, PLATFORM_USER, PROPOSED, RELATIVE_COST, WAITING
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def propose(
     """
     if not len(depts):
         return
-    p, rng = model.p, model.rng
+    rng = model.rng
+    p = model.params(model.dept_jur[depts])
     common = kinds < N_COMMON
     model.access[depts[common], kinds[common]] = PROPOSED
     relative = np.where(common, RELATIVE_COST[np.minimum(kinds, N_COMMON - 1)], 1.0)
@@ -53,8 +55,13 @@ def propose(
     # Time to build grows with size and falls with IT capacity ([001]:
     # 'three-nos' departments build slowly).
     duration = p.build_months * size / (0.3 + 0.7 * model.it_capacity[depts])
-    delay = rng.exponential(max(p.signoff_delay_months, 1e-9), (len(depts), p.approval_bodies))
-    ready = model.month + (delay.sum(axis=1) if p.signoff_delay_months > 0 else 0.0)
+    signoff = p.signoff_delay_months
+    if np.ndim(signoff):  # one value per proposal (replicas with their own parameters)
+        delay = rng.exponential(np.maximum(signoff, 1e-9)[:, None], (len(depts), p.approval_bodies))
+        ready = model.month + np.where(signoff > 0, delay.sum(axis=1), 0.0)
+    else:
+        delay = rng.exponential(max(signoff, 1e-9), (len(depts), p.approval_bodies))
+        ready = model.month + (delay.sum(axis=1) if signoff > 0 else 0.0)
     model.projects.add(
         dept=depts,
         jur=model.dept_jur[depts],
@@ -84,7 +91,7 @@ def adopt_platform(
     """
     if not len(depts):
         return
-    p = model.p
+    p = model.params(model.dept_jur[depts])
     cost = p.system_cost * RELATIVE_COST[ks]
     poor = model.platform_poor[targets, ks]
     moved = standards.join(model, depts, poor)
@@ -106,7 +113,8 @@ def _expand(
     jurs, kinds = np.divmod(cells, N_COMMON)
     first = np.zeros(model.platform_status.shape, dtype=np.int64)
     first[targets, ks] = before  # users before this batch
-    capacity = model.p.platform_capacity_users
+    q = model.params(jurs)  # one row per platform
+    capacity = q.platform_capacity_users
     blocks_before = np.maximum(np.ceil(first[jurs, kinds] / capacity), 1)
     blocks_after = np.maximum(np.ceil(model.platform_users[jurs, kinds] / capacity), 1)
     grown = blocks_after > blocks_before
@@ -114,8 +122,8 @@ def _expand(
         return
     jurs, kinds = jurs[grown], kinds[grown]
     added = (blocks_after - blocks_before)[grown]
-    share = model.p.platform_expansion_cost_share
-    cost = added * share * platform_plans.platform_cost(model, kinds)
+    share = at(q.platform_expansion_cost_share, grown)
+    cost = added * share * platform_plans.platform_cost(model, jurs, kinds)
     model.tallies.add("platform_expansions", jurs, added)
     money.charge_governments(
         model, np.bincount(jurs, cost, minlength=model.n_jur), "operation_spending"
@@ -138,7 +146,7 @@ def use_system_of(
     """Departments use the systems of ``owners`` (a peer or their line ministry)."""
     if not len(depts):
         return
-    p = model.p
+    p = model.params(model.dept_jur[depts])
     compatible = standards.compatible(model, depts, owners)
     cost = p.system_cost * RELATIVE_COST[ks]
     money.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * ~compatible))
@@ -155,9 +163,9 @@ def reuse_peer(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> np.
     """
     if not len(depts):
         return np.zeros(0, dtype=bool)
-    p = model.p
     # Pick one owner at random (an index draw: owner lists can be long).
     jurs = model.dept_jur[depts]
+    p = model.params(jurs)
     picks = model.rng.integers(0, model.own_count[jurs, ks])
     owners = model.owners[jurs, ks, picks]
     chance = behaviour.agreement_probability(

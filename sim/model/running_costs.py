@@ -25,9 +25,12 @@ if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
 
-def staff_cost_per_month(model: GovernanceModel) -> float:
-    """Monthly staff cost of one government's bodies and center, from the parameters."""
-    p = model.p
+def staff_cost_per_month(model: GovernanceModel) -> float | np.ndarray:
+    """Monthly staff cost of one government's bodies and center, from the parameters.
+
+    One value, or one per government where the replicas of a batch differ.
+    """
+    p = model.params()
     yearly = (
         p.review_capacity * p.review_staff_cost
         + p.coordination_capacity * p.coordination_staff_cost
@@ -39,7 +42,7 @@ def staff_cost_per_month(model: GovernanceModel) -> float:
 def pay_running_costs(model: GovernanceModel) -> None:
     """Pay this month's staff and the operation of systems and platforms."""
     staff = staff_cost_per_month(model)
-    if staff > 0:
+    if np.any(staff > 0):
         money.charge_governments(model, np.full(model.n_jur, staff), "governance_spending")
     if model.platform_upkeep.any():
         money.charge_governments(model, model.platform_upkeep, "operation_spending")
@@ -51,9 +54,11 @@ def pay_running_costs(model: GovernanceModel) -> None:
 
 def add_system_upkeep(model: GovernanceModel, depts: np.ndarray, build_costs: np.ndarray) -> None:
     """Departments' finished systems start costing their monthly operation."""
-    np.add.at(model.system_upkeep, depts, build_costs * model.p.operation_cost_share / 12.0)
+    share = model.params(model.dept_jur[depts]).operation_cost_share
+    np.add.at(model.system_upkeep, depts, build_costs * share / 12.0)
 
 
 def add_platform_upkeep(model: GovernanceModel, jurs: np.ndarray, build_costs: np.ndarray) -> None:
     """Governments' new platforms start costing their monthly operation."""
-    np.add.at(model.platform_upkeep, jurs, build_costs * model.p.operation_cost_share / 12.0)
+    share = model.params(jurs).operation_cost_share
+    np.add.at(model.platform_upkeep, jurs, build_costs * share / 12.0)

@@ -35,7 +35,7 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
         Rows of the data needs refused for the first time whose refusal is
         escalated to a coordination case (the model opens the cases).
     """
-    p, rng, t = model.p, model.rng, model.month
+    rng, t = model.rng, model.month
     trying = np.flatnonzero(
         (model.data_status == DATA_OPEN) & (model.data_next_try <= t) & ~model.data_case_open
     )
@@ -48,6 +48,7 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
     # it, and a request to a higher government only as far as the
     # central-local link carries it upward.
     requester_jur = model.dept_jur[requester]
+    p = model.params(requester_jur)  # one row per need tried
     reach = np.where(requester_jur == model.dept_jur[holder], 1.0, p.central_local_link)
     chance = behaviour.agreement_probability(
         willingness=model.willingness[holder],
@@ -66,12 +67,13 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
     delivery.add_sharing_links(model, model.data_holder[shared], model.data_requester[shared])
     # Sharing has a cost side (3.10): the requester builds the interface and,
     # across standards, a bridge; the holder prepares and serves the data.
-    bridge = p.bridging_cost_share * ~compatible[agreed]
+    q = model.params(shared_jurs)  # one row per need shared
+    bridge = q.bridging_cost_share * ~compatible[agreed]
     paid = money.pay(
-        model, model.data_requester[shared], p.system_cost * (p.interface_cost_share + bridge)
+        model, model.data_requester[shared], q.system_cost * (q.interface_cost_share + bridge)
     )
     paid_by_holder = money.pay(
-        model, model.data_holder[shared], p.system_cost * p.holder_cost_share
+        model, model.data_holder[shared], q.system_cost * q.holder_cost_share
     )
     model.tallies.add("interface_spending", shared_jurs, paid)
     model.tallies.add(
@@ -81,8 +83,9 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
     model.tallies.add("cases_resolved", model.dept_jur[model.data_requester[resolved]])
     refused = trying[~agreed]
     first = refused[~model.data_push[refused]]
-    escalate = rng.random(len(first)) < 1 - (1 - p.coordination_proactive) * (
-        1 - p.request_propensity
+    q = model.params(model.dept_jur[model.data_requester[first]])
+    escalate = rng.random(len(first)) < 1 - (1 - q.coordination_proactive) * (
+        1 - q.request_propensity
     )
     escalated = first[escalate]
     give_up = np.concatenate([first[~escalate], refused[model.data_push[refused]]])
@@ -90,9 +93,11 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
     attention = model.head_attention[model.data_requester[give_up]]
     recollecting = rng.random(len(give_up)) < attention
     recollect = give_up[recollecting]
-    cost = p.system_cost * p.recollection_cost_share
-    paid = money.pay(model, model.data_requester[recollect], cost)
     recollect_jurs = model.dept_jur[model.data_requester[recollect]]
+    q = model.params(recollect_jurs)
+    paid = money.pay(
+        model, model.data_requester[recollect], q.system_cost * q.recollection_cost_share
+    )
     model.tallies.add("redundant_spending", recollect_jurs, paid)
     model.data_status[recollect] = DATA_RECOLLECTED
     model.tallies.add("redundant_data_collections", recollect_jurs)

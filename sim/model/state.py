@@ -34,7 +34,12 @@ PLAN_ORDER = np.argsort(-FOUNDATIONAL, kind="stable")
 SANCTION_MEMORY_DECAY = 0.98
 
 
-def beta_draws(rng: np.random.Generator, mean: float, size: int, concentration: float = 4.0):
-    """Draw Beta values with a given mean (the mean clipped to [0.01, 0.99])."""
-    mean = float(np.clip(mean, 0.01, 0.99))
+def beta_draws(
+    rng: np.random.Generator, mean: float | np.ndarray, size: int, concentration: float = 4.0
+):
+    """Draw Beta values with a given mean (the mean clipped to [0.01, 0.99]).
+
+    ``mean`` may be one value or one per draw (replicas with their own parameters).
+    """
+    mean = np.clip(mean, 0.01, 0.99) if np.ndim(mean) else float(np.clip(mean, 0.01, 0.99))
     return rng.beta(mean * concentration, (1.0 - mean) * concentration, size=size)

@@ -62,6 +62,19 @@ class Structure:
         return len(self.dept_jur)
 
     @cached_property
+    def root(self) -> np.ndarray:
+        """Top government of each government's hierarchy (itself in a flat layout).
+
+        In a batched multi-level run each copy of the hierarchy has its own
+        central government.
+        """
+        top = np.arange(len(self.level))
+        for depth in range(MAX_DEPTH):
+            above = self.ancestors[:, depth]
+            top = np.where(above >= 0, above, top)
+        return top
+
+    @cached_property
     def multi_level(self) -> bool:
         """Whether governments are nested (a national run)."""
         return bool((self.parent >= 0).any())
@@ -74,48 +87,47 @@ def build_structure(parameters, rng: np.random.Generator, replicas: int = 1) -> 
         parameters: Validated parameters (reads the ``structure`` group).
         rng: The model's generator (used for sizes and for spreading lower
             governments over their parents).
-        replicas: Copies of a flat layout side by side (a batched run; the
-            governments of copy r are ``r * n_jurisdictions`` onwards). Flat
-            governments never interact, so each copy is an independent
-            replication.
+        replicas: Copies of the layout side by side (a batched run; the
+            governments of copy r are the r-th block of governments). Copies
+            are never linked (a multi-level copy has its own centre, drawn
+            hierarchy and sizes), so each is an independent replication.
 
     Returns:
         The structure.
-
-    Raises:
-        ValueError: For ``replicas > 1`` with a multi-level layout, whose
-            governments are linked.
     """
     p = parameters
-    if replicas > 1 and p.n_provinces > 0:
-        raise ValueError(
-            "replicas > 1 needs a flat layout (n_provinces 0): the governments of a "
-            "multi-level run are linked, so copies of it would not be independent"
-        )
     if p.n_provinces == 0:
         n_flat = p.n_jurisdictions * replicas
         level = np.full(n_flat, PREFECTURAL, dtype=np.int8)
         parent = np.full(n_flat, -1, dtype=np.int64)
     else:
-        provinces = np.zeros(p.n_provinces, dtype=np.int64)  # all under the centre
-        first_prefecture = 1 + p.n_provinces
-        prefectures = rng.integers(1, first_prefecture, p.n_prefectures)
-        first_county = first_prefecture + p.n_prefectures
-        counties = rng.integers(first_prefecture, first_county, p.n_counties)
-        parent = np.concatenate([[-1], provinces, prefectures, counties]).astype(np.int64)
-        level = np.concatenate(
-            [
-                [CENTRAL],
-                np.full(p.n_provinces, PROVINCIAL),
-                np.full(p.n_prefectures, PREFECTURAL),
-                np.full(p.n_counties, COUNTY),
-            ]
-        ).astype(np.int8)
+        per_copy = 1 + p.n_provinces + p.n_prefectures + p.n_counties
+        parents, levels = [], []
+        for copy in range(replicas):
+            offset = copy * per_copy
+            provinces = np.zeros(p.n_provinces, dtype=np.int64)  # all under the centre
+            first_prefecture = 1 + p.n_provinces
+            prefectures = rng.integers(1, first_prefecture, p.n_prefectures)
+            first_county = first_prefecture + p.n_prefectures
+            counties = rng.integers(first_prefecture, first_county, p.n_counties)
+            tree = np.concatenate([provinces, prefectures, counties]).astype(np.int64) + offset
+            parents.append(np.concatenate([[-1], tree]).astype(np.int64))
+            levels.append(
+                np.concatenate(
+                    [
+                        [CENTRAL],
+                        np.full(p.n_provinces, PROVINCIAL),
+                        np.full(p.n_prefectures, PREFECTURAL),
+                        np.full(p.n_counties, COUNTY),
+                    ]
+                ).astype(np.int8)
+            )
+        parent, level = np.concatenate(parents), np.concatenate(levels)
     n_gov = len(level)
     spread = p.department_spread
     size = p.n_departments + rng.integers(-spread, spread + 1, n_gov)
     if p.n_provinces > 0:
-        size[0] = p.n_ministries
+        size[level == CENTRAL] = p.n_ministries
     ancestors = np.full((n_gov, MAX_DEPTH), -1, dtype=np.int64)
     ancestors[:, 0] = parent
     for depth in range(1, MAX_DEPTH):

@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.model import routes
 from sim.model.projects import Status
+from sim.model.replica_parameters import at
 from sim.model.state import BUSINESS, OPEN, beta_draws
 
 if TYPE_CHECKING:
@@ -32,9 +33,10 @@ def leader_turnover(model: GovernanceModel) -> np.ndarray:
         Governments whose body is reorganized this month (the model then
         lets them drop platforms under construction).
     """
-    p, rng, t = model.p, model.rng, model.month
+    rng, t = model.rng, model.month
     leaving = np.flatnonzero(model.head_term_end <= t)
     if len(leaving):
+        p = model.params(model.dept_jur[leaving])
         model.head_attention[leaving] = beta_draws(rng, p.head_attention_mean, len(leaving))
         model.head_vanity[leaving] = beta_draws(rng, p.vanity_preference_mean, len(leaving))
         model.head_term_end[leaving] = t + rng.exponential(p.leader_tenure_months, len(leaving))
@@ -43,10 +45,12 @@ def leader_turnover(model: GovernanceModel) -> np.ndarray:
     tops = np.flatnonzero(model.top_term_end <= t)
     reorganized = tops[:0]
     if len(tops):
+        p = model.params(tops)
         model.top_attention[tops] = beta_draws(rng, p.top_leader_attention, len(tops), 8.0)
         model.top_term_end[tops] = t + rng.exponential(p.leader_tenure_months, len(tops))
-        reorganized = tops[rng.random(len(tops)) < 1.0 - p.body_permanence]
-        model.disrupted_until[reorganized] = t + p.reorganization_months
+        reorganize = rng.random(len(tops)) < 1.0 - p.body_permanence
+        reorganized = tops[reorganize]
+        model.disrupted_until[reorganized] = t + at(p.reorganization_months, reorganize)
     return reorganized
 
 
@@ -58,8 +62,9 @@ def _abandon_projects_of(model: GovernanceModel, depts: np.ndarray) -> None:
     alive = alive[leaving[book.dept[alive]]]
     if not len(alive):
         return
-    protection = model.p.body_permanence * book.reviewed[alive]
-    chance = model.p.abandon_on_turnover * (1.0 - protection)
+    p = model.params(book.jur[alive])
+    protection = p.body_permanence * book.reviewed[alive]
+    chance = p.abandon_on_turnover * (1.0 - protection)
     drop_projects(model, alive[model.rng.random(len(alive)) < chance])
 
 
