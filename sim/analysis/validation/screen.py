@@ -221,6 +221,11 @@ def sweep_text(
         },
         "replications": settings.replications,
         "root_seed": root_seed,
+        # One model per run: replication r of every point then uses the same
+        # random stream (common random numbers), which the paired elementary
+        # effects and their noise floor assume; batched points share a seed
+        # but not a stream.
+        "batch": 1,
         "outcomes": list(SCREEN_OUTCOMES),
     }
     head = "# Written by sim.analysis.validation.screen; run with: python run.py sweep FILE\n"
