@@ -74,3 +74,39 @@ def final(
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "seed"
     return frame
+
+
+def paired(
+    column: str,
+    a: dict[str, Any],
+    b: dict[str, Any],
+    design: Any = None,
+    seeds: Iterable[int] = range(6),
+    small: dict[str, Any] | None = None,
+    **common: Any,
+) -> tuple[pd.Series, pd.Series]:
+    """Final ``column`` per seed under overrides ``a`` and ``b`` of one design, same seeds.
+
+    Args:
+        column: Outcome column.
+        a: Overrides of the first arm.
+        b: Overrides of the second arm.
+        design: Design as in :func:`final`.
+        seeds: Seeds (paired across the two arms).
+        small: World size and horizon applied under both arms (default ``SMALL``).
+        **common: Further overrides applied under both arms.
+
+    Returns:
+        The two series, indexed by seed.
+    """
+    base = {**(SMALL if small is None else small), **common}
+    first = final(design, seeds, **{**base, **a})[column]
+    return first, final(design, seeds, **{**base, **b})[column]
+
+
+def show(first: pd.Series, second: pd.Series) -> str:
+    """Both arms' means and per-seed values, for assertion messages."""
+    return (
+        f"A mean {first.mean():.3f} {first.round(3).tolist()} "
+        f"vs B mean {second.mean():.3f} {second.round(3).tolist()}"
+    )

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import final, run_model
+from conftest import paired as conftest_paired
+from conftest import run_model, show
 
 from sim.model.state import DATA_FOREGONE, DATA_PENDING, DATA_SHARED
 
@@ -24,16 +25,8 @@ LEVELS = {"n_provinces": 1, "n_prefectures": 2, "n_counties": 4, "n_departments"
 
 
 def paired(column: str, a: dict, b: dict, design="centralized", seeds=SEEDS, **common):
-    base = {**SMALL, **common}
-    first = final(design, seeds, **{**base, **a})[column]
-    return first, final(design, seeds, **{**base, **b})[column]
-
-
-def show(fa, fb) -> str:
-    return (
-        f"A mean {fa.mean():.3f} {fa.round(3).tolist()} "
-        f"vs B mean {fb.mean():.3f} {fb.round(3).tolist()}"
-    )
+    """This file's world (``SMALL``) and seeds; see ``conftest.paired``."""
+    return conftest_paired(column, a, b, design, seeds, small=SMALL, **common)
 
 
 # ------------------------------------------------------------- platforms

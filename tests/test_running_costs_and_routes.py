@@ -10,7 +10,8 @@ would fail if the mechanism were switched off).
 from __future__ import annotations
 
 import numpy as np
-from conftest import final, run_model
+from conftest import final, run_model, show
+from conftest import paired as conftest_paired
 
 from sim.model.running_costs import staff_cost_per_month
 from sim.model.state import PLATFORM_NONE
@@ -20,16 +21,8 @@ SMALL = {"n_departments": 20, "months": 72}
 
 
 def paired(column: str, a: dict, b: dict, design=None, seeds=SEEDS, **common):
-    base = {**SMALL, **common}
-    first = final(design, seeds, **{**base, **a})[column]
-    return first, final(design, seeds, **{**base, **b})[column]
-
-
-def show(fa, fb) -> str:
-    return (
-        f"A mean {fa.mean():.3f} {fa.round(3).tolist()} "
-        f"vs B mean {fb.mean():.3f} {fb.round(3).tolist()}"
-    )
+    """This file's world (``SMALL``) and seeds; see ``conftest.paired``."""
+    return conftest_paired(column, a, b, design, seeds, small=SMALL, **common)
 
 
 # ---------------------------------------------------------------- running costs

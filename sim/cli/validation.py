@@ -254,11 +254,18 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
             "files": files,
         },
     )
+    _finish(out, manifest, elapsed)
+    return 0 if all(status.values()) else 1
+
+
+def _finish(out: Any, manifest: dict[str, Any], elapsed: float) -> None:
+    """Write ``manifest.json`` into ``out`` and print where the results are."""
+    from sim.experiments.files import atomic_write
+
     body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
     atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
     print()
     print(f"Results: {out} ({elapsed:.0f} s)")
-    return 0 if all(status.values()) else 1
 
 
 def _run_screen(args: argparse.Namespace, out: Any) -> tuple[str, dict[str, Any]]:
@@ -332,8 +339,5 @@ def _screen_only(args: argparse.Namespace, out: Any, start: float) -> int:
             "files": files,
         },
     )
-    body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
-    atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
-    print()
-    print(f"Results: {out} ({elapsed:.0f} s)")
+    _finish(out, manifest, elapsed)
     return 0

@@ -224,19 +224,29 @@ def batch_blocks(replications: int, batch: int) -> list[tuple[int, ...]]:
     return [tuple(range(b, min(b + batch, replications))) for b in range(0, replications, batch)]
 
 
-def batch_note(batch: int) -> dict[str, Any]:
-    """Manifest entry saying how replications were grouped into models."""
+def batch_note(batch: int, unit: str = "replication", how: str = "") -> dict[str, Any]:
+    """Manifest entry saying how runs were grouped into models.
+
+    Args:
+        batch: Runs per model.
+        unit: What one run is called in the entry's key and note
+            (``replication`` for ``compare``, ``run`` for sweeps).
+        how: How a batch was formed when ``batch`` > 1 (default: the
+            replications of one design side by side).
+
+    Returns:
+        ``{"<unit>s_per_model": batch, "note": ...}``.
+    """
     if batch == 1:
-        return {"replications_per_model": 1, "note": "one model per replication"}
-    return {
-        "replications_per_model": batch,
-        "note": (
+        how = f"one model per {unit}"
+    elif not how:
+        how = (
             f"replications b*{batch} .. b*{batch}+{batch - 1} ran side by side as the replicas "
             "of one batched model (GovernanceModel(replicas=...)) seeded with the seed of "
             "the first of them; replication r is replica r mod "
             f"{batch} of that model (sim.experiments.replications.simulate_batch)"
-        ),
-    }
+        )
+    return {f"{unit}s_per_model": batch, "note": how}
 
 
 #: Departments per batched model when the batch size is chosen automatically:

@@ -148,17 +148,16 @@ def _batches(tasks: list[tuple], slots: int, size: int | None = None) -> list[li
 
 def _batch_note(size: int) -> dict[str, Any]:
     """Manifest entry saying how runs were grouped into models."""
-    if size == 1:
-        return {"runs_per_model": 1, "note": "one model per run"}
-    return {
-        "runs_per_model": size,
-        "note": (
+    return experiment.batch_note(
+        size,
+        unit="run",
+        how=(
             f"replication r of up to {size} consecutive design points of equal layout ran side "
             "by side as the replicas of one batched model seeded with replication r's seed, "
             "each replica with its point's parameter values (GovernanceModel("
             "replica_parameters=...); sim.experiments.sweep_runner.point_blocks)"
         ),
-    }
+    )
 
 
 @dataclass(frozen=True)
