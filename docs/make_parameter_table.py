@@ -20,7 +20,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sim.model.parameters import parameter_table  # noqa: E402
 
 GROUP_ORDER: tuple[str, ...] = ("structure", "lever", "uncertainty")
-HEADER: tuple[str, ...] = ("Name", "Group", "Default", "Unit", "Range", "Source", "Meaning")
+HEADER: tuple[str, ...] = (
+    "Name",
+    "Group",
+    "Default",
+    "Unit",
+    "Range",
+    "Plausible range",
+    "Source",
+    "Meaning",
+)
 
 
 def _cell(value: object) -> str:
@@ -47,6 +56,8 @@ def markdown_table() -> str:
             _number(row["default"]),
             row["unit"],
             f"{_number(row['low'])} – {_number(row['high'])}",
+            f"{_number(row['plausible_low'])} – {_number(row['plausible_high'])} "
+            f"({row['plausible_reason']})",
             row["source"],
             row["description"],
         )

@@ -435,3 +435,14 @@ def test_numbers_are_read_as_yaml_1_2(tmp_path, written, value):
 def test_yaml_1_1_sexagesimal_is_text(tmp_path):
     message = error_of(write(tmp_path, "sexa", "parameters:\n  review_capacity: 1:30\n"))
     assert '"1:30" (text)' in message and "YAML 1.2" in message
+
+
+def test_every_uncertainty_and_structure_parameter_declares_a_plausible_range():
+    for name, spec in SPECS.items():
+        low, high = spec.plausible_range
+        assert spec.low <= low < high <= spec.high, name
+        assert type(low) is spec.type and type(high) is spec.type, name
+        if spec.group != "lever":
+            assert spec.plausible is not None and spec.plausible_reason.strip(), name
+        # The default is a plausible value.
+        assert low <= spec.default <= high, (name, spec.default, low, high)

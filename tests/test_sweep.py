@@ -227,6 +227,24 @@ def test_sampled_designs_counts_and_bounds(tmp_path, design, expected):
     pd.testing.assert_frame_equal(points, again.points)
 
 
+def test_plausible_takes_the_declared_plausible_range(tmp_path):
+    from sim.model.parameters import SPECS
+
+    text = sweep_text(
+        design="{method: lhs, samples: 4}",
+        levers="  review_capacity: plausible",
+        uncertainties="  top_leader_attention: {}\n  system_cost: {low: 0.5, high: 2.0}",
+    )
+    sweep = load_sweep(write(tmp_path, text))
+    ranges = {p.name: (p.low, p.high) for p in sweep.swept}
+    assert ranges["review_capacity"] == SPECS["review_capacity"].plausible_range == (0.5, 20.0)
+    assert ranges["top_leader_attention"] == SPECS["top_leader_attention"].plausible_range
+    assert ranges["system_cost"] == (0.5, 2.0)
+    # Half a range is an error that names the plausible one.
+    with pytest.raises(SweepError, match=r"lacks 'high'.*plausible range \(0.5 to 20.0\)"):
+        load_sweep(write(tmp_path, sweep_text(levers="  review_capacity: {low: 1}"), "b.yaml"))
+
+
 def test_lhs_covers_each_stratum(tmp_path):
     sweep = load_sweep(write(tmp_path, SAMPLED.format(design="{method: lhs, samples: 20}")))
     design = build_design(sweep)

@@ -56,7 +56,7 @@ EPILOG = """\
 examples:
   python run.py                                   the main comparison
   python run.py list                              the scenarios available
-  python run.py list --parameters                 every parameter: default, unit, range, source
+  python run.py list --parameters                 parameters: default, unit, ranges, source
   python run.py compare dispersed centralized -r 50
   python run.py run centralized --months 60 --departments 20
   python run.py compare dispersed my_design.yaml --out results/my-test
@@ -326,9 +326,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
         zh = getattr(args, "lang", "en") == "zh"
         rows = parameter_table()
-        headers = ("name", "group", "default", "unit", "range", "source")
+        headers = ("name", "group", "default", "unit", "range", "plausible", "source")
         table = [
             (r["name"], r["group"], str(r["default"]), r["unit"], f"{r['low']} to {r['high']}",
+             f"{r['plausible_low']} to {r['plausible_high']}",
              r["source"] + (f"  {i18n.parameter_label(r['name'], 'zh')}" if zh else ""))
             for r in rows
         ]  # fmt: skip

@@ -1,9 +1,10 @@
 """Reading the swept parameters and the design of a sweep file.
 
-The ``levers`` and ``uncertainties`` sections (each parameter's ``values``
-or ``low``/``high`` range, checked against its declaration in
-``sim/model/parameters.py`` and its group) and the ``design`` section
-(grid, lhs, sobol or morris and their options).
+The ``levers`` and ``uncertainties`` sections (each parameter's ``values``,
+its ``low``/``high`` range, or ``plausible`` for its declared plausible
+range; checked against its declaration in ``sim/model/parameters.py`` and its
+group) and the ``design`` section (grid, lhs, sobol or morris and their
+options).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ DESIGN_KEYS: tuple[str, ...] = ("method", "samples", "second_order", "levels", "
 
 #: Keys of one swept parameter: ``values`` (grid) or ``low`` and ``high`` (samplers).
 RANGE_KEYS: tuple[str, ...] = ("values", "low", "high")
+
+
+#: Written instead of a range: the parameter's declared plausible range.
+PLAUSIBLE = "plausible"
 
 
 #: Groups allowed under ``levers`` and under ``uncertainties``.
@@ -133,12 +138,17 @@ def read_range(name: str, section: str, entry: Any, path: Path, line: int | None
     """One swept parameter: its ``values`` or its ``low``/``high`` range."""
     spec = SPECS[name]
     label = f"under '{section}', '{name}'"
+    if entry == PLAUSIBLE or (isinstance(entry, Mapping) and not entry):
+        # The declared plausible range (sim/model/parameters.py), for the samplers.
+        low, high = spec.plausible_range
+        return SweptParameter(name, section, low=low, high=high)
     if not isinstance(entry, Mapping):
         raise sweep_error(
             path,
             line,
-            f"{label} is {describe_value(entry)}, but it must be a mapping: {{values: [...]}} "
-            "for a grid or {low: ..., high: ...} for lhs, sobol and morris designs.",
+            f"{label} is {describe_value(entry)}, but it must be '{PLAUSIBLE}' (its declared "
+            "plausible range) or a mapping: {values: [...]} for a grid or {low: ..., high: ...} "
+            "for lhs, sobol and morris designs.",
         )
     entry_lines = key_lines(entry)
     for key in entry:
@@ -177,8 +187,9 @@ def read_range(name: str, section: str, entry: Any, path: Path, line: int | None
         raise sweep_error(
             path,
             line,
-            f"{label} lacks '{missing[0]}'; give 'values' for a grid design or both 'low' and "
-            "'high' for lhs, sobol and morris.",
+            f"{label} lacks '{missing[0]}'; give 'values' for a grid design, both 'low' and "
+            f"'high' for lhs, sobol and morris, or '{name}: {PLAUSIBLE}' for its declared "
+            f"plausible range ({spec.plausible_range[0]} to {spec.plausible_range[1]}).",
         )
     low = check_value(spec, entry["low"], f"{label}, 'low'", path, entry_lines.get("low", line))
     high = check_value(spec, entry["high"], f"{label}, 'high'", path, entry_lines.get("high", line))

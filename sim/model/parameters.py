@@ -40,6 +40,11 @@ class ParameterSpec:
         group: ``lever``, ``uncertainty`` or ``structure``.
         source: Seed file or paper the value or mechanism comes from.
         description: What the parameter means, in one sentence.
+        plausible: ``(low, high, reason)``: the range worth exploring in sweeps,
+            screens and scenario discovery, inside the allowed one, with its
+            source or reasoning (declared for every uncertainty and structure
+            parameter, and for levers whose allowed range runs far beyond a
+            government); None means the allowed range.
     """
 
     name: str
@@ -50,6 +55,19 @@ class ParameterSpec:
     group: Group
     source: str
     description: str
+    plausible: tuple[float, float, str] | None = None
+
+    @property
+    def plausible_range(self) -> tuple[float | int, float | int]:
+        """Range to explore: the declared plausible one, else the allowed one."""
+        low, high = self.plausible[:2] if self.plausible else (self.low, self.high)
+        cast = self.type
+        return cast(low), cast(high)
+
+    @property
+    def plausible_reason(self) -> str:
+        """Why the plausible range is plausible (or that the allowed range is used)."""
+        return self.plausible[2] if self.plausible else "the allowed range"
 
     @property
     def type(self) -> type:
@@ -71,6 +89,11 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "structure",
         "[004]",
         "Number of governments simulated side by side, each with its own departments and bodies.",
+        plausible=(
+            1,
+            10,
+            "copies side by side; outcomes are per government, so copies only narrow intervals",
+        ),
     ),
     _P(
         "n_departments",
@@ -82,6 +105,11 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "assumption: 30-50 departments per local government; [004] counts tens of thousands "
         "of county-level departments",
         "Number of departments in each government.",
+        plausible=(
+            15,
+            80,
+            "a county (15-25 departments) to a large city or province (60-80); MODEL.md section 6",
+        ),
     ),
     _P(
         "months",
@@ -92,6 +120,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "structure",
         "assumption: a ten-year horizon",
         "Length of a run; one step is one month.",
+        plausible=(60, 180, "one to three five-year plan periods"),
     ),
     _P(
         "n_provinces",
@@ -103,6 +132,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "[004] five levels of government; end-2022: 34 provincial units",
         "Provincial governments under one central government; 0 simulates n_jurisdictions "
         "independent governments at one level instead.",
+        plausible=(0, 34, "end-2022: 34 provincial units"),
     ),
     _P(
         "n_prefectures",
@@ -113,6 +143,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "structure",
         "end-2022: 333 prefectural units (MODEL.md section 6)",
         "Prefectural governments, spread at random over the provinces (needs n_provinces > 0).",
+        plausible=(0, 333, "end-2022: 333 prefectural units"),
     ),
     _P(
         "n_counties",
@@ -123,6 +154,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "structure",
         "end-2022: 2,844 county units; [004] tens of thousands of county departments",
         "County governments, spread at random over the prefectures (needs n_prefectures > 0).",
+        plausible=(0, 2844, "end-2022: 2,844 county units"),
     ),
     _P(
         "n_ministries",
@@ -133,6 +165,11 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "structure",
         "[004] 29 ministries after the 1998 reform (26-29 over the period)",
         "Departments (line ministries) of the central government in a multi-level run.",
+        plausible=(
+            20,
+            35,
+            "the State Council's ministries and commissions (26 in 2023) plus agencies",
+        ),
     ),
     _P(
         "department_spread",
@@ -144,6 +181,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "assumption: local governments have 30-50 departments, varied",
         "Local governments get between n_departments - spread and n_departments + spread "
         "departments (uniform).",
+        plausible=(0, 20, "assumption: governments of one level differ by up to 20 departments"),
     ),
     # ------------------------------------------------------------ uncertainties
     _P(
@@ -155,6 +193,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[002] staged growth: OA, business systems, portals, integration",
         "Mean delay between a capability's stage opening and a department needing it.",
+        plausible=(6.0, 48.0, "needs appear within the ten-year horizon"),
     ),
     _P(
         "business_needs_per_year",
@@ -165,6 +204,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[002][004] departmental business systems (e.g. Golden Customs, Golden Tax)",
         "Rate at which a department needs a new department-specific business system.",
+        plausible=(0.1, 1.5, "assumption: around the default 0.4"),
     ),
     _P(
         "data_needs_per_department",
@@ -175,6 +215,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001] information resource sharing; [002] low sharing rate",
         "Mean number of data needs (data held by another department) a department develops.",
+        plausible=(0.5, 8.0, "assumption: around the default 3"),
     ),
     _P(
         "base_registry_share",
@@ -185,6 +226,11 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "assumption: population, legal persons, geography and economy registries",
         "Share of data needs that target one of the four base registries.",
+        plausible=(
+            0.3,
+            0.9,
+            "assumption: base registries (population, firms, land) are most but not all needs",
+        ),
     ),
     _P(
         "services_per_department_year",
@@ -195,6 +241,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[004] the 12-ministry China Electronic Port; [001] cross-department work",
         "Rate at which cross-department services needing several departments arise.",
+        plausible=(0.0, 0.2, "assumption: around the default 0.05"),
     ),
     _P(
         "max_service_departments",
@@ -205,6 +252,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[004] the electronic port joined 12 ministries",
         "Largest number of departments one cross-department service needs.",
+        plausible=(2, 12, "the 12-ministry electronic port [004]"),
     ),
     _P(
         "system_cost",
@@ -215,6 +263,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "assumption: the unit of money is one typical departmental system",
         "Cost of a department building its own common-capability system.",
+        plausible=(0.3, 3.0, "assumption: a factor of three around the default"),
     ),
     _P(
         "platform_cost_multiple",
@@ -225,6 +274,11 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001] technical service center builds shared platforms (fixed cost, section 3.10)",
         "Cost of one shared platform relative to one departmental system.",
+        plausible=(
+            1.0,
+            20.0,
+            "assumption: one to twenty departmental systems; where-it-loses goes to 15",
+        ),
     ),
     _P(
         "platform_build_months",
@@ -235,6 +289,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001] foundational projects need feasibility study and approval",
         "Months the technical service center needs to build one shared platform.",
+        plausible=(6.0, 60.0, "half a year to five years; where-it-loses goes to 48"),
     ),
     _P(
         "build_months",
@@ -245,6 +300,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[002] construction by stages; assumption for the scale",
         "Months a department with full IT capacity needs to build one system.",
+        plausible=(3.0, 24.0, "departmental systems take months to two years"),
     ),
     _P(
         "adoption_cost_share",
@@ -255,6 +311,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "assumption: integration cost of joining a platform",
         "Cost of adopting a shared platform or a peer's system.",
+        plausible=(0.0, 0.5, "assumption: around the default 0.15"),
     ),
     _P(
         "migration_cost_share",
@@ -265,6 +322,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001][004] standards decide whether systems can reuse platforms",
         "Extra cost of adopting when the department is not on the common standard.",
+        plausible=(0.0, 1.0, "up to a new system's cost"),
     ),
     _P(
         "recollection_cost_share",
@@ -275,6 +333,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001] information monopoly forces duplicate collection",
         "Cost of collecting a data resource again instead of receiving it.",
+        plausible=(0.0, 1.0, "up to a new system's cost"),
     ),
     _P(
         "annual_budget",
@@ -285,6 +344,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[002] some localities lack funds; assumption for the scale",
         "Mean e-government money per department per year.",
+        plausible=(0.3, 5.0, "where-it-loses goes to 0.5; 5 ends the money shortage"),
     ),
     _P(
         "fiscal_disparity",
@@ -295,6 +355,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[002][004] large regional differences in fiscal capacity",
         "Spread (log standard deviation) of fiscal capacity across governments and departments.",
+        plausible=(0.0, 1.0, "assumption: a log-sd of up to 1 (a factor of about 2.7)"),
     ),
     _P(
         "it_capacity_mean",
@@ -305,6 +366,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001] most departments have no unit, no posts, no technical staff",
         "Mean IT capacity (staff and skills) of a department; low means the 'three-nos' state.",
+        plausible=(0.1, 0.9, "the allowed ends are degenerate"),
     ),
     _P(
         "stall_months",
@@ -316,6 +378,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "[002] under-funded projects become 'beard' projects",
         "Months with less than half the money a project needs after which it counts as "
         "unfinished ('beard'); the months need not be consecutive.",
+        plausible=(6, 48, "half a year to four years"),
     ),
     _P(
         "leader_tenure_months",
@@ -326,6 +389,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "literature on Chinese local cadres: tenure of about 3-4 years",
         "Mean tenure of a department head or top leader.",
+        plausible=(12.0, 96.0, "one to eight years; 3-4 years reported"),
     ),
     _P(
         "abandon_on_turnover",
@@ -337,6 +401,11 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "[003] leaders' personal preference and transfers move the informatization body",
         "Chance that a new head abandons each unfinished project of the predecessor when no "
         "permanent body protects it.",
+        plausible=(
+            0.0,
+            0.6,
+            "assumption: up to better than even odds that a new head drops a predecessor's project",
+        ),
     ),
     _P(
         "head_attention_mean",
@@ -347,6 +416,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[004] e-government is a 'number-one leader project'",
         "Mean attention department heads give to e-government.",
+        plausible=(0.1, 0.9, "a share; the allowed ends are degenerate"),
     ),
     _P(
         "top_leader_attention",
@@ -357,6 +427,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001] the leading body must be headed by the top leader; [004]",
         "Attention of the government's top leader, on which the office's authority rests.",
+        plausible=(0.1, 1.0, "a share; at 0 no body has any power"),
     ),
     _P(
         "vanity_preference_mean",
@@ -367,6 +438,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001] vanity projects ('政绩工程') built for personal credit",
         "Mean preference of department heads for visible projects of their own.",
+        plausible=(0.0, 0.7, "assumption: vanity projects a minority motive on average"),
     ),
     _P(
         "autonomy_value",
@@ -377,6 +449,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001] departments are independent and build their own ('各行其是')",
         "Value a department places on owning and controlling its own system.",
+        plausible=(0.0, 2.0, "the scale of the other utility weights"),
     ),
     _P(
         "willingness_to_share_mean",
@@ -387,6 +460,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001] information monopoly; Dawes (1996): officials share little",
         "Mean willingness of a data holder to share with another department.",
+        plausible=(0.1, 0.7, "a share; the allowed ends are degenerate"),
     ),
     _P(
         "sharing_risk",
@@ -397,6 +471,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "Dawes (1996): technical, organizational and political risks of sharing",
         "Perceived risk a holder weighs against the benefit of sharing.",
+        plausible=(0.0, 2.0, "the scale of the other utility weights"),
     ),
     _P(
         "initial_common_standard_share",
@@ -407,6 +482,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[004] standards are the foundation; [001] standards hard to enforce",
         "Share of departments already on the common technical standard at the start.",
+        plausible=(0.0, 0.6, "assumption: at most a majority starts on the common standard"),
     ),
     _P(
         "peer_awareness",
@@ -417,6 +493,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "Lee (2010): decentralized adaptive reuse among agencies",
         "Chance a department learns by itself that a peer already has a reusable system.",
+        plausible=(0.02, 0.5, "assumption: around the default 0.15"),
     ),
     _P(
         "adoption_contagion",
@@ -427,6 +504,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "assumption: word of mouth among departments (drives the S-curve)",
         "How strongly peers' platform adoption makes a department aware of a platform.",
+        plausible=(0.0, 2.0, "the scale of the other utility weights"),
     ),
     _P(
         "choice_rationality",
@@ -437,6 +515,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "assumption: logit choice among build, adopt and wait",
         "Sharpness of departments' choices (high = always pick the best option).",
+        plausible=(0.5, 10.0, "from nearly random to nearly strict choice"),
     ),
     _P(
         "poor_standard_risk",
@@ -447,6 +526,11 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "MODEL.md 3.10: a single master plan can lock in a poor standard early",
         "Chance that a government's master plan locks in a poor platform standard.",
+        plausible=(
+            0.0,
+            0.5,
+            "assumption: up to an even chance that the locked-in standard is poor",
+        ),
     ),
     _P(
         "poor_standard_penalty",
@@ -457,6 +541,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "MODEL.md 3.10 (cost side of centralization)",
         "Utility lost by adopting a platform built on a poor standard.",
+        plausible=(0.0, 2.0, "the scale of the other utility weights"),
     ),
     # ---------------------------------------------- running costs (MODEL.md 3.10)
     _P(
@@ -471,6 +556,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "reviews about 2 proposals a month",
         "Yearly staff cost of the reviewing office per proposal a month of review_capacity; "
         "paid from the government's e-government money whether or not the capacity is used.",
+        plausible=(0.0, 0.5, "where-it-loses 'expensive staff' goes to 0.5"),
     ),
     _P(
         "coordination_staff_cost",
@@ -481,6 +567,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "assumption, as review_staff_cost: one coordinator handles about 2 cases a month",
         "Yearly staff cost of the coordinating body per case a month of coordination_capacity.",
+        plausible=(0.0, 0.5, "where-it-loses 'expensive staff' goes to 0.5"),
     ),
     _P(
         "center_staff_cost",
@@ -493,6 +580,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "departmental system per staff-year ([001] 技术服务中心 is a standing body)",
         "Yearly running cost of the technical service center per platform project of "
         "technical_center_capacity.",
+        plausible=(0.0, 4.0, "where-it-loses 'expensive staff' goes to 4"),
     ),
     _P(
         "operation_cost_share",
@@ -506,6 +594,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "Yearly operation and maintenance of every finished system and operating platform, "
         "as a share of its build cost; systems are paid by their owners, platforms by the "
         "government (the pool first).",
+        plausible=(0.0, 0.3, "where-it-loses 'heavy upkeep' goes to 0.3"),
     ),
     _P(
         "platform_outage_rate",
@@ -518,6 +607,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "(a platform can fail for all its users at once)",
         "Chance that an operating platform is down for a month; all its users lose that "
         "month of service.",
+        plausible=(0.0, 0.1, "up to one month in ten"),
     ),
     _P(
         "platform_patience_months",
@@ -529,6 +619,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "assumption: about one budget-and-term cycle; MODEL.md 3.11 (departments take the "
         "routes they would really take)",
         "Months a department waits for a platform before it decides again (and may build).",
+        plausible=(6.0, 72.0, "half a year to six years"),
     ),
     _P(
         "interface_cost_share",
@@ -540,6 +631,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "assumption: an interface costs a small fraction of a system; MODEL.md 3.10 "
         "(sharing has a cost side)",
         "Cost to the requester of building the interface when data is shared.",
+        plausible=(0.0, 0.5, "assumption: around the default 0.05"),
     ),
     _P(
         "holder_cost_share",
@@ -551,6 +643,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "assumption: preparing, serving and answering for a dataset; Dawes (1996) (the holder "
         "bears the costs and risks of sharing, the requester gets the benefit); MODEL.md 3.10",
         "Cost to the holder of providing a dataset it agreed to share.",
+        plausible=(0.0, 0.2, "assumption: around the default 0.02"),
     ),
     _P(
         "bridging_cost_share",
@@ -563,6 +656,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "an interface (0.05) and a migration (0.3)",
         "Extra cost to the requester of bridging two standards when data is shared between "
         "departments on different standards (the common one, a poor locked-in one, none).",
+        plausible=(0.0, 0.5, "assumption: up to half a system's cost"),
     ),
     _P(
         "data_need_value_mean",
@@ -576,6 +670,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "Mean value of a data need to its requester. A requester asks only when the value "
         "covers its own cost (interface, bridging); sharing pays for both sides when the value "
         "covers the requester's and the holder's costs together.",
+        plausible=(0.1, 2.0, "assumption: around the default 0.5"),
     ),
     _P(
         "cross_level_data_share",
@@ -589,6 +684,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "Share of a lower government's data needs held by a base registry of the government "
         "above it; its coordinating body pushes such a request upward only as far as the "
         "central-local link carries.",
+        plausible=(0.0, 0.6, "assumption: up to most data needs cross levels"),
     ),
     _P(
         "platform_integration_months",
@@ -600,6 +696,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "[001] ('three-nos' departments are slow to build and integrate); value: assumption",
         "Months a department with full IT capacity needs to integrate with a platform before "
         "it is served; a department with IT capacity c needs this divided by 0.3 + 0.7 c.",
+        plausible=(0.5, 12.0, "two weeks to a year at full IT capacity"),
     ),
     _P(
         "platform_capacity_users",
@@ -611,6 +708,11 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "MODEL.md 3.10 (platforms have capacity; congestion as users grow); value: "
         "assumption, half the departments of a city government",
         "Departments one platform serves before it must be expanded.",
+        plausible=(
+            5,
+            100,
+            "assumption: from a few departments to every department of a large government",
+        ),
     ),
     _P(
         "platform_expansion_cost_share",
@@ -622,6 +724,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "MODEL.md 3.10 (fixed costs and expansion); value: assumption",
         "Cost of each expansion of a platform by another platform_capacity_users departments, "
         "paid by its government (pool first); the expansion also adds to the platform's upkeep.",
+        plausible=(0.0, 1.0, "up to a second platform"),
     ),
     _P(
         "cobuild_propensity",
@@ -635,6 +738,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "Chance, times the head's willingness to share, that a department about to build a "
         "common system it knows others still need builds it as a shared system instead, "
         "paid by the departments that wait for it (no center or pool needed).",
+        plausible=(0.0, 1.0, "a probability per unit willingness; any value"),
     ),
     _P(
         "free_riding",
@@ -647,6 +751,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "Value: assumption",
         "Chance that a department waiting for a shared platform skips its share of this "
         "month's installment when the platform lives on fees; the platform then falls behind.",
+        plausible=(0.0, 0.6, "assumption: up to most members shirk in a month"),
     ),
     # ------------------------------------------------------------------ levers
     _P(
@@ -669,6 +774,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "lever",
         "[001] several sign-offs, each with its own delay",
         "Mean delay each sign-off body adds to a proposal.",
+        plausible=(0.0, 6.0, "half a year per body is already a long sign-off"),
     ),
     _P(
         "review_coverage",
@@ -712,6 +818,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "40-department government files about 2 proposals a month in the model). Staff "
         "cost money (review_staff_cost)",
         "Proposals the reviewing office can process each month.",
+        plausible=(0.5, 20.0, "the flow is ~2 proposals a month; 20 is ten times it"),
     ),
     _P(
         "priority_review",
@@ -744,6 +851,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "[001] technical service center builds network, PKI/CA, portal, resource database",
         "Shared-platform projects the technical service center can run at the same time "
         "(0 = no center).",
+        plausible=(0, 6, "more slots than common capabilities (6) is moot"),
     ),
     _P(
         "master_plan",
@@ -764,6 +872,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "lever",
         "[001] common needs bundled into shared projects",
         "Known needs for one capability after which the office asks for a shared platform.",
+        plausible=(1, 20, "half of a 40-department government"),
     ),
     _P(
         "unified_budget",
@@ -805,6 +914,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[001] coordination by the general office on request",
         "Chance per month that departments ask the coordinating body to open a stuck case.",
+        plausible=(0.05, 0.8, "a probability; the allowed ends are degenerate"),
     ),
     _P(
         "coordination_capacity",
@@ -817,6 +927,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "general office on request (assumption; about 0.7 cases a month arise in a "
         "40-department government in the model). Staff cost money (coordination_staff_cost)",
         "Coordination cases the coordinating body can work on each month.",
+        plausible=(0.0, 12.0, "the flow is ~0.7 cases a month"),
     ),
     _P(
         "coordination_strength",
@@ -827,6 +938,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "lever",
         "[001] administrative weight behind coordination",
         "Push a worked coordination case gives a department towards agreeing or sharing.",
+        plausible=(0.0, 2.0, "the scale of the other utility weights"),
     ),
     _P(
         "audit_rate",
@@ -847,6 +959,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "lever",
         "[001] constraint mechanisms",
         "Penalty a head expects from a found duplicate, learned from audits seen.",
+        plausible=(0.0, 2.0, "the scale of the other utility weights"),
     ),
     _P(
         "evaluation_link",
@@ -891,6 +1004,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "networks",
         "Chance that a local department can use its line ministry's own system instead of "
         "building (the vertical '条').",
+        plausible=(0.0, 1.0, "a probability; any value"),
     ),
     _P(
         "reorganization_months",
@@ -901,6 +1015,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "uncertainty",
         "[003] a leader's transfer can move the informatization body",
         "Months a non-permanent body loses its authority after the top leader changes.",
+        plausible=(0.0, 24.0, "up to two years"),
     ),
 )
 
@@ -978,6 +1093,9 @@ def parameter_table() -> list[dict[str, Any]]:
             "unit": s.unit,
             "low": s.low,
             "high": s.high,
+            "plausible_low": s.plausible_range[0],
+            "plausible_high": s.plausible_range[1],
+            "plausible_reason": s.plausible_reason,
             "source": s.source,
             "description": s.description,
         }

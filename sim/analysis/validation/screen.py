@@ -9,11 +9,10 @@ file), runs it with ``sim.experiments.sweep_runner.run_sweep`` (SALib's Morris
 trajectories, paired seeds at every point) and reads SALib's Morris indices
 from ``sim.analysis.sweep_summary.summarize_sweep``.
 
-Ranges. Each parameter is screened over its plausible range when the
-declaration has one (an attribute ``plausible`` of the spec, none yet), else
-over ``SCREEN_RANGES`` where the allowed range runs far beyond anything a
-city government sees (e.g. ``review_capacity`` allowed up to 1,000 proposals
-a month), else over its allowed range. Uncertainties take that range in
+Ranges. Each parameter is screened over its plausible range, declared with
+it in ``sim/model/parameters.py`` (``ParameterSpec.plausible_range``, with its
+reason; the allowed range where none is declared, as for the lever shares).
+Uncertainties take that range in
 every scenario; levers take a window around the scenario's own value
 (``LEVER_WINDOW`` of the range, centred on it and shifted to fit), so the
 screen is *around* each design rather than twice the same global screen.
@@ -54,7 +53,6 @@ import yaml
 from sim.analysis.validation.core import VALIDATION_SEED
 from sim.experiments.replications import HEADLINE_OUTCOMES
 from sim.experiments.scenarios import load_scenario
-from sim.model.capabilities import N_COMMON
 from sim.model.parameters import SPECS
 
 #: Scenarios screened (levers windowed around each one's values).
@@ -69,48 +67,6 @@ THRESHOLD = 0.1
 NOISE_MULTIPLE = 2.0
 #: Width of a lever's window around the scenario's value, as a share of its range.
 LEVER_WINDOW = 0.5
-
-#: Screen ranges where the allowed range runs far beyond a city government of
-#: 20-40 departments: (low, high, reason).
-SCREEN_RANGES: dict[str, tuple[float, float, str]] = {
-    "signoff_delay_months": (0.0, 6.0, "half a year per body is already a long sign-off"),
-    "review_capacity": (0.5, 20.0, "the flow is ~2 proposals a month; 20 is ten times it"),
-    "technical_center_capacity": (0, N_COMMON, "more slots than common capabilities is moot"),
-    "bundling_threshold": (1, 20, "half of a 40-department government"),
-    "coordination_capacity": (0.0, 12.0, "the flow is ~0.7 cases a month"),
-    "coordination_strength": (0.0, 2.0, "the scale of the other utility weights"),
-    "sanction_strength": (0.0, 2.0, "the scale of the other utility weights"),
-    "need_delay_months": (6.0, 48.0, "needs within the ten-year horizon"),
-    "business_needs_per_year": (0.1, 1.5, "around the default 0.4"),
-    "data_needs_per_department": (0.5, 8.0, "around the default 3"),
-    "services_per_department_year": (0.0, 0.2, "around the default 0.05"),
-    "max_service_departments": (2, 12, "the 12-ministry electronic port [004]"),
-    "system_cost": (0.3, 3.0, "a factor of three around the default"),
-    "platform_cost_multiple": (1.0, 20.0, "where-it-loses goes to 15"),
-    "platform_build_months": (6.0, 60.0, "where-it-loses goes to 48"),
-    "build_months": (3.0, 24.0, "departmental systems of months to two years"),
-    "adoption_cost_share": (0.0, 0.5, "around the default 0.15"),
-    "migration_cost_share": (0.0, 1.0, "up to a new system's cost"),
-    "recollection_cost_share": (0.0, 1.0, "up to a new system's cost"),
-    "annual_budget": (0.3, 5.0, "where-it-loses goes to 0.5; 5 ends the money shortage"),
-    "fiscal_disparity": (0.0, 1.0, "log-sd up to 1"),
-    "it_capacity_mean": (0.1, 0.9, "the allowed ends are degenerate"),
-    "stall_months": (6, 48, "half a year to four years"),
-    "leader_tenure_months": (12.0, 96.0, "one to eight years; 3-4 years reported"),
-    "autonomy_value": (0.0, 2.0, "the scale of the other utility weights"),
-    "sharing_risk": (0.0, 2.0, "the scale of the other utility weights"),
-    "adoption_contagion": (0.0, 2.0, "the scale of the other utility weights"),
-    "choice_rationality": (0.5, 10.0, "from nearly random to nearly strict choice"),
-    "poor_standard_penalty": (0.0, 2.0, "the scale of the other utility weights"),
-    "review_staff_cost": (0.0, 0.5, "where-it-loses 'expensive staff' goes to 0.5"),
-    "coordination_staff_cost": (0.0, 0.5, "where-it-loses 'expensive staff' goes to 0.5"),
-    "center_staff_cost": (0.0, 4.0, "where-it-loses 'expensive staff' goes to 4"),
-    "operation_cost_share": (0.0, 0.3, "where-it-loses 'heavy upkeep' goes to 0.3"),
-    "platform_outage_rate": (0.0, 0.1, "where-it-loses goes to one month in ten"),
-    "platform_patience_months": (6.0, 72.0, "half a year to six years"),
-    "interface_cost_share": (0.0, 0.5, "around the default 0.05"),
-    "reorganization_months": (0.0, 24.0, "up to two years"),
-}
 
 
 @dataclass(frozen=True)
@@ -152,16 +108,8 @@ def screen_parameters() -> tuple[str, ...]:
 
 
 def screen_range(name: str) -> tuple[float, float]:
-    """Range a parameter is screened over (plausible, else ``SCREEN_RANGES``, else allowed)."""
-    spec = SPECS[name]
-    plausible = getattr(spec, "plausible", None)
-    if plausible is not None:
-        low, high = plausible
-    elif name in SCREEN_RANGES:
-        low, high = SCREEN_RANGES[name][:2]
-    else:
-        low, high = spec.low, spec.high
-    return _typed(name, low), _typed(name, high)
+    """Range a parameter is screened over: its declared plausible range."""
+    return SPECS[name].plausible_range
 
 
 def _typed(name: str, value: float) -> float | int:
