@@ -28,7 +28,7 @@ DEFAULT_COMPARISON = ("dispersed", "centralized")
 DEFAULT_REPLICATIONS = 20
 COMMANDS = (
     "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model",
-    "where-it-loses",
+    "where-it-loses", "discover",
     "dashboard",
 )  # fmt: skip
 
@@ -277,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli import where as where_cli
 
     where_cli.add_parser(sub)
+    from sim.cli import discover as discover_cli
+
+    discover_cli.add_parser(sub)
     from sim.cli import dashboard as dashboard_cli
 
     dashboard_cli.add_parser(sub)
@@ -597,6 +600,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sim.cli import where as where_cli
 
         handlers["where-it-loses"] = where_cli.cmd_where_it_loses
+        from sim.cli import discover as discover_cli
+
+        handlers["discover"] = discover_cli.cmd_discover
         from sim.cli import dashboard as dashboard_cli
 
         handlers["dashboard"] = dashboard_cli.cmd_dashboard

@@ -120,7 +120,12 @@ def _exists(path: Path) -> bool:
         return True  # e.g. a name too long: reading it says what is wrong
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
+    """Read a sweep (or discovery) file strictly; return ``(text, mapping)``.
+
+    Raises:
+        SweepError: Missing, unreadable or not YAML, a duplicate key, or not a mapping.
+    """
     try:
         text = read_input_file(path, "Sweep file")
     except FileNotFoundError:
@@ -317,7 +322,25 @@ def load_sweep(path: str | Path) -> Sweep:
         path = SWEEP_DIR / f"{path}.yaml"
     if path.suffix not in SUFFIXES:
         raise SweepError(f"Sweep file {display_path(path)} must end in .yaml or .yml.")
-    text, data = _read_yaml(path)
+    text, data = read_yaml(path)
+    return sweep_from_data(path, text, data)
+
+
+def sweep_from_data(path: Path, text: str, data: Mapping) -> Sweep:
+    """Check the mapping read from a sweep file; return the sweep.
+
+    Args:
+        path: The file (named in messages).
+        text: Its text (kept in the sweep for provenance).
+        data: The mapping read by ``StrictLoader`` (its key lines name lines
+            in messages).
+
+    Returns:
+        The validated sweep.
+
+    Raises:
+        SweepError: For any problem.
+    """
     lines = key_lines(data)
     for key in data:
         if key not in TOP_LEVEL_KEYS:

@@ -431,6 +431,74 @@ TEXT: dict[str, tuple[str, str]] = {
         "With one replication there is no confidence interval; use -r 2 or more.",
         "只有一次重复时无法计算置信区间；请使用 -r 2 或更多。",
     ),
+    # scenario discovery (run.py discover)
+    "disc_title": ("Scenario discovery: where a design does worse", "情景发现：一种体制在何处更差"),
+    "disc_worse_on": (
+        "{design} worse than {reference} on {outcome}",
+        "{design}在{outcome}上劣于{reference}",
+    ),
+    "disc_intro": (
+        "Designs {designs} ran the same {samples} Latin hypercube points, {replications} paired "
+        "replications each (root seed {seed}); a point counts as worse when the mean paired "
+        "difference from {reference} lies on the outcome's bad side. PRIM keeps, along each "
+        "peeling trajectory, the box of highest coverage with density at least {density}.",
+        "各体制（{designs}）在相同的 {samples} 个拉丁超立方样本点上运行，"
+        "每点 {replications} 次配对重复（根种子 {seed}）；"
+        "若与{reference}的平均配对差值落在该结果的不利一侧，则该点记为“更差”。"
+        "PRIM 在每条剥离轨迹上保留密度不低于 {density} 且覆盖率最高的盒子。",
+    ),
+    "disc_ranges": ("Sampled parameters and ranges", "抽样参数及其范围"),
+    "disc_boxes": ("PRIM boxes", "PRIM 盒子"),
+    "disc_box": ("box {number}", "盒子 {number}"),
+    "disc_box_col": ("box", "盒子"),
+    "disc_coverage": ("coverage", "覆盖率"),
+    "disc_density": ("density", "密度"),
+    "disc_mass": ("mass", "质量"),
+    "disc_parameter": ("parameter", "参数"),
+    "disc_limits": ("limits", "范围"),
+    "disc_qp": ("quasi p-value", "准 p 值"),
+    "disc_whole_space": ("the whole space", "整个空间"),
+    "disc_no_box": (
+        "No box: the design is worse at every point or at none.",
+        "没有盒子：该体制在所有点都更差，或在任何点都不更差。",
+    ),
+    "disc_res_dim": ("restricted parameters", "受限参数数"),
+    "disc_hover_step": (
+        "coverage %{{x:.2f}}, density %{{y:.2f}}, mass %{{customdata[0]:.2f}}, "
+        "%{{customdata[1]}} restricted",
+        "覆盖率 %{{x:.2f}}，密度 %{{y:.2f}}，质量 %{{customdata[0]:.2f}}，"
+        "受限参数 %{{customdata[1]}}",
+    ),
+    "disc_kept": ("box kept", "保留的盒子"),
+    "disc_tradeoff_title": ("PRIM trade-off: coverage against density", "PRIM 权衡：覆盖率与密度"),
+    "disc_share_worse": ("share worse", "更差比例"),
+    "disc_hover_cell": (
+        "%{{x}} × %{{y}}: %{{z:.0%}} worse (%{{customdata}} points)",
+        "%{{x}} × %{{y}}：%{{z:.0%}} 更差（%{{customdata}} 个点）",
+    ),
+    "disc_regime_title": (
+        "Regime maps: share of points where it is worse",
+        "情景分区图：更差点所占比例",
+    ),
+    "disc_scores_title": (
+        "Feature scores: what separates worse from not",
+        "特征得分：区分“更差”与否的因素",
+    ),
+    "disc_score": ("feature score (extra trees)", "特征得分（极端随机树）"),
+    "disc_design": ("design", "体制"),
+    "disc_outcome": ("outcome", "结果"),
+    "disc_share": ("points where worse", "更差的点"),
+    "disc_clear": ("clearly worse (95% CI)", "明显更差（95% 置信区间）"),
+    "disc_method": (
+        "Methods: PRIM (Friedman and Fisher 1999; Bryant and Lempert 2010) and CART through "
+        "EMA Workbench (Kwakkel 2017); quasi p-values test whether a restriction raises the "
+        "density (one-sided binomial); feature scores from extra trees. Files: points.csv, "
+        "boxes.csv, prim_trajectories.csv, cart.csv, feature_scores.csv, regimes.csv.",
+        "方法：通过 EMA Workbench（Kwakkel 2017）使用 PRIM（Friedman 和 Fisher 1999；Bryant 和 "
+        "Lempert 2010）与 CART；准 p 值检验某一限制是否提高密度（单侧二项检验）；"
+        "特征得分来自极端随机树。文件：points.csv、boxes.csv、prim_trajectories.csv、cart.csv、"
+        "feature_scores.csv、regimes.csv。",
+    ),
 }
 
 

@@ -1,0 +1,392 @@
+"""Scenario discovery: where a design does worse than the reference, and why.
+
+From the sweep folders of a discovery (one per design, same points and
+seeds) this module computes, per sampled point, the paired difference of
+each design from the reference on each judged outcome and whether the design
+is *worse* there (the mean paired difference lies on the outcome's bad
+side), then describes the points where it is worse with the scenario
+discovery tools of EMA Workbench (Kwakkel 2017; Bryant and Lempert 2010):
+
+* PRIM (peeling and pasting; ``ema_workbench.analysis.prim``): boxes of the
+  sampled parameters with their coverage (share of all worse points inside),
+  density (share of points inside that are worse), mass (share of points
+  inside) and the quasi p-value of each restriction (a one-sided binomial
+  test of whether the restriction raises density; Bryant and Lempert 2010).
+  Along a box's peeling trajectory the box kept is the one of highest
+  coverage whose density is at least ``min_density`` (else the densest).
+* CART (``ema_workbench.analysis.cart``, scikit-learn's decision tree): the
+  leaves where the design is worse.
+* Feature scores (extra trees, ``feature_scoring.get_ex_feature_scores``):
+  which sampled parameters separate worse from not.
+* Regime maps: the share of points where the design is worse over the bins
+  of two parameters (the highest-scoring pairs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)  # the optional ipyparallel evaluator
+    from ema_workbench.analysis import cart, feature_scoring, prim
+    from ema_workbench.analysis.scenario_discovery_util import RuleInductionType
+
+from sim.experiments.discovery_files import WORSE
+
+#: Bins per parameter of a regime map.
+REGIME_BINS = 5
+
+#: Seed of the extra-trees feature scoring (scores are reproducible).
+SCORING_SEED = 20261205
+
+
+@dataclass(frozen=True)
+class DiscoveryAnalysis:
+    """Everything a discovery found.
+
+    Attributes:
+        points: One row per point, design (other than the reference) and judged
+            outcome: the sampled values, ``mean_difference`` (design minus
+            reference), its 95% t interval over replications, ``worse``.
+        boxes: PRIM boxes, one row per box and restricted parameter (limits,
+            quasi p-values) with the box's coverage, density, mass, points.
+        trajectories: Every step of every PRIM box's peeling trajectory
+            (coverage, density, mass, restricted dimensions, kept).
+        cart: CART leaves where the design is worse, one row per leaf and
+            restricted parameter.
+        scores: Feature scores per design, outcome and parameter.
+        regimes: Share of worse points per bin pair of the top parameters.
+        sampled: The sampled parameters.
+        ranges: Their sampled ranges.
+        reference: The reference design.
+    """
+
+    points: pd.DataFrame
+    boxes: pd.DataFrame
+    trajectories: pd.DataFrame
+    cart: pd.DataFrame
+    scores: pd.DataFrame
+    regimes: pd.DataFrame
+    sampled: tuple[str, ...]
+    ranges: dict[str, tuple[float, float]]
+    reference: str
+
+
+def paired_points(
+    runs: Mapping[str, pd.DataFrame],
+    designs: Sequence[str],
+    sampled: Sequence[str],
+    outcomes: Sequence[str],
+) -> pd.DataFrame:
+    """Per point, design and outcome: the paired difference from the reference.
+
+    Args:
+        runs: Per design, its sweep's final values (``runs.csv``: ``point``,
+            ``replication``, the sampled parameters, the outcomes).
+        designs: The designs, the reference first.
+        sampled: The sampled parameters.
+        outcomes: Outcomes judged.
+
+    Returns:
+        Tidy frame: ``design``, ``outcome``, ``point``, the sampled values,
+        ``replications``, ``mean_difference``, ``ci_low``, ``ci_high``,
+        ``reference_mean``, ``design_mean``, ``worse`` (mean difference on the
+        bad side) and ``clearly_worse`` (the whole interval on it).
+    """
+    reference = designs[0]
+    keys = ["point", "replication"]
+    base = runs[reference].set_index(keys)
+    frames = []
+    for design in designs[1:]:
+        other = runs[design].set_index(keys)
+        common = base.index.intersection(other.index)
+        values = base.loc[common, list(sampled)].groupby(level="point").first()
+        for outcome in outcomes:
+            diff = (other.loc[common, outcome] - base.loc[common, outcome]).groupby(level="point")
+            n = diff.count()
+            mean, sd = diff.mean(), diff.std(ddof=1)
+            half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+            bad = 1.0 if WORSE[outcome] == "higher" else -1.0
+            frame = values.copy()
+            frame.insert(0, "outcome", outcome)
+            frame.insert(0, "design", design)
+            frame["replications"] = n
+            frame["reference_mean"] = base.loc[common, outcome].groupby(level="point").mean()
+            frame["design_mean"] = other.loc[common, outcome].groupby(level="point").mean()
+            frame["mean_difference"] = mean
+            frame["ci_low"], frame["ci_high"] = mean - half, mean + half
+            frame["worse"] = bad * mean > 0
+            frame["clearly_worse"] = np.where(bad > 0, mean - half > 0, mean + half < 0)
+            frames.append(frame.reset_index())
+    return pd.concat(frames, ignore_index=True)
+
+
+def _quiet() -> contextlib.AbstractContextManager:
+    """Silence EMA Workbench's prints and log lines while it works."""
+    stack = contextlib.ExitStack()
+    stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+    stack.enter_context(warnings.catch_warnings())
+    warnings.simplefilter("ignore")
+    logging.getLogger("EMA").setLevel(logging.ERROR)
+    return stack
+
+
+def _kept_step(trajectory: pd.DataFrame, min_density: float) -> int:
+    """The step of highest coverage with density >= ``min_density`` (else the densest)."""
+    dense = trajectory[trajectory["density"] >= min_density]
+    if len(dense):
+        return int(dense["coverage"].idxmax())
+    return int(trajectory["density"].idxmax())
+
+
+def prim_boxes(
+    x: pd.DataFrame, worse: np.ndarray, min_density: float, max_boxes: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """PRIM boxes of the worse points.
+
+    Args:
+        x: Sampled values, one row per point.
+        worse: Whether the design is worse at each point.
+        min_density: Density required of the box kept on a trajectory.
+        max_boxes: Boxes sought (PRIM stops earlier when no box is left).
+
+    Returns:
+        ``(boxes, trajectories)``: one row per box and restricted parameter
+        (``box``, ``coverage``, ``density``, ``mass``, ``n_points``,
+        ``parameter``, ``low``, ``high``, ``qp_low``, ``qp_high``; a box that
+        restricts nothing has one row with parameter ``(none)``) and every
+        trajectory step.
+    """
+    worse = np.asarray(worse, dtype=bool)
+    if worse.all() or not worse.any():
+        return pd.DataFrame(), pd.DataFrame()
+    boxes, trajectories = [], []
+    with _quiet():
+        finder = prim.Prim(x.reset_index(drop=True), worse)
+        for number in range(1, max_boxes + 1):
+            box = finder.find_box()
+            if box is None or box.peeling_trajectory["coverage"].max() <= 0:
+                break  # no worse point left outside the earlier boxes
+            trajectory = box.peeling_trajectory.reset_index(drop=True)
+            step = _kept_step(trajectory, min_density)
+            box.select(step)
+            stats_row, limits = box.inspect(step, style="data")[0]
+            trajectories.append(
+                trajectory[["coverage", "density", "mass", "res_dim"]].assign(
+                    box=number, step=range(len(trajectory)), kept=lambda t, s=step: t.step == s
+                )
+            )
+            head = {
+                "box": number,
+                "coverage": float(stats_row["coverage"]),
+                "density": float(stats_row["density"]),
+                "mass": float(stats_row["mass"]),
+                "n_points": int(round(float(stats_row["mass"]) * len(x))),
+            }
+            if limits.empty:
+                boxes.append({**head, "parameter": "(none)"})
+            for parameter, row in limits.iterrows():
+                low, high, qp_low, qp_high = (row.iloc[i] for i in range(4))
+                boxes.append(
+                    {
+                        **head,
+                        "parameter": parameter,
+                        "low": float(low),
+                        "high": float(high),
+                        "qp_low": _float(qp_low),
+                        "qp_high": _float(qp_high),
+                    }
+                )
+            if box.coverage >= 0.999:
+                break
+    return pd.DataFrame(boxes), pd.concat(trajectories, ignore_index=True)
+
+
+def _float(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number
+
+
+def cart_leaves(x: pd.DataFrame, worse: np.ndarray, min_density: float) -> pd.DataFrame:
+    """CART leaves where the design is worse (density >= ``min_density``)."""
+    worse = np.asarray(worse, dtype=bool)
+    if worse.all() or not worse.any():
+        return pd.DataFrame()
+    with _quiet():
+        # At least one point per leaf (CART turns mass_min into a whole leaf size).
+        tree = cart.CART(x.reset_index(drop=True), worse, mass_min=max(0.05, 1.0 / len(x)))
+        tree.build_tree()
+        leaf_stats = tree.stats
+        leaf_boxes = tree.boxes
+    rows = []
+    number = 0
+    for leaf_stat, limits in zip(leaf_stats, leaf_boxes, strict=True):
+        if leaf_stat["density"] < min_density:
+            continue
+        number += 1
+        head = {
+            "leaf": number,
+            "coverage": float(leaf_stat["coverage"]),
+            "density": float(leaf_stat["density"]),
+            "mass": float(leaf_stat["mass"]),
+        }
+        restricted = [
+            c
+            for c in limits.columns
+            if limits[c].iloc[0] > x[c].min() or limits[c].iloc[1] < x[c].max()
+        ]
+        for parameter in restricted or ["(none)"]:
+            extra = (
+                {"low": float(limits[parameter].iloc[0]), "high": float(limits[parameter].iloc[1])}
+                if parameter != "(none)"
+                else {}
+            )
+            rows.append({**head, "parameter": parameter, **extra})
+    return pd.DataFrame(rows)
+
+
+def feature_scores(x: pd.DataFrame, worse: np.ndarray) -> pd.Series:
+    """Extra-trees feature scores of the sampled parameters for separating worse points."""
+    worse = np.asarray(worse, dtype=int)
+    if worse.min() == worse.max():
+        return pd.Series(0.0, index=x.columns)
+    with _quiet():
+        scores, _ = feature_scoring.get_ex_feature_scores(
+            x.reset_index(drop=True),
+            worse,
+            mode=RuleInductionType.CLASSIFICATION,
+            random_state=SCORING_SEED,
+        )
+    return scores.iloc[:, 0].rename("score")
+
+
+def regime_grid(
+    x: pd.DataFrame,
+    worse: np.ndarray,
+    first: str,
+    second: str,
+    ranges: Mapping[str, tuple[float, float]],
+    bins: int = REGIME_BINS,
+) -> pd.DataFrame:
+    """Share of worse points over equal-width bins of two sampled parameters.
+
+    Returns:
+        One row per cell: ``x_parameter``, ``y_parameter``, ``x_low``,
+        ``x_high``, ``y_low``, ``y_high``, ``points``, ``share_worse`` (NaN for
+        an empty cell).
+    """
+    edges = {}
+    for name in (first, second):
+        low, high = ranges[name]
+        edges[name] = np.linspace(float(low), float(high), bins + 1)
+    xi = np.clip(np.digitize(x[first], edges[first][1:-1]), 0, bins - 1)
+    yi = np.clip(np.digitize(x[second], edges[second][1:-1]), 0, bins - 1)
+    frame = pd.DataFrame({"xi": xi, "yi": yi, "worse": np.asarray(worse, dtype=float)})
+    cells = frame.groupby(["xi", "yi"])["worse"].agg(["count", "mean"])
+    rows = []
+    for i in range(bins):
+        for j in range(bins):
+            count, share = (
+                (int(cells.loc[(i, j), "count"]), float(cells.loc[(i, j), "mean"]))
+                if (i, j) in cells.index
+                else (0, math.nan)
+            )
+            rows.append(
+                {
+                    "x_parameter": first,
+                    "y_parameter": second,
+                    "x_low": edges[first][i],
+                    "x_high": edges[first][i + 1],
+                    "y_low": edges[second][j],
+                    "y_high": edges[second][j + 1],
+                    "points": count,
+                    "share_worse": share,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def analyze(
+    runs: Mapping[str, pd.DataFrame],
+    designs: Sequence[str],
+    sampled: Sequence[str],
+    ranges: Mapping[str, tuple[float, float]],
+    outcomes: Sequence[str],
+    min_density: float = 0.8,
+    max_boxes: int = 3,
+    regime_pairs: int = 3,
+) -> DiscoveryAnalysis:
+    """Run the whole scenario discovery on the final values of the runs.
+
+    Args:
+        runs: Per design, its runs (final values), as in :func:`paired_points`.
+        designs: The designs, the reference first.
+        sampled: The sampled parameters.
+        ranges: Their sampled ranges (for the regime maps' bins).
+        outcomes: Outcomes judged.
+        min_density: PRIM box choice (see :func:`prim_boxes`).
+        max_boxes: PRIM boxes per design and outcome.
+        regime_pairs: Regime maps per design and outcome (pairs of the top
+            three parameters by feature score).
+
+    Returns:
+        The analysis.
+    """
+    points = paired_points(runs, designs, sampled, outcomes)
+    boxes, trajectories, leaves, scores, regimes = [], [], [], [], []
+    for (design, outcome), group in points.groupby(["design", "outcome"], sort=False):
+        x = group[list(sampled)].reset_index(drop=True)
+        worse = group["worse"].to_numpy()
+        tag = {"design": design, "outcome": outcome}
+        found, trajectory = prim_boxes(x, worse, min_density, max_boxes)
+        if len(found):
+            boxes.append(found.assign(**tag))
+            trajectories.append(trajectory.assign(**tag))
+        leaf = cart_leaves(x, worse, min_density)
+        if len(leaf):
+            leaves.append(leaf.assign(**tag))
+        score = feature_scores(x, worse)
+        scores.append(score.rename_axis("parameter").reset_index().assign(**tag))
+        top = [p for p in score.index[:3]]
+        pairs = [(a, b) for i, a in enumerate(top) for b in top[i + 1 :]][:regime_pairs]
+        for first, second in pairs:
+            regimes.append(regime_grid(x, worse, first, second, ranges).assign(**tag))
+
+    def stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        if not frames:
+            return pd.DataFrame()
+        frame = pd.concat(frames, ignore_index=True)
+        front = ["design", "outcome"]
+        return frame[front + [c for c in frame.columns if c not in front]]
+
+    return DiscoveryAnalysis(
+        points=points,
+        boxes=stack(boxes),
+        trajectories=stack(trajectories),
+        cart=stack(leaves),
+        scores=stack(scores),
+        regimes=stack(regimes),
+        sampled=tuple(sampled),
+        ranges={k: (float(v[0]), float(v[1])) for k, v in ranges.items()},
+        reference=designs[0],
+    )
+
+
+def read_runs(folders: Mapping[str, Path]) -> dict[str, pd.DataFrame]:
+    """Each design's ``runs.csv`` (written by ``summarize_sweep``)."""
+    return {design: pd.read_csv(folder / "runs.csv") for design, folder in folders.items()}

@@ -1,0 +1,258 @@
+"""The ``discover`` command: scenario discovery of where a design does worse.
+
+Loads a discovery file (``sim.experiments.discovery_files``), runs one sweep
+per design with the same Latin hypercube points and seeds
+(``sim.experiments.discovery_runner``; streamed and resumable like
+``run.py sweep``), then finds the regions where each design does worse than
+the reference (``sim.analysis.discovery``: PRIM, CART, feature scores, regime
+maps) and writes the tables, the charts and a self-contained report
+(``sim.reporting.discovery_report``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+from sim.cli import arguments as cli_types
+
+HELP = "scenario discovery: where a design does worse (PRIM, CART); resumable"
+
+EPILOG = """\
+examples:
+  python run.py discover sweeps/discovery/centralized_vs_dispersed.yaml
+  python run.py discover centralized_vs_dispersed --lang zh --formats png
+  python run.py discover FILE --executor dask --workers 2
+
+Writes into DIR (default results/discovery/<file name>/): discovery.yaml, one
+sweep file and sweep folder per design, points.csv (per point: the paired
+difference and whether the design is worse), boxes.csv (PRIM boxes: limits,
+coverage, density, mass, quasi p-values), prim_trajectories.csv, cart.csv,
+feature_scores.csv, regimes.csv, report.html (or report_zh.html), figures/ with
+--formats, and manifest.json. Ctrl-C keeps the finished runs; the same command
+resumes.
+"""
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Add the ``discover`` subcommand to ``run.py``'s subparsers."""
+    from sim.experiments.executors import EXECUTORS
+
+    p = sub.add_parser(
+        "discover",
+        help=HELP,
+        description=textwrap.fill(
+            "Run every design of a discovery file on the same Latin hypercube of "
+            "uncertainties (their plausible ranges) with paired seeds, mark the points where "
+            "a design does worse than the first one on each judged outcome, and describe "
+            "those regions with PRIM boxes, CART leaves, feature scores and regime maps.",
+            width=79,
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "file", metavar="FILE", help="discovery file (.yaml), or a name in sweeps/discovery/"
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="discovery folder (default results/discovery/<file name>); the same discovery "
+        "is resumed",
+    )
+    p.add_argument("--executor", choices=EXECUTORS, default="pool", help="serial, pool or dask")
+    p.add_argument("--workers", type=cli_types.workers, metavar="N", help="processes")
+    p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler tcp://HOST:PORT")
+    p.add_argument(
+        "--batch", type=cli_types.at_least(1), metavar="N", help="runs per batched model"
+    )
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    p.add_argument(
+        "--formats",
+        default="none",
+        metavar="LIST",
+        help="static images of the charts: png,svg,pdf or none (default none; needs Chromium)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    return p
+
+
+def _box_lines(analysis: Any, lang: str) -> list[str]:
+    """The terminal table: share of worse points and the PRIM boxes of each outcome."""
+    from sim.reporting import i18n
+
+    lines = []
+    for (design, outcome), group in analysis.points.groupby(["design", "outcome"], sort=False):
+        worse = group["worse"]
+        title = i18n.t(
+            "disc_worse_on",
+            lang,
+            design=design,
+            reference=analysis.reference,
+            outcome=i18n.outcome_label(outcome, lang),
+        )
+        lines.append(f"{title}: {worse.mean():.0%} ({int(worse.sum())}/{len(worse)})")
+        boxes = analysis.boxes
+        if len(boxes):
+            boxes = boxes[(boxes["design"] == design) & (boxes["outcome"] == outcome)]
+        if not len(boxes):
+            lines.append("  " + i18n.t("disc_no_box", lang))
+            continue
+        for number, box in boxes.groupby("box"):
+            first = box.iloc[0]
+            lines.append(
+                f"  {i18n.t('disc_box', lang, number=int(number))}: "
+                f"{i18n.t('disc_coverage', lang)} {first['coverage']:.2f}, "
+                f"{i18n.t('disc_density', lang)} {first['density']:.2f}, "
+                f"{i18n.t('disc_mass', lang)} {first['mass']:.2f}"
+            )
+            for _, row in box.iterrows():
+                if row["parameter"] == "(none)":
+                    lines.append("    " + i18n.t("disc_whole_space", lang))
+                    continue
+                qp = [v for v in (row.get("qp_low"), row.get("qp_high")) if v == v]
+                lines.append(
+                    f"    {i18n.parameter_label(row['parameter'], lang):<30} "
+                    f"{row['low']:>9.3g} – {row['high']:<9.3g}"
+                    + (f" qp {min(qp):.3f}" if qp else "")
+                )
+    return lines
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """Run a discovery file, analyse it, print the boxes and write the folder."""
+    from sim.experiments.discovery_files import load_discovery
+    from sim.reporting.export import parse_formats
+
+    discovery = load_discovery(args.file)
+    formats = parse_formats(args.formats)
+    if args.scheduler and args.executor != "dask":
+        from sim.experiments.discovery_files import DiscoveryError
+
+        raise DiscoveryError(
+            f"--scheduler is used only with --executor dask (got --executor {args.executor})."
+        )
+    # heavy: only once the file is valid
+    from sim.analysis import discovery as analysis_module
+    from sim.analysis.sweep_summary import summarize_sweep
+    from sim.experiments import discovery_runner, provenance, results
+    from sim.experiments.executors import ExecutorError
+    from sim.experiments.files import atomic_write
+    from sim.experiments.output_checks import check_writable
+    from sim.experiments.sweep_definition import SweepError
+    from sim.reporting import discovery_report, export
+
+    out = Path(args.out) if args.out else discovery_runner.default_discovery_dir(discovery)
+    check_writable(out, keep=True)
+    start = time.perf_counter()
+    try:
+        run = discovery_runner.run_discovery(
+            discovery,
+            out,
+            executor=args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=not args.quiet,
+            batch=args.batch,
+        )
+    except ExecutorError as exc:
+        raise SweepError(str(exc)) from None
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted (Ctrl-C): finished runs are kept in {out}. Run the same command "
+            "again to resume.",
+            file=sys.stderr,
+        )
+        return 130
+    for design, folder in run.folders.items():
+        summarize_sweep(folder, extra={"run": run.results[design].run_info})
+    first = discovery.sweeps[discovery.designs[0]]
+    ranges = {p.name: (p.low, p.high) for p in first.swept}
+    analysis = analysis_module.analyze(
+        analysis_module.read_runs(run.folders),
+        discovery.designs,
+        discovery.parameter_names,
+        ranges,
+        discovery.outcomes,
+        min_density=discovery.min_density,
+        max_boxes=discovery.boxes,
+    )
+    tables = {
+        "points.csv": (analysis.points, "per point, design and outcome: sampled values, paired "
+                       "difference from the reference with its 95% CI, worse, clearly worse"),
+        "boxes.csv": (analysis.boxes, "PRIM boxes of the worse points: per box and restricted "
+                      "parameter, limits and quasi p-values; coverage, density, mass"),
+        "prim_trajectories.csv": (analysis.trajectories, "every step of every PRIM peeling "
+                                  "trajectory (coverage, density, mass, restricted dimensions)"),
+        "cart.csv": (analysis.cart, "CART leaves where the design is worse (density >= "
+                     "min_density), per leaf and restricted parameter"),
+        "feature_scores.csv": (analysis.scores, "extra-trees feature scores per design and "
+                               "outcome"),
+        "regimes.csv": (analysis.regimes, "share of worse points per bin pair of the top three "
+                        "parameters"),
+    }  # fmt: skip
+    files = {}
+    for name, (frame, what) in tables.items():
+        results.write_csv(frame, out / name)
+        files[name] = what
+    settings = {
+        "designs": list(discovery.designs),
+        "samples": discovery.samples,
+        "replications": discovery.replications,
+        "root_seed": discovery.root_seed,
+        "min_density": discovery.min_density,
+    }
+    page = "report_zh.html" if args.lang == "zh" else "report.html"
+    discovery_report.write_discovery_report(
+        analysis,
+        out / page,
+        description=discovery.description,
+        settings=settings,
+        lang=args.lang,
+    )
+    files[page] = "the report: boxes, trade-off charts, regime maps, feature scores"
+    images: list[Path] = []
+    problem = None
+    if formats:
+        figures = discovery_report.discovery_figures(analysis, args.lang)
+        try:
+            images = export.export_figures(
+                figures, out / "figures", formats, suffix="_zh" if args.lang == "zh" else ""
+            )
+        except export.ExportUnavailableError as exc:
+            problem = str(exc)
+    if images:
+        files["figures/"] = "the charts as static images"
+    elapsed = time.perf_counter() - start
+    for design, folder in run.folders.items():
+        files[f"{folder.name}/"] = f"the sweep folder of {design} (run.py sweep layout)"
+    scenarios = [s.scenario for s in discovery.sweeps.values()]
+    manifest = provenance.build_manifest(
+        scenarios,
+        root_seed=discovery.root_seed,
+        seeds=first.seeds,
+        replications=discovery.replications,
+        extra={
+            **discovery_runner.discovery_manifest_extra(discovery, run),
+            "lang": args.lang,
+            "elapsed_seconds": round(elapsed, 1),
+            "files": files,
+        },
+    )
+    body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
+    print("\n".join(_box_lines(analysis, args.lang)))
+    print()
+    made = f"{run.ran} run{'s' if run.ran != 1 else ''} in {run.elapsed:.1f} s"
+    if run.skipped:
+        made += f" ({run.skipped} already finished, skipped)"
+    print(made + ".")
+    if problem:
+        print(f"no images: {' '.join(problem.split())}", file=sys.stderr)
+    print(f"Results: {out}")
+    return 1 if problem else 0

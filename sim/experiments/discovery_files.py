@@ -1,0 +1,341 @@
+"""Discovery files: where does one design do worse than another?
+
+A discovery file (YAML, in ``sweeps/discovery/``) names two or more designs
+(scenario files), the uncertainties (and optionally levers) to sample over
+their plausible ranges with a Latin hypercube, and the outcomes on which a
+design is judged worse than the first one::
+
+    description: Where the centralized design does worse than the dispersed one.
+    designs: [dispersed, centralized]     # the first is the reference
+    parameters: {n_departments: 40}       # optional: fixed in every run
+    months: 120                           # optional
+    uncertainties:                        # 'plausible' = the declared plausible range
+      annual_budget: plausible
+      platform_cost_multiple: {low: 1.0, high: 20.0}
+    levers: {}                            # optional: levers set alike in every design
+    samples: 200                          # Latin hypercube points
+    replications: 5                       # paired: replication r has one seed everywhere
+    root_seed: 20261205
+    outcomes: [cost_per_service_month, capability_coverage, mean_months_to_service]
+    min_density: 0.8                      # optional: PRIM box choice (default 0.8)
+    boxes: 3                              # optional: PRIM boxes per outcome (default 3)
+    batch: 100                            # optional: runs per batched model
+
+Every design runs the same points with the same seeds: the file becomes one
+sweep file per design (``sim.experiments.sweep_files``), written into the
+results folder and run by the sweep engine, so a discovery streams, resumes
+and runs on every executor as a sweep does. Loading is as strict as for sweep
+files; errors name the discovery file, the line and the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.experiments.data_files import data_dir
+from sim.experiments.input_limits import MAX_PATH_CHARS, shorten
+from sim.experiments.sweep_definition import Sweep, SweepError
+from sim.experiments.sweep_files import read_yaml, sweep_from_data
+from sim.experiments.sweep_ranges import whole_number
+from sim.experiments.yaml_files import (
+    SUFFIXES,
+    LineMapping,
+    describe_value,
+    did_you_mean,
+    display_path,
+    file_location,
+    key_lines,
+)
+
+#: Folder holding the example discovery files.
+DISCOVERY_DIR = data_dir("sweeps") / "discovery"
+
+#: Outcomes a design can be judged on, with the direction that is worse.
+WORSE: dict[str, str] = {
+    "cost_per_service_month": "higher",
+    "capability_coverage": "lower",
+    "mean_months_to_service": "higher",
+    "duplication_rate": "higher",
+    "n_redundant_common_systems": "higher",
+    "data_sharing_rate": "lower",
+    "sharing_gap": "higher",
+    "cum_spending": "higher",
+    "cum_governance_cost": "higher",
+}
+
+#: Outcomes judged when the file names none: the bottom line first.
+DEFAULT_OUTCOMES: tuple[str, ...] = (
+    "cost_per_service_month",
+    "capability_coverage",
+    "mean_months_to_service",
+)
+
+#: Keys of a discovery file; the sweep keys among them mean what they mean in a sweep.
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "description",
+    "designs",
+    "parameters",
+    "months",
+    "uncertainties",
+    "levers",
+    "samples",
+    "replications",
+    "root_seed",
+    "outcomes",
+    "min_density",
+    "boxes",
+    "batch",
+)
+
+REQUIRED_KEYS: tuple[str, ...] = (
+    "designs",
+    "uncertainties",
+    "samples",
+    "replications",
+    "root_seed",
+)
+
+#: Keys passed on to each design's sweep file unchanged.
+SWEEP_KEYS: tuple[str, ...] = (
+    "description",
+    "parameters",
+    "months",
+    "uncertainties",
+    "levers",
+    "replications",
+    "root_seed",
+    "batch",
+)
+
+
+class DiscoveryError(SweepError):
+    """A discovery file is invalid (one paragraph naming file, line and key; exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """A validated discovery file.
+
+    Attributes:
+        path: The file.
+        text: Its text.
+        description: One line.
+        designs: Scenario names or paths; the first is the reference.
+        sweeps: Per design, the sweep it runs (same points and seeds in each).
+        outcomes: Outcomes judged; the first leads the report.
+        samples: Latin hypercube points.
+        replications: Paired replications per point and design.
+        root_seed: Seed of the hypercube and root of the replication seeds.
+        min_density: PRIM: the chosen box is the one of highest coverage whose
+            density is at least this (else the densest).
+        boxes: PRIM boxes sought per outcome.
+    """
+
+    path: Path
+    text: str
+    description: str
+    designs: tuple[str, ...]
+    sweeps: dict[str, Sweep] = field(repr=False)
+    outcomes: tuple[str, ...]
+    samples: int
+    replications: int
+    root_seed: int
+    min_density: float = 0.8
+    boxes: int = 3
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        """The sampled parameters, in file order."""
+        return next(iter(self.sweeps.values())).parameter_names
+
+    def sweep_text(self, design: str) -> str:
+        """The sweep file of one design, as written into the results folder."""
+        return _sweep_yaml(self, design)
+
+
+def _error(path: Path, line: int | None, message: str) -> DiscoveryError:
+    return DiscoveryError(f"{file_location('Discovery', path, line)}: {message}")
+
+
+def _relabel(exc: SweepError) -> DiscoveryError:
+    """A sweep reader's message about this file, saying 'Discovery file'."""
+    message = str(exc)
+    if message.startswith("Sweep file"):
+        message = "Discovery file" + message[len("Sweep file") :]
+    return DiscoveryError(message)
+
+
+def _sweep_data(data: Mapping, design: str, samples: int, root_seed: int) -> LineMapping:
+    """The mapping of one design's sweep, with the discovery file's line numbers."""
+    lines = key_lines(data)
+    out = LineMapping({k: data[k] for k in SWEEP_KEYS if k in data})
+    out["scenario"] = design
+    out["design"] = {"method": "lhs", "samples": samples, "seed": root_seed}
+    out["outcomes"] = list(WORSE)
+    out.lines = {**lines, "scenario": lines.get("designs"), "design": lines.get("samples")}
+    return out
+
+
+def _sweep_yaml(discovery: Discovery, design: str) -> str:
+    sweep = discovery.sweeps[design]
+    sections: dict[str, dict[str, Any]] = {"levers": {}, "uncertainties": {}}
+    for p in sweep.swept:
+        sections[p.section][p.name] = {"low": p.low, "high": p.high}
+    data = {
+        "description": f"{design} in the discovery {discovery.path.name}: "
+        f"{discovery.description}".strip(),
+        # A design given as a path is written as the path it was found at.
+        "scenario": str(sweep.scenario.path) if Path(design).suffix else design,
+        **({"parameters": dict(sweep.fixed)} if sweep.fixed else {}),
+        **{k: v for k, v in sections.items() if v},
+        "design": {"method": "lhs", "samples": discovery.samples, "seed": discovery.root_seed},
+        "replications": discovery.replications,
+        "root_seed": discovery.root_seed,
+        **({"batch": sweep.batch} if sweep.batch is not None else {}),
+        "outcomes": list(sweep.outcomes),
+    }
+    head = (
+        f"# Written by python run.py discover {display_path(discovery.path)}; "
+        "one of its designs as a sweep (python run.py sweep FILE)\n"
+    )
+    return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _read_designs(data: Mapping, path: Path) -> tuple[str, ...]:
+    line = key_lines(data).get("designs")
+    raw = data["designs"]
+    if (
+        not isinstance(raw, list)
+        or len(raw) < 2
+        or not all(isinstance(d, str) and d.strip() for d in raw)
+    ):
+        raise _error(
+            path,
+            line,
+            f"'designs' is {describe_value(raw)}, but it must be a list of two or more "
+            "scenario names or paths, the reference first (e.g. [dispersed, centralized]).",
+        )
+    designs = tuple(d.strip() for d in raw)
+    if len(set(designs)) != len(designs):
+        raise _error(path, line, "'designs' lists a design twice; list each once.")
+    return designs
+
+
+def _read_outcomes(data: Mapping, path: Path) -> tuple[str, ...]:
+    line = key_lines(data).get("outcomes")
+    raw = data.get("outcomes", list(DEFAULT_OUTCOMES))
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        raise _error(
+            path, line, f"'outcomes' is {describe_value(raw)}, but it must be a list of outcomes."
+        )
+    for name in raw:
+        if name not in WORSE:
+            raise _error(
+                path,
+                line,
+                f"'outcomes' lists {describe_value(name)}, which cannot be judged: a design is "
+                f"judged on an outcome with a known worse direction.{did_you_mean(name, WORSE)} "
+                f"Allowed: {', '.join(WORSE)}.",
+            )
+    if len(set(raw)) != len(raw):
+        raise _error(path, line, "'outcomes' lists an outcome twice; list each once.")
+    return tuple(raw)
+
+
+def _read_density(data: Mapping, path: Path) -> float:
+    value = data.get("min_density", 0.8)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise _error(
+            path,
+            key_lines(data).get("min_density"),
+            f"'min_density' is {describe_value(value)}, but it must be a number above 0 and at "
+            "most 1 (the share of points in a box where the design does worse).",
+        )
+    return float(value)
+
+
+def load_discovery(path: str | Path) -> Discovery:
+    """Load and validate a discovery file.
+
+    Args:
+        path: The file (``.yaml``), or the name of one in ``sweeps/discovery/``.
+
+    Returns:
+        The validated discovery.
+
+    Raises:
+        DiscoveryError: For any problem; the message names the file, line and key.
+    """
+    if len(str(path)) > MAX_PATH_CHARS or "\0" in str(path):
+        raise DiscoveryError(
+            f"Discovery file {shorten(str(path), 80)}: the path is too long or holds a NUL "
+            f"character; at most {MAX_PATH_CHARS:,} characters are allowed."
+        )
+    path = Path(path)
+    if not path.suffix and len(path.parts) == 1 and not path.exists():
+        path = DISCOVERY_DIR / f"{path}.yaml"
+    if path.suffix not in SUFFIXES:
+        raise DiscoveryError(f"Discovery file {display_path(path)} must end in .yaml or .yml.")
+    if not path.is_file():
+        names = (
+            sorted(p.name for p in DISCOVERY_DIR.glob("*.y*ml")) if DISCOVERY_DIR.is_dir() else []
+        )
+        raise DiscoveryError(
+            f"Discovery file {display_path(path)} does not exist. Example discovery files in "
+            f"{display_path(DISCOVERY_DIR)}: {', '.join(names) or 'none'}."
+        )
+    try:
+        text, data = read_yaml(path)
+    except SweepError as exc:
+        raise _relabel(exc) from None
+    lines = key_lines(data)
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            hint = " (a discovery file lists 'designs' instead)" if key == "scenario" else ""
+            raise _error(
+                path,
+                lines.get(key),
+                f"unknown top-level key '{key}'{hint}.{did_you_mean(key, TOP_LEVEL_KEYS)} The "
+                f"allowed keys are {', '.join(TOP_LEVEL_KEYS)}.",
+            )
+    for key in REQUIRED_KEYS:
+        if key not in data:
+            raise DiscoveryError(
+                f"Discovery file {display_path(path)}: the required key '{key}' is missing. A "
+                f"discovery needs {', '.join(REQUIRED_KEYS)}."
+            )
+    designs = _read_designs(data, path)
+    outcomes = _read_outcomes(data, path)
+    min_density = _read_density(data, path)
+    try:
+        samples = whole_number(data["samples"], "samples", path, lines.get("samples"), 2)
+        boxes = whole_number(data.get("boxes", 3), "boxes", path, lines.get("boxes"), 1, 10)
+        root_seed = whole_number(data["root_seed"], "root_seed", path, lines.get("root_seed"), 0)
+        sweeps = {
+            d: sweep_from_data(path, text, _sweep_data(data, d, samples, root_seed))
+            for d in designs
+        }
+    except SweepError as exc:
+        raise _relabel(exc) from None
+    first = sweeps[designs[0]]
+    description = " ".join(str(data.get("description", "")).split())
+    return Discovery(
+        path=path,
+        text=text,
+        description=description,
+        designs=designs,
+        sweeps=sweeps,
+        outcomes=outcomes,
+        samples=samples,
+        replications=first.replications,
+        root_seed=root_seed,
+        min_density=min_density,
+        boxes=boxes,
+    )

@@ -1,0 +1,339 @@
+"""Charts and the report of a scenario discovery (``run.py discover``).
+
+Figures are built from the tidy frames of ``sim.analysis.discovery``: the
+PRIM trade-off between coverage and density, regime maps (share of points
+where the design is worse over two parameters), feature scores. The report is
+one self-contained HTML page (plotly.js embedded once) in English or Chinese.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from sim.analysis.discovery import DiscoveryAnalysis
+from sim.reporting import i18n
+from sim.reporting.pages import figure_divs, write_page
+from sim.reporting.style import color, figure_title, format_number, style_figure
+
+
+def _pair_title(design: str, reference: str, outcome: str, lang: str) -> str:
+    return i18n.t(
+        "disc_worse_on",
+        lang,
+        design=design,
+        reference=reference,
+        outcome=i18n.outcome_label(outcome, lang),
+    )
+
+
+def tradeoff_figure(
+    trajectories: pd.DataFrame, design: str, reference: str, outcome: str, lang: str = "en"
+) -> go.Figure:
+    """PRIM's peeling trajectories: density against coverage, one trace per box.
+
+    Each step of a trajectory is a candidate box; its colour is the number of
+    restricted parameters; the box kept is circled.
+    """
+    frame = trajectories[(trajectories["design"] == design) & (trajectories["outcome"] == outcome)]
+    fig = go.Figure()
+    for number, steps in frame.groupby("box"):
+        name = i18n.t("disc_box", lang, number=int(number))
+        fig.add_trace(
+            go.Scatter(
+                x=steps["coverage"],
+                y=steps["density"],
+                mode="lines+markers",
+                name=name,
+                line={"color": color(int(number) - 1), "width": 1},
+                marker={
+                    "size": 8,
+                    "color": steps["res_dim"],
+                    "colorscale": "Viridis",
+                    "cmin": 0,
+                    "cmax": max(1, int(frame["res_dim"].max())),
+                    "showscale": int(number) == 1,
+                    "colorbar": {"title": {"text": i18n.t("disc_res_dim", lang)}, "dtick": 1},
+                },
+                customdata=steps[["mass", "res_dim"]],
+                hovertemplate=i18n.t("disc_hover_step", lang)
+                + f"<extra>{html.escape(name)}</extra>",
+            )
+        )
+        kept = steps[steps["kept"]]
+        fig.add_trace(
+            go.Scatter(
+                x=kept["coverage"],
+                y=kept["density"],
+                mode="markers",
+                name=i18n.t("disc_kept", lang, name=name),
+                showlegend=int(number) == 1,
+                legendgroup="kept",
+                marker={
+                    "size": 16,
+                    "symbol": "circle-open",
+                    "color": "#d62728",
+                    "line": {"width": 2},
+                },
+                hoverinfo="skip",
+            )
+        )
+    style_figure(fig, height=440)
+    fig.update_layout(
+        title=figure_title(
+            i18n.t("disc_tradeoff_title", lang), _pair_title(design, reference, outcome, lang)
+        ),
+        hovermode="closest",
+    )
+    fig.update_xaxes(title=i18n.t("disc_coverage", lang), range=[0, 1.02])
+    fig.update_yaxes(title=i18n.t("disc_density", lang), range=[0, 1.02])
+    return fig
+
+
+def _bin_labels(lows: Sequence[float], highs: Sequence[float]) -> list[str]:
+    return [f"{format_number(a)}–{format_number(b)}" for a, b in zip(lows, highs, strict=True)]
+
+
+def regime_figure(
+    regimes: pd.DataFrame, design: str, reference: str, outcome: str, lang: str = "en"
+) -> go.Figure | None:
+    """Regime maps: share of points where ``design`` is worse, over pairs of parameters."""
+    frame = regimes[(regimes["design"] == design) & (regimes["outcome"] == outcome)]
+    pairs = list(dict.fromkeys(zip(frame["x_parameter"], frame["y_parameter"], strict=True)))
+    if not pairs:
+        return None
+    fig = make_subplots(rows=1, cols=len(pairs), horizontal_spacing=0.2)
+    for k, (first, second) in enumerate(pairs, start=1):
+        cells = frame[(frame["x_parameter"] == first) & (frame["y_parameter"] == second)]
+        xs = cells.drop_duplicates("x_low").sort_values("x_low")
+        ys = cells.drop_duplicates("y_low").sort_values("y_low")
+        x_labels = _bin_labels(xs["x_low"], xs["x_high"])
+        y_labels = _bin_labels(ys["y_low"], ys["y_high"])
+        grid = cells.pivot_table(
+            index="y_low", columns="x_low", values="share_worse", dropna=False
+        ).reindex(index=ys["y_low"], columns=xs["x_low"])
+        counts = cells.pivot_table(index="y_low", columns="x_low", values="points").reindex(
+            index=ys["y_low"], columns=xs["x_low"]
+        )
+        fig.add_trace(
+            go.Heatmap(
+                z=grid.to_numpy(),
+                x=x_labels,
+                y=y_labels,
+                customdata=counts.fillna(0).to_numpy(),
+                zmin=0,
+                zmax=1,
+                colorscale="RdBu_r",
+                showscale=k == 1,
+                colorbar={"title": {"text": i18n.t("disc_share_worse", lang)}},
+                hovertemplate=i18n.t("disc_hover_cell", lang) + "<extra></extra>",
+            ),
+            row=1,
+            col=k,
+        )
+        fig.update_xaxes(title=i18n.parameter_label(first, lang), type="category", row=1, col=k)
+        fig.update_yaxes(title=i18n.parameter_label(second, lang), type="category", row=1, col=k)
+    style_figure(fig, height=430)
+    fig.update_layout(
+        title=figure_title(
+            i18n.t("disc_regime_title", lang), _pair_title(design, reference, outcome, lang)
+        ),
+        hovermode="closest",
+        plot_bgcolor="#d9d9d9",  # empty cells (no sampled point) grey, not white (= 50%)
+        margin={"l": 110},
+    )
+    fig.update_xaxes(showgrid=False, tickfont={"size": 11})
+    fig.update_yaxes(showgrid=False, tickfont={"size": 11})
+    return fig
+
+
+def scores_figure(
+    scores: pd.DataFrame, design: str, reference: str, outcome: str, lang: str = "en"
+) -> go.Figure:
+    """Feature scores (extra trees) of the sampled parameters, largest on top."""
+    frame = scores[(scores["design"] == design) & (scores["outcome"] == outcome)]
+    frame = frame.sort_values("score")
+    fig = go.Figure(
+        go.Bar(
+            x=frame["score"],
+            y=[i18n.parameter_label(p, lang) for p in frame["parameter"]],
+            orientation="h",
+            marker={"color": color(0)},
+            hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+        )
+    )
+    style_figure(fig, height=max(300, 26 * len(frame) + 120))
+    fig.update_layout(
+        title=figure_title(
+            i18n.t("disc_scores_title", lang), _pair_title(design, reference, outcome, lang)
+        ),
+        hovermode="closest",
+    )
+    fig.update_xaxes(title=i18n.t("disc_score", lang))
+    fig.update_yaxes(type="category")
+    return fig
+
+
+def discovery_figures(analysis: DiscoveryAnalysis, lang: str = "en") -> dict[str, go.Figure]:
+    """Every figure of a discovery, keyed by a file stem."""
+    figures: dict[str, go.Figure] = {}
+    pairs = analysis.points[["design", "outcome"]].drop_duplicates().itertuples(index=False)
+    for design, outcome in pairs:
+        stem = f"{design}_{outcome}"
+        if len(analysis.trajectories):
+            figures[f"tradeoff_{stem}"] = tradeoff_figure(
+                analysis.trajectories, design, analysis.reference, outcome, lang
+            )
+        regime = regime_figure(analysis.regimes, design, analysis.reference, outcome, lang)
+        if regime is not None:
+            figures[f"regimes_{stem}"] = regime
+        figures[f"scores_{stem}"] = scores_figure(
+            analysis.scores, design, analysis.reference, outcome, lang
+        )
+    return figures
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "–" if math.isnan(value) else format_number(value)
+    return html.escape(str(value))
+
+
+def _boxes_table(boxes: pd.DataFrame, lang: str) -> str:
+    if boxes.empty:
+        return f"<p class='note'>{html.escape(i18n.t('disc_no_box', lang))}</p>"
+    head = [
+        i18n.t(k, lang)
+        for k in (
+            "disc_box_col",
+            "disc_coverage",
+            "disc_density",
+            "disc_mass",
+            "disc_parameter",
+            "disc_limits",
+            "disc_qp",
+        )
+    ]
+    rows = []
+    for number, box in boxes.groupby("box"):
+        first = box.iloc[0]
+        span = len(box)
+        for i, (_, row) in enumerate(box.iterrows()):
+            qp = [v for v in (row.get("qp_low"), row.get("qp_high")) if _finite(v)]
+            limits = (
+                f"{_cell(row.get('low'))} – {_cell(row.get('high'))}"
+                if row["parameter"] != "(none)"
+                else i18n.t("disc_whole_space", lang)
+            )
+            lead = (
+                f"<td rowspan='{span}'>{int(number)}</td>"
+                f"<td rowspan='{span}' class='num'>{first['coverage']:.2f}</td>"
+                f"<td rowspan='{span}' class='num'>{first['density']:.2f}</td>"
+                f"<td rowspan='{span}' class='num'>{first['mass']:.2f}</td>"
+                if i == 0
+                else ""
+            )
+            name = row["parameter"]
+            shown = i18n.parameter_label(name, lang) if name != "(none)" else "–"
+            rows.append(
+                f"<tr>{lead}<td><code>{html.escape(shown)}</code></td><td class='num'>{limits}</td>"
+                f"<td class='num'>{', '.join(f'{v:.3f}' for v in qp) or '–'}</td></tr>"
+            )
+    header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    return f"<table><tr>{header}</tr>{''.join(rows)}</table>"
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _summary_table(analysis: DiscoveryAnalysis, lang: str) -> str:
+    head = [i18n.t(k, lang) for k in ("disc_design", "disc_outcome", "disc_share", "disc_clear")]
+    rows = []
+    for (design, outcome), group in analysis.points.groupby(["design", "outcome"], sort=False):
+        label = html.escape(i18n.outcome_label(outcome, lang))
+        rows.append(
+            f"<tr><td>{html.escape(design)}</td><td>{label}"
+            f"</td><td class='num'>{group['worse'].mean():.0%} ({int(group['worse'].sum())}/"
+            f"{len(group)})</td><td class='num'>{group['clearly_worse'].mean():.0%}</td></tr>"
+        )
+    header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    return f"<table><tr>{header}</tr>{''.join(rows)}</table>"
+
+
+def write_discovery_report(
+    analysis: DiscoveryAnalysis,
+    path: str | Path,
+    *,
+    description: str,
+    settings: dict[str, Any],
+    lang: str = "en",
+) -> Path:
+    """Write the self-contained HTML report of a discovery.
+
+    Args:
+        analysis: What the discovery found.
+        path: The page to write (atomically).
+        description: The discovery file's description.
+        settings: ``designs``, ``samples``, ``replications``, ``root_seed``,
+            ``min_density``, ``fixed`` (shown in the page).
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        The path written.
+    """
+    title = i18n.t("disc_title", lang)
+    figures = discovery_figures(analysis, lang)
+    divs = dict(zip(figures, figure_divs(list(figures.values())), strict=True))
+    ranges = "".join(
+        f"<tr><td><code>{html.escape(i18n.parameter_label(p, lang))}</code></td>"
+        f"<td class='num'>{format_number(lo)} – {format_number(hi)}</td></tr>"
+        for p, (lo, hi) in analysis.ranges.items()
+    )
+    body = [
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p>{html.escape(description)}</p>",
+        "<p>"
+        + html.escape(
+            i18n.t(
+                "disc_intro",
+                lang,
+                designs=", ".join(settings["designs"]),
+                reference=analysis.reference,
+                samples=settings["samples"],
+                replications=settings["replications"],
+                seed=settings["root_seed"],
+                density=settings["min_density"],
+            )
+        )
+        + "</p>",
+        _summary_table(analysis, lang),
+        f"<details><summary>{html.escape(i18n.t('disc_ranges', lang))}</summary>"
+        f"<table>{ranges}</table></details>",
+    ]
+    pairs = analysis.points[["design", "outcome"]].drop_duplicates().itertuples(index=False)
+    for design, outcome in pairs:
+        body.append(
+            f"<h2>{html.escape(_pair_title(design, analysis.reference, outcome, lang))}</h2>"
+        )
+        boxes = analysis.boxes
+        if len(boxes):
+            boxes = boxes[(boxes["design"] == design) & (boxes["outcome"] == outcome)]
+        body.append(f"<h3>{html.escape(i18n.t('disc_boxes', lang))}</h3>")
+        body.append(_boxes_table(boxes, lang))
+        for kind in ("tradeoff", "regimes", "scores"):
+            key = f"{kind}_{design}_{outcome}"
+            if key in divs:
+                body.append(f"<div class='fig'>{divs[key]}</div>")
+    body.append(f"<p class='note'>{html.escape(i18n.t('disc_method', lang))}</p>")
+    return write_page(path, title, "\n".join(body) + "\n", lang=lang)

@@ -1,0 +1,180 @@
+"""Scenario discovery: the discovery file, paired sweeps, PRIM on planted regions, the command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis import discovery as analysis
+from sim.experiments.discovery_files import DiscoveryError, load_discovery
+from sim.experiments.discovery_runner import run_discovery
+from sim.model.parameters import SPECS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SMALL = """\
+description: a small discovery
+designs: [dispersed, centralized]
+parameters: {n_departments: 10}
+months: 36
+uncertainties:
+  annual_budget: plausible
+  platform_cost_multiple: {low: 1.0, high: 20.0}
+samples: 12
+replications: 2
+root_seed: 5
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "disc.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------ the file
+
+
+def test_the_shipped_discovery_file_is_valid_and_samples_plausible_ranges():
+    discovery = load_discovery("centralized_vs_dispersed")
+    assert discovery.designs == ("dispersed", "centralized")
+    assert discovery.outcomes[0] == "cost_per_service_month"
+    for sweep in discovery.sweeps.values():
+        for p in sweep.swept:
+            assert (p.low, p.high) == SPECS[p.name].plausible_range, p.name
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("designs: [dispersed, centralized]", "designs: [dispersed]"), "two or more"),
+        (("designs: [dispersed, centralized]", "designs: [dispersed, centralised]"), "centralized"),
+        (("samples: 12", "samples: 1"), "'samples'"),
+        (("annual_budget: plausible", "annual_budgt: plausible"), "annual_budget"),
+        (("annual_budget: plausible", "annual_budget: {values: [1]}"), "needs low/high"),
+        (("annual_budget: plausible", "annual_budget: {low: 9, high: 1}"), "smaller than"),
+        (("root_seed: 5", "root_seed: 5\noutcomes: [duplication_rte]"), "duplication_rate"),
+        (("root_seed: 5", "root_seed: 5\nmin_density: 1.5"), "min_density"),
+        (("root_seed: 5", "root_seed: 5\nscenario: centralized"), "lists 'designs' instead"),
+        (("samples: 12\n", ""), "required key 'samples'"),
+    ],
+)
+def test_bad_discovery_files_name_the_file_line_and_key(tmp_path, change, expected):
+    path = write(tmp_path, SMALL.replace(*change))
+    with pytest.raises(DiscoveryError) as info:
+        load_discovery(path)
+    message = str(info.value)
+    assert message.startswith(f"Discovery file {path}") or message.startswith("Discovery file")
+    assert expected in message and "\n" not in message, message
+
+
+def test_a_missing_file_lists_the_examples(tmp_path):
+    with pytest.raises(DiscoveryError, match="centralized_vs_dispersed.yaml"):
+        load_discovery(tmp_path / "nothing.yaml")
+
+
+# ------------------------------------------------------------ PRIM finds what was planted
+
+
+def test_prim_recovers_a_planted_region_and_scores_its_parameter_first():
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.uniform(0, 1, size=(400, 4)), columns=["a", "b", "c", "d"])
+    worse = ((x["a"] > 0.6) & (x["b"] < 0.5)).to_numpy()
+    boxes, trajectories = analysis.prim_boxes(x, worse, min_density=0.9, max_boxes=2)
+    first = boxes[boxes["box"] == 1].set_index("parameter")
+    assert set(first.index) == {"a", "b"}
+    assert first.loc["a", "low"] == pytest.approx(0.6, abs=0.08)
+    assert first.loc["b", "high"] == pytest.approx(0.5, abs=0.08)
+    assert first["density"].iloc[0] >= 0.9 and first["coverage"].iloc[0] >= 0.8
+    assert trajectories["kept"].sum() == boxes["box"].nunique()
+    scores = analysis.feature_scores(x, worse)
+    assert set(scores.index[:2]) == {"a", "b"}
+    leaves = analysis.cart_leaves(x, worse, 0.9)
+    assert set(leaves["parameter"]) >= {"a", "b"}
+    grid = analysis.regime_grid(x, worse, "a", "b", {"a": (0, 1), "b": (0, 1)})
+    corner = grid[(grid["x_low"] >= 0.8) & (grid["y_high"] <= 0.2 + 1e-9)]
+    assert corner["share_worse"].iloc[0] == 1.0
+    assert grid[(grid["x_high"] <= 0.4 + 1e-9)]["share_worse"].max() == 0.0
+
+
+def test_no_box_when_the_design_is_worse_everywhere_or_nowhere():
+    x = pd.DataFrame({"a": np.linspace(0, 1, 50)})
+    for worse in (np.zeros(50, bool), np.ones(50, bool)):
+        boxes, _ = analysis.prim_boxes(x, worse, 0.8, 3)
+        assert boxes.empty
+
+
+# ------------------------------------------------------------ pairing and the folder
+
+
+def test_designs_run_the_same_points_with_the_same_seeds_and_resume(tmp_path):
+    discovery = load_discovery(write(tmp_path, SMALL))
+    out = tmp_path / "out"
+    run = run_discovery(discovery, out, executor="serial", progress=False)
+    assert run.ran == 2 * 12 * 2
+    from sim.analysis.sweep_summary import summarize_sweep
+
+    for folder in run.folders.values():
+        summarize_sweep(folder)
+    runs = analysis.read_runs(run.folders)
+    a, b = runs["dispersed"], runs["centralized"]
+    keys = ["point", "replication", "seed", "annual_budget", "platform_cost_multiple"]
+    pd.testing.assert_frame_equal(
+        a[keys].sort_values(keys[:2]).reset_index(drop=True),
+        b[keys].sort_values(keys[:2]).reset_index(drop=True),
+    )
+    points = analysis.paired_points(
+        runs, discovery.designs, discovery.parameter_names, ["cum_spending"]
+    )
+    merged = a.merge(b, on=["point", "replication"], suffixes=("_a", "_b"))
+    by_hand = (merged["cum_spending_b"] - merged["cum_spending_a"]).groupby(merged["point"]).mean()
+    assert np.allclose(points.set_index("point")["mean_difference"].sort_index(), by_hand)
+    again = run_discovery(discovery, out, executor="serial", progress=False)
+    assert again.ran == 0 and again.skipped == 48
+    other = write(tmp_path, SMALL.replace("samples: 12", "samples: 13"), "other.yaml")
+    with pytest.raises(DiscoveryError, match="different discovery"):
+        run_discovery(load_discovery(other), out, executor="serial", progress=False)
+
+
+def test_discover_command_writes_the_tables_report_and_manifest(tmp_path):
+    path = write(tmp_path, SMALL)
+    out = tmp_path / "found"
+    done = subprocess.run(
+        [sys.executable, "run.py", "discover", str(path), "--out", str(out), "--workers", "1",
+         "--quiet", "--lang", "zh"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "集中" not in done.stderr
+    assert "劣于" in done.stdout and "Results:" in done.stdout
+    for name in ("points.csv", "boxes.csv", "feature_scores.csv", "regimes.csv", "report_zh.html"):
+        assert (out / name).is_file(), name
+    page = (out / "report_zh.html").read_text("utf-8")
+    assert page.count("plotly.js") >= 1 and "PRIM" in page and "lang='zh-CN'" in page
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["designs"] == ["dispersed", "centralized"]
+    assert manifest["seeds"] and manifest["git"]
+    points = pd.read_csv(out / "points.csv")
+    assert set(points["outcome"]) == {
+        "cost_per_service_month",
+        "capability_coverage",
+        "mean_months_to_service",
+    }
+    assert len(points) == 12 * 3
+
+
+def test_discover_command_refuses_a_bad_file_with_status_2(tmp_path):
+    path = write(tmp_path, SMALL.replace("samples: 12", "samples: twelve"))
+    done = subprocess.run(
+        [sys.executable, "run.py", "discover", str(path), "--out", str(tmp_path / "o")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "samples" in done.stderr
+    assert not (tmp_path / "o").exists()
