@@ -232,7 +232,10 @@ def test_sweep_line_grouped_in_chinese(sweep):
         sweep, "review_capacity", "duplication_rate", group="review_authority", lang="zh"
     )
     assert len(fig.data) == 4  # a band and a line per group
-    assert [t.name for t in fig.data if t.fill != "toself"] == ["0.2", "0.8"]
+    names = [t.name for t in fig.data if t.fill != "toself"]
+    label = i18n.parameter_label("review_authority", "zh")
+    assert names == [f"{label} = 0.2", f"{label} = 0.8"]  # a named legend
+    assert all(t.mode == "lines" for t in fig.data if t.fill == "toself")  # no corner markers
     assert "重复建设率" in layout_text(fig)
 
 
@@ -243,7 +246,8 @@ def test_sweep_heatmap_means(sweep):
     assert len(fig.data) == 1 and fig.data[0].type == "heatmap"
     z = np.asarray(fig.data[0].z)
     assert z.shape == (2, 3)
-    assert list(fig.data[0].x) == [5, 10, 30] and list(fig.data[0].y) == [0.2, 0.8]
+    assert list(fig.data[0].x) == ["5", "10", "30"] and list(fig.data[0].y) == ["0.2", "0.8"]
+    assert fig.layout.xaxis.type == "category" and fig.layout.yaxis.type == "category"
     cell = sweep[(sweep["review_capacity"] == 30) & (sweep["review_authority"] == 0.8)]
     assert z[1, 2] == pytest.approx(cell["duplication_rate"].mean())
     assert np.asarray(fig.data[0].customdata)[1, 2] == 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import multiprocessing
 import os
@@ -595,3 +596,59 @@ def test_model_runs_under_mesa_batch_run():
         assert set(OUTCOME_NAMES) <= set(row)
         assert row["n_departments"] == 10 and row["review_coverage"] in (0.1, 0.9)
     assert SPECS["months"].default != 12  # the override reached the model
+
+
+# ------------------------------------------------------------ sweep reports
+
+
+def test_sweep_writes_a_report_and_report_rewrites_it_in_chinese(tmp_path):
+    out = tmp_path / "grid"
+    result = cli("sweep", str(grid_file(tmp_path, replications=2)), "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    page = (out / "report.html").read_text("utf-8")
+    assert page.count("plotly.js v") == 1  # embedded once: opens offline
+    assert "Duplication rate against review_capacity" in page
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert "report.html" in manifest["files"] and "run" in manifest
+    again = cli("report", str(out), "--lang", "zh")
+    assert again.returncode == 0, again.stderr
+    assert (out / "report_zh.html").is_file()
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert "report_zh.html" in manifest["files"] and "run" in manifest  # run info kept
+
+
+def test_sweep_figures_use_categories_for_grids_and_bins_for_samplers(tmp_path):
+    from sim.analysis.sweep_summary import summarize_sweep
+    from sim.reporting.sweep_report import SAMPLED_BINS, sweep_figures
+
+    grid = load_sweep(grid_file(tmp_path, replications=2))
+    run_sweep(grid, tmp_path / "g", executor="serial", progress=False)
+    figures = sweep_figures(summarize_sweep(tmp_path / "g"))
+    heatmap = figures["heatmap_duplication_rate"]
+    assert heatmap.layout.xaxis.type == "category"
+    assert set(heatmap.data[0].x) <= {"2", "30", "1", "3", "0.3", "0.9"}
+    lines = figures["sweep_duplication_rate_by_review_capacity"]
+    assert sorted(set(lines.data[-1].x)) == [2, 30]
+    assert all(t.mode == "lines" for t in lines.data if t.fill == "toself")
+    sampled = load_sweep(write(tmp_path, SAMPLED.format(design="{method: lhs, samples: 24}")))
+    run_sweep(sampled, tmp_path / "s", executor="serial", progress=False)
+    figures = sweep_figures(summarize_sweep(tmp_path / "s"))
+    xs = {x for t in figures["sweep_duplication_rate_by_review_authority"].data for x in t.x}
+    assert len(xs) <= SAMPLED_BINS and min(xs) > 0.1 and max(xs) < 0.9  # bin midpoints
+
+
+def test_too_small_sobol_samples_are_flagged():
+    from sim.reporting.sweep_report import sensitivity_warnings
+
+    rows = [
+        ("y", "a", "S1", -0.4, 0.1),
+        ("y", "a", "ST", 1.5, 0.2),
+        ("y", "b", "S1", 0.9, 0.1),
+        ("y", "b", "ST", 0.9, 0.1),
+        ("z", "a", "S1", 0.2, 0.3),
+        ("z", "a", "ST", 0.3, 0.1),
+    ]
+    table = pd.DataFrame(rows, columns=["outcome", "parameter", "index", "value", "conf"])
+    warnings = sensitivity_warnings(table)
+    assert len(warnings) == 2 and "below 0" in warnings[0] and "ST above 1" in warnings[1]
+    assert sensitivity_warnings(table[table["outcome"] == "z"]) == []

@@ -43,6 +43,9 @@ SWEEP_FILES: dict[str, str] = {
     "sensitivity.csv": "sobol and morris designs: sensitivity indices of the mean final "
     "outcome (SALib)",
     "manifest.json": "provenance: sweep file and hash, design, seeds, command, versions, git",
+    "report.html": "the report: outcomes against the swept parameters with CI bands, "
+    "heatmaps, sensitivity bars",
+    "report_zh.html": "the report in Chinese",
 }
 
 
@@ -163,6 +166,11 @@ def summarize_sweep(
         write_csv(sensitivity, target("sensitivity.csv"))
 
     finished = len(runs)
+    if extra is None:
+        extra = _earlier_run(out)  # summarizing again keeps how the runs were made
+    for page in ("report.html", "report_zh.html"):
+        if (out / page).is_file():
+            files[page] = out / page
     manifest = _manifest(record, out, finished, total, argv, files, extra)
     text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
     write_text(target("manifest.json"), text + "\n")
@@ -231,6 +239,25 @@ def sensitivity_table(
                 )
     columns = ["outcome", "parameter", "index", "value", "conf"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def record_file(out_dir: str | os.PathLike[str], name: str) -> None:
+    """List a file written after the summary (e.g. ``report.html``) in ``manifest.json``."""
+    path = Path(out_dir) / "manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    files = manifest.setdefault("files", {})
+    files[name] = SWEEP_FILES.get(name, "")
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    write_text(path, text + "\n")
+
+
+def _earlier_run(out: Path) -> dict[str, Any] | None:
+    """The ``run`` entry of the folder's manifest, if it has one."""
+    try:
+        earlier = json.loads((out / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {"run": earlier["run"]} if isinstance(earlier, dict) and "run" in earlier else None
 
 
 def _manifest(

@@ -56,3 +56,14 @@ def seed(text: str) -> int:
 def workers(text: str) -> int:
     """Parse a number of worker processes (1 to :data:`MAX_WORKERS`)."""
     return at_least(1, MAX_WORKERS)(text)
+
+
+def image_formats(text: str) -> str:
+    """Check a list of static image formats (``png,svg`` or ``none``); return it as given."""
+    from sim.reporting.export import parse_formats
+
+    try:
+        parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text

@@ -74,6 +74,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
     p.add_argument(
         "--formats",
+        type=cli_types.image_formats,
         default="none",
         metavar="LIST",
         help="static images of the charts: png,svg,pdf or none (default none; needs Chromium)",

@@ -530,6 +530,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if len(args.folder) > 4096 or "\0" in args.folder:
         return _error(f"the folder name is {len(args.folder):,} characters long or holds a NUL")
+    if (Path(args.folder) / "sweep.json").is_file():
+        return _sweep_report(args)
     try:
         path = report.write_report(args.folder, args.lang)
     except report.ReportError as exc:
@@ -551,6 +553,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         _print_figures([], str(exc), args.lang)
         return 1
     _print_figures(figures, None, args.lang)
+    return 0
+
+
+def _sweep_report(args: argparse.Namespace) -> int:
+    """``report`` on a sweep folder: summarize it again and rewrite its report."""
+    from sim.analysis.sweep_summary import summarize_sweep
+    from sim.cli.sweep import write_report
+    from sim.reporting.i18n import t
+
+    summary = summarize_sweep(args.folder)
+    formats = ",".join(args.formats) if args.formats else "none"
+    page, problem = write_report(summary, args.lang, formats)
+    print(t("cli_report", args.lang, path=_shown_path(page)))
+    if problem:
+        _print_figures([], problem, args.lang)
+        return 1
     return 0
 
 

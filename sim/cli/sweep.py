@@ -92,6 +92,20 @@ def add_parsers(sub: Any) -> None:
         "side by side), overriding the file's 'batch'; default: the file's, else chosen "
         "from the layout (100 city runs a model); 1: one model per run",
     )
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the report (report.html, or report_zh.html in Chinese)",
+    )
+    p.add_argument(
+        "--formats",
+        type=cli_types.image_formats,
+        default="none",
+        metavar="LIST",
+        help="static images of the report's charts into DIR/figures/: png,svg,pdf or none "
+        "(default none; needs Chromium)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = sub.add_parser(
         "summarize",
@@ -161,12 +175,40 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     summary = summarize_sweep(out, extra={"run": result.run_info})
     print(format_sweep_report(summary))
     print()
+    page, problem = write_report(summary, args.lang, args.formats)
+    print(f"Report: {_shown(page)}")
+    if problem:
+        print(f"no images: {' '.join(problem.split())}", file=sys.stderr)
     made = f"{result.ran} run{'s' if result.ran != 1 else ''} in {result.elapsed:.1f} s"
     if result.skipped:
         made += f" ({result.skipped} already finished, skipped)"
     print(made + ".")
     print(f"Results: {_shown(result.out_dir)}")
-    return 0
+    return 1 if problem else 0
+
+
+def write_report(summary: Any, lang: str, formats: str = "none") -> tuple[Path, str | None]:
+    """Write a sweep folder's report (and its images); return the page and any image problem."""
+    from sim.analysis.sweep_summary import record_file
+    from sim.reporting import export
+    from sim.reporting.sweep_report import sweep_figures, write_sweep_report
+
+    wanted = export.parse_formats(formats)  # checked before the report is written
+    page = write_sweep_report(summary, lang)
+    record_file(summary.out_dir, page.name)
+    if not wanted:
+        return page, None
+    try:
+        export.export_figures(
+            sweep_figures(summary, lang),
+            summary.out_dir / "figures",
+            wanted,
+            suffix="_zh" if lang == "zh" else "",
+        )
+    except export.ExportUnavailableError as exc:
+        return page, str(exc)
+    record_file(summary.out_dir, "figures/")
+    return page, None
 
 
 #: Dask scheduler addresses accepted by --scheduler.

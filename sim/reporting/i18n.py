@@ -431,6 +431,45 @@ TEXT: dict[str, tuple[str, str]] = {
         "With one replication there is no confidence interval; use -r 2 or more.",
         "只有一次重复时无法计算置信区间；请使用 -r 2 或更多。",
     ),
+    # sweep reports (run.py sweep, run.py report SWEEP_DIR)
+    "sweep_report_title": ("Sweep {name}", "参数扫描 {name}"),
+    "sweep_report_intro": (
+        "{points} design points x {replications} paired replications ({finished} of {total} runs "
+        "finished); swept: {parameters}.",
+        "{points} 个设计点 × {replications} 次配对重复（已完成 {finished}/{total} 次运行）；"
+        "扫描参数：{parameters}。",
+    ),
+    "sweep_binned": (
+        "Sampled design: each line chart and heatmap groups the runs into {bins} bins of a "
+        "parameter's range; the other parameters vary within a bin.",
+        "抽样设计：折线图和热力图把运行按参数范围分为 {bins} 个区间；同一区间内其他参数各不相同。",
+    ),
+    "sweep_top_only": (
+        "Line charts for the {n} most influential parameters only; every parameter is in "
+        "summary.csv and sensitivity.csv.",
+        "只为影响最大的 {n} 个参数绘制折线图；全部参数见 summary.csv 与 sensitivity.csv。",
+    ),
+    "sweep_sens_title": ("{method} indices of {label}", "{label}的 {method} 指数"),
+    "sweep_sens_warning": (
+        "The sample is too small for these sensitivity indices: {problems}. Use more samples "
+        "before reading them.",
+        "样本量不足以得到可信的敏感性指数：{problems}。请增加样本后再解读。",
+    ),
+    "sweep_warn_s1_negative": (
+        "{n} first-order indices S1 below 0 beyond their interval",
+        "{n} 个一阶指数 S1 在置信区间外小于 0",
+    ),
+    "sweep_warn_s1_sum": ("S1 summing above 1 for {n} outcome(s)", "{n} 个结果的 S1 之和大于 1"),
+    "sweep_warn_st_above": (
+        "{n} total indices ST above 1 beyond their interval",
+        "{n} 个总指数 ST 在置信区间外大于 1",
+    ),
+    "sweep_report_files": (
+        "Tables: runs.csv, summary.csv, paired_differences.csv, sensitivity.csv (sobol and "
+        "morris). Rewrite this page with python run.py report FOLDER.",
+        "数据表：runs.csv、summary.csv、paired_differences.csv、sensitivity.csv（sobol 与 "
+        "morris）。用 python run.py report 文件夹 重新生成本页。",
+    ),
     # scenario discovery (run.py discover)
     "disc_title": ("Scenario discovery: where a design does worse", "情景发现：一种体制在何处更差"),
     "disc_worse_on": (

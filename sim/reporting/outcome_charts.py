@@ -44,6 +44,7 @@ def _band(x: pd.Series, low: pd.Series, high: pd.Series, c: str, name: str, grou
     return go.Scatter(
         x=pd.concat([x, x[::-1]]),
         y=pd.concat([high, low[::-1]]),
+        mode="lines",  # without it plotly adds markers at the band's corners
         fill="toself",
         fillcolor=rgba(c, 0.18),
         line={"width": 0},

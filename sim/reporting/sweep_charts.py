@@ -51,6 +51,16 @@ def sweep_line_figure(
     """
     label = label or i18n.outcome_label(outcome, lang)
     unit = i18n.outcome_unit(outcome, lang) if unit is None else unit
+    if group and _is_parameter(group):
+        # Name each line after its parameter value ("review_authority = 0.2"), in value order.
+        frame = frame.sort_values(group).assign(
+            **{
+                group: [
+                    f"{i18n.parameter_label(group, lang)} = {v:g}"
+                    for v in frame.sort_values(group)[group]
+                ]
+            }
+        )
     by = [group, param_x] if group else [param_x]
     summary = summarize(frame, by, [outcome], confidence)
     fig = go.Figure()
@@ -68,6 +78,17 @@ def sweep_line_figure(
     fig.update_xaxes(title_text=param_label)
     fig.update_yaxes(title_text=i18n.label_with_unit(label, unit or "", lang))
     return fig
+
+
+def _is_parameter(name: str) -> bool:
+    from sim.model.parameters import SPECS
+
+    return name in SPECS
+
+
+def _category(value: float) -> str:
+    """A grid value as a category label (``5``, ``0.25``)."""
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
 def _parameter_title(name: str, lang: str) -> str:
@@ -118,10 +139,11 @@ def sweep_heatmap_figure(
     grouped = frame.groupby([param_y, param_x])[outcome].agg(["mean", "count"])
     means = grouped["mean"].unstack(param_x).sort_index().sort_index(axis=1)
     counts = grouped["count"].unstack(param_x).reindex_like(means).fillna(0).astype(int)
+    # Categorical axes: a cell per grid value, not bands stretched around numbers.
     fig = go.Figure(
         go.Heatmap(
-            x=means.columns.to_numpy(),
-            y=means.index.to_numpy(),
+            x=[_category(v) for v in means.columns],
+            y=[_category(v) for v in means.index],
             z=means.to_numpy(float),
             customdata=counts.to_numpy(),
             colorscale=colorscale,
@@ -144,6 +166,6 @@ def sweep_heatmap_figure(
     )
     style_figure(fig, height=460)
     fig.update_layout(hovermode="closest")
-    fig.update_xaxes(title_text=names[param_x], showgrid=False)
-    fig.update_yaxes(title_text=names[param_y], showgrid=False)
+    fig.update_xaxes(title_text=names[param_x], showgrid=False, type="category")
+    fig.update_yaxes(title_text=names[param_y], showgrid=False, type="category")
     return fig
