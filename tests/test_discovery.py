@@ -53,8 +53,11 @@ def test_the_shipped_discovery_file_is_valid_and_samples_plausible_ranges():
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("designs: [dispersed, centralized]", "designs: [dispersed]"), "two or more"),
-        (("designs: [dispersed, centralized]", "designs: [dispersed, centralised]"), "centralized"),
+        (("designs: [dispersed, centralized]", "designs: [dispersed]"), "lists 1 design,"),
+        (
+            ("designs: [dispersed, centralized]", "designs: [dispersed, centralised]"),
+            "the design 'centralised' cannot be used",
+        ),
         (("samples: 12", "samples: 1"), "'samples'"),
         (("annual_budget: plausible", "annual_budgt: plausible"), "annual_budget"),
         (("annual_budget: plausible", "annual_budget: {values: [1]}"), "needs low/high"),
@@ -86,11 +89,15 @@ def test_prim_recovers_a_planted_region_and_scores_its_parameter_first():
     rng = np.random.default_rng(3)
     x = pd.DataFrame(rng.uniform(0, 1, size=(400, 4)), columns=["a", "b", "c", "d"])
     worse = ((x["a"] > 0.6) & (x["b"] < 0.5)).to_numpy()
-    boxes, trajectories = analysis.prim_boxes(x, worse, min_density=0.9, max_boxes=2)
+    ranges = {name: (0.0, 1.0) for name in x.columns}
+    boxes, trajectories = analysis.prim_boxes(x, worse, 0.9, 2, ranges)
     first = boxes[boxes["box"] == 1].set_index("parameter")
     assert set(first.index) == {"a", "b"}
     assert first.loc["a", "low"] == pytest.approx(0.6, abs=0.08)
     assert first.loc["b", "high"] == pytest.approx(0.5, abs=0.08)
+    # Unrestricted sides show the sampled range's end, not the extreme sample.
+    assert first.loc["a", "high"] == 1.0 and first.loc["b", "low"] == 0.0
+    assert first["meets_min_density"].all()
     assert first["density"].iloc[0] >= 0.9 and first["coverage"].iloc[0] >= 0.8
     assert trajectories["kept"].sum() == boxes["box"].nunique()
     scores = analysis.feature_scores(x, worse)
@@ -137,6 +144,15 @@ def test_designs_run_the_same_points_with_the_same_seeds_and_resume(tmp_path):
     assert np.allclose(points.set_index("point")["mean_difference"].sort_index(), by_hand)
     again = run_discovery(discovery, out, executor="serial", progress=False)
     assert again.ran == 0 and again.skipped == 48
+    # Changing only what the analysis reads keeps the finished runs.
+    edited = SMALL.replace("root_seed: 5", "root_seed: 5\nmin_density: 0.6\nboxes: 1")
+    kept = run_discovery(
+        load_discovery(write(tmp_path, "# a comment\n" + edited, "edited.yaml")),
+        out,
+        executor="serial",
+        progress=False,
+    )
+    assert kept.ran == 0
     other = write(tmp_path, SMALL.replace("samples: 12", "samples: 13"), "other.yaml")
     with pytest.raises(DiscoveryError, match="different discovery"):
         run_discovery(load_discovery(other), out, executor="serial", progress=False)

@@ -13,7 +13,8 @@ discovery tools of EMA Workbench (Kwakkel 2017; Bryant and Lempert 2010):
   inside) and the quasi p-value of each restriction (a one-sided binomial
   test of whether the restriction raises density; Bryant and Lempert 2010).
   Along a box's peeling trajectory the box kept is the one of highest
-  coverage whose density is at least ``min_density`` (else the densest).
+  coverage whose density is at least ``min_density``; where no step reaches
+  it, the densest, flagged ``meets_min_density`` False.
 * CART (``ema_workbench.analysis.cart``, scikit-learn's decision tree): the
   leaves where the design is worse.
 * Feature scores (extra trees, ``feature_scoring.get_ex_feature_scores``):
@@ -152,7 +153,11 @@ def _kept_step(trajectory: pd.DataFrame, min_density: float) -> int:
 
 
 def prim_boxes(
-    x: pd.DataFrame, worse: np.ndarray, min_density: float, max_boxes: int
+    x: pd.DataFrame,
+    worse: np.ndarray,
+    min_density: float,
+    max_boxes: int,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """PRIM boxes of the worse points.
 
@@ -160,14 +165,18 @@ def prim_boxes(
         x: Sampled values, one row per point.
         worse: Whether the design is worse at each point.
         min_density: Density required of the box kept on a trajectory.
-        max_boxes: Boxes sought (PRIM stops earlier when no box is left).
+        max_boxes: Boxes sought (PRIM stops earlier when no box is left, or
+            when the next box would restrict nothing).
+        ranges: Sampled range of each parameter: a side PRIM did not restrict
+            (no quasi p-value) is shown as the range's end, not as the
+            smallest or largest sampled value, so that it does not read as a
+            restriction.
 
     Returns:
         ``(boxes, trajectories)``: one row per box and restricted parameter
         (``box``, ``coverage``, ``density``, ``mass``, ``n_points``,
-        ``parameter``, ``low``, ``high``, ``qp_low``, ``qp_high``; a box that
-        restricts nothing has one row with parameter ``(none)``) and every
-        trajectory step.
+        ``meets_min_density``, ``parameter``, ``low``, ``high``, ``qp_low``,
+        ``qp_high``) and every trajectory step.
     """
     worse = np.asarray(worse, dtype=bool)
     if worse.all() or not worse.any():
@@ -183,6 +192,8 @@ def prim_boxes(
             step = _kept_step(trajectory, min_density)
             box.select(step)
             stats_row, limits = box.inspect(step, style="data")[0]
+            if limits.empty:
+                break  # a box that restricts nothing says nothing
             trajectories.append(
                 trajectory[["coverage", "density", "mass", "res_dim"]].assign(
                     box=number, step=range(len(trajectory)), kept=lambda t, s=step: t.step == s
@@ -194,11 +205,13 @@ def prim_boxes(
                 "density": float(stats_row["density"]),
                 "mass": float(stats_row["mass"]),
                 "n_points": int(round(float(stats_row["mass"]) * len(x))),
+                "meets_min_density": bool(float(stats_row["density"]) >= min_density),
             }
-            if limits.empty:
-                boxes.append({**head, "parameter": "(none)"})
             for parameter, row in limits.iterrows():
                 low, high, qp_low, qp_high = (row.iloc[i] for i in range(4))
+                if ranges and parameter in ranges:
+                    low = ranges[parameter][0] if math.isnan(_float(qp_low)) else low
+                    high = ranges[parameter][1] if math.isnan(_float(qp_high)) else high
                 boxes.append(
                     {
                         **head,
@@ -211,6 +224,8 @@ def prim_boxes(
                 )
             if box.coverage >= 0.999:
                 break
+    if not trajectories:
+        return pd.DataFrame(), pd.DataFrame()
     return pd.DataFrame(boxes), pd.concat(trajectories, ignore_index=True)
 
 
@@ -222,8 +237,17 @@ def _float(value: Any) -> float:
     return number
 
 
-def cart_leaves(x: pd.DataFrame, worse: np.ndarray, min_density: float) -> pd.DataFrame:
-    """CART leaves where the design is worse (density >= ``min_density``)."""
+def cart_leaves(
+    x: pd.DataFrame,
+    worse: np.ndarray,
+    min_density: float,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
+    """CART leaves where the design is worse (density >= ``min_density``).
+
+    An unrestricted side of a leaf is shown as the end of the sampled range
+    (``ranges``), not as the extreme sampled value.
+    """
     worse = np.asarray(worse, dtype=bool)
     if worse.all() or not worse.any():
         return pd.DataFrame()
@@ -251,11 +275,13 @@ def cart_leaves(x: pd.DataFrame, worse: np.ndarray, min_density: float) -> pd.Da
             if limits[c].iloc[0] > x[c].min() or limits[c].iloc[1] < x[c].max()
         ]
         for parameter in restricted or ["(none)"]:
-            extra = (
-                {"low": float(limits[parameter].iloc[0]), "high": float(limits[parameter].iloc[1])}
-                if parameter != "(none)"
-                else {}
-            )
+            extra = {}
+            if parameter != "(none)":
+                low, high = float(limits[parameter].iloc[0]), float(limits[parameter].iloc[1])
+                if ranges and parameter in ranges:
+                    low = ranges[parameter][0] if low <= x[parameter].min() else low
+                    high = ranges[parameter][1] if high >= x[parameter].max() else high
+                extra = {"low": low, "high": high}
             rows.append({**head, "parameter": parameter, **extra})
     return pd.DataFrame(rows)
 
@@ -353,11 +379,11 @@ def analyze(
         x = group[list(sampled)].reset_index(drop=True)
         worse = group["worse"].to_numpy()
         tag = {"design": design, "outcome": outcome}
-        found, trajectory = prim_boxes(x, worse, min_density, max_boxes)
+        found, trajectory = prim_boxes(x, worse, min_density, max_boxes, ranges)
         if len(found):
             boxes.append(found.assign(**tag))
             trajectories.append(trajectory.assign(**tag))
-        leaf = cart_leaves(x, worse, min_density)
+        leaf = cart_leaves(x, worse, min_density, ranges)
         if len(leaf):
             leaves.append(leaf.assign(**tag))
         score = feature_scores(x, worse)

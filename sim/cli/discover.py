@@ -29,13 +29,13 @@ examples:
   python run.py discover centralized_vs_dispersed --lang zh --formats png
   python run.py discover FILE --executor dask --workers 2
 
-Writes into DIR (default results/discovery/<file name>/): discovery.yaml, one
-sweep file and sweep folder per design, points.csv (per point: the paired
-difference and whether the design is worse), boxes.csv (PRIM boxes: limits,
-coverage, density, mass, quasi p-values), prim_trajectories.csv, cart.csv,
-feature_scores.csv, regimes.csv, report.html (or report_zh.html), figures/ with
---formats, and manifest.json. Ctrl-C keeps the finished runs; the same command
-resumes.
+Writes into DIR (default results/discovery/<file name>/): discovery.yaml and
+discovery.json (what identifies its runs), one sweep file and sweep folder per
+design, points.csv (per point: the paired difference and whether the design
+is worse), boxes.csv (PRIM boxes: limits, coverage, density, mass, quasi
+p-values), prim_trajectories.csv, cart.csv, feature_scores.csv, regimes.csv,
+report.html (or report_zh.html), figures/ with --formats, and manifest.json.
+Ctrl-C keeps the finished runs; the same command resumes.
 """
 
 
@@ -106,19 +106,17 @@ def _box_lines(analysis: Any, lang: str) -> list[str]:
             continue
         for number, box in boxes.groupby("box"):
             first = box.iloc[0]
+            weak = "" if first["meets_min_density"] else f" ({i18n.t('disc_weak', lang)})"
             lines.append(
                 f"  {i18n.t('disc_box', lang, number=int(number))}: "
                 f"{i18n.t('disc_coverage', lang)} {first['coverage']:.2f}, "
-                f"{i18n.t('disc_density', lang)} {first['density']:.2f}, "
+                f"{i18n.t('disc_density', lang)} {first['density']:.2f}{weak}, "
                 f"{i18n.t('disc_mass', lang)} {first['mass']:.2f}"
             )
             for _, row in box.iterrows():
-                if row["parameter"] == "(none)":
-                    lines.append("    " + i18n.t("disc_whole_space", lang))
-                    continue
                 qp = [v for v in (row.get("qp_low"), row.get("qp_high")) if v == v]
                 lines.append(
-                    f"    {i18n.parameter_label(row['parameter'], lang):<30} "
+                    f"    {row['parameter']:<30} "  # names align; labels may be wide
                     f"{row['low']:>9.3g} – {row['high']:<9.3g}"
                     + (f" qp {min(qp):.3f}" if qp else "")
                 )
@@ -141,6 +139,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     # heavy: only once the file is valid
     from sim.analysis import discovery as analysis_module
     from sim.analysis.sweep_summary import summarize_sweep
+    from sim.cli.sweep import _announce
     from sim.experiments import discovery_runner, provenance, results
     from sim.experiments.executors import ExecutorError
     from sim.experiments.files import atomic_write
@@ -148,6 +147,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from sim.experiments.sweep_definition import SweepError
     from sim.reporting import discovery_report, export
 
+    for sweep in discovery.sweeps.values():
+        _announce(sweep, args)  # refuses what cannot fit; says how long a long one takes
     out = Path(args.out) if args.out else discovery_runner.default_discovery_dir(discovery)
     check_writable(out, keep=True)
     start = time.perf_counter()
@@ -202,6 +203,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         results.write_csv(frame, out / name)
         files[name] = what
     settings = {
+        "fixed": dict(first.fixed),
         "designs": list(discovery.designs),
         "samples": discovery.samples,
         "replications": discovery.replications,

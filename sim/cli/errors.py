@@ -92,6 +92,14 @@ def guarded(command: Callable[[Any], int], args: Any) -> int:
         return command(args)
     except KeyboardInterrupt:
         raise
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `run.py list --parameters | head`):
+        # not an error; silence the final flush of stdout.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except OverflowError:
         return print_error(
             "a number given is too large for the computation (overflow); use smaller "

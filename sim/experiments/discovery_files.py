@@ -30,6 +30,7 @@ files; errors name the discovery file, the line and the key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,6 +150,18 @@ class Discovery:
     boxes: int = 3
 
     @property
+    def definition_hash(self) -> str:
+        """Identity of the runs: the hash of each design's sweep definition.
+
+        The PRIM settings, the outcomes judged and the description only change
+        the analysis, so they are left out.
+        """
+        import hashlib
+
+        joined = "|".join(f"{d}:{self.sweeps[d].definition_hash}" for d in self.designs)
+        return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+    @property
     def parameter_names(self) -> tuple[str, ...]:
         """The sampled parameters, in file order."""
         return next(iter(self.sweeps.values())).parameter_names
@@ -167,6 +180,13 @@ def _relabel(exc: SweepError) -> DiscoveryError:
     message = str(exc)
     if message.startswith("Sweep file"):
         message = "Discovery file" + message[len("Sweep file") :]
+    # The designs become the sweeps' 'scenario' and the Latin hypercube their 'design'.
+    message = re.sub(
+        r"'scenario: ([^']*)' cannot be used", r"the design '\1' cannot be used", message
+    )
+    message = message.replace(
+        "a lhs design needs low/high", "a discovery needs low/high (or 'plausible')"
+    )
     return DiscoveryError(message)
 
 
@@ -187,8 +207,8 @@ def _sweep_yaml(discovery: Discovery, design: str) -> str:
     for p in sweep.swept:
         sections[p.section][p.name] = {"low": p.low, "high": p.high}
     data = {
-        "description": f"{design} in the discovery {discovery.path.name}: "
-        f"{discovery.description}".strip(),
+        "description": f"{design} in the discovery {discovery.path.name}"
+        + (f": {discovery.description}" if discovery.description else ""),
         # A design given as a path is written as the path it was found at.
         "scenario": str(sweep.scenario.path) if Path(design).suffix else design,
         **({"parameters": dict(sweep.fixed)} if sweep.fixed else {}),
@@ -214,11 +234,16 @@ def _read_designs(data: Mapping, path: Path) -> tuple[str, ...]:
         or len(raw) < 2
         or not all(isinstance(d, str) and d.strip() for d in raw)
     ):
+        shown = (
+            f"lists {len(raw)} design{'s' if len(raw) != 1 else ''}"
+            if isinstance(raw, list) and all(isinstance(d, str) for d in raw)
+            else f"is {describe_value(raw)}"
+        )
         raise _error(
             path,
             line,
-            f"'designs' is {describe_value(raw)}, but it must be a list of two or more "
-            "scenario names or paths, the reference first (e.g. [dispersed, centralized]).",
+            f"'designs' {shown}, but it must be a list of two or more scenario names or "
+            "paths, the reference first (e.g. [dispersed, centralized]).",
         )
     designs = tuple(d.strip() for d in raw)
     if len(set(designs)) != len(designs):

@@ -3,12 +3,16 @@
 The results folder holds ``discovery.yaml`` (the file as run) and, per
 design, ``sweep-<design>.yaml`` and its sweep folder ``sweep-<design>/``
 (the ``run.py sweep`` layout: parts streamed as runs finish, resumed by
-running again). A folder holding another discovery is refused.
+running again), and ``discovery.json`` (the hash that identifies its runs).
+A folder holding another discovery is refused; editing only what changes the
+analysis (description, outcomes judged, ``min_density``, ``boxes``) keeps the
+finished runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 from collections.abc import Sequence
@@ -69,12 +73,18 @@ def _check_folder(out: Path, discovery: Discovery) -> None:
         return
     if not out.is_dir():
         raise DiscoveryError(f"{out} exists and is not a folder; give a new or empty folder.")
-    kept = out / "discovery.yaml"
+    kept = out / "discovery.json"
     if kept.is_file():
-        if kept.read_text("utf-8") != discovery.text:
+        try:
+            stored = json.loads(kept.read_text("utf-8")).get("definition_hash")
+        except (OSError, ValueError, AttributeError):
+            stored = None
+        if stored != discovery.definition_hash:
             raise DiscoveryError(
-                f"{out} holds a different discovery (its discovery.yaml differs from "
-                f"{discovery.path.name}); give another --out folder or remove it."
+                f"{out} holds a different discovery (its designs, sampled ranges, samples, "
+                f"replications, seed or fixed values differ from {discovery.path.name}); give "
+                "another --out folder or remove it. Changing only the description, the "
+                "outcomes judged, min_density or boxes keeps the finished runs."
             )
         return
     if any(out.iterdir()):
@@ -116,6 +126,10 @@ def run_discovery(
     out = Path(out_dir) if out_dir is not None else default_discovery_dir(discovery)
     _check_folder(out, discovery)
     out.mkdir(parents=True, exist_ok=True)
+    identity = json.dumps(
+        {"definition_hash": discovery.definition_hash, "designs": list(discovery.designs)}
+    )
+    atomic_write(out / "discovery.json", lambda p: p.write_text(identity + "\n", "utf-8"))
     atomic_write(out / "discovery.yaml", lambda p: p.write_text(discovery.text, "utf-8"))
     folders: dict[str, Path] = {}
     results: dict[str, SweepResult] = {}
@@ -131,7 +145,7 @@ def run_discovery(
         if progress:
             import sys
 
-            print(f"design {design}:", file=sys.stderr)
+            print(f"{design}:", file=sys.stderr)
         results[design] = run_sweep(
             sweep,
             folder,

@@ -128,6 +128,9 @@ def regime_figure(
                 x=x_labels,
                 y=y_labels,
                 customdata=counts.fillna(0).to_numpy(),
+                text=_cell_texts(grid.to_numpy(), counts.fillna(0).to_numpy()),
+                texttemplate="%{text}",
+                textfont={"size": 10},
                 zmin=0,
                 zmax=1,
                 colorscale="RdBu_r",
@@ -143,15 +146,27 @@ def regime_figure(
     style_figure(fig, height=430)
     fig.update_layout(
         title=figure_title(
-            i18n.t("disc_regime_title", lang), _pair_title(design, reference, outcome, lang)
+            i18n.t("disc_regime_title", lang),
+            _pair_title(design, reference, outcome, lang) + "; " + i18n.t("disc_regime_note", lang),
         ),
         hovermode="closest",
-        plot_bgcolor="#d9d9d9",  # empty cells (no sampled point) grey, not white (= 50%)
+        plot_bgcolor="#8c8c8c",  # empty cells (no sampled point): dark grey, unlike 50%
         margin={"l": 110},
     )
     fig.update_xaxes(showgrid=False, tickfont={"size": 11})
     fig.update_yaxes(showgrid=False, tickfont={"size": 11})
     return fig
+
+
+def _cell_texts(shares: Any, counts: Any) -> list[list[str]]:
+    """Each cell's share of worse points and its number of points (empty: blank)."""
+    return [
+        [
+            "" if not count else f"{share:.0%}<br>n={int(count)}"
+            for share, count in zip(share_row, count_row, strict=True)
+        ]
+        for share_row, count_row in zip(shares, counts, strict=True)
+    ]
 
 
 def scores_figure(
@@ -232,10 +247,11 @@ def _boxes_table(boxes: pd.DataFrame, lang: str) -> str:
                 if row["parameter"] != "(none)"
                 else i18n.t("disc_whole_space", lang)
             )
+            weak = "" if first.get("meets_min_density", True) else " *"
             lead = (
                 f"<td rowspan='{span}'>{int(number)}</td>"
                 f"<td rowspan='{span}' class='num'>{first['coverage']:.2f}</td>"
-                f"<td rowspan='{span}' class='num'>{first['density']:.2f}</td>"
+                f"<td rowspan='{span}' class='num'>{first['density']:.2f}{weak}</td>"
                 f"<td rowspan='{span}' class='num'>{first['mass']:.2f}</td>"
                 if i == 0
                 else ""
@@ -247,7 +263,10 @@ def _boxes_table(boxes: pd.DataFrame, lang: str) -> str:
                 f"<td class='num'>{', '.join(f'{v:.3f}' for v in qp) or '–'}</td></tr>"
             )
     header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    return f"<table><tr>{header}</tr>{''.join(rows)}</table>"
+    note = ""
+    if "meets_min_density" in boxes and not boxes["meets_min_density"].all():
+        note = f"<p class='note'>* {html.escape(i18n.t('disc_below_density', lang))}</p>"
+    return f"<table><tr>{header}</tr>{''.join(rows)}</table>{note}"
 
 
 def _finite(value: Any) -> bool:
@@ -314,6 +333,15 @@ def write_discovery_report(
                 replications=settings["replications"],
                 seed=settings["root_seed"],
                 density=settings["min_density"],
+            )
+        )
+        + "</p>",
+        "<p>"
+        + html.escape(
+            i18n.t(
+                "disc_fixed",
+                lang,
+                fixed=", ".join(f"{k} = {v}" for k, v in settings.get("fixed", {}).items()) or "–",
             )
         )
         + "</p>",

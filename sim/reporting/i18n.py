@@ -480,13 +480,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "Designs {designs} ran the same {samples} Latin hypercube points, {replications} paired "
         "replications each (root seed {seed}); a point counts as worse when the mean paired "
         "difference from {reference} lies on the outcome's bad side. PRIM keeps, along each "
-        "peeling trajectory, the box of highest coverage with density at least {density}.",
+        "peeling trajectory, the box of highest coverage with density at least {density} "
+        "(where none reaches it, the densest, marked *). A limit at the end of a sampled "
+        "range is no restriction.",
         "各体制（{designs}）在相同的 {samples} 个拉丁超立方样本点上运行，"
         "每点 {replications} 次配对重复（根种子 {seed}）；"
         "若与{reference}的平均配对差值落在该结果的不利一侧，则该点记为“更差”。"
-        "PRIM 在每条剥离轨迹上保留密度不低于 {density} 且覆盖率最高的盒子。",
+        "PRIM 在每条剥离轨迹上保留密度不低于 {density} 且覆盖率最高的盒子（若无一达到，"
+        "则保留密度最高者，以 * 标出）。位于抽样范围端点的界限不构成限制。",
     ),
     "disc_ranges": ("Sampled parameters and ranges", "抽样参数及其范围"),
+    "disc_fixed": (
+        "Fixed in every run (over each design's scenario): {fixed}.",
+        "每次运行固定（覆盖各体制情景的取值）：{fixed}。",
+    ),
+    "disc_below_density": (
+        "No step of this box's peeling trajectory reached min_density; the densest is shown.",
+        "该盒子的剥离轨迹中没有一步达到 min_density；显示的是密度最高的一步。",
+    ),
+    "disc_regime_note": ("dark grey: no point", "深灰：无样本点"),
+    "disc_weak": ("below min_density", "低于 min_density"),
     "disc_boxes": ("PRIM boxes", "PRIM 盒子"),
     "disc_box": ("box {number}", "盒子 {number}"),
     "disc_box_col": ("box", "盒子"),

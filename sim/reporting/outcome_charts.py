@@ -66,15 +66,18 @@ def add_mean_lines(
 ) -> None:
     """Add a CI band and a mean line per group of a ``summarize`` output."""
     level = confidence_label(confidence)
-    groups = summary.groupby(group, sort=False) if group else [("", summary)]
+    groups = list(summary.groupby(group, sort=False) if group else [("", summary)])
+    # Every band first, then every line: a later band must not tint an earlier line.
+    for i, (name, part) in enumerate(groups):
+        name = str(name)
+        band = part.sort_values(x).dropna(subset=["ci_low", "ci_high"])
+        if not band.empty:
+            label = i18n.t("ci_band", lang, name=name, level=level).strip()
+            fig.add_trace(_band(band[x], band["ci_low"], band["ci_high"], color(i), label, name))
     for i, (name, part) in enumerate(groups):
         name = str(name)
         part = part.sort_values(x)
         c = color(i)
-        band = part.dropna(subset=["ci_low", "ci_high"])
-        if not band.empty:
-            label = i18n.t("ci_band", lang, name=name, level=level).strip()
-            fig.add_trace(_band(band[x], band["ci_low"], band["ci_high"], c, label, name))
         fig.add_trace(
             go.Scatter(
                 x=part[x],
