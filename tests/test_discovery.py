@@ -88,9 +88,10 @@ def test_a_missing_file_lists_the_examples(tmp_path):
 def test_prim_recovers_a_planted_region_and_scores_its_parameter_first():
     rng = np.random.default_rng(3)
     x = pd.DataFrame(rng.uniform(0, 1, size=(400, 4)), columns=["a", "b", "c", "d"])
+    x["e"] = rng.integers(15, 81, size=400)  # an integer parameter, like n_departments
     worse = ((x["a"] > 0.6) & (x["b"] < 0.5)).to_numpy()
-    ranges = {name: (0.0, 1.0) for name in x.columns}
-    boxes, trajectories = analysis.prim_boxes(x, worse, 0.9, 2, ranges)
+    ranges = {name: (0.0, 1.0) for name in "abcd"} | {"e": (15, 80)}
+    boxes, trajectories = analysis.prim_boxes(x.astype(float), worse, 0.9, 2, ranges)
     first = boxes[boxes["box"] == 1].set_index("parameter")
     assert set(first.index) == {"a", "b"}
     assert first.loc["a", "low"] == pytest.approx(0.6, abs=0.08)
@@ -108,6 +109,28 @@ def test_prim_recovers_a_planted_region_and_scores_its_parameter_first():
     corner = grid[(grid["x_low"] >= 0.8) & (grid["y_high"] <= 0.2 + 1e-9)]
     assert corner["share_worse"].iloc[0] == 1.0
     assert grid[(grid["x_high"] <= 0.4 + 1e-9)]["share_worse"].max() == 0.0
+
+
+def test_analyze_handles_integer_parameters_such_as_government_size():
+    rng = np.random.default_rng(5)
+    points = pd.DataFrame({"point": range(200), "a": rng.uniform(0, 1, 200)})
+    points["n_departments"] = rng.integers(15, 81, size=200)
+    runs = {}
+    for design, shift in (("dispersed", 0.0), ("centralized", 1.0)):
+        frame = points.loc[points.index.repeat(2)].assign(replication=[0, 1] * 200)
+        worse_here = (frame["n_departments"] < 40) & (frame["a"] > 0.5)
+        frame["cost_per_service_month"] = 1.0 + shift * np.where(worse_here, 0.5, -0.5)
+        runs[design] = frame.reset_index(drop=True)
+    found = analysis.analyze(
+        runs,
+        ("dispersed", "centralized"),
+        ("a", "n_departments"),
+        {"a": (0.0, 1.0), "n_departments": (15, 80)},
+        ("cost_per_service_month",),
+    )
+    box = found.boxes[found.boxes["box"] == 1].set_index("parameter")
+    assert 39 <= box.loc["n_departments", "high"] <= 48  # density >= 0.8 allows some slack
+    assert 0.4 <= box.loc["a", "low"] <= 0.6
 
 
 def test_no_box_when_the_design_is_worse_everywhere_or_nowhere():

@@ -14,7 +14,10 @@ discovery tools of EMA Workbench (Kwakkel 2017; Bryant and Lempert 2010):
   test of whether the restriction raises density; Bryant and Lempert 2010).
   Along a box's peeling trajectory the box kept is the one of highest
   coverage whose density is at least ``min_density``; where no step reaches
-  it, the densest, flagged ``meets_min_density`` False.
+  it, the densest, flagged ``meets_min_density`` False. Restrictions of the
+  kept box whose quasi p-value is above ``QP_MAX`` (0.05) are then dropped,
+  most doubtful first, so that a box names only the conditions that matter;
+  a box none of whose restrictions is clear of chance ends the search.
 * CART (``ema_workbench.analysis.cart``, scikit-learn's decision tree): the
   leaves where the design is worse.
 * Feature scores (extra trees, ``feature_scoring.get_ex_feature_scores``):
@@ -45,6 +48,9 @@ with warnings.catch_warnings():
     from ema_workbench.analysis.scenario_discovery_util import RuleInductionType
 
 from sim.experiments.discovery_files import WORSE
+
+#: Largest quasi p-value of a restriction kept in a PRIM box.
+QP_MAX = 0.05
 
 #: Bins per parameter of a regime map.
 REGIME_BINS = 5
@@ -188,9 +194,12 @@ def prim_boxes(
             box = finder.find_box()
             if box is None or box.peeling_trajectory["coverage"].max() <= 0:
                 break  # no worse point left outside the earlier boxes
-            trajectory = box.peeling_trajectory.reset_index(drop=True)
-            step = _kept_step(trajectory, min_density)
+            step = _kept_step(box.peeling_trajectory.reset_index(drop=True), min_density)
             box.select(step)
+            step = _prune(box, step)
+            if step < 0:
+                break  # what is left of the worse points has no box clear of chance
+            trajectory = box.peeling_trajectory.reset_index(drop=True)
             stats_row, limits = box.inspect(step, style="data")[0]
             if limits.empty:
                 break  # a box that restricts nothing says nothing
@@ -227,6 +236,31 @@ def prim_boxes(
     if not trajectories:
         return pd.DataFrame(), pd.DataFrame()
     return pd.DataFrame(boxes), pd.concat(trajectories, ignore_index=True)
+
+
+def _prune(box: Any, step: int) -> int:
+    """Drop the restrictions of the chosen box that do not raise its density.
+
+    A restriction whose quasi p-value (on both sides) is above
+    ``QP_MAX`` is not distinguishable from chance and makes the box harder to
+    read (Bryant and Lempert 2010); each is dropped in turn, most doubtful
+    first (``PrimBox.drop_restriction`` appends the wider box to the
+    trajectory). Returns the step of the pruned box, or -1 when no
+    restriction is clear of chance.
+    """
+    while True:
+        _, limits = box.inspect(step, style="data")[0]
+        doubtful = {}
+        for parameter, row in limits.iterrows():
+            values = [v for v in (_float(row.iloc[2]), _float(row.iloc[3])) if not math.isnan(v)]
+            if values and min(values) > QP_MAX:
+                doubtful[parameter] = min(values)
+        if not doubtful:
+            return step
+        if len(doubtful) == len(limits):
+            return -1  # no restriction is clear of chance: the box says nothing
+        box.drop_restriction(max(doubtful, key=doubtful.get), step)
+        step = len(box.peeling_trajectory) - 1
 
 
 def _float(value: Any) -> float:
@@ -376,7 +410,9 @@ def analyze(
     points = paired_points(runs, designs, sampled, outcomes)
     boxes, trajectories, leaves, scores, regimes = [], [], [], [], []
     for (design, outcome), group in points.groupby(["design", "outcome"], sort=False):
-        x = group[list(sampled)].reset_index(drop=True)
+        # As floats: EMA Workbench's PRIM pastes fractional limits into integer columns,
+        # which pandas refuses (e.g. n_departments 59.5).
+        x = group[list(sampled)].reset_index(drop=True).astype(float)
         worse = group["worse"].to_numpy()
         tag = {"design": design, "outcome": outcome}
         found, trajectory = prim_boxes(x, worse, min_density, max_boxes, ranges)

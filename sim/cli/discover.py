@@ -172,7 +172,9 @@ def cmd_discover(args: argparse.Namespace) -> int:
         )
         return 130
     for design, folder in run.folders.items():
-        summarize_sweep(folder, extra={"run": run.results[design].run_info})
+        made = run.results[design]
+        # A resumed sweep that ran nothing keeps the record of the runs that made it.
+        summarize_sweep(folder, extra={"run": made.run_info} if made.ran else None)
     first = discovery.sweeps[discovery.designs[0]]
     ranges = {p.name: (p.low, p.high) for p in first.swept}
     analysis = analysis_module.analyze(

@@ -172,7 +172,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    summary = summarize_sweep(out, extra={"run": result.run_info})
+    # A resumed sweep that ran nothing keeps the record of the runs that made it.
+    summary = summarize_sweep(out, extra={"run": result.run_info} if result.ran else None)
     print(format_sweep_report(summary))
     print()
     page, problem = write_report(summary, args.lang, args.formats)
