@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,8 +39,27 @@ def test_list_parameters():
     result = cli("list", "--parameters")
     assert result.returncode == 0, result.stderr
     header = result.stdout.splitlines()[0].split()
-    assert header == ["name", "group", "default", "unit", "range", "source"]
+    assert header == ["name", "group", "default", "unit", "range", "plausible", "source"]
     assert "review_authority" in result.stdout
+
+
+def test_a_reader_that_stops_early_is_no_error():
+    # `run.py list --parameters | head -1`: the reader is gone before the table is written.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "run.py", "list", "--parameters"],
+            cwd=ROOT,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0, result.stderr
+    assert "error" not in result.stderr and "Traceback" not in result.stderr
 
 
 def test_validate_ok():

@@ -234,13 +234,15 @@ def test_plausible_takes_the_declared_plausible_range(tmp_path):
     text = sweep_text(
         design="{method: lhs, samples: 4}",
         levers="  review_capacity: plausible",
-        uncertainties="  top_leader_attention: {}\n  system_cost: {low: 0.5, high: 2.0}",
+        uncertainties="  top_leader_attention: {}\n  system_cost: {low: 0.5, high: 2.0}\n"
+        "  annual_budget:",
     )
     sweep = load_sweep(write(tmp_path, text))
     ranges = {p.name: (p.low, p.high) for p in sweep.swept}
     assert ranges["review_capacity"] == SPECS["review_capacity"].plausible_range == (0.5, 20.0)
     assert ranges["top_leader_attention"] == SPECS["top_leader_attention"].plausible_range
     assert ranges["system_cost"] == (0.5, 2.0)
+    assert ranges["annual_budget"] == SPECS["annual_budget"].plausible_range  # by default
     # Half a range is an error that names the plausible one.
     with pytest.raises(SweepError, match=r"lacks 'high'.*plausible range \(0.5 to 20.0\)"):
         load_sweep(write(tmp_path, sweep_text(levers="  review_capacity: {low: 1}"), "b.yaml"))

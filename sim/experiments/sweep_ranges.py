@@ -1,8 +1,8 @@
 """Reading the swept parameters and the design of a sweep file.
 
 The ``levers`` and ``uncertainties`` sections (each parameter's ``values``,
-its ``low``/``high`` range, or ``plausible`` for its declared plausible
-range; checked against its declaration in ``sim/model/parameters.py`` and its
+its ``low``/``high`` range, or ``plausible`` or nothing for its declared
+plausible range; checked against its declaration in ``sim/model/parameters.py`` and its
 group) and the ``design`` section (grid, lhs, sobol or morris and their
 options).
 """
@@ -138,7 +138,7 @@ def read_range(name: str, section: str, entry: Any, path: Path, line: int | None
     """One swept parameter: its ``values`` or its ``low``/``high`` range."""
     spec = SPECS[name]
     label = f"under '{section}', '{name}'"
-    if entry == PLAUSIBLE or (isinstance(entry, Mapping) and not entry):
+    if entry is None or entry == PLAUSIBLE or (isinstance(entry, Mapping) and not entry):
         # The declared plausible range (sim/model/parameters.py), for the samplers.
         low, high = spec.plausible_range
         return SweptParameter(name, section, low=low, high=high)

@@ -505,7 +505,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "disc_box_col": ("box", "盒子"),
     "disc_coverage": ("coverage", "覆盖率"),
     "disc_density": ("density", "密度"),
-    "disc_mass": ("mass", "质量"),
+    "disc_mass": ("mass (support)", "质量（支持度）"),
     "disc_parameter": ("parameter", "参数"),
     "disc_limits": ("limits", "范围"),
     "disc_qp": ("quasi p-value", "准 p 值"),
