@@ -158,8 +158,8 @@ def paired_difference(
         design: The design compared with it.
 
     Returns:
-        ``(x, difference)``: the scenarios' uncertainty values (one row per
-        scenario, ready for PRIM or CART) and the paired difference.
+        ``(x, difference)``: the scenarios' uncertainty values as floats (one
+        row per scenario, ready for PRIM or CART) and the paired difference.
     """
     frame = experiments.assign(_outcome=np.asarray(outcomes[outcome]))
     frame[DESIGN] = frame[DESIGN].astype(str)
@@ -169,5 +169,8 @@ def paired_difference(
         raise ValueError(f"no experiments of design {sorted(missing)[0]!r}")
     uncertain = [c for c in experiments.columns if c in SPECS and SPECS[c].group != "lever"]
     x = frame.drop_duplicates("scenario").set_index("scenario")[uncertain].loc[wide.index]
+    # As floats: EMA Workbench's PRIM pastes fractional limits, which pandas refuses
+    # in integer columns (e.g. stall_months 44.5).
+    x = x.astype(float)
     difference = (wide[design] - wide[base]).rename(f"{outcome}: {design} - {base}")
     return x.reset_index(drop=True), difference.reset_index(drop=True)
