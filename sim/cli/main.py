@@ -28,7 +28,7 @@ DEFAULT_COMPARISON = ("dispersed", "centralized")
 DEFAULT_REPLICATIONS = 20
 COMMANDS = (
     "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model",
-    "where-it-loses", "discover",
+    "where-it-loses", "discover", "calibrate",
     "dashboard",
 )  # fmt: skip
 
@@ -280,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli import discover as discover_cli
 
     discover_cli.add_parser(sub)
+    from sim.cli import calibrate as calibrate_cli
+
+    calibrate_cli.add_parser(sub)
     from sim.cli import dashboard as dashboard_cli
 
     dashboard_cli.add_parser(sub)
@@ -621,6 +624,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sim.cli import discover as discover_cli
 
         handlers["discover"] = discover_cli.cmd_discover
+        from sim.cli import calibrate as calibrate_cli
+
+        handlers["calibrate"] = calibrate_cli.cmd_calibrate
         from sim.cli import dashboard as dashboard_cli
 
         handlers["dashboard"] = dashboard_cli.cmd_dashboard

@@ -1,0 +1,180 @@
+"""The ``calibrate`` command: ABC-SMC of the free uncertainties against observed targets.
+
+Loads a calibration file (``sim.experiments.calibration_files``), runs or
+continues its ABC-SMC (``sim.experiments.calibration_runner``), then writes
+``posterior.parquet`` (the last generation, with weights), ``posterior.csv``
+(per parameter: prior range, posterior mean and 90% interval),
+``calibration.csv`` (per target: observed, prior and posterior predictive
+mean and 90% interval, held out or fitted), ``generations.csv``, ``abc.db``
+(pyabc's database: running again continues it) and ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sim.cli import arguments as cli_types
+
+HELP = "calibrate free uncertainties against observed targets (ABC-SMC); resumable"
+
+EPILOG = """\
+examples:
+  python run.py calibrate sweeps/calibration/synthetic_recovery.yaml
+  python run.py calibrate synthetic_recovery --quick --workers 1
+
+Running the same command with the same --out continues an interrupted
+calibration from its last finished generation (pyabc's abc.db).
+"""
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Add the ``calibrate`` subcommand to ``run.py``'s subparsers."""
+    p = sub.add_parser(
+        "calibrate",
+        help=HELP,
+        description="Approximate Bayesian computation (ABC-SMC, pyabc) of the free "
+        "uncertainties of a calibration file against its targets; then prior and posterior "
+        "predictive checks of every target, held-out ones included.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "file", metavar="FILE", help="calibration file, or a name in sweeps/calibration/"
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="results folder (default results/calibration/<file name>); the same calibration "
+        "is continued",
+    )
+    p.add_argument(
+        "--workers",
+        type=cli_types.workers,
+        metavar="N",
+        help="processes (default all cores; 1 = in this process, reproducible)",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small version: at most 20 particles and 2 generations",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    return p
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Run the calibration, print the tables and write the folder."""
+    from sim.experiments.calibration_files import load_calibration
+
+    calibration = load_calibration(args.file)
+    if args.quick:
+        calibration = dataclasses.replace(
+            calibration,
+            population=min(calibration.population, 20),
+            generations=min(calibration.generations, 2),
+        )
+    from sim.experiments import provenance, results
+    from sim.experiments.calibration_runner import posterior_summary, run_calibration
+    from sim.experiments.data_files import results_root
+    from sim.experiments.files import atomic_write
+    from sim.experiments.output_checks import check_writable
+    from sim.experiments.seeds import spawn_seeds
+
+    stem = calibration.path.stem + ("-quick" if args.quick else "")
+    out = Path(args.out) if args.out else results_root() / "calibration" / stem
+    check_writable(out, keep=True)
+    start = time.perf_counter()
+    try:
+        run = run_calibration(calibration, out, workers=args.workers, progress=not args.quiet)
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted (Ctrl-C): finished generations are kept in {out}/abc.db. Run the "
+            "same command again to continue.",
+            file=sys.stderr,
+        )
+        return 130
+    summary = posterior_summary(calibration, run.posterior)
+    files = {
+        "posterior.parquet": "the last generation's particles: free values and weights",
+        "posterior.csv": "per free parameter: prior range, posterior mean and 90% interval",
+        "calibration.csv": "per target: observed, prior and posterior predictive mean and 90% "
+        "interval, whether each covers the observation; fitted or held out; source, mapping",
+        "generations.csv": "per ABC-SMC generation: epsilon, particles, simulations",
+        "abc.db": "pyabc's database of every generation (running again continues it)",
+        "calibration.json": "what identifies this calibration's runs",
+    }
+    atomic_write(out / "posterior.parquet", lambda p: run.posterior.to_parquet(p, index=False))
+    results.write_csv(summary, out / "posterior.csv")
+    results.write_csv(run.table, out / "calibration.csv")
+    results.write_csv(run.generations, out / "generations.csv")
+    scenarios = list({t.scenario.name: t.scenario for t in calibration.targets}.values())
+    manifest = provenance.build_manifest(
+        scenarios,
+        root_seed=calibration.root_seed,
+        seeds=spawn_seeds(calibration.root_seed, calibration.replications),
+        replications=calibration.replications,
+        extra={
+            "command_name": "calibrate",
+            "calibration_file": str(calibration.path),
+            "calibration_text": calibration.text,
+            "free": {k: list(v) for k, v in calibration.free.items()},
+            "fixed": calibration.fixed,
+            "targets": [
+                {
+                    "name": t.name,
+                    "scenario": t.scenario.name,
+                    "outcome": t.outcome,
+                    "observed": t.observed,
+                    "tolerance": t.tolerance,
+                    "held_out": t.held_out,
+                    "source": t.source,
+                    "mapping": t.mapping,
+                }
+                for t in calibration.targets
+            ],
+            "abc": {
+                "method": "ABC-SMC (pyabc): uniform priors, distance sqrt(sum(((simulated - "
+                "observed) / tolerance)^2)) over fitted targets, epsilon = median distance "
+                "of the previous generation (QuantileEpsilon alpha 0.5)",
+                "population": calibration.population,
+                "generations": calibration.generations,
+                "generations_run_now": run.generations_run,
+                "quick": bool(args.quick),
+                "workers": args.workers,
+                "reproducible": args.workers == 1,
+            },
+            "elapsed_seconds": round(time.perf_counter() - start, 1),
+            "files": files,
+        },
+    )
+    body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
+    print(_format(summary, run.table))
+    print(f"\nResults: {out}")
+    return 0
+
+
+def _format(summary: Any, table: Any) -> str:
+    lines = ["Posterior (weighted; 90% interval; narrowing = interval / 90% of the prior range):"]
+    for r in summary.itertuples():
+        lines.append(
+            f"  {r.parameter:<28} prior {r.prior_low:.3g}-{r.prior_high:.3g}   posterior mean "
+            f"{r.posterior_mean:.3g} [{r.posterior_q05:.3g}, {r.posterior_q95:.3g}]   "
+            f"narrowing {r.narrowing:.2f}"
+        )
+    lines.append("Targets (predictive mean and 90% interval; * = held out of the fit):")
+    for r in table.itertuples():
+        mark = "*" if r.held_out else " "
+        lines.append(
+            f" {mark}{r.target:<20} observed {r.observed:.4g}   prior {r.prior_mean:.4g} "
+            f"[{r.prior_q05:.4g}, {r.prior_q95:.4g}]   posterior {r.posterior_mean:.4g} "
+            f"[{r.posterior_q05:.4g}, {r.posterior_q95:.4g}]"
+            + ("" if r.posterior_covers else "   (outside the posterior interval)")
+        )
+    return "\n".join(lines)

@@ -1,0 +1,87 @@
+"""Calibration: the file loader, and ABC-SMC recovering parameters the model was run with."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.experiments import calibration_runner as runner
+from sim.experiments.calibration_files import CalibrationError, load_calibration
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "sweeps" / "calibration" / "synthetic_recovery.yaml"
+TRUTH = {"annual_budget": 2.0, "review_staff_cost": 0.2}
+
+
+def write(tmp_path: Path, text: str, name: str = "cal.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("  annual_budget: plausible", "  review_authority: plausible"), "only uncertainties"),
+        (("  annual_budget: plausible", "  annual_budgt: plausible"), "annual_budget"),
+        (("outcome: cum_spending", "outcome: cum_spendng"), "cum_spending"),
+        (("    mapping: the same outcome\n", "\n"), "lacks 'mapping'"),
+        (("population: 30", "population: 2"), "'population'"),
+        (("    tolerance: 3.0", "    tolerance: 0"), "above 0"),
+        (("    held_out: true", "    held_out: yes please"), "held_out"),
+        (("population: 30", "population: 30\nepsilon: 0.1"), "unknown top-level key 'epsilon'"),
+    ],
+)
+def test_bad_calibration_files_name_the_file_line_and_key(tmp_path, change, expected):
+    text = SHIPPED.read_text("utf-8").replace(*change, 1)
+    with pytest.raises(CalibrationError) as info:
+        load_calibration(write(tmp_path, text))
+    message = str(info.value)
+    assert message.startswith("Calibration file") and "\n" not in message
+    assert expected in message, message
+
+
+def test_a_bad_file_exits_2_without_a_traceback(tmp_path):
+    path = write(tmp_path, SHIPPED.read_text("utf-8").replace("population: 30", "population: x"))
+    done = subprocess.run(
+        [sys.executable, "run.py", "calibrate", str(path), "--out", str(tmp_path / "o")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "population" in done.stderr and not (tmp_path / "o").exists()
+
+
+def test_abc_smc_recovers_the_parameters_the_targets_were_made_with(tmp_path):
+    calibration = load_calibration(SHIPPED)
+    # The shipped observations are the model's own at TRUTH (mean over seeds 0-4): made again.
+    made = [runner.simulate(calibration, TRUTH, seed, calibration.targets) for seed in range(5)]
+    for target in calibration.targets:
+        mean = np.mean([m[target.name] for m in made])
+        assert mean == pytest.approx(target.observed, abs=0.01), target.name
+    out = tmp_path / "cal"
+    run = runner.run_calibration(calibration, out, workers=1, progress=False)
+    summary = runner.posterior_summary(calibration, run.posterior).set_index("parameter")
+    for name, value in TRUTH.items():
+        assert summary.loc[name, "posterior_q05"] <= value <= summary.loc[name, "posterior_q95"]
+    # The governance cost identifies the staff cost: the posterior is far narrower than the prior.
+    assert summary.loc["review_staff_cost", "narrowing"] < 0.5
+    assert run.generations["epsilon"].is_monotonic_decreasing
+    table = run.table.set_index("target")
+    assert table.loc["coverage", "held_out"] and table.loc["coverage", "posterior_covers"]
+    width = table["posterior_q95"] - table["posterior_q05"]
+    assert width["governance_cost"] < 0.5 * (
+        table.loc["governance_cost", "prior_q95"] - table.loc["governance_cost", "prior_q05"]
+    )
+    # Running again continues the same database: nothing left to do, same posterior.
+    again = runner.run_calibration(calibration, out, workers=1, progress=False)
+    assert again.generations_run == 0
+    assert np.allclose(again.posterior["weight"], run.posterior["weight"])
+    other = load_calibration(
+        write(tmp_path, SHIPPED.read_text("utf-8").replace("root_seed: 3", "root_seed: 4"))
+    )
+    with pytest.raises(CalibrationError, match="different calibration"):
+        runner.run_calibration(other, out, workers=1, progress=False)
