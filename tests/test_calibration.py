@@ -85,3 +85,72 @@ def test_abc_smc_recovers_the_parameters_the_targets_were_made_with(tmp_path):
     )
     with pytest.raises(CalibrationError, match="different calibration"):
         runner.run_calibration(other, out, workers=1, progress=False)
+
+
+# ------------------------------------------------------------ designs over a posterior
+
+
+def test_posterior_draws_follow_the_weights_and_the_seed():
+    import pandas as pd
+
+    from sim.experiments.posterior_draws import draw_parameter_sets
+
+    posterior = pd.DataFrame(
+        {"annual_budget": [1.0, 2.0, 3.0], "stall_months": [10.0, 20.0, 30.0], "weight": [0, 3, 1]}
+    )
+    draws = draw_parameter_sets(posterior, 400, root_seed=5)
+    assert draws == draw_parameter_sets(posterior, 400, root_seed=5)
+    budgets = [d["annual_budget"] for d in draws]
+    assert 1.0 not in budgets  # weight 0: never drawn
+    assert 0.65 < budgets.count(2.0) / 400 < 0.85  # weight 3 of 4
+    assert all(isinstance(d["stall_months"], int) for d in draws)  # typed as declared
+
+
+def test_compare_over_a_posterior_records_one_draw_per_replication(tmp_path):
+    import json
+
+    small = write(
+        tmp_path,
+        SHIPPED.read_text("utf-8")
+        .replace("population: 30", "population: 8")
+        .replace("generations: 3", "generations: 1"),
+    )
+    calibration = load_calibration(small)
+    made = subprocess.run(
+        [sys.executable, "run.py", "calibrate", str(small), "--workers", "1", "--quiet",
+         "--out", str(tmp_path / "cal")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "Posterior" in made.stdout and (tmp_path / "cal" / "calibration.csv").is_file()
+    common = ["compare", "dispersed", "centralized", "-r", "4", "--months", "24",
+              "--departments", "10", "--formats", "none", "--quiet"]  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "run.py", *common, "--posterior", str(tmp_path / "cal"),
+         "--out", str(tmp_path / "post")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "calibrated posterior" in done.stdout
+    manifest = json.loads((tmp_path / "post" / "manifest.json").read_text("utf-8"))
+    draws = manifest["posterior"]["draws"]
+    assert len(draws) == 4 and manifest["batch"]["replications_per_model"] == 1
+    for draw in draws:
+        for name, (low, high) in calibration.free.items():
+            assert low <= draw[name] <= high
+    plain = subprocess.run(
+        [sys.executable, "run.py", *common, "--batch", "1", "--out", str(tmp_path / "plain")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert plain.returncode == 0, plain.stderr
+    import pandas as pd
+
+    with_draws = pd.read_csv(tmp_path / "post" / "runs.csv")["cum_spending"]
+    without = pd.read_csv(tmp_path / "plain" / "runs.csv")["cum_spending"]
+    assert not np.allclose(with_draws, without)  # the draws changed the runs
+    refused = subprocess.run(
+        [sys.executable, "run.py", *common, "--posterior", str(tmp_path / "plain"),
+         "--out", str(tmp_path / "x")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "not a calibration folder" in refused.stderr

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +51,10 @@ class Comparison:
         batch: Replications simulated side by side per model.
         workers: Processes used.
         elapsed: Wall-clock seconds of the simulations.
+        parameter_draws: Parameter values of each replication, applied over
+            every scenario (e.g. posterior draws), or None.
+        posterior: Where the draws came from (``posterior_draws.load_posterior``'s
+            info), or None.
     """
 
     scenarios: tuple[Any, ...]
@@ -64,6 +68,8 @@ class Comparison:
     batch: int
     workers: int
     elapsed: float
+    parameter_draws: tuple[dict[str, Any], ...] | None = None
+    posterior: dict[str, Any] | None = None
 
 
 def as_scenarios(scenarios: Sequence[Any] | str | Scenario) -> tuple[Scenario, ...]:
@@ -82,6 +88,8 @@ def compare(
     progress: bool = True,
     batch: int = 1,
     paired: bool = True,
+    replication_overrides: Sequence[Mapping[str, Any]] | None = None,
+    posterior: Mapping[str, Any] | None = None,
 ) -> Comparison:
     """Run paired replications of the scenarios and summarize them.
 
@@ -94,6 +102,9 @@ def compare(
         progress: Show a progress bar on stderr.
         batch: Replications per batched model (flat scenarios only).
         paired: Compute paired differences from the first scenario.
+        replication_overrides: Parameter values per replication, the same in
+            every scenario (one posterior draw per replication); needs batch 1.
+        posterior: Where those values came from, recorded in the result.
 
     Returns:
         The frames and summaries.
@@ -106,7 +117,13 @@ def compare(
     scenarios = as_scenarios(scenarios)
     start = time.perf_counter()
     frame, networks, governments = run_replications_with_networks(
-        scenarios, replications, root_seed, workers, progress, batch=batch
+        scenarios,
+        replications,
+        root_seed,
+        workers,
+        progress,
+        batch=batch,
+        replication_overrides=replication_overrides,
     )
     elapsed = time.perf_counter() - start
     runs = final_values(frame)
@@ -124,4 +141,8 @@ def compare(
         batch=int(batch),
         workers=int(workers or os.cpu_count() or 1),
         elapsed=elapsed,
+        parameter_draws=(
+            tuple(dict(d) for d in replication_overrides) if replication_overrides else None
+        ),
+        posterior=dict(posterior) if posterior else None,
     )

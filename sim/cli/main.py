@@ -150,6 +150,13 @@ def _run_options() -> argparse.ArgumentParser:
         metavar="FOLDER",
         help="results folder (default results/<date-time>-<names>/); must be new or empty",
     )
+    group.add_argument(
+        "--posterior",
+        metavar="DIR",
+        help="a calibration folder (run.py calibrate): replication r of every scenario runs "
+        "with draw r from its posterior, so paired differences include parameter "
+        "uncertainty (one model per replication)",
+    )
     group.add_argument("--quiet", action="store_true", help="no progress bar")
     _report_options(group, formats_default="png,svg")
     return parent
@@ -446,6 +453,28 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     from sim.reporting.experiment_folder import run_experiment
     from sim.reporting.terminal import format_report
 
+    draws, posterior = None, None
+    if getattr(args, "posterior", None):
+        from sim.experiments.posterior_draws import draw_parameter_sets, load_posterior
+
+        particles, posterior = load_posterior(args.posterior)
+        draws = draw_parameter_sets(particles, args.replications, args.seed)
+        for scenario in scenarios:  # every draw must be valid over every scenario
+            for draw in {tuple(sorted(d.items())) for d in draws}:
+                scenario.with_overrides(name=scenario.name, **dict(draw))
+        if args.batch not in (None, 1):
+            raise ScenarioError(
+                "--posterior runs one model per replication (each replication has its own "
+                f"parameter draw); drop --batch {args.batch}."
+            )
+        args.batch = 1
+        if not args.quiet:
+            print(
+                f"parameters {', '.join(posterior['free'])} drawn from the posterior of "
+                f"{args.posterior} ({posterior['particles']} particles): one draw per "
+                "replication, the same for every scenario",
+                file=sys.stderr,
+            )
     if args.batch is None:  # the default: batched as far as the layout allows
         args.batch = auto_batch(scenarios, args.replications)
     _check_size(scenarios, args)
@@ -463,6 +492,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             lang=args.lang,
             formats=args.formats,
             batch=args.batch,
+            replication_overrides=draws,
+            posterior=posterior,
         )
     except OutputExistsError as exc:
         return _error(exc)

@@ -204,11 +204,20 @@ def _tidy(out: pd.DataFrame, name: str, replication: int, seed: int) -> pd.DataF
 
 
 def _run_task(
-    task: tuple[int, int, int], scenarios: Sequence[Any]
+    task: tuple[int, int, int],
+    scenarios: Sequence[Any],
+    replication_overrides: Sequence[Mapping[str, Any]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Run one ``(scenario index, replication, seed)`` task; return ``simulate``'s result."""
+    """Run one ``(scenario index, replication, seed)`` task; return ``simulate``'s result.
+
+    With ``replication_overrides``, replication ``rep`` runs with its values
+    over the scenario (the same values in every scenario: e.g. a posterior draw).
+    """
     i, rep, seed = task
-    return simulate(scenarios[i], seed, rep)
+    scenario = scenarios[i]
+    if replication_overrides is not None:
+        scenario = scenario.with_overrides(name=scenario.name, **replication_overrides[rep])
+    return simulate(scenario, seed, rep)
 
 
 def _run_batch_task(
@@ -294,13 +303,21 @@ def run_replications(
     *,
     chunksize: int | None = None,
     batch: int = 1,
+    replication_overrides: Sequence[Mapping[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Run every scenario ``replications`` times with paired seeds.
 
     The same as ``run_replications_with_networks`` without the networks.
     """
     return run_replications_with_networks(
-        scenarios, replications, root_seed, workers, progress, chunksize=chunksize, batch=batch
+        scenarios,
+        replications,
+        root_seed,
+        workers,
+        progress,
+        chunksize=chunksize,
+        batch=batch,
+        replication_overrides=replication_overrides,
     )[0]
 
 
@@ -313,6 +330,7 @@ def run_replications_with_networks(
     *,
     chunksize: int | None = None,
     batch: int = 1,
+    replication_overrides: Sequence[Mapping[str, Any]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Run every scenario ``replications`` times with paired seeds.
 
@@ -326,6 +344,9 @@ def run_replications_with_networks(
             serially in this process.
         progress: Show a progress bar (on stderr).
         chunksize: Runs per task sent to a worker; ``None`` picks one.
+        replication_overrides: Parameter values per replication, applied over
+            every scenario (replication ``r`` of every scenario gets entry
+            ``r``: e.g. one posterior draw per replication); needs ``batch`` 1.
         batch: Replications simulated side by side in one batched model
             (``simulate_batch``). Replications
             ``b*batch .. (b+1)*batch - 1`` form batch ``b``, whose model uses
@@ -360,13 +381,21 @@ def run_replications_with_networks(
 
     if batch < 1:
         raise ValueError(f"batch must be at least 1, got {batch}")
+    if replication_overrides is not None:
+        if len(replication_overrides) != replications:
+            raise ValueError(
+                f"replication_overrides has {len(replication_overrides)} entries for "
+                f"{replications} replications"
+            )
+        if batch != 1:
+            raise ValueError("replication_overrides run one model per replication (batch 1)")
     seeds = spawn_seeds(root_seed, replications)
     if batch == 1:
         tasks = [(i, r, seeds[r]) for r in range(replications) for i in range(len(scenarios))]
         pairs: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = executors.map_chunked(
             _run_task,
             tasks,
-            (scenarios,),
+            (scenarios, replication_overrides),
             workers=workers,
             chunksize=chunksize,
             progress=progress,

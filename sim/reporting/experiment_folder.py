@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -208,6 +208,8 @@ def run_experiment(
     lang: str = "en",
     formats: Sequence[str] = (),
     batch: int = 1,
+    replication_overrides: Sequence[Mapping[str, Any]] | None = None,
+    posterior: Mapping[str, Any] | None = None,
 ) -> ExperimentResult:
     """Run replications of the scenarios and write the results folder.
 
@@ -230,6 +232,9 @@ def run_experiment(
         lang: Language of the report and images, ``en`` or ``zh``.
         formats: Static image formats to write (``png``, ``svg``, ``pdf``).
         batch: Replications per batched model (flat scenarios only).
+        replication_overrides: Parameter values per replication over every
+            scenario (posterior draws; needs batch 1).
+        posterior: Where the draws came from (recorded in the manifest).
 
     Returns:
         The results, including where they were written.
@@ -253,6 +258,8 @@ def run_experiment(
         progress=progress,
         batch=batch,
         paired=compare,
+        replication_overrides=replication_overrides,
+        posterior=posterior,
     )
     files = write_comparison(result, out, argv=argv, lang=lang)
     figures, export_error = _export_figures(out, lang, formats)
@@ -298,6 +305,19 @@ def write_comparison(
                 "elapsed_seconds": round(result.elapsed, 3),
                 "workers": result.workers,
                 "batch": batch_note(result.batch),
+                **(
+                    {
+                        "posterior": {
+                            **(result.posterior or {}),
+                            "note": "replication r of every design ran with draw r from the "
+                            "posterior (weighted, drawn with a stream of the root seed), so "
+                            "the paired differences include the parameter uncertainty",
+                            "draws": list(result.parameter_draws),
+                        }
+                    }
+                    if result.parameter_draws
+                    else {}
+                ),
             },
             networks=result.networks,
             governments=result.governments,

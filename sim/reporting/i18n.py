@@ -427,6 +427,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "{interval} {verdict}",
         "  {outcome} 分散 {dispersed}  集中 {centralized}  差值 {difference} {interval} {verdict}",
     ),
+    "term_posterior": (
+        "Parameters over a calibrated posterior ({folder}): replication r of every scenario "
+        "used draw r of {free}, so the intervals include parameter uncertainty.",
+        "参数取自校准后验（{folder}）：各情景的第 r 次重复使用 {free} 的第 r 个抽样，"
+        "因此区间包含参数不确定性。",
+    ),
     "term_one_rep": (
         "With one replication there is no confidence interval; use -r 2 or more.",
         "只有一次重复时无法计算置信区间；请使用 -r 2 或更多。",

@@ -506,6 +506,14 @@ def render_report(
     reps = data.manifest.get("replications", data.frame["replication"].nunique())
     months = data.manifest.get("months", int(data.frame["month"].max()))
     intro = i18n.t("report_intro", lang, reps=reps, months=months, depts=_departments(data))
+    posterior = data.manifest.get("posterior")
+    if isinstance(posterior, dict):
+        intro += " " + i18n.t(
+            "term_posterior",
+            lang,
+            folder=posterior.get("folder", "?"),
+            free=", ".join(posterior.get("free", [])),
+        )
 
     divs = dict(zip(figures, charts.figure_divs(list(figures.values())), strict=True))
 

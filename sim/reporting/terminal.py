@@ -72,6 +72,16 @@ def format_report(
         lines.append(i18n.t("term_differences", lang, baseline=baseline))
     if n < 2:
         lines.append(i18n.t("term_one_rep", lang))
+    posterior = getattr(result, "posterior", None)
+    if posterior:
+        lines.append(
+            i18n.t(
+                "term_posterior",
+                lang,
+                folder=posterior.get("folder", "?"),
+                free=", ".join(posterior.get("free", [])),
+            )
+        )
     shown = [o for o in outcomes if o in set(summary["outcome"])]
     width = max(len(x) for x in [*names, *(f"{x} − {baseline}" for x in names)]) + 2
     for outcome in shown:
