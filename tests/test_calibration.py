@@ -123,6 +123,8 @@ def test_compare_over_a_posterior_records_one_draw_per_replication(tmp_path):
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
     assert "Posterior" in made.stdout and (tmp_path / "cal" / "calibration.csv").is_file()
+    page = (tmp_path / "cal" / "report.html").read_text("utf-8")
+    assert page.count("plotly.js v") == 1 and "Predictive checks" in page and "coverage" in page
     common = ["compare", "dispersed", "centralized", "-r", "4", "--months", "24",
               "--departments", "10", "--formats", "none", "--quiet"]  # fmt: skip
     done = subprocess.run(

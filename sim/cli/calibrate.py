@@ -6,7 +6,9 @@ continues its ABC-SMC (``sim.experiments.calibration_runner``), then writes
 (per parameter: prior range, posterior mean and 90% interval),
 ``calibration.csv`` (per target: observed, prior and posterior predictive
 mean and 90% interval, held out or fitted), ``generations.csv``, ``abc.db``
-(pyabc's database: running again continues it) and ``manifest.json``.
+(pyabc's database: running again continues it), ``report.html`` (or
+``report_zh.html``: posterior marginals and pairs, predictive checks,
+epsilon per generation), ``figures/`` with ``--formats`` and ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -64,6 +66,14 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="a small version: at most 20 particles and 2 generations",
     )
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    p.add_argument(
+        "--formats",
+        type=cli_types.image_formats,
+        default="none",
+        metavar="LIST",
+        help="static images of the report's charts into DIR/figures/: png,svg,pdf or none",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p
 
@@ -113,6 +123,32 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     results.write_csv(summary, out / "posterior.csv")
     results.write_csv(run.table, out / "calibration.csv")
     results.write_csv(run.generations, out / "generations.csv")
+    from sim.reporting import calibration_report, export
+
+    page = calibration_report.write_calibration_report(
+        out,
+        description=calibration.description,
+        posterior=run.posterior,
+        free=calibration.free,
+        summary=summary,
+        table=run.table,
+        generations=run.generations,
+        lang=args.lang,
+    )
+    files[page.name] = "the report: posterior, pairs, predictive checks, epsilon"
+    problem = None
+    formats = export.parse_formats(args.formats)
+    if formats:
+        figures = calibration_report.calibration_figures(
+            run.posterior, calibration.free, run.table, run.generations, args.lang
+        )
+        try:
+            export.export_figures(
+                figures, out / "figures", formats, suffix="_zh" if args.lang == "zh" else ""
+            )
+            files["figures/"] = "the report's charts as static images"
+        except export.ExportUnavailableError as exc:
+            problem = str(exc)
     scenarios = list({t.scenario.name: t.scenario for t in calibration.targets}.values())
     manifest = provenance.build_manifest(
         scenarios,
@@ -156,8 +192,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
     atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
     print(_format(summary, run.table))
-    print(f"\nResults: {out}")
-    return 0
+    if problem:
+        print(f"no images: {' '.join(problem.split())}", file=sys.stderr)
+    print(f"\nReport: {page}\nResults: {out}")
+    return 1 if problem else 0
 
 
 def _format(summary: Any, table: Any) -> str:

@@ -476,6 +476,51 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据表：runs.csv、summary.csv、paired_differences.csv、sensitivity.csv（sobol 与 "
         "morris）。用 python run.py report 文件夹 重新生成本页。",
     ),
+    # calibration (run.py calibrate)
+    "cal_title": ("Calibration: posterior and predictive checks", "校准：后验分布与预测检验"),
+    "cal_method": (
+        "ABC-SMC (pyabc): uniform priors over the free uncertainties; a particle is kept "
+        "when the distance sqrt(sum(((simulated - observed) / tolerance)^2)) over the fitted "
+        "targets is below the generation's epsilon (the median distance of the previous one). "
+        "Predictive checks: 40 parameter sets from the prior and from the weighted posterior, "
+        "each target run once per set; held-out targets are not fitted.",
+        "ABC-SMC（pyabc）：自由不确定性参数取均匀先验；若拟合目标上的距离 "
+        "sqrt(sum(((模拟值 - 观测值) / 容差)^2)) 低于该代的 epsilon（上一代距离的中位数），"
+        "则保留该粒子。预测检验：从先验和加权后验各抽取 40 组参数，每组对每个目标运行一次；"
+        "留出目标不参与拟合。",
+    ),
+    "cal_parameters": ("Free parameters", "自由参数"),
+    "cal_targets": ("Targets", "目标"),
+    "cal_target": ("target", "目标"),
+    "cal_observed": ("observed", "观测值"),
+    "cal_held_out": ("held out", "留出"),
+    "cal_covers": ("posterior 90% covers it", "后验 90% 区间覆盖"),
+    "cal_source": ("source", "来源"),
+    "cal_mapping": ("mapping", "映射"),
+    "cal_prior": ("prior", "先验"),
+    "cal_posterior": ("posterior", "后验"),
+    "cal_prior_low": ("prior low", "先验下限"),
+    "cal_prior_high": ("prior high", "先验上限"),
+    "cal_prior_mean": ("prior predictive mean", "先验预测均值"),
+    "cal_posterior_mean": ("posterior mean", "后验均值"),
+    "cal_narrowing": ("narrowing", "收窄比"),
+    "cal_share": ("share of the posterior", "后验占比"),
+    "cal_marginals_title": ("Posterior of each free parameter", "各自由参数的后验"),
+    "cal_marginals_note": ("weighted; dashed: the flat prior", "加权；虚线：均匀先验"),
+    "cal_pairs_title": (
+        "Posterior particles, pair by pair (size: weight)",
+        "后验粒子两两分布（大小：权重）",
+    ),
+    "cal_prior_predictive": ("prior predictive (90%)", "先验预测（90%）"),
+    "cal_posterior_predictive": ("posterior predictive (90%)", "后验预测（90%）"),
+    "cal_predictive_title": ("Predictive checks of every target", "各目标的预测检验"),
+    "cal_predictive_note": (
+        "0 = observed; one unit = one tolerance",
+        "0 = 观测值；一个单位 = 一个容差",
+    ),
+    "cal_in_tolerances": ("simulated − observed, in tolerances", "模拟值 − 观测值（以容差为单位）"),
+    "cal_epsilon_title": ("Acceptance distance per generation", "各代的接受距离"),
+    "cal_generation": ("generation", "代"),
     # scenario discovery (run.py discover)
     "disc_title": ("Scenario discovery: where a design does worse", "情景发现：一种体制在何处更差"),
     "disc_worse_on": (
