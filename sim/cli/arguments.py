@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Any
 
 from sim.experiments.input_limits import shorten
 
@@ -58,12 +59,31 @@ def workers(text: str) -> int:
     return at_least(1, MAX_WORKERS)(text)
 
 
-def image_formats(text: str) -> str:
-    """Check a list of static image formats (``png,svg`` or ``none``); return it as given."""
+def image_formats(text: str) -> tuple[str, ...]:
+    """Parse a list of static image formats (``png,svg``, or ``none`` for none)."""
     from sim.reporting.export import parse_formats
 
     try:
-        parse_formats(text)
+        return parse_formats(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-    return text
+
+
+def report_options(group: Any, formats_default: str) -> None:
+    """Add --lang and --formats (report language and static image formats)."""
+    group.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the report and charts: en (default) or zh (Chinese; writes "
+        "report_zh.html)",
+    )
+    group.add_argument(
+        "--formats",
+        type=image_formats,
+        default=image_formats(formats_default),
+        metavar="LIST",
+        help=f"static images of the charts to write into figures/: comma-separated png, svg, "
+        f"pdf, or 'none' (default {formats_default}). Needs Chrome or Chromium; without one "
+        "a note says how to install it and everything else is written.",
+    )

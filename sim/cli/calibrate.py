@@ -66,14 +66,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="a small version: at most 20 particles and 2 generations",
     )
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
-    p.add_argument(
-        "--formats",
-        type=cli_types.image_formats,
-        default="none",
-        metavar="LIST",
-        help="static images of the report's charts into DIR/figures/: png,svg,pdf or none",
-    )
+    cli_types.report_options(p, formats_default="none")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p
 

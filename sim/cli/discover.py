@@ -71,14 +71,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--batch", type=cli_types.at_least(1), metavar="N", help="runs per batched model"
     )
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
-    p.add_argument(
-        "--formats",
-        type=cli_types.image_formats,
-        default="none",
-        metavar="LIST",
-        help="static images of the charts: png,svg,pdf or none (default none; needs Chromium)",
-    )
+    cli_types.report_options(p, formats_default="none")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
 

@@ -158,37 +158,8 @@ def _run_options() -> argparse.ArgumentParser:
         "uncertainty (one model per replication)",
     )
     group.add_argument("--quiet", action="store_true", help="no progress bar")
-    _report_options(group, formats_default="png,svg")
+    cli_types.report_options(group, formats_default="png,svg")
     return parent
-
-
-def _formats(text: str) -> tuple[str, ...]:
-    from sim.reporting.export import parse_formats
-
-    try:
-        return parse_formats(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _report_options(group: Any, formats_default: str) -> None:
-    """Add --lang and --formats (report language and static image formats)."""
-    group.add_argument(
-        "--lang",
-        choices=("en", "zh"),
-        default="en",
-        help="language of the report and charts: en (default) or zh (Chinese; writes "
-        "report_zh.html)",
-    )
-    group.add_argument(
-        "--formats",
-        type=_formats,
-        default=_formats(formats_default),
-        metavar="LIST",
-        help=f"static images of the charts to write into figures/: comma-separated png, svg, "
-        f"pdf, or 'none' (default {formats_default}). Needs Chrome or Chromium; without one "
-        "a note says how to install it and everything else is written.",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -265,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang zh --formats png,svg,pdf",
     )
     p.add_argument("folder", metavar="FOLDER", help="a results folder (holds manifest.json)")
-    _report_options(p, formats_default="none")
+    cli_types.report_options(p, formats_default="none")
     from sim.cli import sweep as sweep_cli
 
     sweep_cli.add_parsers(sub)
@@ -597,8 +568,7 @@ def _sweep_report(args: argparse.Namespace) -> int:
     from sim.reporting.i18n import t
 
     summary = summarize_sweep(args.folder)
-    formats = ",".join(args.formats) if args.formats else "none"
-    page, problem = write_report(summary, args.lang, formats)
+    page, problem = write_report(summary, args.lang, args.formats)
     print(t("cli_report", args.lang, path=_shown_path(page)))
     if problem:
         _print_figures([], problem, args.lang)

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -92,20 +93,7 @@ def add_parsers(sub: Any) -> None:
         "side by side), overriding the file's 'batch'; default: the file's, else chosen "
         "from the layout (100 city runs a model); 1: one model per run",
     )
-    p.add_argument(
-        "--lang",
-        choices=("en", "zh"),
-        default="en",
-        help="language of the report (report.html, or report_zh.html in Chinese)",
-    )
-    p.add_argument(
-        "--formats",
-        type=cli_types.image_formats,
-        default="none",
-        metavar="LIST",
-        help="static images of the report's charts into DIR/figures/: png,svg,pdf or none "
-        "(default none; needs Chromium)",
-    )
+    cli_types.report_options(p, formats_default="none")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = sub.add_parser(
         "summarize",
@@ -188,7 +176,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 1 if problem else 0
 
 
-def write_report(summary: Any, lang: str, formats: str = "none") -> tuple[Path, str | None]:
+def write_report(
+    summary: Any, lang: str, formats: str | Sequence[str] = ()
+) -> tuple[Path, str | None]:
     """Write a sweep folder's report (and its images); return the page and any image problem."""
     from sim.analysis.sweep_summary import record_file
     from sim.reporting import export

@@ -47,16 +47,14 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiments.data_files import data_dir
-from sim.experiments.input_limits import MAX_PATH_CHARS, shorten
+from sim.experiments.experiment_files import open_experiment_file, relabel
+from sim.experiments.input_limits import shorten
 from sim.experiments.scenarios import Scenario, ScenarioError, load_scenario
 from sim.experiments.sweep_definition import SweepError
-from sim.experiments.sweep_files import read_yaml
 from sim.experiments.sweep_ranges import check_value, whole_number
 from sim.experiments.yaml_files import (
-    SUFFIXES,
     describe_value,
     did_you_mean,
-    display_path,
     file_location,
     key_lines,
 )
@@ -182,11 +180,8 @@ def _error(path: Path, line: int | None, message: str) -> CalibrationError:
     return CalibrationError(f"{file_location('Calibration', path, line)}: {message}")
 
 
-def _relabel(exc: SweepError) -> CalibrationError:
-    message = str(exc)
-    if message.startswith("Sweep file"):
-        message = "Calibration file" + message[len("Sweep file") :]
-    return CalibrationError(message)
+def _relabel(exc: SweepError) -> SweepError:
+    return relabel(exc, "Calibration", CalibrationError)
 
 
 def _read_free(data: Mapping, path: Path) -> dict[str, tuple[float, float]]:
@@ -382,42 +377,15 @@ def load_calibration(path: str | Path) -> Calibration:
     Raises:
         CalibrationError: For any problem (the message names file, line and key).
     """
-    if len(str(path)) > MAX_PATH_CHARS or "\0" in str(path):
-        raise CalibrationError(f"Calibration file {shorten(str(path), 80)}: the path is too long.")
-    path = Path(path)
-    if not path.suffix and len(path.parts) == 1 and not path.exists():
-        path = CALIBRATION_DIR / f"{path}.yaml"
-    if path.suffix not in SUFFIXES:
-        raise CalibrationError(f"Calibration file {display_path(path)} must end in .yaml or .yml.")
-    if not path.is_file():
-        names = (
-            sorted(p.name for p in CALIBRATION_DIR.glob("*.y*ml"))
-            if CALIBRATION_DIR.is_dir()
-            else []
-        )
-        raise CalibrationError(
-            f"Calibration file {display_path(path)} does not exist. Example calibration files "
-            f"in {display_path(CALIBRATION_DIR)}: {', '.join(names) or 'none'}."
-        )
-    try:
-        text, data = read_yaml(path)
-    except SweepError as exc:
-        raise _relabel(exc) from None
+    path, text, data = open_experiment_file(
+        path,
+        kind="Calibration",
+        folder=CALIBRATION_DIR,
+        top_level_keys=TOP_LEVEL_KEYS,
+        required_keys=REQUIRED_KEYS,
+        error=CalibrationError,
+    )
     lines = key_lines(data)
-    for key in data:
-        if key not in TOP_LEVEL_KEYS:
-            raise _error(
-                path,
-                lines.get(key),
-                f"unknown top-level key '{key}'.{did_you_mean(key, TOP_LEVEL_KEYS)} The allowed "
-                f"keys are {', '.join(TOP_LEVEL_KEYS)}.",
-            )
-    for key in REQUIRED_KEYS:
-        if key not in data:
-            raise CalibrationError(
-                f"Calibration file {display_path(path)}: the required key '{key}' is missing. A "
-                f"calibration needs {', '.join(REQUIRED_KEYS)}."
-            )
     try:
         population = whole_number(
             data["population"], "population", path, lines.get("population"), 4, 100_000

@@ -39,12 +39,11 @@ from typing import Any
 import yaml
 
 from sim.experiments.data_files import data_dir
-from sim.experiments.input_limits import MAX_PATH_CHARS, shorten
+from sim.experiments.experiment_files import open_experiment_file, relabel
 from sim.experiments.sweep_definition import Sweep, SweepError
-from sim.experiments.sweep_files import read_yaml, sweep_from_data
+from sim.experiments.sweep_files import sweep_from_data
 from sim.experiments.sweep_ranges import whole_number
 from sim.experiments.yaml_files import (
-    SUFFIXES,
     LineMapping,
     describe_value,
     did_you_mean,
@@ -175,11 +174,9 @@ def _error(path: Path, line: int | None, message: str) -> DiscoveryError:
     return DiscoveryError(f"{file_location('Discovery', path, line)}: {message}")
 
 
-def _relabel(exc: SweepError) -> DiscoveryError:
+def _relabel(exc: SweepError) -> SweepError:
     """A sweep reader's message about this file, saying 'Discovery file'."""
-    message = str(exc)
-    if message.startswith("Sweep file"):
-        message = "Discovery file" + message[len("Sweep file") :]
+    message = str(relabel(exc, "Discovery", DiscoveryError))
     # The designs become the sweeps' 'scenario' and the Latin hypercube their 'design'.
     message = re.sub(
         r"'scenario: ([^']*)' cannot be used", r"the design '\1' cannot be used", message
@@ -298,44 +295,16 @@ def load_discovery(path: str | Path) -> Discovery:
     Raises:
         DiscoveryError: For any problem; the message names the file, line and key.
     """
-    if len(str(path)) > MAX_PATH_CHARS or "\0" in str(path):
-        raise DiscoveryError(
-            f"Discovery file {shorten(str(path), 80)}: the path is too long or holds a NUL "
-            f"character; at most {MAX_PATH_CHARS:,} characters are allowed."
-        )
-    path = Path(path)
-    if not path.suffix and len(path.parts) == 1 and not path.exists():
-        path = DISCOVERY_DIR / f"{path}.yaml"
-    if path.suffix not in SUFFIXES:
-        raise DiscoveryError(f"Discovery file {display_path(path)} must end in .yaml or .yml.")
-    if not path.is_file():
-        names = (
-            sorted(p.name for p in DISCOVERY_DIR.glob("*.y*ml")) if DISCOVERY_DIR.is_dir() else []
-        )
-        raise DiscoveryError(
-            f"Discovery file {display_path(path)} does not exist. Example discovery files in "
-            f"{display_path(DISCOVERY_DIR)}: {', '.join(names) or 'none'}."
-        )
-    try:
-        text, data = read_yaml(path)
-    except SweepError as exc:
-        raise _relabel(exc) from None
+    path, text, data = open_experiment_file(
+        path,
+        kind="Discovery",
+        folder=DISCOVERY_DIR,
+        top_level_keys=TOP_LEVEL_KEYS,
+        required_keys=REQUIRED_KEYS,
+        error=DiscoveryError,
+        hints={"scenario": " (a discovery file lists 'designs' instead)"},
+    )
     lines = key_lines(data)
-    for key in data:
-        if key not in TOP_LEVEL_KEYS:
-            hint = " (a discovery file lists 'designs' instead)" if key == "scenario" else ""
-            raise _error(
-                path,
-                lines.get(key),
-                f"unknown top-level key '{key}'{hint}.{did_you_mean(key, TOP_LEVEL_KEYS)} The "
-                f"allowed keys are {', '.join(TOP_LEVEL_KEYS)}.",
-            )
-    for key in REQUIRED_KEYS:
-        if key not in data:
-            raise DiscoveryError(
-                f"Discovery file {display_path(path)}: the required key '{key}' is missing. A "
-                f"discovery needs {', '.join(REQUIRED_KEYS)}."
-            )
     designs = _read_designs(data, path)
     outcomes = _read_outcomes(data, path)
     min_density = _read_density(data, path)
