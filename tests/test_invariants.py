@@ -37,6 +37,8 @@ SHARES = (
     "common_standard_share",
     "capability_coverage",
     "joint_service_rate",
+    "duplicate_project_share",
+    "project_failure_share",
 )
 COUNTS = tuple(n for n in OUTCOME_NAMES if n.startswith(("n_", "cum_"))) + (
     "review_queue_length",
@@ -167,3 +169,34 @@ def test_delivery_running_totals_agree_with_a_full_scan(name):
         assert now["cum_service_months"] == pytest.approx(months - lost)
         users = (model.access == PLATFORM_USER).sum()
         assert now["platform_adoption_rate"] == pytest.approx(users / max(arisen.sum(), 1))
+
+
+@pytest.mark.parametrize("name", ["dispersed", "centralized", "attached_to_line_department"])
+def test_project_fate_shares_agree_with_the_project_book(name):
+    # The two shares calibrated against observed numbers (GAO-12-241, Heeks
+    # 2003) come from running totals; recount them from the project book and
+    # the platform arrays every month.
+    from sim.model.projects import Status
+    from sim.model.state import BUSINESS
+
+    model = make_model(name, 4, **small_world(name))
+    for _ in range(MONTHS):
+        model.step()
+        now, book = model.current, model.projects
+        status, kind = book.view("status"), book.view("kind")
+        stalled = (status == Status.BUILDING) & (
+            book.view("stalled") >= model.params(book.view("jur")).stall_months
+        )
+        platforms = float((model.platform_status == PLATFORM_OPERATING).sum())
+        # Platforms dropped by a reorganization are the abandonments not in the book.
+        platforms_dropped = model.tallies.total("abandoned_projects") - float(
+            (status == Status.ABANDONED).sum()
+        )
+        assert platforms_dropped >= 0
+        failed = (status == Status.ABANDONED).sum() + stalled.sum() + platforms_dropped
+        done = (status == Status.DONE).sum() + platforms
+        expected = failed / (failed + done) if failed + done else 0.0
+        assert now["project_failure_share"] == pytest.approx(expected)
+        common_done = ((status == Status.DONE) & (kind != BUSINESS)).sum() + platforms
+        expected = now["cum_duplicate_projects"] / common_done if common_done else 0.0
+        assert now["duplicate_project_share"] == pytest.approx(expected)

@@ -39,6 +39,11 @@ PREDICTIVE_DRAWS = 40
 
 def run_target(target: Target, values: Mapping[str, float], seed: int) -> float:
     """Run a target's scenario once with the free values; return its outcome at the end."""
+    return float(_run_scenario(target, values, seed)[target.outcome])
+
+
+def _run_scenario(target: Target, values: Mapping[str, float], seed: int) -> pd.Series:
+    """Run a target's scenario once with the free values; return every outcome at the end."""
     overrides = {
         k: (int(round(v)) if SPECS[k].type is int else float(v)) for k, v in values.items()
     }
@@ -49,16 +54,28 @@ def run_target(target: Target, values: Mapping[str, float], seed: int) -> float:
         policy_changes=tuple(scenario.policy_changes or ()),
     )
     model.run()
-    return float(model.outcomes_frame().iloc[-1][target.outcome])
+    return model.outcomes_frame().iloc[-1]
 
 
 def simulate(
     calibration: Calibration, values: Mapping[str, float], seed: int, targets=None
 ) -> dict[str, float]:
-    """Every (fitted) target's outcome for one parameter set: the mean over replications."""
+    """Every (fitted) target's outcome for one parameter set: the mean over replications.
+
+    Targets measured in the same scenario read the same runs (a scenario runs
+    once per replication, however many of its outcomes are targets).
+    """
     chosen = calibration.fitted if targets is None else targets
     seeds = spawn_seeds(int(seed), calibration.replications)
-    return {t.name: float(np.mean([run_target(t, values, s) for s in seeds])) for t in chosen}
+    runs: dict[tuple[str, int], pd.Series] = {}
+    values_of: dict[str, list[float]] = {t.name: [] for t in chosen}
+    for target in chosen:
+        for s in seeds:
+            key = (target.scenario.name, int(s))
+            if key not in runs:
+                runs[key] = _run_scenario(target, values, s)
+            values_of[target.name].append(float(runs[key][target.outcome]))
+    return {name: float(np.mean(v)) for name, v in values_of.items()}
 
 
 def distance_function(calibration: Calibration) -> Callable[[dict, dict], float]:

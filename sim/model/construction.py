@@ -68,6 +68,7 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
         return
     depts, ks = book.dept[pids], book.kind[pids].astype(np.int64)
     jurs = model.dept_jur[depts]
+    model.tallies.add("common_projects_completed", jurs)
     p = model.params(jurs)
     # Systems finished in the same month count in order: the second one of a
     # government and capability is already a duplicate.

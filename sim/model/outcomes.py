@@ -81,6 +81,15 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "Own common systems completed where an instance already existed.",
     ),
     _O(
+        "duplicate_project_share",
+        "Duplicative share of projects",
+        "share",
+        "duplication",
+        "Share of the common-capability systems completed (own systems and shared "
+        "platforms) that duplicate an instance the government already had: what a "
+        "portfolio review would call potentially duplicative (GAO-12-241).",
+    ),
+    _O(
         "n_redundant_data_collections",
         "Redundant data collections",
         "collections",
@@ -166,6 +175,15 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "projects",
         "delivery",
         "Projects dropped after leader turnover or reorganization.",
+    ),
+    _O(
+        "project_failure_share",
+        "Failed projects (share)",
+        "share",
+        "delivery",
+        "Share of projects with a fate so far that failed: abandoned, or stalled unfinished "
+        "for at least stall_months, among those completed, abandoned or so stalled (projects "
+        "still on track are not yet counted). Heeks's (2003) 'total failure'.",
     ),
     _O(
         "cum_vanity_projects",
@@ -381,6 +399,7 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
     common_served = tally("common_needs_served")
     spending = tally("spending")
     reviews = tally("reviews_done")
+    failed = tally("abandoned_projects") + count(book.jur[stalled])
 
     return {
         "n_redundant_common_systems": redundant,
@@ -388,6 +407,9 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         "n_common_systems": n_instances,
         "duplication_rate": ratio(redundant, common_served),
         "cum_duplicate_projects": tally("duplicate_projects"),
+        "duplicate_project_share": ratio(
+            tally("duplicate_projects"), tally("common_projects_completed")
+        ),
         "n_redundant_data_collections": tally("redundant_data_collections"),
         "cum_redundant_spending": tally("redundant_spending"),
         "data_sharing_rate": sharing_rate,
@@ -400,6 +422,7 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         "mean_months_to_service": ratio(total_age, n_needs),
         "n_unfinished_projects": count(book.jur[stalled]),
         "cum_abandoned_projects": tally("abandoned_projects"),
+        "project_failure_share": ratio(failed, failed + tally("projects_completed")),
         "cum_vanity_projects": tally("vanity_projects"),
         "cum_services_delivered": delivered,
         "joint_service_rate": ratio(delivered, tally("services_arisen")),

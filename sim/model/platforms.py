@@ -136,6 +136,7 @@ def technical_centers(model: GovernanceModel) -> None:
         dj, dk = build_j[done], build_k[done]
         status[dj, dk] = PLATFORM_OPERATING
         model.tallies.add("projects_completed", dj)
+        model.tallies.add("common_projects_completed", dj)
         running_costs.add_platform_upkeep(model, dj, platform_plans.platform_cost(model, dj, dk))
         _release(model, dj, dk, adopt=True)
 

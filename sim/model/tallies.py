@@ -20,6 +20,7 @@ TALLIES: dict[str, str] = {
     "abandoned_projects": "projects and platforms abandoned after a turnover",
     "vanity_projects": "completed projects started for visibility",
     "duplicate_projects": "completed systems another one already provided",
+    "common_projects_completed": "own common-capability systems and shared platforms completed",
     "redirected": "proposals the review sent to an existing system",
     "redundant_data_collections": "data needs met by collecting the data again",
     "review_wait_total": "months waited in review queues, over reviewed proposals",
