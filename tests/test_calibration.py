@@ -156,3 +156,29 @@ def test_compare_over_a_posterior_records_one_draw_per_replication(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert refused.returncode == 2 and "not a calibration folder" in refused.stderr
+
+
+def test_every_shipped_calibration_file_loads_with_sources_and_a_held_out_target():
+    files = sorted((ROOT / "sweeps" / "calibration").glob("*.yaml"))
+    assert {f.name for f in files} >= {"synthetic_recovery.yaml", "observed_patterns.yaml"}
+    for path in files:
+        calibration = load_calibration(path)
+        held_out = [t for t in calibration.targets if t.held_out]
+        assert held_out, f"{path.name}: no held-out target"
+        assert calibration.fitted, f"{path.name}: nothing fitted"
+        for target in calibration.targets:
+            assert len(target.source) > 20 and len(target.mapping) > 10, target.name
+
+
+def test_targets_of_one_scenario_read_the_same_runs():
+    # simulate() runs a scenario once per replication for all its targets;
+    # each value must equal a run of that target alone with the same seed.
+    from sim.experiments.seeds import spawn_seeds
+
+    calibration = load_calibration(SHIPPED)
+    values = {"annual_budget": 1.5, "review_staff_cost": 0.1}
+    together = runner.simulate(calibration, values, seed=11, targets=calibration.targets)
+    seeds = spawn_seeds(11, calibration.replications)
+    for target in calibration.targets:
+        alone = np.mean([runner.run_target(target, values, s) for s in seeds])
+        assert together[target.name] == pytest.approx(alone), target.name

@@ -178,7 +178,7 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
     ),
     _O(
         "project_failure_share",
-        "Failed projects (share)",
+        "Project failure share",
         "share",
         "delivery",
         "Share of projects with a fate so far that failed: abandoned, or stalled unfinished "
