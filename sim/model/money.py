@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.arrays import ragged_ranges
+
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
@@ -117,14 +119,26 @@ def charge_governments(model: GovernanceModel, amounts: np.ndarray, tally: str) 
     model.pool -= from_pool
     rest = amounts - from_pool
     paid = from_pool
-    if rest.any():
-        balance = np.maximum(model.balance, 0.0)
-        held = np.bincount(model.dept_jur, balance, minlength=model.n_jur)
-        share = np.divide(rest, held, out=np.zeros(model.n_jur), where=held > 0)
+    charged = np.flatnonzero(rest)  # governments whose pool falls short
+    if len(charged):
+        # Only the departments of those governments are read (a national run
+        # has 128,000 rows and usually a few short pools); when most are
+        # short, every row at once. A government's rows are contiguous and
+        # kept in order, so its sums are the same either way.
+        if 2 * len(charged) > model.n_jur:
+            charged, rows, group = np.arange(model.n_jur), slice(None), model.dept_jur
+        else:
+            sizes = model.jur_size[charged]
+            rows = ragged_ranges(model.jur_start[charged], sizes)
+            group = np.repeat(np.arange(len(charged)), sizes)
+        balance = np.maximum(model.balance[rows], 0.0)
+        held = np.bincount(group, balance, minlength=len(charged))
+        share = np.divide(rest[charged], held, out=np.zeros(len(charged)), where=held > 0)
         share = np.minimum(share, 1.0)
-        taken = balance * share[model.dept_jur]
-        model.balance -= taken
-        paid = from_pool + np.bincount(model.dept_jur, taken, minlength=model.n_jur)
+        taken = balance * share[group]
+        model.balance[rows] -= taken
+        paid = from_pool + 0.0  # what the other governments paid: their pool's part
+        paid[charged] += np.bincount(group, taken, minlength=len(charged))
     governments = np.arange(model.n_jur)
     model.tallies.add("spending", governments, paid)
     model.tallies.add(tally, governments, paid)
