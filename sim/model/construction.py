@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import delivery, money, running_costs, standards
+from sim.model.arrays import run_lengths, run_starts
 from sim.model.projects import Status
 from sim.model.replica_parameters import at
 from sim.model.state import BUSINESS, OWN, PLATFORM_OPERATING
@@ -75,8 +76,8 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     order = np.argsort(cells, kind="stable")
     earlier = np.zeros(len(pids), dtype=np.int64)
     sorted_cells = cells[order]
-    starts = np.r_[0, np.flatnonzero(sorted_cells[1:] != sorted_cells[:-1]) + 1]
-    runs = np.diff(np.r_[starts, len(sorted_cells)])
+    starts = run_starts(sorted_cells)
+    runs = run_lengths(starts, len(sorted_cells))
     earlier[order] = np.arange(len(pids)) - np.repeat(starts, runs)
     existing = model.own_count[jurs, ks] + (model.platform_status[jurs, ks] == PLATFORM_OPERATING)
     duplicate = existing + earlier >= 1

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.arrays import ragged_ranges
+from sim.model.arrays import first_of_runs, ragged_ranges, run_lengths, run_starts
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -32,14 +32,22 @@ def pay(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray | float) 
         The amount actually paid per charge.
     """
     amounts = np.broadcast_to(np.asarray(amounts, dtype=float), depts.shape)
-    order = np.argsort(depts, kind="stable")
-    d, a = depts[order], amounts[order]
+    # Charges by department, in their order within a department. Callers
+    # often pass departments in row order already: then no sort is needed.
+    ordered = len(depts) < 2 or not (depts[1:] < depts[:-1]).any()
+    order = None if ordered else np.argsort(depts, kind="stable")
+    d, a = (depts, amounts) if ordered else (depts[order], amounts[order])
     before = np.cumsum(a) - a  # charged earlier in this batch (all departments)
-    first = np.r_[True, d[1:] != d[:-1]] if len(d) else np.zeros(0, dtype=bool)
+    first = first_of_runs(d)
     before -= np.maximum.accumulate(np.where(first, before, 0.0))  # same department only
-    paid = np.empty(len(d))
-    paid[order] = np.clip(np.maximum(model.balance[d], 0.0) - before, 0.0, a)
-    np.subtract.at(model.balance, depts, paid)
+    paid = np.clip(np.maximum(model.balance[d], 0.0) - before, 0.0, a)
+    if not ordered:  # back to the callers' order
+        paid_sorted, paid = paid, np.empty_like(paid)
+        paid[order] = paid_sorted
+    if first.all():  # each department charged once: a plain subtraction
+        model.balance[depts] -= paid
+    else:
+        np.subtract.at(model.balance, depts, paid)
     model.tallies.add("spending", model.dept_jur[depts], paid)
     return paid
 
@@ -74,8 +82,8 @@ def rank_within(groups: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal, already sorted ``groups``."""
     if not len(groups):
         return np.zeros(0, dtype=np.int64)
-    starts = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
-    run_start = np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
+    starts = run_starts(groups)
+    run_start = np.repeat(starts, run_lengths(starts, len(groups)))
     return np.arange(len(groups)) - run_start
 
 
@@ -95,8 +103,8 @@ def fund_in_order(groups: np.ndarray, costs: np.ndarray, available: np.ndarray) 
     if not len(groups):
         return np.zeros(0, dtype=bool)
     running = np.cumsum(costs)
-    starts = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
-    offset = np.repeat(running[starts] - costs[starts], np.diff(np.r_[starts, len(groups)]))
+    starts = run_starts(groups)
+    offset = np.repeat(running[starts] - costs[starts], run_lengths(starts, len(groups)))
     return running - offset <= available[groups] + 1e-12
 
 
