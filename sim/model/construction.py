@@ -40,18 +40,19 @@ def construction(model: GovernanceModel) -> None:
         return
     duration = book.duration[building]
     spend = book.cost[building] / duration
-    pooled = book.pool_funded[building]
+    own = ~book.pool_funded[building]
     depts = book.dept[building]
+    own_depts = depts[own]
     # Departmental money is shared pro rata among a department's projects.
-    demand = np.bincount(depts[~pooled], spend[~pooled], minlength=model.n_dept)
+    demand = np.bincount(own_depts, spend[own], minlength=model.n_dept)
     share = np.minimum(1.0, model.balance / np.maximum(demand, 1e-12))
-    funded = np.where(pooled, 1.0, share[depts])
+    funded = np.where(own, share[depts], 1.0)
     paid = spend * funded
-    np.subtract.at(model.balance, depts[~pooled], paid[~pooled])
+    np.subtract.at(model.balance, own_depts, paid[own])
     model.tallies.add("spending", book.jur[building], paid)
     progress = book.progress[building] + funded / duration
     book.progress[building] = progress
-    book.stalled[building] += funded < 0.5
+    book.stalled[building[funded < 0.5]] += 1
     done = building[progress >= 1.0 - 1e-9]
     if len(done):
         _complete(model, done)
