@@ -31,7 +31,9 @@ def pay(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray | float) 
     Returns:
         The amount actually paid per charge.
     """
-    amounts = np.broadcast_to(np.asarray(amounts, dtype=float), depts.shape)
+    amounts = np.asarray(amounts, dtype=float)
+    if amounts.shape != depts.shape:  # one amount for all
+        amounts = np.broadcast_to(amounts, depts.shape)
     # Charges by department, in their order within a department. Callers
     # often pass departments in row order already: then no sort is needed.
     ordered = len(depts) < 2 or not (depts[1:] < depts[:-1]).any()
