@@ -64,3 +64,21 @@ def test_bulk_falls_back_when_something_listens():
     assert not agents_module._can_register_in_bulk(model, Department)
     agents_module.create_in_bulk(Department, model, index=range(2), jurisdiction=[0, 0])
     assert listener.seen == 2  # each agent announced, as Mesa does
+
+
+def test_collector_paused_only_for_many_agents_and_restored():
+    import gc
+
+    assert gc.isenabled()
+    with agents_module.collector_paused(agents=10):
+        assert gc.isenabled()
+    with agents_module.collector_paused(agents=agents_module.PAUSE_GC_FROM):
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with agents_module.collector_paused(agents=10**6):
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

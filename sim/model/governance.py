@@ -61,6 +61,7 @@ from sim.model.agents import (
     Leader,
     Mandate,
     TechnicalServiceCenter,
+    collector_paused,
     create_in_bulk,
 )
 from sim.model.capabilities import N_COMMON
@@ -143,8 +144,9 @@ class GovernanceModel(mesa.Model):
         self.members = MemberBook(1024)
         self._init_structure()
         self._set_parameters(per_replica)
-        self._init_departments()
-        self._init_leaders()
+        with collector_paused(agents=2 * self.n_dept):
+            self._init_departments()
+            self._init_leaders()
         self._init_governance()
         needs.init_needs(self)
         self._init_counters()
