@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import behaviour, platform_plans, routes
-from sim.model.arrays import nonzero_cells
+from sim.model.arrays import nonzero_cells, ragged_ranges
 from sim.model.capabilities import N_COMMON
 from sim.model.state import (
     OPEN,
@@ -175,12 +175,19 @@ def _leads_of_cobuilds(
     candidate &= model.platform_status[jurs, ks] == PLATFORM_NONE
     if not candidate.any():
         return lead
-    # Others of the government whose need of the capability is still unmet.
-    unmet = (model.access == OPEN) | (model.access == WAITING) | (model.access == PROPOSED)
-    need_count = np.zeros(model.platform_status.shape, dtype=np.int64)
-    peer_d, peer_k = nonzero_cells(unmet)
-    np.add.at(need_count, (model.dept_jur[peer_d], peer_k), 1)
-    candidate &= need_count[jurs, ks] >= 2  # the lead and at least one other
+    # Others of the government whose need of the capability is still unmet,
+    # counted in the candidates' governments only (their rows are contiguous).
+    govs = np.unique(jurs[candidate])
+    rows = ragged_ranges(model.jur_start[govs], model.jur_size[govs])
+    access = model.access[rows]
+    unmet = (access == OPEN) | (access == WAITING) | (access == PROPOSED)
+    running = np.zeros((len(rows) + 1, N_COMMON), dtype=np.int64)
+    np.cumsum(unmet, axis=0, out=running[1:])
+    ends = np.cumsum(model.jur_size[govs])
+    need_count = running[ends] - running[ends - model.jur_size[govs]]  # per government in govs
+    idx = np.flatnonzero(candidate)
+    enough = need_count[np.searchsorted(govs, jurs[idx]), ks[idx]] >= 2  # lead and another
+    candidate[idx[~enough]] = False
     idx = np.flatnonzero(candidate)
     _, first = np.unique(jurs[idx] * N_COMMON + ks[idx], return_index=True)
     lead[idx[first]] = True

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import delivery, money, running_costs, standards
+from sim.model.arrays import run_lengths, run_starts
 from sim.model.projects import Status
 from sim.model.replica_parameters import at
 from sim.model.state import BUSINESS, OWN, PLATFORM_OPERATING
@@ -39,18 +40,19 @@ def construction(model: GovernanceModel) -> None:
         return
     duration = book.duration[building]
     spend = book.cost[building] / duration
-    pooled = book.pool_funded[building]
+    own = ~book.pool_funded[building]
     depts = book.dept[building]
+    own_depts = depts[own]
     # Departmental money is shared pro rata among a department's projects.
-    demand = np.bincount(depts[~pooled], spend[~pooled], minlength=model.n_dept)
+    demand = np.bincount(own_depts, spend[own], minlength=model.n_dept)
     share = np.minimum(1.0, model.balance / np.maximum(demand, 1e-12))
-    funded = np.where(pooled, 1.0, share[depts])
+    funded = np.where(own, share[depts], 1.0)
     paid = spend * funded
-    np.subtract.at(model.balance, depts[~pooled], paid[~pooled])
+    np.subtract.at(model.balance, own_depts, paid[own])
     model.tallies.add("spending", book.jur[building], paid)
     progress = book.progress[building] + funded / duration
     book.progress[building] = progress
-    book.stalled[building] += funded < 0.5
+    book.stalled[building[funded < 0.5]] += 1
     done = building[progress >= 1.0 - 1e-9]
     if len(done):
         _complete(model, done)
@@ -76,8 +78,8 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     order = np.argsort(cells, kind="stable")
     earlier = np.zeros(len(pids), dtype=np.int64)
     sorted_cells = cells[order]
-    starts = np.r_[0, np.flatnonzero(sorted_cells[1:] != sorted_cells[:-1]) + 1]
-    runs = np.diff(np.r_[starts, len(sorted_cells)])
+    starts = run_starts(sorted_cells)
+    runs = run_lengths(starts, len(sorted_cells))
     earlier[order] = np.arange(len(pids)) - np.repeat(starts, runs)
     existing = model.own_count[jurs, ks] + (model.platform_status[jurs, ks] == PLATFORM_OPERATING)
     duplicate = existing + earlier >= 1

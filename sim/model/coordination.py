@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import behaviour, money
-from sim.model.arrays import ragged_ranges
+from sim.model.arrays import first_of_runs, ragged_ranges
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -71,7 +71,7 @@ def arise_services(model: GovernanceModel) -> None:
     ids = model.services.add(
         jur=jurs,
         month=np.full(len(jurs), model.month),
-        first_member=model.members.size + np.r_[0, np.cumsum(sizes)[:-1]],
+        first_member=model.members.size + np.concatenate(([0], np.cumsum(sizes)[:-1])),
         n_members=sizes,
         case_since=np.full(len(jurs), float(model.month)),
     )
@@ -111,7 +111,7 @@ def coordination(model: GovernanceModel) -> None:
         [services.jur[open_services], model.dept_jur[model.data_requester[open_data]]]
     )
     since = np.concatenate([services.case_since[open_services], model.data_case_since[open_data]])
-    is_data = np.r_[np.zeros(len(open_services), bool), np.ones(len(open_data), bool)]
+    is_data = np.concatenate((np.zeros(len(open_services), bool), np.ones(len(open_data), bool)))
     index = np.concatenate([open_services, open_data])
     model.case_credit, slots = money.take_slots(
         model, model.case_credit, model.params().coordination_capacity, jurs
@@ -137,7 +137,7 @@ def _work_services(model: GovernanceModel, ids: np.ndarray) -> None:
     task_force = np.zeros(services.size, dtype=bool)
     task_force[ids[proactive]] = True
     # Passive: only the first member not yet joined is talked to.
-    first = np.r_[True, owner[1:] != owner[:-1]] if len(owner) else np.zeros(0, bool)
+    first = first_of_runs(owner)
     rows = rows[task_force[owner] | first]
     depts = members.dept[rows]
     p = model.params(model.dept_jur[depts])

@@ -64,9 +64,9 @@ def start_integration(
     serve_common(model, depts[now], ks[now])
     if (~now).any():
         model.integrating = (
-            np.r_[model.integrating[0], depts[~now]],
-            np.r_[model.integrating[1], ks[~now]],
-            np.r_[model.integrating[2], done_month[~now]],
+            np.concatenate((model.integrating[0], depts[~now])),
+            np.concatenate((model.integrating[1], ks[~now])),
+            np.concatenate((model.integrating[2], done_month[~now])),
         )
 
 

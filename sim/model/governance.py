@@ -55,7 +55,15 @@ from sim.model import (
     sharing,
     turnover,
 )
-from sim.model.agents import Coordinator, Department, Leader, Mandate, TechnicalServiceCenter
+from sim.model.agents import (
+    Coordinator,
+    Department,
+    Leader,
+    Mandate,
+    TechnicalServiceCenter,
+    collector_paused,
+    create_in_bulk,
+)
 from sim.model.capabilities import N_COMMON
 from sim.model.outcomes import OUTCOME_NAMES, OUTCOMES, measure, measure_groups
 from sim.model.parameters import Parameters, make_parameters
@@ -136,8 +144,9 @@ class GovernanceModel(mesa.Model):
         self.members = MemberBook(1024)
         self._init_structure()
         self._set_parameters(per_replica)
-        self._init_departments()
-        self._init_leaders()
+        with collector_paused(agents=2 * self.n_dept):
+            self._init_departments()
+            self._init_leaders()
         self._init_governance()
         needs.init_needs(self)
         self._init_counters()
@@ -203,7 +212,9 @@ class GovernanceModel(mesa.Model):
         # Nobody starts on a poor locked-in standard: its platforms bring it.
         self.on_poor_standard = np.zeros(self.n_dept, dtype=bool)
         self.willingness = beta_draws(rng, p.willingness_to_share_mean, self.n_dept)
-        self.departments = [Department(self, i) for i in range(self.n_dept)]
+        self.departments = create_in_bulk(
+            Department, self, index=range(self.n_dept), jurisdiction=self.dept_jur.tolist()
+        )
 
     def _init_leaders(self) -> None:
         p, per_jur, rng = self.params(self.dept_jur), self.params(), self.rng
@@ -216,8 +227,12 @@ class GovernanceModel(mesa.Model):
         self.top_attention = beta_draws(rng, per_jur.top_leader_attention, self.n_jur, 8.0)
         self.top_term_end = rng.exponential(per_jur.leader_tenure_months, self.n_jur)
         self.disrupted_until = np.full(self.n_jur, -1.0)
-        self.heads = [Leader(self, i, is_top=False) for i in range(self.n_dept)]
-        self.top_leaders = [Leader(self, j, is_top=True) for j in range(self.n_jur)]
+        self.heads = create_in_bulk(
+            Leader, self, index=range(self.n_dept), is_top=[False] * self.n_dept
+        )
+        self.top_leaders = create_in_bulk(
+            Leader, self, index=range(self.n_jur), is_top=[True] * self.n_jur
+        )
 
     def _init_governance(self) -> None:
         p = self.p

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.arrays import first_of_runs, ragged_ranges, run_lengths, run_starts
+
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
@@ -29,15 +31,25 @@ def pay(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray | float) 
     Returns:
         The amount actually paid per charge.
     """
-    amounts = np.broadcast_to(np.asarray(amounts, dtype=float), depts.shape)
-    order = np.argsort(depts, kind="stable")
-    d, a = depts[order], amounts[order]
+    amounts = np.asarray(amounts, dtype=float)
+    if amounts.shape != depts.shape:  # one amount for all
+        amounts = np.broadcast_to(amounts, depts.shape)
+    # Charges by department, in their order within a department. Callers
+    # often pass departments in row order already: then no sort is needed.
+    ordered = len(depts) < 2 or not (depts[1:] < depts[:-1]).any()
+    order = None if ordered else np.argsort(depts, kind="stable")
+    d, a = (depts, amounts) if ordered else (depts[order], amounts[order])
     before = np.cumsum(a) - a  # charged earlier in this batch (all departments)
-    first = np.r_[True, d[1:] != d[:-1]] if len(d) else np.zeros(0, dtype=bool)
+    first = first_of_runs(d)
     before -= np.maximum.accumulate(np.where(first, before, 0.0))  # same department only
-    paid = np.empty(len(d))
-    paid[order] = np.clip(np.maximum(model.balance[d], 0.0) - before, 0.0, a)
-    np.subtract.at(model.balance, depts, paid)
+    paid = np.clip(np.maximum(model.balance[d], 0.0) - before, 0.0, a)
+    if not ordered:  # back to the callers' order
+        paid_sorted, paid = paid, np.empty_like(paid)
+        paid[order] = paid_sorted
+    if first.all():  # each department charged once: a plain subtraction
+        model.balance[depts] -= paid
+    else:
+        np.subtract.at(model.balance, depts, paid)
     model.tallies.add("spending", model.dept_jur[depts], paid)
     return paid
 
@@ -72,8 +84,8 @@ def rank_within(groups: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal, already sorted ``groups``."""
     if not len(groups):
         return np.zeros(0, dtype=np.int64)
-    starts = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
-    run_start = np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
+    starts = run_starts(groups)
+    run_start = np.repeat(starts, run_lengths(starts, len(groups)))
     return np.arange(len(groups)) - run_start
 
 
@@ -93,8 +105,8 @@ def fund_in_order(groups: np.ndarray, costs: np.ndarray, available: np.ndarray) 
     if not len(groups):
         return np.zeros(0, dtype=bool)
     running = np.cumsum(costs)
-    starts = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
-    offset = np.repeat(running[starts] - costs[starts], np.diff(np.r_[starts, len(groups)]))
+    starts = run_starts(groups)
+    offset = np.repeat(running[starts] - costs[starts], run_lengths(starts, len(groups)))
     return running - offset <= available[groups] + 1e-12
 
 
@@ -117,14 +129,26 @@ def charge_governments(model: GovernanceModel, amounts: np.ndarray, tally: str) 
     model.pool -= from_pool
     rest = amounts - from_pool
     paid = from_pool
-    if rest.any():
-        balance = np.maximum(model.balance, 0.0)
-        held = np.bincount(model.dept_jur, balance, minlength=model.n_jur)
-        share = np.divide(rest, held, out=np.zeros(model.n_jur), where=held > 0)
+    charged = np.flatnonzero(rest)  # governments whose pool falls short
+    if len(charged):
+        # Only the departments of those governments are read (a national run
+        # has 128,000 rows and usually a few short pools); when most are
+        # short, every row at once. A government's rows are contiguous and
+        # kept in order, so its sums are the same either way.
+        if 2 * len(charged) > model.n_jur:
+            charged, rows, group = np.arange(model.n_jur), slice(None), model.dept_jur
+        else:
+            sizes = model.jur_size[charged]
+            rows = ragged_ranges(model.jur_start[charged], sizes)
+            group = np.repeat(np.arange(len(charged)), sizes)
+        balance = np.maximum(model.balance[rows], 0.0)
+        held = np.bincount(group, balance, minlength=len(charged))
+        share = np.divide(rest[charged], held, out=np.zeros(len(charged)), where=held > 0)
         share = np.minimum(share, 1.0)
-        taken = balance * share[model.dept_jur]
-        model.balance -= taken
-        paid = from_pool + np.bincount(model.dept_jur, taken, minlength=model.n_jur)
+        taken = balance * share[group]
+        model.balance[rows] -= taken
+        paid = from_pool + 0.0  # what the other governments paid: their pool's part
+        paid[charged] += np.bincount(group, taken, minlength=len(charged))
     governments = np.arange(model.n_jur)
     model.tallies.add("spending", governments, paid)
     model.tallies.add(tally, governments, paid)

@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.model import money, platform_plans, routes, running_costs
 from sim.model.agents import TechnicalServiceCenter
-from sim.model.arrays import nonzero_cells
+from sim.model.arrays import nonzero_cells, ragged_ranges
 from sim.model.capabilities import N_COMMON
 from sim.model.replica_parameters import at
 from sim.model.state import (
@@ -225,13 +225,17 @@ def platform_outages(model: GovernanceModel) -> None:
         return
     jurs, ks = jurs[down], ks[down]
     model.tallies.add("platform_outages", jurs)
-    # Users already served through a platform (adopted before this month).
-    lost = np.zeros(len(jurs))
-    for k in np.unique(ks).tolist():
-        using = (model.access[:, k] == PLATFORM_USER) & (model.served_month[:, k] <= model.month)
-        per_government = np.bincount(model.dept_jur[using], minlength=model.n_jur)
-        mine = ks == k
-        lost[mine] = per_government[jurs[mine]]
+    # Users already served through a platform (adopted before this month),
+    # counted among the departments of the governments hit only (a national
+    # run has 128,000 rows and a handful of outages a month).
+    sizes = model.jur_size[jurs]
+    rows = ragged_ranges(model.jur_start[jurs], sizes)
+    cols = np.repeat(ks, sizes)
+    using = (model.access[rows, cols] == PLATFORM_USER) & (
+        model.served_month[rows, cols] <= model.month
+    )
+    outage = np.repeat(np.arange(len(jurs)), sizes)
+    lost = np.bincount(outage, weights=using, minlength=len(jurs))
     model.tallies.add("outage_user_months", jurs, lost)
 
 

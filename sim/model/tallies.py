@@ -75,12 +75,19 @@ class Tallies:
 
     def add(self, name: str, governments: np.ndarray, amounts: np.ndarray | float = 1.0) -> None:
         """Add ``amounts`` (one per item, or the same for all) to the items' governments."""
-        governments = np.asarray(governments)
+        # Called about 100 times a month: the type checks avoid NumPy's
+        # slower generic ``asarray``/``ndim`` for the usual arrays and floats.
+        if not isinstance(governments, np.ndarray):
+            governments = np.asarray(governments)
         if not governments.size:
             return
         row = self.row[name]
+        if isinstance(amounts, np.ndarray):
+            vector = amounts.ndim > 0
+        else:
+            vector = not isinstance(amounts, float | int) and np.ndim(amounts) > 0
         if self.n_governments == 1:  # the common single-city run: no grouping needed
-            if np.ndim(amounts):
+            if vector:
                 self.matrix[row, 0] += np.sum(amounts)
             else:
                 self.matrix[row, 0] += float(amounts) * governments.size
@@ -88,7 +95,7 @@ class Tallies:
         if governments.size * 8 < self.n_governments:
             # Few items among many governments (a national run): add in place.
             np.add.at(self.matrix[row], governments, amounts)
-        elif np.ndim(amounts):
+        elif vector:
             self.matrix[row] += np.bincount(
                 governments, weights=amounts, minlength=self.n_governments
             )
