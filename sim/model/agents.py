@@ -21,7 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
-from mesa.agentset import _HardKeyAgentSet
+
+try:  # Mesa's private registry class: bulk registration needs it (else the usual way)
+    from mesa.agentset import _HardKeyAgentSet
+except ImportError:  # pragma: no cover - a Mesa laid out otherwise
+    _HardKeyAgentSet = None
 
 from sim.model.projects import Status
 from sim.model.state import PLATFORM_BUILDING, PLATFORM_PLANNED
@@ -289,7 +293,8 @@ def _can_register_in_bulk(model: GovernanceModel, cls: type[mesa.Agent]) -> bool
     registry = getattr(model, "_all_agents", None)
     by_type = getattr(model, "_agents_by_type", None)
     return (
-        type(registry) is _HardKeyAgentSet
+        _HardKeyAgentSet is not None
+        and type(registry) is _HardKeyAgentSet
         and isinstance(getattr(registry, "_agents", None), dict)
         and isinstance(by_type, dict)
         and all(type(s) is _HardKeyAgentSet for s in by_type.values())
