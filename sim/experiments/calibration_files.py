@@ -51,6 +51,7 @@ from sim.experiments.experiment_files import open_experiment_file, relabel
 from sim.experiments.input_limits import shorten
 from sim.experiments.scenarios import Scenario, ScenarioError, load_scenario
 from sim.experiments.sweep_definition import SweepError
+from sim.experiments.sweep_files import read_fixed
 from sim.experiments.sweep_ranges import check_value, whole_number
 from sim.experiments.yaml_files import (
     describe_value,
@@ -85,15 +86,8 @@ TARGET_KEYS: tuple[str, ...] = (
     "mapping",
     "held_out",
 )
-REQUIRED_TARGET_KEYS: tuple[str, ...] = (
-    "name",
-    "scenario",
-    "outcome",
-    "observed",
-    "tolerance",
-    "source",
-    "mapping",
-)
+#: Every target key but the optional ``held_out``.
+REQUIRED_TARGET_KEYS: tuple[str, ...] = tuple(k for k in TARGET_KEYS if k != "held_out")
 
 
 class CalibrationError(SweepError):
@@ -233,36 +227,15 @@ def _read_free(data: Mapping, path: Path) -> dict[str, tuple[float, float]]:
 
 
 def _read_fixed(data: Mapping, path: Path, free: Mapping[str, Any]) -> dict[str, Any]:
-    lines = key_lines(data)
-    raw = data.get("parameters") or {}
-    if not isinstance(raw, Mapping):
-        raise _error(
-            path,
-            lines.get("parameters"),
-            f"'parameters' is {describe_value(raw)}, but it must map parameter names to values.",
-        )
-    fixed = {}
-    raw_lines = key_lines(raw)
-    for name, value in raw.items():
-        if name not in SPECS:
-            raise _error(
-                path,
-                raw_lines.get(name),
-                f"under 'parameters', '{name}' is not a model parameter."
-                f"{did_you_mean(name, SPECS)}",
-            )
-        fixed[name] = check_value(
-            SPECS[name], value, f"under 'parameters', '{name}'", path, raw_lines.get(name)
-        )
-    if "months" in data:
-        fixed["months"] = check_value(
-            SPECS["months"], data["months"], "'months'", path, lines.get("months")
-        )
+    try:
+        fixed = read_fixed(data, path)
+    except SweepError as exc:
+        raise _relabel(exc) from None
     both = sorted(set(fixed) & set(free))
     if both:
         raise _error(
             path,
-            lines.get("parameters"),
+            key_lines(data).get("parameters"),
             f"'{both[0]}' is both free and fixed; remove it from one.",
         )
     return fixed

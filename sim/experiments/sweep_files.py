@@ -196,7 +196,12 @@ def _read_scenario(data: Mapping, path: Path, line: int | None) -> Scenario:
         ) from None
 
 
-def _read_fixed(data: Mapping, path: Path) -> dict[str, Any]:
+def read_fixed(data: Mapping, path: Path) -> dict[str, Any]:
+    """The fixed values of an experiment file: its ``parameters`` and top-level ``months``.
+
+    Raises:
+        SweepError: An unknown parameter, a value out of range, or months given twice.
+    """
     lines = key_lines(data)
     raw = data.get("parameters")
     fixed: dict[str, Any] = {}
@@ -369,7 +374,7 @@ def sweep_from_data(path: Path, text: str, data: Mapping) -> Sweep:
     )
 
     base = _read_scenario(data, path, lines.get("scenario"))
-    fixed = _read_fixed(data, path)
+    fixed = read_fixed(data, path)
     swept = read_section(data, "levers", path) + read_section(data, "uncertainties", path)
     if not swept:
         raise SweepError(
