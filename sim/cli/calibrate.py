@@ -29,6 +29,7 @@ EPILOG = """\
 examples:
   python run.py calibrate sweeps/calibration/synthetic_recovery.yaml
   python run.py calibrate synthetic_recovery --quick --workers 1
+  python run.py calibrate observed_patterns --batch 1      one model per run (slower)
 
 Running the same command with the same --out continues an interrupted
 calibration from its last finished generation (pyabc's abc.db).
@@ -59,7 +60,15 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--workers",
         type=cli_types.workers,
         metavar="N",
-        help="processes (default all cores; 1 = in this process, reproducible)",
+        help="processes (default all cores; 1 = in this process); the results do not depend on it",
+    )
+    p.add_argument(
+        "--batch",
+        type=cli_types.at_least(1),
+        metavar="N",
+        help="runs per batched model (a round of particles side by side; default from the "
+        "layout, 100 city runs; 1 = one model per run, pyabc's single-core particles); an "
+        "interrupted calibration continues only with the batch it started with",
     )
     p.add_argument(
         "--quick",
@@ -87,6 +96,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.experiments.data_files import results_root
     from sim.experiments.files import atomic_write
     from sim.experiments.output_checks import check_writable
+    from sim.experiments.replications import batch_note
     from sim.experiments.seeds import spawn_seeds
 
     stem = calibration.path.stem + ("-quick" if args.quick else "")
@@ -94,7 +104,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     check_writable(out, keep=True)
     start = time.perf_counter()
     try:
-        run = run_calibration(calibration, out, workers=args.workers, progress=not args.quiet)
+        run = run_calibration(
+            calibration, out, workers=args.workers, progress=not args.quiet, batch=args.batch
+        )
     except KeyboardInterrupt:
         print(
             f"\ninterrupted (Ctrl-C): finished generations are kept in {out}/abc.db. Run the "
@@ -176,8 +188,19 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                 "generations_run_now": run.generations_run,
                 "quick": bool(args.quick),
                 "workers": args.workers,
-                "reproducible": args.workers == 1,
+                "sampler": "sim.experiments.abc_sampler.RoundSampler: rounds of particles "
+                "proposed by pyabc, simulated together, then judged by pyabc in order; the "
+                "same particles for any number of workers",
+                "reproducible": True,
             },
+            "batch": batch_note(
+                run.batch,
+                unit="run",
+                how=f"the runs of up to {run.batch} consecutive particles' replications of a "
+                "round (equal layout) ran side by side as the replicas of one batched model, "
+                "seeded from those particles' run seeds "
+                "(sim.experiments.calibration_simulation.simulate_many)",
+            ),
             "elapsed_seconds": round(time.perf_counter() - start, 1),
             "files": files,
         },

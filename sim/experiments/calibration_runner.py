@@ -18,64 +18,29 @@ seed.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.experiments.calibration_files import Calibration, CalibrationError, Target
+from sim.experiments.calibration_files import Calibration, CalibrationError
+from sim.experiments.calibration_simulation import (  # noqa: F401 (run_target: public here too)
+    auto_runs_per_model,
+    run_target,
+    simulate,
+    simulate_many,
+)
 from sim.experiments.seeds import spawn_seeds
-from sim.model.governance import GovernanceModel
-from sim.model.parameters import SPECS
 
 #: Parameter sets drawn from the prior and from the posterior for the predictive checks.
 PREDICTIVE_DRAWS = 40
-
-
-def run_target(target: Target, values: Mapping[str, float], seed: int) -> float:
-    """Run a target's scenario once with the free values; return its outcome at the end."""
-    return float(_run_scenario(target, values, seed)[target.outcome])
-
-
-def _run_scenario(target: Target, values: Mapping[str, float], seed: int) -> pd.Series:
-    """Run a target's scenario once with the free values; return every outcome at the end."""
-    overrides = {
-        k: (int(round(v)) if SPECS[k].type is int else float(v)) for k, v in values.items()
-    }
-    scenario = target.scenario.with_overrides(name=target.scenario.name, **overrides)
-    model = GovernanceModel(
-        parameters=scenario.parameters,
-        rng=int(seed),
-        policy_changes=tuple(scenario.policy_changes or ()),
-    )
-    model.run()
-    return model.outcomes_frame().iloc[-1]
-
-
-def simulate(
-    calibration: Calibration, values: Mapping[str, float], seed: int, targets=None
-) -> dict[str, float]:
-    """Every (fitted) target's outcome for one parameter set: the mean over replications.
-
-    Targets measured in the same scenario read the same runs (a scenario runs
-    once per replication, however many of its outcomes are targets).
-    """
-    chosen = calibration.fitted if targets is None else targets
-    seeds = spawn_seeds(int(seed), calibration.replications)
-    runs: dict[tuple[str, int], pd.Series] = {}
-    values_of: dict[str, list[float]] = {t.name: [] for t in chosen}
-    for target in chosen:
-        for s in seeds:
-            key = (target.scenario.name, int(s))
-            if key not in runs:
-                runs[key] = _run_scenario(target, values, s)
-            values_of[target.name].append(float(runs[key][target.outcome]))
-    return {name: float(np.mean(v)) for name, v in values_of.items()}
 
 
 def distance_function(calibration: Calibration) -> Callable[[dict, dict], float]:
@@ -90,17 +55,16 @@ def distance_function(calibration: Calibration) -> Callable[[dict, dict], float]
     return distance
 
 
-class _Model:
-    """The model as pyabc calls it: parameters in, fitted targets' values out (picklable)."""
+class _Draw:
+    """pyabc's parameters -> (free values, run seed drawn from NumPy's global generator)."""
 
     def __init__(self, calibration: Calibration) -> None:
-        self.calibration = calibration
+        self.names = list(calibration.free)
 
-    def __call__(self, parameters: Mapping[str, Any]) -> dict[str, float]:
-        # pyabc seeds NumPy's global generator (per worker); the run seed comes from it.
+    def __call__(self, parameters: Mapping[str, Any]) -> tuple[dict[str, float], int]:
+        # pyabc seeds NumPy's global generator; the run seed comes from it.
         seed = int(np.random.randint(0, 2**31 - 1))
-        values = {k: float(parameters[k]) for k in self.calibration.free}
-        return simulate(self.calibration, values, seed)
+        return {k: float(parameters[k]) for k in self.names}, seed
 
 
 @dataclass(frozen=True)
@@ -113,12 +77,14 @@ class CalibrationRun:
             mean and 90% interval, whether the observation lies in each interval.
         generations: Per generation: epsilon, accepted particles, simulations.
         generations_run: Generations made now (the rest were resumed).
+        batch: Runs per model at most (1: one model per run).
     """
 
     posterior: pd.DataFrame
     table: pd.DataFrame
     generations: pd.DataFrame
     generations_run: int
+    batch: int = 1
 
 
 def _quiet_pyabc() -> None:
@@ -132,55 +98,79 @@ def run_calibration(
     *,
     workers: int | None = None,
     progress: bool = True,
+    batch: int | None = None,
 ) -> CalibrationRun:
     """Run (or continue) the ABC-SMC of a calibration, then its predictive checks.
+
+    Particles are simulated in rounds (``sim.experiments.abc_sampler``): the
+    runs of a round's particles go side by side into batched models
+    (``sim.experiments.calibration_simulation.simulate_many``) on
+    ``workers`` processes. The numbers depend on ``batch``, not on
+    ``workers``.
 
     Args:
         calibration: A loaded calibration file.
         out_dir: Results folder (``abc.db`` is kept there).
-        workers: Processes (1: in this process, reproducible; default all cores).
+        workers: Processes (1: in this process; default all cores).
         progress: A line per generation on stderr.
+        batch: Runs per model at most (``None``: from the layout, 100 city
+            runs; 1: one model per run, the particles of pyabc's
+            ``SingleCoreSampler``). A calibration continues only with the
+            batch it was started with.
 
     Returns:
         The posterior, the target table and the generations.
 
     Raises:
-        CalibrationError: If the folder holds another calibration.
+        CalibrationError: If the folder holds another calibration, or this one
+            made with another batch.
     """
     import pyabc
+
+    from sim.experiments.abc_sampler import RoundModel, RoundSampler  # imports pyabc
 
     _quiet_pyabc()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     identity = out / "calibration.json"
     db_path = out / "abc.db"
+    batch = auto_runs_per_model(calibration) if batch is None else max(1, int(batch))
+    workers = max(1, int(workers or os.cpu_count() or 1))
     if identity.is_file():
-        import json
-
-        stored = json.loads(identity.read_text("utf-8")).get("definition_hash")
-        if stored != calibration.definition_hash:
+        stored = json.loads(identity.read_text("utf-8"))
+        if stored.get("definition_hash") != calibration.definition_hash:
             raise CalibrationError(
                 f"{out} holds a different calibration (its priors, targets, fixed values, "
                 "population or seed differ); give another --out folder or remove it."
             )
+        if stored.get("runs_per_model", 1) != batch:
+            raise CalibrationError(
+                f"{out} holds this calibration made with --batch "
+                f"{stored.get('runs_per_model', 1)} (runs per model); continue it with that "
+                f"batch (not {batch}), or give another --out folder."
+            )
     elif db_path.exists() or any(out.iterdir()):
         raise CalibrationError(f"{out} is not empty and holds no calibration; give a new folder.")
     else:
-        import json
-
         identity.write_text(
-            json.dumps({"definition_hash": calibration.definition_hash}) + "\n", "utf-8"
+            json.dumps({"definition_hash": calibration.definition_hash, "runs_per_model": batch})
+            + "\n",
+            "utf-8",
         )
 
     prior = pyabc.Distribution(
         **{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in calibration.free.items()}
     )
-    if workers == 1:
-        sampler = pyabc.sampler.SingleCoreSampler()
-    else:
-        sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers or os.cpu_count())
+
+    def simulate_round(requests):
+        return simulate_many(
+            calibration, requests, calibration.fitted, batch=batch, workers=workers
+        )
+
+    model = RoundModel(_Draw(calibration), partial(simulate, calibration))
+    sampler = RoundSampler(model, simulate_round, min_round=workers)
     abc = pyabc.ABCSMC(
-        _Model(calibration),
+        model,
         prior,
         distance_function(calibration),
         population_size=calibration.population,
@@ -204,16 +194,19 @@ def run_calibration(
     posterior["weight"] = np.asarray(weights, dtype=float)
     populations = history.get_all_populations()
     generations = populations[populations["t"] >= 0][["t", "epsilon", "particles", "samples"]]
-    table = predictive_table(calibration, posterior)
-    return CalibrationRun(posterior, table, generations.reset_index(drop=True), made)
+    table = predictive_table(calibration, posterior, batch=batch, workers=workers)
+    return CalibrationRun(posterior, table, generations.reset_index(drop=True), made, batch)
 
 
-def predictive_table(calibration: Calibration, posterior: pd.DataFrame) -> pd.DataFrame:
+def predictive_table(
+    calibration: Calibration, posterior: pd.DataFrame, *, batch: int = 1, workers: int = 1
+) -> pd.DataFrame:
     """Prior and posterior predictive of every target (held-out ones included).
 
     ``PREDICTIVE_DRAWS`` parameter sets are drawn from the uniform prior and
     from the weighted posterior (a generator seeded with the root seed), and
-    each set runs every target once with its own seed.
+    each set runs every target once with its own seed (``batch`` runs per
+    model at most, on ``workers`` processes).
     """
     rng = np.random.default_rng(calibration.root_seed)
     names = list(calibration.free)
@@ -224,16 +217,9 @@ def predictive_table(calibration: Calibration, posterior: pd.DataFrame) -> pd.Da
     picks = rng.choice(len(posterior), size=PREDICTIVE_DRAWS, p=weights / weights.sum())
     posterior_sets = [{k: float(posterior.iloc[i][k]) for k in names} for i in picks]
     seeds = spawn_seeds(calibration.root_seed + 1, PREDICTIVE_DRAWS)
-    runs = {
-        "prior": [
-            simulate(calibration, v, s, calibration.targets)
-            for v, s in zip(prior_sets, seeds, strict=True)
-        ],
-        "posterior": [
-            simulate(calibration, v, s, calibration.targets)
-            for v, s in zip(posterior_sets, seeds, strict=True)
-        ],
-    }
+    requests = list(zip(prior_sets + posterior_sets, seeds + seeds, strict=True))
+    sims = simulate_many(calibration, requests, calibration.targets, batch=batch, workers=workers)
+    runs = {"prior": sims[:PREDICTIVE_DRAWS], "posterior": sims[PREDICTIVE_DRAWS:]}
     rows = []
     for target in calibration.targets:
         row: dict[str, Any] = {

@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.analysis.validation.inference import ALPHA, ci, sign_test
 from sim.experiments import executors
+from sim.experiments.replications import auto_batch
 from sim.experiments.scenarios import Scenario, load_scenario
 from sim.experiments.seeds import spawn_seeds
 from sim.model.capabilities import N_COMMON
@@ -75,7 +76,7 @@ class Settings:
         return max(2 * self.replications, 48)
 
 
-FULL = Settings(replications=30, n_departments=40, sizes=(10, 20, 40, 80))
+FULL = Settings(replications=100, n_departments=40, sizes=(10, 20, 40, 80))
 FAST = Settings(replications=12, n_departments=20, sizes=(10, 20, 40), fast=True)
 
 
@@ -147,27 +148,40 @@ def reform_month() -> int:
 # -------------------------------------------------------------- simulation
 
 
-def new_builds_since(model: GovernanceModel, since: int) -> tuple[int, int]:
-    """Own common systems started for needs that arose at or after ``since``.
+def new_builds_since(model: GovernanceModel, since: int) -> tuple[np.ndarray, np.ndarray]:
+    """Own common systems started for needs that arose at or after ``since``, per replica.
 
-    Returns ``(own, needs)``: departmental common-capability projects that
-    are building or done whose need arose in month ``since`` or later, and
-    the common needs that arose from ``since`` to the end of the run. Used
-    by F5.1: after month 48 every capability already exists in a government
-    of 20 or more departments (as some department's system or a platform),
-    so such an own system is a duplicate in the sense of
-    ``cum_duplicate_projects`` (checked against the model's owner lists: of
-    the own systems completed for needs after month 48 over eight seeds, at
-    20 and 40 departments, in dispersed, centralized and gradual_reform, one
-    of 549 was a capability's first instance).
+    Returns ``(own, needs)``, one value per replica of the model (one for an
+    ordinary run): departmental common-capability projects that are building
+    or done whose need arose in month ``since`` or later, and the common
+    needs that arose from ``since`` to the end of the run. Used by F5.1:
+    after month 48 every capability already exists in a government of 20 or
+    more departments (as some department's system or a platform), so such
+    an own system is a duplicate in the sense of ``cum_duplicate_projects``
+    (checked against the model's owner lists: of the own systems completed
+    for needs after month 48 over eight seeds, at 20 and 40 departments, in
+    dispersed, centralized and gradual_reform, one of 549 was a
+    capability's first instance).
     """
     book = model.projects
     n = book.size
     kind, status, need = book.kind[:n], book.status[:n], book.need_month[:n]
     started = (status == Status.BUILDING) | (status == Status.DONE)
-    own = int(np.sum((kind < N_COMMON) & started & (need >= since)))
+    own_rows = (kind < N_COMMON) & started & (need >= since)
+    own = _per_replica(model, model.replica_of[book.jur[:n]], own_rows)
     arisen = (model.need_month >= since) & (model.need_month < model.month)
-    return own, int(arisen.sum())
+    needs = _per_replica(model, _department_replica(model), arisen.sum(axis=1))
+    return own, needs
+
+
+def _department_replica(model: GovernanceModel) -> np.ndarray:
+    """Replica of every department (all 0 in an ordinary run)."""
+    return model.replica_of[model.dept_jur]
+
+
+def _per_replica(model: GovernanceModel, replica: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Sum of ``counts`` (one per item) over the items of each replica."""
+    return np.bincount(replica, weights=counts, minlength=model.replicas).astype(np.int64)
 
 
 #: Months within which a need must be served not to count as late (F4): about
@@ -187,8 +201,8 @@ RUN_MEASURES: tuple[str, ...] = (
 )
 
 
-def late_needs(model: GovernanceModel, horizon: int) -> tuple[int, int, int]:
-    """Needs not served within ``horizon`` months of arising, over the whole run.
+def late_needs(model: GovernanceModel, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Needs not served within ``horizon`` months of arising, over the whole run, per replica.
 
     Counts every departmental need (each common capability a department
     needs, each business system) that arose at least ``horizon`` months
@@ -200,40 +214,67 @@ def late_needs(model: GovernanceModel, horizon: int) -> tuple[int, int, int]:
     a platform, a peer's system, a project restarted after an abandonment.
 
     Returns:
-        ``(due, late, never)``: needs that had ``horizon`` months, those not
+        ``(due, late, never)``, one value per replica of the model (one for
+        an ordinary run): needs that had ``horizon`` months, those not
         served within them, and those of them not served by the end.
     """
     last = model.month - horizon
     due_c = model.need_month <= last
     due_b = model.business_need_month <= last
-    wait_c = model.served_month[due_c] - model.need_month[due_c]
+    wait_c = np.where(due_c, model.served_month - model.need_month, 0.0)
     wait_b = model.business_served_month[due_b] - model.business_need_month[due_b]
-    waits = np.concatenate([wait_c, wait_b])
-    never = np.isnan(waits)
-    late = never | (waits > horizon)
-    return len(waits), int(late.sum()), int(never.sum())
+    late_c = due_c & (np.isnan(wait_c) | (wait_c > horizon))
+    never_c = due_c & np.isnan(wait_c)
+    rep_c = _department_replica(model)
+    rep_b = _department_replica(model)[model.business_dept[due_b]]
+    never_b = np.isnan(wait_b)
+    late_b = never_b | (wait_b > horizon)
+    due = _per_replica(model, rep_c, due_c.sum(axis=1)) + _per_replica(
+        model, rep_b, np.ones(len(rep_b))
+    )
+    late = _per_replica(model, rep_c, late_c.sum(axis=1)) + _per_replica(model, rep_b, late_b)
+    never = _per_replica(model, rep_c, never_c.sum(axis=1)) + _per_replica(model, rep_b, never_b)
+    return due, late, never
 
 
-def _simulate(scenario: Scenario, seed: int, since: int) -> tuple[np.ndarray, np.ndarray]:
-    """Run one scenario; return (months x outcomes array, ``RUN_MEASURES`` of the run)."""
+def _simulate(
+    scenario: Scenario, seed: int, since: int, replicas: int = 1
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Run a scenario (``replicas`` copies side by side in one model when more than one).
+
+    Returns:
+        Per replica: (months x outcomes array, ``RUN_MEASURES`` of the run).
+    """
     model = GovernanceModel(
         parameters=scenario.parameters,
         rng=int(seed),
         policy_changes=tuple(scenario.policy_changes or ()),
+        replicas=replicas,
     )
     model.run()
     frame = model.outcomes_frame()
+    if "replica" not in frame:  # a batch of one is an ordinary model
+        frame.insert(0, "replica", 0)
+    measures = np.column_stack(
+        [*new_builds_since(model, since), *late_needs(model, DELIVERY_HORIZON)]
+    ).astype(float)
+    copies = frame["replica"].to_numpy()
     values = frame[list(OUTCOME_NAMES)].to_numpy(dtype=float)
-    measures = (*new_builds_since(model, since), *late_needs(model, DELIVERY_HORIZON))
-    return values, np.array(measures, dtype=float)
+    return [(values[copies == i], measures[i]) for i in range(replicas)]
 
 
 def _run_task(
-    task: tuple[int, int, int], scenarios: Sequence[Scenario], since: int
-) -> tuple[int, int, np.ndarray, np.ndarray]:
-    """Run one ``(design index, replication, seed)`` task; keep its index and replication."""
-    i, r, seed = task
-    return (i, r, *_simulate(scenarios[i], seed, int(since)))
+    task: tuple[int, int, int, int], scenarios: Sequence[Scenario], since: int
+) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
+    """Run one ``(design index, first replication, replications, seed)`` block of runs.
+
+    The block's replications run side by side in one model seeded with
+    ``seed`` (the first replication's seed); each result keeps its design
+    index and replication.
+    """
+    i, first, count, seed = task
+    runs = _simulate(scenarios[i], seed, int(since), count)
+    return [(i, first + k, v, e) for k, (v, e) in enumerate(runs)]
 
 
 class Runs:
@@ -244,6 +285,8 @@ class Runs:
         seeds: Seed of each replication.
         values: Per design label, array (replications, months + 1, outcomes).
         extras: Per design label, array (replications, measures): ``RUN_MEASURES``.
+        batch: Replications per model (1: one model per run; see
+            ``simulate_designs``).
     """
 
     def __init__(
@@ -252,8 +295,10 @@ class Runs:
         seeds: Sequence[int],
         values: dict[str, np.ndarray],
         extras: dict[str, np.ndarray],
+        batch: int = 1,
     ) -> None:
         self.designs = list(designs)
+        self.batch = batch
         self.seeds = list(seeds)
         self.values = values
         self.extras = extras
@@ -266,6 +311,7 @@ class Runs:
             self.seeds[:replications],
             {k: v[:replications] for k, v in self.values.items()},
             {k: v[:replications] for k, v in self.extras.items()},
+            self.batch,
         )
 
     def series(self, d: Design, outcome: str) -> np.ndarray:
@@ -297,6 +343,7 @@ def simulate_designs(
     workers: int | None = None,
     progress: bool = True,
     extra: dict[str, Any] | None = None,
+    batch: int | None = None,
 ) -> Runs:
     """Run every design ``replications`` times with paired seeds.
 
@@ -308,6 +355,12 @@ def simulate_designs(
         workers: Processes (``None`` = all cores, 1 = in this process).
         progress: Progress bar on stderr.
         extra: Parameter overrides applied over every design (mutants).
+        batch: Replications per model (``None``: chosen from the layout by
+            ``sim.experiments.replications.auto_batch``, as ``compare``
+            does; 1: one model per run). Replications ``b*batch`` to
+            ``b*batch + batch - 1`` of a design run side by side in one
+            model seeded with the first one's seed, the same blocks in
+            every design, so that the pairing holds.
 
     Returns:
         The outcomes of every run.
@@ -315,26 +368,30 @@ def simulate_designs(
     unique = list(dict.fromkeys(designs))
     reps = {d: replications if isinstance(replications, int) else replications[d] for d in unique}
     scenarios = [build_scenario(d, extra) for d in unique]
-    seeds = spawn_seeds(root_seed, max(reps.values()))
+    most = max(reps.values())
+    seeds = spawn_seeds(root_seed, most)
     since = reform_month()
+    size = auto_batch(scenarios, most) if batch is None else max(1, int(batch))
     tasks = [
-        (i, r, seeds[r])
-        for r in range(max(reps.values()))
+        (i, first, min(size, reps[d] - first), seeds[first])
+        for first in range(0, most, size)
         for i, d in enumerate(unique)
-        if r < reps[d]
+        if first < reps[d]
     ]
     workers = (os.cpu_count() or 1) if workers is None else max(1, int(workers))
-    results: list[tuple[int, int, np.ndarray, np.ndarray]] = executors.map_chunked(
+    blocks: list[list[tuple[int, int, np.ndarray, np.ndarray]]] = executors.map_chunked(
         _run_task,
         tasks,
         (scenarios, since),
         workers=workers,
+        chunksize=1 if size > 1 else None,
         progress=progress,
         desc="validating",
+        unit="model" if size > 1 else "run",
     )
     values = {d.label: [None] * reps[d] for d in unique}
     extras = {d.label: [None] * reps[d] for d in unique}
-    for i, r, v, e in results:
+    for i, r, v, e in (run for block in blocks for run in block):
         values[unique[i].label][r] = v
         extras[unique[i].label][r] = e
     return Runs(
@@ -342,6 +399,7 @@ def simulate_designs(
         seeds,
         {k: np.stack(v) for k, v in values.items()},
         {k: np.stack(v) for k, v in extras.items()},
+        batch=size,
     )
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -25,6 +26,7 @@ from sim.analysis.validation.core import (
     Design,
     Fact,
     Settings,
+    build_scenario,
     simulate_designs,
 )
 from sim.analysis.validation.docking import F6, docking_table, variant_designs
@@ -34,6 +36,7 @@ from sim.analysis.validation.facts_continuity import F4
 from sim.analysis.validation.facts_sharing import F7
 from sim.analysis.validation.facts_structure import F1, F2
 from sim.analysis.validation.mutants import MUTANTS, Mutant
+from sim.experiments.replications import auto_batch
 
 #: The stylized facts of MODEL.md section 7, in order.
 FACTS: tuple[Fact, ...] = (F1, F2, F3, F4, F5, F6, F7)
@@ -52,6 +55,7 @@ class ValidationResult:
         seeds: Replication seeds.
         designs: Designs run.
         elapsed: Wall-clock seconds.
+        batch: Replications per model (``simulate_designs``).
     """
 
     table: pd.DataFrame
@@ -60,6 +64,7 @@ class ValidationResult:
     seeds: list[int]
     designs: list[Design]
     elapsed: float
+    batch: int = 1
 
 
 def _settings(replications: int | None, fast: bool) -> Settings:
@@ -80,6 +85,35 @@ def _select(facts: Sequence[str] | None) -> list[Fact]:
     return [f for f in FACTS if f.id in facts]
 
 
+def _replications_per_design(
+    chosen: Sequence[Fact], s: Settings, with_variants: bool
+) -> dict[Design, int]:
+    """Every design the chosen facts need, with the most replications any of them asks."""
+    reps: dict[Design, int] = {}
+    for f in chosen:
+        for d in f.designs(s):
+            reps[d] = max(reps.get(d, 0), f.replications(s))
+        for d in f.references(s):
+            reps[d] = max(reps.get(d, 0), s.replications)
+    if with_variants:
+        for d in variant_designs(s):
+            reps[d] = max(reps.get(d, 0), s.docking_replications)
+    return reps
+
+
+def suite_batch(s: Settings, overrides: dict[str, Any] | None = None) -> int:
+    """Replications per model of a validation run of size ``s`` (the default batch).
+
+    Chosen by ``sim.experiments.replications.auto_batch`` from every design of
+    every fact and docking variant at these settings, not only the facts
+    run, so that a fact gives the same result whether it runs alone
+    (``--facts``) or with the others.
+    """
+    reps = _replications_per_design(FACTS, s, with_variants=True)
+    scenarios = [build_scenario(d, overrides) for d in reps]
+    return auto_batch(scenarios, max(reps.values()))
+
+
 def validate(
     replications: int | None = None,
     workers: int | None = None,
@@ -91,11 +125,12 @@ def validate(
     variants: bool = True,
     root_seed: int = VALIDATION_SEED,
     settings: Settings | None = None,
+    batch: int | None = None,
 ) -> ValidationResult:
     """Run the facts' designs once and evaluate every check.
 
     Args:
-        replications: Paired replications (default 30, or 12 when ``fast``).
+        replications: Paired replications (default 100, or 12 when ``fast``).
         workers: Processes (``None`` = all cores; 1 = in this process).
         progress: Progress bar on stderr.
         fast: Fast mode (see ``sim.analysis.validation``).
@@ -105,24 +140,20 @@ def validate(
         root_seed: Root seed of the replication seeds.
         settings: Size of the run, replacing ``replications`` and ``fast``
             (e.g. fast-mode replications in the full mode's world).
+        batch: Replications per model (``None``: from the layout, as
+            ``compare``; 1: one model per run); see ``simulate_designs``.
 
     Returns:
         The table and the docking variants.
     """
     s = settings if settings is not None else _settings(replications, fast)
     chosen = _select(facts)
-    reps: dict[Design, int] = {}
-    for f in chosen:
-        for d in f.designs(s):
-            reps[d] = max(reps.get(d, 0), f.replications(s))
-        for d in f.references(s):
-            reps[d] = max(reps.get(d, 0), s.replications)
+    reps = _replications_per_design(chosen, s, variants and any(f.id == "F6" for f in chosen))
     with_variants = variants and any(f.id == "F6" for f in chosen)
-    if with_variants:
-        for d in variant_designs(s):
-            reps[d] = max(reps.get(d, 0), s.docking_replications)
     start = time.perf_counter()
     overrides = dict(mutant.overrides) if mutant else {}
+    if batch is None:
+        batch = suite_batch(s, overrides)
     patch = mutant.patch() if mutant and mutant.patch else contextlib.nullcontext()
     with patch:
         runs = simulate_designs(
@@ -132,6 +163,7 @@ def validate(
             workers=workers,
             progress=progress,
             extra=overrides,
+            batch=batch,
         )
     rows = [
         dataclasses.asdict(r) for f in chosen for r in f.checks(runs.view(f.replications(s)), s)
@@ -139,7 +171,7 @@ def validate(
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     docking = docking_table(runs.view(s.docking_replications), s) if with_variants else None
     return ValidationResult(
-        table, docking, s, runs.seeds, runs.designs, time.perf_counter() - start
+        table, docking, s, runs.seeds, runs.designs, time.perf_counter() - start, runs.batch
     )
 
 
@@ -154,7 +186,7 @@ def run_validation(
     """Run the stylized-fact checks and return the validation table.
 
     Args:
-        replications: Paired replications (default 30, or 12 when ``fast``).
+        replications: Paired replications (default 100, or 12 when ``fast``).
         workers: Processes (``None`` = all cores; 1 = in this process).
         progress: Progress bar on stderr.
         fast: Fewer seeds and departments (for the test suite).
@@ -183,11 +215,12 @@ def run_mutants(
     facts: Sequence[str] | None = None,
     baseline: pd.DataFrame | None = None,
     root_seed: int = VALIDATION_SEED,
+    batch: int | None = None,
 ) -> pd.DataFrame:
     """Run every fact under every mutant.
 
     Args:
-        replications: Paired replications (default 30, or 12 when ``fast``).
+        replications: Paired replications (default 100, or 12 when ``fast``).
         workers: Processes (``None`` = all cores; 1 = in this process).
         progress: Progress bar on stderr.
         fast: Fast mode.
@@ -196,6 +229,7 @@ def run_mutants(
         baseline: Validation table of the unmutated model with the same
             settings, if already computed (it is not run again).
         root_seed: Root seed of the replication seeds.
+        batch: Replications per model (see ``validate``).
 
     Returns:
         One row per mutant (the unmutated model first, as ``none``) with
@@ -217,6 +251,7 @@ def run_mutants(
                 mutant=mutant,
                 variants=False,
                 root_seed=root_seed,
+                batch=batch,
             ).table
         status = fact_status(table)
         failed = table.loc[~table["passed"].astype(bool), "check"].tolist()
