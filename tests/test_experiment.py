@@ -26,7 +26,21 @@ def scenarios():
 
 @pytest.fixture(scope="module")
 def frame(scenarios):
-    return experiment.run_replications(scenarios, 3, root_seed=7, workers=1, progress=False)
+    # One model per replication: the seeds and pairing checked below are those of that mode.
+    return experiment.run_replications(
+        scenarios, 3, root_seed=7, workers=1, progress=False, batch=1
+    )
+
+
+def test_library_default_batches_replications_as_the_commands_do(scenarios):
+    batched = experiment.run_replications(scenarios, 3, root_seed=7, workers=1, progress=False)
+    assert experiment.auto_batch(scenarios, 3) == 3
+    # One model per scenario, seeded with the first replication's seed.
+    assert set(batched["seed"]) == {spawn_seeds(7, 3)[0]}
+    explicit = experiment.run_replications(
+        scenarios, 3, root_seed=7, workers=1, progress=False, batch=3
+    )
+    pd.testing.assert_frame_equal(batched, explicit)
 
 
 def test_seeds_come_from_seed_sequence():
@@ -60,13 +74,15 @@ def test_rows_sorted_in_scenario_order(frame):
 
 def test_serial_and_parallel_identical(scenarios, frame):
     parallel = experiment.run_replications(
-        scenarios, 3, root_seed=7, workers=2, progress=False, chunksize=1
+        scenarios, 3, root_seed=7, workers=2, progress=False, chunksize=1, batch=1
     )
     pd.testing.assert_frame_equal(frame, parallel)
 
 
 def test_same_seed_reproduces(scenarios, frame):
-    again = experiment.run_replications(scenarios, 3, root_seed=7, workers=1, progress=False)
+    again = experiment.run_replications(
+        scenarios, 3, root_seed=7, workers=1, progress=False, batch=1
+    )
     pd.testing.assert_frame_equal(frame, again)
 
 

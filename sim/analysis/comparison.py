@@ -25,6 +25,7 @@ import pandas as pd
 
 from sim.analysis.summaries import difference_table, summary_table
 from sim.experiments.replications import (
+    auto_batch,
     final_values,
     ordered_outcomes,
     run_replications_with_networks,
@@ -86,7 +87,7 @@ def compare(
     root_seed: int = DEFAULT_SEED,
     workers: int | None = None,
     progress: bool = True,
-    batch: int = 1,
+    batch: int | None = None,
     paired: bool = True,
     replication_overrides: Sequence[Mapping[str, Any]] | None = None,
     posterior: Mapping[str, Any] | None = None,
@@ -100,7 +101,9 @@ def compare(
         root_seed: Root of the paired seeds.
         workers: Processes (``None`` = all cores, 1 = in this process).
         progress: Show a progress bar on stderr.
-        batch: Replications per batched model (flat scenarios only).
+        batch: Replications per batched model (``None``: chosen from the
+            layout, as ``run.py compare`` does, or 1 with
+            ``replication_overrides``; 1: one model per replication).
         paired: Compute paired differences from the first scenario.
         replication_overrides: Parameter values per replication, the same in
             every scenario (one posterior draw per replication); needs batch 1.
@@ -115,6 +118,8 @@ def compare(
         sim.experiments.scenarios.ScenarioError: For a bad scenario file.
     """
     scenarios = as_scenarios(scenarios)
+    if batch is None:
+        batch = 1 if replication_overrides is not None else auto_batch(scenarios, replications)
     start = time.perf_counter()
     frame, networks, governments = run_replications_with_networks(
         scenarios,

@@ -302,7 +302,7 @@ def run_replications(
     progress: bool = True,
     *,
     chunksize: int | None = None,
-    batch: int = 1,
+    batch: int | None = None,
     replication_overrides: Sequence[Mapping[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Run every scenario ``replications`` times with paired seeds.
@@ -329,7 +329,7 @@ def run_replications_with_networks(
     progress: bool = True,
     *,
     chunksize: int | None = None,
-    batch: int = 1,
+    batch: int | None = None,
     replication_overrides: Sequence[Mapping[str, Any]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Run every scenario ``replications`` times with paired seeds.
@@ -351,7 +351,10 @@ def run_replications_with_networks(
             (``simulate_batch``). Replications
             ``b*batch .. (b+1)*batch - 1`` form batch ``b``, whose model uses
             the seed of its first replication; that seed is recorded for each
-            of them. 1 (the default) runs one model per replication.
+            of them. ``None`` (the default) chooses it from the layout
+            (``auto_batch``: 100 city replications a model, one national
+            run), or 1 with ``replication_overrides``; 1 runs one model per
+            replication.
 
     Returns:
         ``(frame, edges, governments)``. ``frame``: tidy, with ``scenario``,
@@ -379,6 +382,8 @@ def run_replications_with_networks(
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
 
+    if batch is None:
+        batch = 1 if replication_overrides is not None else auto_batch(scenarios, replications)
     if batch < 1:
         raise ValueError(f"batch must be at least 1, got {batch}")
     if replication_overrides is not None:
