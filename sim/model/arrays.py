@@ -12,8 +12,11 @@ def nonzero_cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     times faster on tall arrays (a national run's 128,000 x 8 access table:
     about 0.4 ms instead of 3 ms), because NumPy's 2-D ``nonzero`` is slow.
     """
-    rows, cols = np.divmod(np.flatnonzero(mask), mask.shape[1])
-    return rows, cols
+    flat = np.flatnonzero(mask)
+    # One integer division and a multiply-subtract: NumPy's divmod of
+    # integers is about twice as slow.
+    rows = flat // mask.shape[1]
+    return rows, flat - rows * mask.shape[1]
 
 
 def ragged_ranges(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -119,9 +119,11 @@ def technical_centers(model: GovernanceModel) -> None:
     model.tallies.add("spending", build_j[paid], spend[paid])
     funded = paid.astype(float)
     short = np.flatnonzero(~paid)
+    waiting = None
     if len(short) or cobuilt.any():
         # Who waits for which government's platform, per capability concerned
-        # (read once: paying fees does not change who waits).
+        # (read once: paying fees and finishing platforms do not change who
+        # waits, so ``_release`` below reuses it).
         waiting = {k: _waiting_for(model, k) for k in np.unique(build_k).tolist()}
         if len(short):
             funded[short] = _collect_fees(
@@ -138,7 +140,7 @@ def technical_centers(model: GovernanceModel) -> None:
         model.tallies.add("projects_completed", dj)
         model.tallies.add("common_projects_completed", dj)
         running_costs.add_platform_upkeep(model, dj, platform_plans.platform_cost(model, dj, dk))
-        _release(model, dj, dk, adopt=True)
+        _release(model, dj, dk, adopt=True, waiting_for=waiting)
 
 
 def _waiting_for(model: GovernanceModel, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -169,7 +171,8 @@ def _collect_fees(
     owed[jurs, ks] = due
     for k in np.unique(ks).tolist():
         waiting, target = waiting_for[k]
-        waiting, target = waiting[owed[target, k] > 0], target[owed[target, k] > 0]
+        owes = owed[target, k] > 0
+        waiting, target = waiting[owes], target[owes]
         if not len(waiting):
             continue
         members = np.bincount(target, minlength=model.n_jur)
@@ -239,16 +242,31 @@ def platform_outages(model: GovernanceModel) -> None:
     model.tallies.add("outage_user_months", jurs, lost)
 
 
-def _release(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray, adopt: bool) -> None:
-    """Departments waiting for these platforms adopt them (or decide again)."""
+def _release(
+    model: GovernanceModel,
+    jurs: np.ndarray,
+    ks: np.ndarray,
+    adopt: bool,
+    waiting_for: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
+) -> None:
+    """Departments waiting for these platforms adopt them (or decide again).
+
+    Args:
+        model: The model.
+        jurs: Government of each platform.
+        ks: Capability of each platform.
+        adopt: Whether the waiting departments adopt (else they decide again).
+        waiting_for: Who waits for what (``_waiting_for``) per capability
+            concerned, if already read since ``access`` last changed.
+    """
     ready = np.zeros(model.platform_status.shape, dtype=bool)
     ready[jurs, ks] = True
     # Scan only the capabilities concerned (a national run has 128,000 rows),
     # then restore the order of a full scan: by department, then capability.
     cells = []
     for k in np.unique(ks).tolist():
-        rows = np.flatnonzero(model.access[:, k] == WAITING)
-        rows = rows[ready[model.wait_target[rows, k], k]]
+        rows, targets = _waiting_for(model, k) if waiting_for is None else waiting_for[k]
+        rows = rows[ready[targets, k]]
         cells.append(rows * N_COMMON + k)
     depts, dk = np.divmod(np.sort(np.concatenate(cells)), N_COMMON)
     if adopt:
