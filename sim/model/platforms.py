@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.model import money, platform_plans, routes, running_costs
 from sim.model.agents import TechnicalServiceCenter
-from sim.model.arrays import nonzero_cells, ragged_ranges
+from sim.model.arrays import lexsort_whole, nonzero_cells, ragged_ranges
 from sim.model.capabilities import N_COMMON
 from sim.model.replica_parameters import at
 from sim.model.state import (
@@ -86,7 +86,7 @@ def technical_centers(model: GovernanceModel) -> None:
         if len(planned_j):
             # Co-built platforms are built by their lead, not by the center.
             busy = np.count_nonzero((status == PLATFORM_BUILDING) & (model.platform_lead < 0), 1)
-            order = np.lexsort((model.platform_plan_seq[planned_j, planned_k], planned_j))
+            order = lexsort_whole((model.platform_plan_seq[planned_j, planned_k], planned_j))
             planned_j, planned_k = planned_j[order], planned_k[order]
             free = at(p.technical_center_capacity, planned_j) - busy[planned_j]
             go = money.rank_within(planned_j) < free
@@ -96,7 +96,7 @@ def technical_centers(model: GovernanceModel) -> None:
     build_j, build_k = nonzero_cells(status == PLATFORM_BUILDING)
     if not len(build_j):
         return
-    order = np.lexsort((model.platform_plan_seq[build_j, build_k], build_j))
+    order = lexsort_whole((model.platform_plan_seq[build_j, build_k], build_j))
     build_j, build_k = build_j[order], build_k[order]
     # The center works at the pace its top leader's attention allows (a body
     # being reorganized not at all): attention is power ([001][004]). A
