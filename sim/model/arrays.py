@@ -19,6 +19,20 @@ def nonzero_cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, flat - rows * mask.shape[1]
 
 
+def distinct_cells(
+    rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``(row, col)`` cells among the pairs, in row-major order.
+
+    The same as ``np.unique`` of ``rows * shape[1] + cols`` split back into
+    rows and columns, but marked on a boolean grid of ``shape`` (a national
+    run's governments x capabilities is small) instead of sorted.
+    """
+    grid = np.zeros(shape, dtype=bool)
+    grid[rows, cols] = True
+    return nonzero_cells(grid)
+
+
 def ragged_ranges(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenate ``arange(first, first + count)`` over the pairs, without a Python loop.
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.arrays import distinct_cells
 from sim.model.state import PLATFORM_BUILDING, PLATFORM_NONE, PLATFORM_PLANNED, RELATIVE_COST
 from sim.model.structure import MAX_DEPTH
 
@@ -43,17 +44,21 @@ def nearest(
     Returns:
         Government index per entry, or -1 where there is none.
     """
-    status = model.platform_status
-    target = np.where(_among(status[jurs, ks], wanted), jurs, -1)
+    in_state = _among(model.platform_status, wanted)
+    cells = jurs * in_state.shape[1] + ks  # read by flat cell: faster than by (row, column)
+    target = np.where(in_state.reshape(-1)[cells], jurs, -1)
     if reach is None:
         return target
+    # The nearest higher government with such a platform, worked out once
+    # per government and capability (a few thousand cells) rather than per
+    # entry (a national run has tens of thousands a month).
+    higher = np.full(in_state.shape, -1, dtype=np.int64)
     for depth in range(MAX_DEPTH):
-        above = model.ancestors[jurs, depth]
-        look = (target < 0) & reach & (above >= 0)
-        hit = np.zeros(len(jurs), dtype=bool)
-        hit[look] = _among(status[above[look], ks[look]], wanted)
-        target = np.where(hit, above, target)
-    return target
+        above = model.ancestors[:, depth]
+        hit = np.zeros(in_state.shape, dtype=bool)
+        hit[above >= 0] = in_state[above[above >= 0]]
+        higher = np.where((higher < 0) & hit, above[:, None], higher)
+    return np.where((target < 0) & reach, higher.reshape(-1)[cells], target)
 
 
 def platform_cost(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> np.ndarray:
@@ -89,8 +94,7 @@ def bundle(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
     """Capabilities the office has seen proposed often enough become platforms [001]."""
     if not len(jurs):
         return
-    cells = np.unique(jurs * 1000 + ks)
-    jurs, ks = np.divmod(cells, 1000)
+    jurs, ks = distinct_cells(jurs, ks, model.platform_status.shape)
     p = model.params(jurs)
     # Only a government with a center plans platforms.
     due = (model.platform_status[jurs, ks] == PLATFORM_NONE) & (p.technical_center_capacity > 0)
