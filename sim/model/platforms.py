@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import money, platform_plans, routes, running_costs
-from sim.model.agents import TechnicalServiceCenter
+from sim.model.agents import TechnicalServiceCenter, create_in_bulk
 from sim.model.arrays import lexsort_whole, nonzero_cells, ragged_ranges
 from sim.model.capabilities import N_COMMON
 from sim.model.replica_parameters import at
@@ -41,9 +41,11 @@ if TYPE_CHECKING:
 
 def _ensure_centers(model: GovernanceModel) -> None:
     has_center = np.broadcast_to(model.params().technical_center_capacity > 0, model.n_jur)
-    for j in np.flatnonzero(has_center).tolist():
-        if model.centers[j] is None:
-            model.centers[j] = TechnicalServiceCenter(model, j)
+    missing = [j for j in np.flatnonzero(has_center).tolist() if model.centers[j] is None]
+    if missing:  # created in bulk: a national run has thousands of centers
+        centers = create_in_bulk(TechnicalServiceCenter, model, jurisdiction=missing)
+        for j, center in zip(missing, centers, strict=True):
+            model.centers[j] = center
 
 
 def master_plan(model: GovernanceModel, initial: bool) -> None:
@@ -146,7 +148,8 @@ def technical_centers(model: GovernanceModel) -> None:
 def _waiting_for(model: GovernanceModel, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Departments waiting for a platform of capability ``k``, and its government."""
     rows = np.flatnonzero(model.access[:, k] == WAITING)
-    return rows, model.wait_target[rows, k]
+    # Read by flat cell index: several times faster than by (row, column).
+    return rows, model.wait_target.ravel()[rows * N_COMMON + k]
 
 
 def _collect_fees(
