@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.model.arrays import lexsort_whole, nonzero_cells
+from sim.model.arrays import LEXSORT_WHOLE_FROM, lexsort_whole, nonzero_cells
 
 
 def _random_keys(rng: np.random.Generator, n: int) -> tuple[np.ndarray, ...]:
@@ -25,15 +25,15 @@ def _random_keys(rng: np.random.Generator, n: int) -> tuple[np.ndarray, ...]:
 def test_lexsort_whole_orders_as_lexsort(seed: int) -> None:
     rng = np.random.default_rng(seed)
     for _ in range(50):
-        keys = _random_keys(rng, int(rng.integers(0, 300)))
+        keys = _random_keys(rng, int(rng.integers(0, 3 * LEXSORT_WHOLE_FROM)))
         assert np.array_equal(lexsort_whole(keys), np.lexsort(keys))
 
 
 def test_lexsort_whole_falls_back_on_nan_and_wide_keys() -> None:
-    with_nan = (np.array([1.0, np.nan, 0.0, 2.0, 0.0]),)
+    with_nan = (np.tile([1.0, np.nan, 0.0, 2.0, 0.0], LEXSORT_WHOLE_FROM),)
     assert np.array_equal(lexsort_whole(with_nan), np.lexsort(with_nan))
     rng = np.random.default_rng(0)
-    wide = tuple(np.floor(rng.uniform(0, 1e9, 500)) for _ in range(3))
+    wide = tuple(np.floor(rng.uniform(0, 1e9, LEXSORT_WHOLE_FROM)) for _ in range(3))
     assert np.array_equal(lexsort_whole(wide), np.lexsort(wide))
 
 
