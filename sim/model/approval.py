@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import money, platform_plans, routes
+from sim.model.arrays import lexsort_whole
 from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
 from sim.model.state import PLATFORM_BUILDING, PLATFORM_NONE, PLATFORM_OPERATING, PLATFORM_PLANNED
@@ -63,7 +64,7 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     # months the office sorts by importance.
     by_importance = rng.random(model.n_jur) < per_jur.priority_review
     business_last = by_importance[jurs] & (book.kind[queued] >= N_COMMON)
-    order = np.lexsort((queued, book.queued_month[queued], business_last, jurs))
+    order = lexsort_whole((queued, book.queued_month[queued], business_last, jurs))
     queued, jurs = queued[order], jurs[order]
     chosen = money.rank_within(jurs) < slots[jurs]
     pids, jurs = queued[chosen], jurs[chosen]

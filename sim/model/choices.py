@@ -48,13 +48,16 @@ def give_up_waiting(model: GovernanceModel) -> None:
     return to the open choice, where building their own is one option
     (MODEL.md 3.11: the routes actors would really take).
     """
-    depts, ks = nonzero_cells(model.access == WAITING)
-    if not len(depts):
+    cells = np.flatnonzero(model.access == WAITING)
+    if not len(cells):
         return
+    depts = cells // N_COMMON
     patience = model.params(model.dept_jur[depts]).platform_patience_months
-    done = model.month - model.wait_since[depts, ks] >= patience
-    model.access[depts[done], ks[done]] = OPEN
-    model.tallies.add("waits_given_up", model.dept_jur[depts[done]])
+    # Read by flat cell index: several times faster than by (row, column).
+    done = model.month - model.wait_since.reshape(-1)[cells] >= patience
+    depts = depts[done]
+    model.access[depts, cells[done] - depts * N_COMMON] = OPEN
+    model.tallies.add("waits_given_up", model.dept_jur[depts])
 
 
 def decide_common_needs(model: GovernanceModel) -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import behaviour, money
-from sim.model.arrays import first_of_runs, ragged_ranges
+from sim.model.arrays import first_of_runs, lexsort_whole, ragged_ranges
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -116,7 +116,7 @@ def coordination(model: GovernanceModel) -> None:
     model.case_credit, slots = money.take_slots(
         model, model.case_credit, model.params().coordination_capacity, jurs
     )
-    order = np.lexsort((index, is_data, since, jurs))
+    order = lexsort_whole((index, is_data, since, jurs))
     chosen = order[money.rank_within(jurs[order]) < slots[jurs[order]]]
     data_rows = index[chosen[is_data[chosen]]]
     model.data_case_open[data_rows] = False

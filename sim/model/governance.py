@@ -236,21 +236,26 @@ class GovernanceModel(mesa.Model):
 
     def _init_governance(self) -> None:
         p = self.p
-        self.offices: list[Coordinator] = []
-        self.desks: list[Coordinator] = []
-        for j in range(self.n_jur):
-            # Body 0 reviews; the last body coordinates; with one body the
-            # office holds every function (the promotion office of [001]).
-            bodies = []
-            for b in range(p.approval_bodies):
-                mandates = {Mandate.SIGNOFF}
-                if b == 0:
-                    mandates.add(Mandate.REVIEW)
-                if b == p.approval_bodies - 1:
-                    mandates.add(Mandate.COORDINATE)
-                bodies.append(Coordinator(self, j, frozenset(mandates)))
-            self.offices.append(bodies[0])
-            self.desks.append(bodies[-1])
+        # Body 0 reviews; the last body coordinates; with one body the office
+        # holds every function (the promotion office of [001]).
+        n_bodies = p.approval_bodies
+        mandates = []
+        for b in range(n_bodies):
+            held = {Mandate.SIGNOFF}
+            if b == 0:
+                held.add(Mandate.REVIEW)
+            if b == n_bodies - 1:
+                held.add(Mandate.COORDINATE)
+            mandates.append(frozenset(held))
+        # Created in bulk, government by government (a national run has thousands).
+        bodies = create_in_bulk(
+            Coordinator,
+            self,
+            jurisdiction=[j for j in range(self.n_jur) for _ in range(n_bodies)],
+            mandates=mandates * self.n_jur,
+        )
+        self.offices: list[Coordinator] = bodies[::n_bodies]
+        self.desks: list[Coordinator] = bodies[n_bodies - 1 :: n_bodies]
         self.centers: list[TechnicalServiceCenter | None] = [None] * self.n_jur
         self.review_credit = np.zeros(self.n_jur)
         self.case_credit = np.zeros(self.n_jur)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import routes, standards
+from sim.model.arrays import lexsort_whole
 from sim.model.capabilities import N_COMMON, N_REGISTRIES
 from sim.model.state import (
     BUSINESS,
@@ -45,7 +46,7 @@ def init_needs(model: GovernanceModel) -> None:
     model.served_month = np.full((n, N_COMMON), np.nan)
     model.wait_target = np.full((n, N_COMMON), -1, dtype=np.int64)
     model.wait_since = np.zeros((n, N_COMMON))
-    model.common_order = np.argsort(model.need_month, axis=None, kind="stable")
+    model.common_order = lexsort_whole((model.need_month.ravel(),))
     model.common_months = model.need_month.ravel()[model.common_order]
     shape = (model.n_jur, N_COMMON)
     model.own_count = np.zeros(shape, dtype=np.int64)
@@ -59,7 +60,7 @@ def init_needs(model: GovernanceModel) -> None:
     counts = rng.poisson(p.business_needs_per_year * months / 12.0, n)
     depts = np.repeat(np.arange(n), counts)
     arrival = np.floor(rng.uniform(0, months, len(depts)))
-    order = np.argsort(arrival, kind="stable")
+    order = lexsort_whole((arrival,))
     model.business_dept = depts[order]
     model.business_need_month = arrival[order]
     model.business_served_month = np.full(len(depts), np.nan)
@@ -91,7 +92,7 @@ def init_needs(model: GovernanceModel) -> None:
     # Data needs come with integration, after the first stage (months 12+).
     start = min(12, months - 1)
     arrival = np.floor(rng.uniform(start, months, len(requester)))
-    order = np.argsort(arrival, kind="stable")
+    order = lexsort_whole((arrival,))
     model.data_requester = requester[order]
     model.data_holder = holder[order]
     model.data_need_month = arrival[order]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.arrays import distinct_cells
 from sim.model.state import PLATFORM_BUILDING, PLATFORM_NONE, PLATFORM_PLANNED, RELATIVE_COST
 from sim.model.structure import MAX_DEPTH
 
@@ -43,16 +44,16 @@ def nearest(
     Returns:
         Government index per entry, or -1 where there is none.
     """
-    status = model.platform_status
-    target = np.where(_among(status[jurs, ks], wanted), jurs, -1)
+    # Read by flat cell index: several times faster than by (row, column).
+    status, width = model.platform_status.ravel(), model.platform_status.shape[1]
+    target = np.where(_among(status[jurs * width + ks], wanted), jurs, -1)
     if reach is None:
         return target
     for depth in range(MAX_DEPTH):
         above = model.ancestors[jurs, depth]
-        look = (target < 0) & reach & (above >= 0)
-        hit = np.zeros(len(jurs), dtype=bool)
-        hit[look] = _among(status[above[look], ks[look]], wanted)
-        target = np.where(hit, above, target)
+        look = np.flatnonzero((target < 0) & reach & (above >= 0))
+        found = look[_among(status[above[look] * width + ks[look]], wanted)]
+        target[found] = above[found]
     return target
 
 
@@ -89,8 +90,7 @@ def bundle(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
     """Capabilities the office has seen proposed often enough become platforms [001]."""
     if not len(jurs):
         return
-    cells = np.unique(jurs * 1000 + ks)
-    jurs, ks = np.divmod(cells, 1000)
+    jurs, ks = distinct_cells(jurs, ks, model.platform_status.shape)
     p = model.params(jurs)
     # Only a government with a center plans platforms.
     due = (model.platform_status[jurs, ks] == PLATFORM_NONE) & (p.technical_center_capacity > 0)

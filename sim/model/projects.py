@@ -61,11 +61,11 @@ class Table:
         count = len(next(iter(columns.values())))
         if self.size + count > self._capacity:
             self._grow(self.size + count)
-        ids = np.arange(self.size, self.size + count)
+        rows = slice(self.size, self.size + count)  # a slice: faster to fill than an index array
         for name, values in columns.items():
-            getattr(self, name)[ids] = values
+            getattr(self, name)[rows] = values
         self.size += count
-        return ids
+        return np.arange(rows.start, rows.stop)
 
     def view(self, name: str) -> np.ndarray:
         """Return the filled part of a column."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import behaviour, delivery, money, platform_plans, running_costs, standards
+from sim.model.arrays import distinct_cells
 from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
 from sim.model.replica_parameters import at
@@ -109,8 +110,7 @@ def _expand(
     model: GovernanceModel, targets: np.ndarray, ks: np.ndarray, before: np.ndarray
 ) -> None:
     """Expand platforms whose users outgrew their capacity; their government pays."""
-    cells = np.unique(targets * N_COMMON + ks)
-    jurs, kinds = np.divmod(cells, N_COMMON)
+    jurs, kinds = distinct_cells(targets, ks, model.platform_status.shape)
     first = np.zeros(model.platform_status.shape, dtype=np.int64)
     first[targets, ks] = before  # users before this batch
     q = model.params(jurs)  # one row per platform
