@@ -23,12 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments import executors
-from sim.experiments.replications import (
-    DEPARTMENTS_PER_MODEL,
-    MAX_AUTO_BATCH,
-    departments_per_run,
-    simulate_points,
-)
+from sim.experiments.replications import MAX_AUTO_BATCH, auto_batch, simulate_points
 from sim.experiments.seeds import spawn_seeds
 from sim.model.governance import GovernanceModel
 from sim.model.parameters import SPECS
@@ -79,11 +74,10 @@ def simulate(
 def auto_runs_per_model(calibration: Any) -> int:
     """Runs per batched model chosen from the layout of the calibration's scenarios.
 
-    Up to ``DEPARTMENTS_PER_MODEL`` departments and ``MAX_AUTO_BATCH`` runs a
-    model, as ``compare`` batches replications: 100 city runs, one province.
+    The rule ``compare`` batches replications by (``auto_batch``): 100 city
+    runs a model, one province.
     """
-    largest = max(departments_per_run(t.scenario.parameters) for t in calibration.targets)
-    return max(1, min(MAX_AUTO_BATCH, DEPARTMENTS_PER_MODEL // max(largest, 1)))
+    return auto_batch([t.scenario for t in calibration.targets], MAX_AUTO_BATCH)
 
 
 def own_values(values: Mapping[str, float]) -> dict[str, Any]:
@@ -108,12 +102,13 @@ def _plan(
     """
     scenarios = {t.scenario.name: t.scenario for t in targets}
     per_model = max(1, batch // calibration.replications)
+    own = [own_values(values) for values, _ in requests]
     plan = []
     for name, scenario in scenarios.items():
         base = scenario.parameters.model_dump()
         groups: dict[tuple, list[int]] = {}
-        for i, (values, _) in enumerate(requests):
-            groups.setdefault(layout_key({**base, **own_values(values)}), []).append(i)
+        for i, values in enumerate(own):
+            groups.setdefault(layout_key({**base, **values}), []).append(i)
         for members in groups.values():
             plan += [
                 (name, tuple(members[k : k + per_model])) for k in range(0, len(members), per_model)

@@ -148,8 +148,8 @@ def validate(
     """
     s = settings if settings is not None else _settings(replications, fast)
     chosen = _select(facts)
-    reps = _replications_per_design(chosen, s, variants and any(f.id == "F6" for f in chosen))
     with_variants = variants and any(f.id == "F6" for f in chosen)
+    reps = _replications_per_design(chosen, s, with_variants)
     start = time.perf_counter()
     overrides = dict(mutant.overrides) if mutant else {}
     if batch is None:
