@@ -174,14 +174,16 @@ def _collect_fees(
     owed[jurs, ks] = due
     for k in np.unique(ks).tolist():
         waiting, target = waiting_for[k]
-        owes = owed[target, k] > 0
+        # Selected by position: NumPy indexes slowly with a mask whose True
+        # entries are many and scattered (the honest members below).
+        owes = np.flatnonzero(owed[:, k][target] > 0)
         waiting, target = waiting[owes], target[owes]
         if not len(waiting):
             continue
         members = np.bincount(target, minlength=model.n_jur)
         # A member may skip its share and still get the platform (free-riding).
         free_riding = model.params(model.dept_jur[waiting]).free_riding
-        honest = model.rng.random(len(waiting)) >= free_riding
+        honest = np.flatnonzero(model.rng.random(len(waiting)) >= free_riding)
         waiting, target = waiting[honest], target[honest]
         paid = money.pay(model, waiting, owed[target, k] / members[target])
         collected = np.bincount(target, paid, minlength=model.n_jur)
