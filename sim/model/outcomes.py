@@ -383,9 +383,8 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
     if model.structure.multi_level:  # a flat layout has no government above another
         present = instances > 0
         above = np.zeros_like(present)
-        for depth in range(model.ancestors.shape[1]):
-            up = model.ancestors[:, depth]
-            above[up >= 0] |= present[up[up >= 0]]
+        for up in model.ancestors.T:  # parents, grandparents, ... (-1: none)
+            above |= present[np.maximum(up, 0)] & (up >= 0)[:, None]
         across_levels = per_group((instances * above).sum(axis=1))
     if single:
         on_standard, departments = float(np.count_nonzero(model.on_standard)), float(model.n_dept)
