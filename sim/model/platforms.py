@@ -147,9 +147,10 @@ def technical_centers(model: GovernanceModel) -> None:
 
 def _waiting_for(model: GovernanceModel, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Departments waiting for a platform of capability ``k``, and its government."""
-    rows = np.flatnonzero(model.access[:, k] == WAITING)
-    # Read by flat cell index: several times faster than by (row, column).
-    return rows, model.wait_target.ravel()[rows * N_COMMON + k]
+    # The column copied first: comparing it in place, strided, is slower.
+    rows = np.flatnonzero(model.access[:, k].copy() == WAITING)
+    # Read from the column's view: faster than by (row, column) pairs.
+    return rows, model.wait_target[:, k][rows]
 
 
 def _collect_fees(

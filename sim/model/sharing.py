@@ -36,8 +36,13 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
         escalated to a coordination case (the model opens the cases).
     """
     rng, t = model.rng, model.month
+    # Data needs are stored in the order they arise: only the rows arisen by
+    # now can be open (those later are still pending).
+    arisen = slice(0, int(np.searchsorted(model.data_need_month, t, "right")))
     trying = np.flatnonzero(
-        (model.data_status == DATA_OPEN) & (model.data_next_try <= t) & ~model.data_case_open
+        (model.data_status[arisen] == DATA_OPEN)
+        & (model.data_next_try[arisen] <= t)
+        & ~model.data_case_open[arisen]
     )
     if not len(trying):
         return trying
