@@ -165,6 +165,5 @@ def charge_governments(model: GovernanceModel, amounts: np.ndarray, tally: str) 
         paid = from_pool + 0.0  # what the other governments paid: their pool's part
         paid[charged] += np.bincount(group, taken, minlength=len(charged))
     governments = np.arange(model.n_jur)
-    model.tallies.add("spending", governments, paid)
-    model.tallies.add(tally, governments, paid)
+    model.tallies.add(("spending", tally), governments, paid)
     return paid

@@ -376,7 +376,9 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
     book = model.projects
     alive = book.alive()
     status = book.status[alive]
-    stall_months = model.params(book.jur[alive]).stall_months
+    stall_months = model.params().stall_months  # one value, or one per government
+    if np.ndim(stall_months):  # replicas with their own values: each project's government's
+        stall_months = stall_months[book.jur[alive]]
     stalled = alive[(status == Status.BUILDING) & (book.stalled[alive] >= stall_months)]
     queued = alive[status == Status.QUEUED]
     across_levels = 0.0 if single else np.zeros(n_groups)
