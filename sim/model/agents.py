@@ -12,7 +12,6 @@ the model's tables so that all bodies are served in one vectorized pass).
 from __future__ import annotations
 
 import gc
-import itertools
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -254,26 +253,36 @@ def create_in_bulk[T: mesa.Agent](
         The agents, in creation order.
     """
     names = tuple(columns)
-    rows = zip(*columns.values(), strict=True)
     new = cls.__new__
-    agents = []
     if not _can_register_in_bulk(model, cls):
-        for values in rows:
+        agents = []
+        for values in zip(*columns.values(), strict=True):
             agent = new(cls)
             mesa.Agent.__init__(agent, model)
             for name, value in zip(names, values, strict=True):
                 setattr(agent, name, value)
             agents.append(agent)
         return agents
+    count = len(next(iter(columns.values()))) if columns else 0
+    if any(len(values) != count for values in columns.values()):
+        raise ValueError("create_in_bulk: the columns differ in length")
+    # Attributes set one by one in Mesa's order (not through __dict__, which
+    # would give every agent a dict of its own: 30 MB more), a column at a
+    # time: a loop per attribute is faster than one over the agents that
+    # sets all of an agent's. The first agent gets all its attributes before
+    # the others are made: CPython sizes a new object's attribute storage
+    # from the attributes its class has seen, and objects made earlier would
+    # each get a full dict (about 200 bytes more an agent).
     first = model.agent_id_counter
-    for unique_id, values in zip(itertools.count(first), rows, strict=False):
-        # Attributes set one by one in Mesa's order (not through __dict__,
-        # which would give every agent a dict of its own: 30 MB more).
-        agent = new(cls)
-        agent.model, agent.unique_id, agent.pos = model, unique_id, None
-        for name, value in zip(names, values, strict=True):
-            setattr(agent, name, value)
-        agents.append(agent)
+    agents: list[T] = []
+    for start, stop in ((0, min(count, 1)), (min(count, 1), count)):
+        batch = [new(cls) for _ in range(start, stop)]
+        for agent, unique_id in zip(batch, range(first + start, first + stop), strict=True):
+            agent.model, agent.unique_id, agent.pos = model, unique_id, None
+        for name, values in columns.items():
+            for agent, value in zip(batch, values[start:stop], strict=True):
+                setattr(agent, name, value)
+        agents += batch
     model.agent_id_counter = first + len(agents)
     model._all_agents._agents.update(dict.fromkeys(agents))
     by_type = model._agents_by_type.get(cls)

@@ -33,6 +33,16 @@ def distinct_cells(
     return nonzero_cells(grid)
 
 
+def distinct_small(values: np.ndarray, bound: int) -> list[int]:
+    """The distinct values among integers from 0 to ``bound - 1``, ascending.
+
+    The same as ``np.unique(values).tolist()``, but counted instead of sorted:
+    about ten times faster for a national run's thousands of platform cells
+    of a handful of capabilities.
+    """
+    return np.flatnonzero(np.bincount(values, minlength=bound)).tolist()
+
+
 def ragged_ranges(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenate ``arange(first, first + count)`` over the pairs, without a Python loop.
 

@@ -48,7 +48,13 @@ def give_up_waiting(model: GovernanceModel) -> None:
     return to the open choice, where building their own is one option
     (MODEL.md 3.11: the routes actors would really take).
     """
-    cells = np.flatnonzero(model.access == WAITING)
+    # Only a wait that began at least the least patience of any government
+    # ago (a month to spare for rounding) can end: marking those first on
+    # the whole table is faster than listing every waiting cell (a national
+    # run has up to 100,000) to check each against its own patience below.
+    least = np.min(model.params().platform_patience_months)
+    long_ago = model.wait_since <= model.month - least + 1
+    cells = np.flatnonzero(long_ago & (model.access == WAITING))
     if not len(cells):
         return
     depts = cells // N_COMMON

@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
 
-def pay(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray | float) -> np.ndarray:
+def pay(
+    model: GovernanceModel,
+    depts: np.ndarray,
+    amounts: np.ndarray | float,
+    tally: str | None = None,
+) -> np.ndarray:
     """Charge departments from their balances, never below zero.
 
     A department may appear several times in ``depts``; its charges are met in
@@ -27,6 +32,8 @@ def pay(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray | float) 
         model: The model.
         depts: Department rows to charge.
         amounts: Amount per charge (or one amount for all).
+        tally: Running total that also records what was paid (besides
+            ``spending``), by the departments' governments.
 
     Returns:
         The amount actually paid per charge.
@@ -41,8 +48,15 @@ def pay(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray | float) 
     d, a = (depts, amounts) if ordered else (depts[order], amounts[order])
     before = np.cumsum(a) - a  # charged earlier in this batch (all departments)
     first = first_of_runs(d)
-    before -= np.maximum.accumulate(np.where(first, before, 0.0))  # same department only
-    paid = np.clip(np.maximum(model.balance[d], 0.0) - before, 0.0, a)
+    if first.all() and (before[1:] >= before[:-1]).all():
+        # Each department charged once (monthly upkeep, fees): the running
+        # maximum below would equal ``before`` and leave zeros to subtract
+        # (x - 0.0 is x), so skip it. Rounding can make ``before`` dip where
+        # a charge is tiny; then the general path runs, as it always did.
+        paid = np.clip(np.maximum(model.balance[d], 0.0), 0.0, a)
+    else:
+        before -= np.maximum.accumulate(np.where(first, before, 0.0))  # same department only
+        paid = np.clip(np.maximum(model.balance[d], 0.0) - before, 0.0, a)
     if not ordered:  # back to the callers' order
         paid_sorted, paid = paid, np.empty_like(paid)
         paid[order] = paid_sorted
@@ -50,7 +64,8 @@ def pay(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray | float) 
         model.balance[depts] -= paid
     else:
         np.subtract.at(model.balance, depts, paid)
-    model.tallies.add("spending", model.dept_jur[depts], paid)
+    names = "spending" if tally is None else ("spending", tally)
+    model.tallies.add(names, model.dept_jur[depts], paid)
     return paid
 
 
@@ -150,6 +165,5 @@ def charge_governments(model: GovernanceModel, amounts: np.ndarray, tally: str) 
         paid = from_pool + 0.0  # what the other governments paid: their pool's part
         paid[charged] += np.bincount(group, taken, minlength=len(charged))
     governments = np.arange(model.n_jur)
-    model.tallies.add("spending", governments, paid)
-    model.tallies.add(tally, governments, paid)
+    model.tallies.add(("spending", tally), governments, paid)
     return paid

@@ -376,16 +376,17 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
     book = model.projects
     alive = book.alive()
     status = book.status[alive]
-    stall_months = model.params(book.jur[alive]).stall_months
+    stall_months = model.params().stall_months  # one value, or one per government
+    if np.ndim(stall_months):  # replicas with their own values: each project's government's
+        stall_months = stall_months[book.jur[alive]]
     stalled = alive[(status == Status.BUILDING) & (book.stalled[alive] >= stall_months)]
     queued = alive[status == Status.QUEUED]
     across_levels = 0.0 if single else np.zeros(n_groups)
     if model.structure.multi_level:  # a flat layout has no government above another
         present = instances > 0
         above = np.zeros_like(present)
-        for depth in range(model.ancestors.shape[1]):
-            up = model.ancestors[:, depth]
-            above[up >= 0] |= present[up[up >= 0]]
+        for up in model.ancestors.T:  # parents, grandparents, ... (-1: none)
+            above |= present[np.maximum(up, 0)] & (up >= 0)[:, None]
         across_levels = per_group((instances * above).sum(axis=1))
     if single:
         on_standard, departments = float(np.count_nonzero(model.on_standard)), float(model.n_dept)

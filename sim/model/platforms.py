@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.model import money, platform_plans, routes, running_costs
 from sim.model.agents import TechnicalServiceCenter, create_in_bulk
-from sim.model.arrays import lexsort_whole, nonzero_cells, ragged_ranges
+from sim.model.arrays import distinct_small, lexsort_whole, nonzero_cells, ragged_ranges
 from sim.model.capabilities import N_COMMON
 from sim.model.replica_parameters import at
 from sim.model.state import (
@@ -126,7 +126,7 @@ def technical_centers(model: GovernanceModel) -> None:
         # Who waits for which government's platform, per capability concerned
         # (read once: paying fees and finishing platforms do not change who
         # waits, so ``_release`` below reuses it).
-        waiting = {k: _waiting_for(model, k) for k in np.unique(build_k).tolist()}
+        waiting = {k: _waiting_for(model, k) for k in distinct_small(build_k, N_COMMON)}
         if len(short):
             funded[short] = _collect_fees(
                 model, build_j[short], build_k[short], spend[short], waiting
@@ -147,9 +147,10 @@ def technical_centers(model: GovernanceModel) -> None:
 
 def _waiting_for(model: GovernanceModel, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Departments waiting for a platform of capability ``k``, and its government."""
-    rows = np.flatnonzero(model.access[:, k] == WAITING)
-    # Read by flat cell index: several times faster than by (row, column).
-    return rows, model.wait_target.ravel()[rows * N_COMMON + k]
+    # The column copied first: comparing it in place, strided, is slower.
+    rows = np.flatnonzero(model.access[:, k].copy() == WAITING)
+    # Read from the column's view: faster than by (row, column) pairs.
+    return rows, model.wait_target[:, k][rows]
 
 
 def _collect_fees(
@@ -172,16 +173,18 @@ def _collect_fees(
     funded = np.zeros(len(jurs))
     owed = np.zeros(model.platform_status.shape)
     owed[jurs, ks] = due
-    for k in np.unique(ks).tolist():
+    for k in distinct_small(ks, N_COMMON):
         waiting, target = waiting_for[k]
-        owes = owed[target, k] > 0
+        # Selected by position: NumPy indexes slowly with a mask whose True
+        # entries are many and scattered (the honest members below).
+        owes = np.flatnonzero(owed[:, k][target] > 0)
         waiting, target = waiting[owes], target[owes]
         if not len(waiting):
             continue
         members = np.bincount(target, minlength=model.n_jur)
         # A member may skip its share and still get the platform (free-riding).
         free_riding = model.params(model.dept_jur[waiting]).free_riding
-        honest = model.rng.random(len(waiting)) >= free_riding
+        honest = np.flatnonzero(model.rng.random(len(waiting)) >= free_riding)
         waiting, target = waiting[honest], target[honest]
         paid = money.pay(model, waiting, owed[target, k] / members[target])
         collected = np.bincount(target, paid, minlength=model.n_jur)
@@ -200,7 +203,7 @@ def _drop_orphans(
     if not len(jurs):
         return
     members = np.zeros(model.platform_status.shape, dtype=np.int64)
-    for k in np.unique(ks).tolist():
+    for k in distinct_small(ks, N_COMMON):
         np.add.at(members[:, k], waiting_for[k][1], 1)
     orphan = members[jurs, ks] == 0
     dj, dk = jurs[orphan], ks[orphan]
@@ -267,7 +270,7 @@ def _release(
     # Scan only the capabilities concerned (a national run has 128,000 rows),
     # then restore the order of a full scan: by department, then capability.
     cells = []
-    for k in np.unique(ks).tolist():
+    for k in distinct_small(ks, N_COMMON):
         rows, targets = _waiting_for(model, k) if waiting_for is None else waiting_for[k]
         rows = rows[ready[targets, k]]
         cells.append(rows * N_COMMON + k)

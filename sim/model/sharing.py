@@ -36,8 +36,13 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
         escalated to a coordination case (the model opens the cases).
     """
     rng, t = model.rng, model.month
+    # Data needs are stored in the order they arise: only the rows arisen by
+    # now can be open (those later are still pending).
+    arisen = slice(0, int(np.searchsorted(model.data_need_month, t, "right")))
     trying = np.flatnonzero(
-        (model.data_status == DATA_OPEN) & (model.data_next_try <= t) & ~model.data_case_open
+        (model.data_status[arisen] == DATA_OPEN)
+        & (model.data_next_try[arisen] <= t)
+        & ~model.data_case_open[arisen]
     )
     if not len(trying):
         return trying
@@ -69,15 +74,17 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
     # across standards, a bridge; the holder prepares and serves the data.
     q = model.params(shared_jurs)  # one row per need shared
     bridge = q.bridging_cost_share * ~compatible[agreed]
-    paid = money.pay(
-        model, model.data_requester[shared], q.system_cost * (q.interface_cost_share + bridge)
+    money.pay(
+        model,
+        model.data_requester[shared],
+        q.system_cost * (q.interface_cost_share + bridge),
+        tally="interface_spending",
     )
-    paid_by_holder = money.pay(
-        model, model.data_holder[shared], q.system_cost * q.holder_cost_share
-    )
-    model.tallies.add("interface_spending", shared_jurs, paid)
-    model.tallies.add(
-        "interface_spending", model.dept_jur[model.data_holder[shared]], paid_by_holder
+    money.pay(
+        model,
+        model.data_holder[shared],
+        q.system_cost * q.holder_cost_share,
+        tally="interface_spending",
     )
     resolved = trying[agreed & pushed]
     model.tallies.add("cases_resolved", model.dept_jur[model.data_requester[resolved]])
@@ -95,10 +102,12 @@ def data_sharing(model: GovernanceModel) -> np.ndarray:
     recollect = give_up[recollecting]
     recollect_jurs = model.dept_jur[model.data_requester[recollect]]
     q = model.params(recollect_jurs)
-    paid = money.pay(
-        model, model.data_requester[recollect], q.system_cost * q.recollection_cost_share
+    money.pay(
+        model,
+        model.data_requester[recollect],
+        q.system_cost * q.recollection_cost_share,
+        tally="redundant_spending",
     )
-    model.tallies.add("redundant_spending", recollect_jurs, paid)
     model.data_status[recollect] = DATA_RECOLLECTED
     model.tallies.add("redundant_data_collections", recollect_jurs)
     model.data_next_try[give_up[~recollecting]] = t + 12

@@ -73,35 +73,45 @@ class Tallies:
         self.row = {name: i for i, name in enumerate(TALLIES)}
         self.matrix = np.zeros((len(TALLIES), n_governments))
 
-    def add(self, name: str, governments: np.ndarray, amounts: np.ndarray | float = 1.0) -> None:
-        """Add ``amounts`` (one per item, or the same for all) to the items' governments."""
+    def add(
+        self,
+        name: str | tuple[str, ...],
+        governments: np.ndarray,
+        amounts: np.ndarray | float = 1.0,
+    ) -> None:
+        """Add ``amounts`` (one per item, or the same for all) to the items' governments.
+
+        ``name`` may be several names that record the same amounts (money
+        paid counts in ``spending`` and in its own total): the sums per
+        government are then formed once and added to each.
+        """
         # Called about 100 times a month: the type checks avoid NumPy's
         # slower generic ``asarray``/``ndim`` for the usual arrays and floats.
         if not isinstance(governments, np.ndarray):
             governments = np.asarray(governments)
         if not governments.size:
             return
-        row = self.row[name]
+        rows = [self.row[name]] if isinstance(name, str) else [self.row[n] for n in name]
         if isinstance(amounts, np.ndarray):
             vector = amounts.ndim > 0
         else:
             vector = not isinstance(amounts, float | int) and np.ndim(amounts) > 0
         if self.n_governments == 1:  # the common single-city run: no grouping needed
-            if vector:
-                self.matrix[row, 0] += np.sum(amounts)
-            else:
-                self.matrix[row, 0] += float(amounts) * governments.size
+            sums = np.sum(amounts) if vector else float(amounts) * governments.size
+            for row in rows:
+                self.matrix[row, 0] += sums
             return
         if governments.size * 8 < self.n_governments:
             # Few items among many governments (a national run): add in place.
-            np.add.at(self.matrix[row], governments, amounts)
-        elif vector:
-            self.matrix[row] += np.bincount(
-                governments, weights=amounts, minlength=self.n_governments
-            )
+            for row in rows:
+                np.add.at(self.matrix[row], governments, amounts)
+            return
+        if vector:
+            sums = np.bincount(governments, weights=amounts, minlength=self.n_governments)
         else:
-            counts = np.bincount(governments, minlength=self.n_governments)
-            self.matrix[row] += float(amounts) * counts
+            sums = float(amounts) * np.bincount(governments, minlength=self.n_governments)
+        for row in rows:
+            self.matrix[row] += sums
 
     def total(self, name: str) -> float:
         """Sum over all governments."""
