@@ -46,6 +46,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+# The repository this script sits in, after PYTHONPATH: a PYTHONPATH pointing at
+# an old worktree still wins, and without one the script runs from a clean
+# checkout as the usage above shows (its own folder is all Python adds).
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+
 #: City scenarios present in every version of the model since the model core.
 EQUIVALENCE_SCENARIOS: tuple[str, ...] = (
     "dispersed",
