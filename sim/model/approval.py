@@ -97,7 +97,7 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     routes.wait_for_platform(model, depts[to_wait], ks[to_wait], pend_target[to_wait])
     peer_ok = routes.reuse_peer(model, depts[to_peer], ks[to_peer])
     redirected = np.concatenate([pids[to_adopt | to_wait], pids[to_peer[peer_ok]]])
-    book.status[redirected] = Status.REDIRECTED
+    book.end(redirected, Status.REDIRECTED)
     model.tallies.add("redirected", book.jur[redirected])
     go = np.ones(len(pids), dtype=bool)
     go[to_adopt | to_wait] = False

@@ -62,7 +62,7 @@ def construction(model: GovernanceModel) -> None:
 
 def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     book, rng = model.projects, model.rng
-    book.status[pids] = Status.DONE
+    book.end(pids, Status.DONE)
     model.tallies.add("projects_completed", book.jur[pids])
     running_costs.add_system_upkeep(model, book.dept[pids], book.cost[pids])
     business = book.kind[pids] == BUSINESS

@@ -79,7 +79,7 @@ def drop_projects(model: GovernanceModel, pids: np.ndarray) -> None:
     if not len(pids):
         return
     book = model.projects
-    book.status[pids] = Status.ABANDONED
+    book.end(pids, Status.ABANDONED)
     model.tallies.add("abandoned_projects", book.jur[pids])
     pooled = pids[book.pool_funded[pids]]
     left = book.cost[pooled] * np.maximum(1.0 - book.progress[pooled], 0.0)
