@@ -41,51 +41,39 @@ def pay(
     amounts = np.asarray(amounts, dtype=float)
     if amounts.shape != depts.shape:  # one amount for all
         amounts = np.broadcast_to(amounts, depts.shape)
-    if len(depts) > 1 and (depts[1:] > depts[:-1]).all():
-        # Departments in increasing row order, each charged once (monthly
-        # upkeep, fees, most callers): what the general path below computes,
-        # without its sort, run marks and second read of the balances (a
-        # national run charges 100,000 departments at a time).
-        before = np.cumsum(amounts) - amounts
-        balance = model.balance[depts]
-        if (before[1:] >= before[:-1]).all():  # see the general path
-            paid = np.clip(np.maximum(balance, 0.0), 0.0, amounts)
-        else:
-            before -= np.maximum.accumulate(before)
-            paid = np.clip(np.maximum(balance, 0.0) - before, 0.0, amounts)
-        model.balance[depts] = balance - paid
-    else:
-        paid = _pay_in_order(model, depts, amounts)
-    names = "spending" if tally is None else ("spending", tally)
-    model.tallies.add(names, model.dept_jur[depts], paid)
-    return paid
-
-
-def _pay_in_order(model: GovernanceModel, depts: np.ndarray, amounts: np.ndarray) -> np.ndarray:
-    """``pay``'s charges in any order, a department possibly several times."""
-    # Charges by department, in their order within a department. Callers
-    # often pass departments in row order already: then no sort is needed.
-    ordered = len(depts) < 2 or not (depts[1:] < depts[:-1]).any()
-    order = None if ordered else np.argsort(depts, kind="stable")
-    d, a = (depts, amounts) if ordered else (depts[order], amounts[order])
+    # Charges by department, in their order within a department. Most callers
+    # (monthly upkeep, fees) charge each department once in row order: then
+    # there is nothing to sort and no runs to mark (a national run charges
+    # 100,000 departments at a time).
+    once_in_order = len(depts) < 2 or bool((depts[1:] > depts[:-1]).all())
+    order, first = None, None
+    d, a = depts, amounts
+    if not once_in_order:
+        if (depts[1:] < depts[:-1]).any():
+            order = np.argsort(depts, kind="stable")
+            d, a = depts[order], amounts[order]
+        first = first_of_runs(d)
+    once = first is None or bool(first.all())  # each department charged once
     before = np.cumsum(a) - a  # charged earlier in this batch (all departments)
-    first = first_of_runs(d)
-    if first.all() and (before[1:] >= before[:-1]).all():
-        # Each department charged once (monthly upkeep, fees): the running
-        # maximum below would equal ``before`` and leave zeros to subtract
-        # (x - 0.0 is x), so skip it. Rounding can make ``before`` dip where
-        # a charge is tiny; then the general path runs, as it always did.
-        paid = np.clip(np.maximum(model.balance[d], 0.0), 0.0, a)
+    balance = model.balance[d]
+    if once and (before[1:] >= before[:-1]).all():
+        # The running maximum below would equal ``before`` and leave zeros to
+        # subtract (x - 0.0 is x), so skip it. Rounding can make ``before``
+        # dip where a charge is tiny; then the general path runs.
+        paid = np.clip(np.maximum(balance, 0.0), 0.0, a)
     else:
-        before -= np.maximum.accumulate(np.where(first, before, 0.0))  # same department only
-        paid = np.clip(np.maximum(model.balance[d], 0.0) - before, 0.0, a)
-    if not ordered:  # back to the callers' order
+        runs = before if first is None else np.where(first, before, 0.0)
+        before -= np.maximum.accumulate(runs)  # same department only
+        paid = np.clip(np.maximum(balance, 0.0) - before, 0.0, a)
+    if once:
+        model.balance[d] = balance - paid
+    else:
+        np.subtract.at(model.balance, d, paid)
+    if order is not None:  # back to the callers' order
         paid_sorted, paid = paid, np.empty_like(paid)
         paid[order] = paid_sorted
-    if first.all():  # each department charged once: a plain subtraction
-        model.balance[depts] -= paid
-    else:
-        np.subtract.at(model.balance, depts, paid)
+    names = "spending" if tally is None else ("spending", tally)
+    model.tallies.add(names, model.dept_jur[depts], paid)
     return paid
 
 

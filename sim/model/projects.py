@@ -95,7 +95,9 @@ class ProjectBook(Table):
 
     def __init__(self, capacity: int = 1024) -> None:
         super().__init__(capacity)
-        self._ended: list[np.ndarray] = []  # ids ended since ``alive`` last ran
+        self._alive = np.zeros(0, dtype=np.int64)  # ids alive at the last ``alive``
+        self._seen = 0  # projects added before the last ``alive``
+        self._ended: list[np.ndarray] = []  # ids ended since the last ``alive``
 
     def end(self, pids: np.ndarray, status: Status) -> None:
         """Projects end with ``status`` (done, abandoned or redirected).
@@ -117,16 +119,14 @@ class ProjectBook(Table):
         calls, so this skips reading the status of every alive project (four
         times a month).
         """
-        known = getattr(self, "_alive", np.zeros(0, dtype=np.int64))
-        if self._ended:
+        known, seen = self._alive, self._seen
+        if self._ended and len(known):
             ended = np.concatenate(self._ended)
-            self._ended = []
-            where = np.minimum(np.searchsorted(known, ended), max(len(known) - 1, 0))
-            if len(known):
-                keep = np.ones(len(known), dtype=bool)
-                keep[where[known[where] == ended]] = False
-                known = known[keep]
-        seen = getattr(self, "_seen", 0)
+            where = np.searchsorted(known, ended).clip(max=len(known) - 1)
+            keep = np.ones(len(known), dtype=bool)
+            keep[where[known[where] == ended]] = False
+            known = known[keep]
+        self._ended = []
         if self.size > seen:
             added = np.arange(seen, self.size, dtype=np.int64)
             known = np.concatenate([known, added[self.status[added] <= Status.BUILDING]])
