@@ -82,6 +82,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Run the calibration, print the tables and write the folder."""
+    from sim.cli.extras import require
+
+    require("pyabc")
     from sim.experiments.calibration_files import load_calibration
 
     calibration = load_calibration(args.file)

@@ -32,6 +32,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve the dashboard until Ctrl-C."""
+    from sim.cli.extras import require
+
+    require("dash")
     from sim.dashboard.app import serve
 
     print(f"Dashboard: http://{args.host}:{args.port}/  (Ctrl-C stops it)")

@@ -118,6 +118,9 @@ def _box_lines(analysis: Any, lang: str) -> list[str]:
 
 def cmd_discover(args: argparse.Namespace) -> int:
     """Run a discovery file, analyse it, print the boxes and write the folder."""
+    from sim.cli.extras import require
+
+    require("ema_workbench", *(("dask", "distributed") if args.executor == "dask" else ()))
     from sim.experiments.discovery_files import load_discovery
     from sim.reporting.export import parse_formats
 

@@ -5,9 +5,11 @@ an option out of range, an output location that cannot be written or is
 full, an unreachable scheduler, a request too large for the machine) is
 printed as one paragraph ``error: ...`` on stderr, at most
 :data:`MAX_MESSAGE_CHARS` characters (long values shortened in the middle),
-and gives exit status 2, without a traceback. Anything else is a bug: the
-message says so and where to report it, the traceback goes to a file, and
-the exit status is 1.
+and gives exit status 2, without a traceback; so does a command whose
+optional libraries are not installed (the message names the extra to
+install, ``sim.cli.extras``). Anything else is a bug: the message says so
+and where to report it, the traceback goes to a file, and the exit status
+is 1.
 """
 
 from __future__ import annotations
@@ -116,6 +118,11 @@ def guarded(command: Callable[[Any], int], args: Any) -> int:
             "a few levels of lists and mappings."
         )
     except Exception as exc:  # noqa: BLE001 - sorted below: user input or a bug
+        from sim.cli.extras import missing_extra_message
+
+        missing = missing_extra_message(exc, getattr(args, "command", None))
+        if missing is not None:  # an optional part not installed: say which extra
+            return print_error(missing)
         try:
             user_errors = user_error_types()
         except Exception:  # noqa: BLE001 - a broken installation is a bug too

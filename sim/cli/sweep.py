@@ -115,6 +115,9 @@ def _shown(path: Path) -> str:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run or resume a sweep; print its summary. Exit 130 on Ctrl-C."""
+    from sim.cli.extras import require
+
+    require(*(("dask", "distributed") if args.executor == "dask" else ()))
     from sim.experiments.sweep_files import SweepError, load_sweep
 
     if args.scheduler and args.executor != "dask":

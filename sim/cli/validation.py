@@ -145,6 +145,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def cmd_validate_model(args: argparse.Namespace) -> int:
     """Run the validation (and mutants), print the tables, write the folder."""
+    from sim.cli.extras import require
+
+    require("statsmodels")
     from sim.analysis.validation import formatting, suite
     from sim.analysis.validation.core import VALIDATION_SEED, build_scenario
     from sim.analysis.validation.mutants import MUTANTS
