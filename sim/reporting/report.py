@@ -421,13 +421,20 @@ def _provenance_table(data: ReportData, lang: str) -> str:
         (i18n.t("months_run", lang), _e(m.get("months", ""))),
         (i18n.t("departments", lang), _e(_departments(data))),
         (i18n.t("root_seed", lang), _e(seeds.get("root_seed", ""))),
-        (
-            i18n.t("seeds", lang),
-            _e(", ".join(map(str, seeds.get("replication_seeds", [])))),
-        ),
+        _seed_row(seeds, lang),
         (i18n.t("seed_method", lang), f"<code>{_e(seeds.get('method', ''))}</code>"),
+        (
+            i18n.t("rerun_row", lang),
+            "<code>python run.py rerun FOLDER --scenario "
+            f"{_e(data.scenario_names[0] if data.scenario_names else 'NAME')} "
+            "--replication R</code>",
+        ),
         (i18n.t("command", lang), f"<code>{_e(' '.join(m.get('command', [])))}</code>"),
         (i18n.t("git_commit", lang), f"<code>{_e(commit)}</code>"),
+        (
+            i18n.t("package_version", lang),
+            _e(" ".join(str((m.get("package") or {}).get(k, "")) for k in ("name", "version"))),
+        ),
         (i18n.t("python", lang), _e(f"{m.get('python', '')} ({m.get('platform', '')})")),
         (i18n.t("packages", lang), _e(packages)),
     ]
@@ -436,6 +443,23 @@ def _provenance_table(data: ReportData, lang: str) -> str:
             (i18n.t("elapsed", lang), _e(i18n.t("seconds", lang, value=m["elapsed_seconds"])))
         )
     return _table([i18n.t("h_item", lang), i18n.t("h_value", lang)], rows)
+
+
+def _seed_row(seeds: dict[str, Any], lang: str) -> tuple[str, str]:
+    """The seed of each replication, or of each model when replications were batched."""
+    listed = [int(s) for s in seeds.get("replication_seeds", [])]
+    replicas = seeds.get("replicas")
+    if not replicas or len(replicas) != len(listed):
+        return i18n.t("seeds", lang), _e(", ".join(map(str, listed)))
+    blocks, first = [], 0
+    for r in range(1, len(listed) + 1):
+        if r == len(listed) or int(replicas[r]) == 0:
+            key = "model_block" if r - 1 > first else "model_block_one"
+            blocks.append(
+                i18n.t(key, lang, first=first, last=r - 1, top=r - 1 - first, seed=listed[first])
+            )
+            first = r
+    return i18n.t("model_seeds", lang), "<br>".join(_e(b) for b in blocks)
 
 
 def _departments(data: ReportData) -> str:
