@@ -294,6 +294,7 @@ def _manifest(
         seeds=seeds,
         replications=int(record["replications"]),
         argv=argv,
+        uses=provenance.SWEEP_PACKAGES,
         extra={
             "kind": "sweep",
             "sweep": {

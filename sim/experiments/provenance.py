@@ -33,7 +33,7 @@ DISTRIBUTION = "egov-governance-abm"
 
 #: Optional libraries whose versions a command records when it uses them.
 SWEEP_PACKAGES = ("salib", "dask", "distributed")
-DISCOVERY_PACKAGES = ("salib", "ema-workbench", "dask", "distributed")
+DISCOVERY_PACKAGES = ("salib", "ema-workbench", "scikit-learn", "dask", "distributed")
 CALIBRATION_PACKAGES = ("pyabc",)
 
 
@@ -101,7 +101,7 @@ def git_info(root: Path = PROJECT_ROOT) -> dict[str, Any]:
 def installed_commit() -> dict[str, Any]:
     """The commit an installed copy was built from, when it is known.
 
-    Two records may say it: ``sim/_build_info.py`` (``COMMIT``, written when
+    Two records may say it: ``sim/experiments/_build_info.py`` (``COMMIT``, written when
     a wheel is built from a checkout, if the build writes it) and, for a copy
     installed from a git URL (``pip install git+https://...``), the
     ``vcs_info`` of the installation's ``direct_url.json`` (PEP 610).
@@ -110,14 +110,14 @@ def installed_commit() -> dict[str, Any]:
         ``{"commit": <sha or "unknown">, "dirty": ..., "source": ...}``.
     """
     try:
-        from sim import _build_info  # type: ignore[attr-defined]
+        from sim.experiments import _build_info  # type: ignore[attr-defined]
 
         commit = str(getattr(_build_info, "COMMIT", "") or "")
         if commit:
             return {
                 "commit": commit,
                 "dirty": getattr(_build_info, "DIRTY", "unknown"),
-                "source": "recorded when the package was built (sim/_build_info.py)",
+                "source": "recorded when the package was built (sim/experiments/_build_info.py)",
             }
     except ImportError:
         pass
@@ -148,6 +148,26 @@ def package_info() -> dict[str, str]:
     except metadata.PackageNotFoundError:
         installed = "not installed (run from the source folder)"
     return {"name": DISTRIBUTION, "version": VERSION, "installed_version": installed}
+
+
+def code_record(argv: Sequence[str] | None = None, uses: Sequence[str] = ()) -> dict[str, Any]:
+    """What ran: command, this package's version, Python, library versions, git commit.
+
+    The part of every manifest (``build_manifest``) that reports of sweeps,
+    discoveries and calibrations show in their provenance section.
+
+    Args:
+        argv: Command line; defaults to ``sys.argv``.
+        uses: Further packages whose versions are recorded (e.g. SALib).
+    """
+    return {
+        "command": [str(a) for a in (sys.argv if argv is None else argv)],
+        "package": package_info(),
+        "python": platform.python_version(),
+        "platform": platform.system(),
+        "packages": package_versions((*PACKAGES, *(p for p in uses if p not in PACKAGES))),
+        "git": git_info(),
+    }
 
 
 def _relative(path: Any) -> str | None:
@@ -271,12 +291,7 @@ def build_manifest(
         "replications": int(replications),
         "months": months[0] if len(months) == 1 else months,
         "seeds": seed_entry,
-        "command": [str(a) for a in (sys.argv if argv is None else argv)],
-        "package": package_info(),
-        "python": platform.python_version(),
-        "platform": platform.system(),
-        "packages": package_versions((*PACKAGES, *(p for p in uses if p not in PACKAGES))),
-        "git": git_info(),
+        **code_record(argv, uses),
     }
     if extra:
         manifest.update(_jsonable(extra))

@@ -18,6 +18,7 @@ From the folder's summary (``sim.analysis.sweep_summary.SweepSummary``):
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.reporting import i18n
-from sim.reporting.pages import figure_divs, write_page
+from sim.reporting.pages import figure_divs, provenance_section, write_page
 from sim.reporting.style import color, figure_title, style_figure
 from sim.reporting.sweep_charts import sweep_heatmap_figure, sweep_line_figure
 
@@ -167,6 +168,15 @@ def sweep_figures(summary: Any, lang: str = "en") -> dict[str, go.Figure]:
     return figures
 
 
+def _manifest(folder: Path) -> dict[str, Any]:
+    """The sweep folder's ``manifest.json`` (written before the report), or {}."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
 def write_sweep_report(summary: Any, lang: str = "en") -> Path:
     """Write ``report.html`` (``report_zh.html`` in Chinese) into the sweep folder."""
     record = summary.record
@@ -207,5 +217,6 @@ def write_sweep_report(summary: Any, lang: str = "en") -> Path:
         lines.append(f"<p class='note'>{html.escape(note)}</p>")
     lines += [f"<div class='fig'>{d}</div>" for d in divs]
     lines.append(f"<p class='note'>{html.escape(i18n.t('sweep_report_files', lang))}</p>")
+    lines.append(provenance_section(_manifest(summary.out_dir), lang))
     name = "report_zh.html" if lang == "zh" else "report.html"
     return write_page(summary.out_dir / name, title, "\n".join(lines) + "\n", lang=lang)
