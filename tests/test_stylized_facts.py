@@ -13,6 +13,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import final
 from scipy import stats
 
@@ -80,6 +81,7 @@ def describe(diff: np.ndarray, p: float | None = None) -> str:
     return text if p is None else f"{text}, one-sided sign test p = {p:.2g}"
 
 
+@pytest.mark.slow
 def test_centralized_has_fewer_redundant_common_systems_than_dispersed():
     diff = paired("n_redundant_common_systems", runs("centralized"), runs("dispersed"))
     p = sign_test(diff, "less")

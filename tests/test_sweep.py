@@ -376,6 +376,7 @@ def read_all(out: Path) -> pd.DataFrame:
     return SweepStore(out).read_timeseries()
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_serial_pool_and_dask_give_identical_results(tmp_path):
     sweep = load_sweep(write(tmp_path, SAMPLED.format(design="{method: lhs, samples: 6}")))
@@ -469,6 +470,7 @@ def test_damaged_part_is_reported(tmp_path):
         summarize_sweep(out)
 
 
+@pytest.mark.slow
 def test_folder_of_a_different_sweep_is_refused(tmp_path):
     out = tmp_path / "out"
     run_sweep(load_sweep(grid_file(tmp_path)), out, executor="serial", progress=False)
@@ -510,6 +512,7 @@ def _wait_for_parts(out: Path, proc: subprocess.Popen[str], count: int, timeout=
     raise AssertionError("no parts appeared")
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_resume_after_sigkill_equals_an_uninterrupted_run(tmp_path):
     path = grid_file(tmp_path, months=24, replications=12)  # 96 runs in about 30 parts
@@ -557,6 +560,7 @@ def test_ctrl_c_keeps_finished_runs_and_exits_130(tmp_path):
     assert again.skipped == kept and again.ran == 96 - kept
 
 
+@pytest.mark.slow
 def test_summarize_command(tmp_path):
     sweep = load_sweep(grid_file(tmp_path, replications=2))
     out = tmp_path / "out"
@@ -603,6 +607,7 @@ def test_model_runs_under_mesa_batch_run():
 # ------------------------------------------------------------ sweep reports
 
 
+@pytest.mark.slow
 def test_sweep_writes_a_report_and_report_rewrites_it_in_chinese(tmp_path):
     out = tmp_path / "grid"
     result = cli("sweep", str(grid_file(tmp_path, replications=2)), "--out", str(out), "--quiet")
