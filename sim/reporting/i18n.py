@@ -286,6 +286,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "sweep_title": ("{label} against {param}", "{label}随 {param} 的变化"),
     "heatmap_title": ("{label} over {param_x} and {param_y}", "{label}：{param_x} × {param_y}"),
     "mean": ("mean", "均值"),
+    "sweep_difference_title": (
+        "{label}: difference from the reference point, against {param}",
+        "{label}：与参照点的差异随 {param} 的变化",
+    ),
+    "sweep_difference_note": (
+        "paired by replication: point − point {reference}, mean and {level} CI; 0 = no difference",
+        "按重复配对：各点 − 参照点 {reference}，均值与 {level} 置信区间；0 表示无差异",
+    ),
+    "sweep_difference_axis": ("difference", "差异"),
+    "sweep_difference_name": ("difference", "差异"),
+    "sweep_difference_hover": (
+        "point %{{customdata}}: %{{y:.4g}}",
+        "点 %{{customdata}}：%{{y:.4g}}",
+    ),
     "runs": ("runs", "次运行"),
     "network_title": (
         "Data-sharing network: {scenario}, replication {replication} ({links} links)",
