@@ -642,6 +642,25 @@ def test_sweep_figures_use_categories_for_grids_and_bins_for_samplers(tmp_path):
     figures = sweep_figures(summarize_sweep(tmp_path / "s"))
     xs = {x for t in figures["sweep_duplication_rate_by_review_authority"].data for x in t.x}
     assert len(xs) <= SAMPLED_BINS and min(xs) > 0.1 and max(xs) < 0.9  # bin midpoints
+    # technical_center_capacity takes whole numbers 0..4: each its own category,
+    # on a whole-number axis that does not reach below its smallest value.
+    counts = figures["sweep_duplication_rate_by_technical_center_capacity"]
+    xs = {x for t in counts.data for x in t.x}
+    assert xs <= {0, 1, 2, 3, 4}
+    assert counts.layout.xaxis.tickformat == "d" and counts.layout.xaxis.range[0] >= -0.5
+    # Heatmap cells of sampled values are labelled with their bin's range, not midpoints.
+    heat = figures["heatmap_duplication_rate"]
+    labels = [*heat.data[0].x, *heat.data[0].y]
+    ranged = [x for x in labels if "–" in x]
+    assert ranged, labels
+    for label in ranged:
+        low, high = (float(v) for v in label.split("–"))
+        assert low < high and len(label) <= 11, label
+    # Paired differences from the reference point, with their intervals.
+    diffs = [k for k in figures if k.startswith("difference_duplication_rate_by_")]
+    assert diffs
+    trace = figures[diffs[0]].data[0]
+    assert len(trace.x) > 0 and trace.error_y.arrayminus is not None
 
 
 def test_too_small_sobol_samples_are_flagged():
