@@ -51,7 +51,12 @@ FILE_TEXT: dict[str, tuple[str, str]] = {
         "每次运行每个月的全部结果指标（与 CSV 相同）",
     ),
     "timeseries.csv": ("every outcome, every month, every run", "每次运行每个月的全部结果指标"),
-    "runs.csv": ("final value of every outcome, one row per run", "每次运行一行：各指标的期末值"),
+    "runs.csv": (
+        "one row per run: final value of every outcome, and the run's model seed, replica and "
+        "batch size (run.py rerun re-runs it)",
+        "每次运行一行：各指标的期末值，以及该次运行的模型种子、副本序号和批大小"
+        "（可用 run.py rerun 重新运行）",
+    ),
     "summary.csv": (
         "per scenario and outcome: mean, SD, n and 95% CI of the final value",
         "按方案和指标：期末值的均值、标准差、样本数和 95% 置信区间",
