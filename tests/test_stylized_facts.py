@@ -24,6 +24,11 @@ SEEDS = tuple(range(40))
 WORLD = {"n_departments": 40, "months": 120}
 ALPHA = 0.01
 
+#: Every test here reads the same cached 40-seed, 120-month runs (``runs``):
+#: marking one test slow would only move their cost to the next, so the whole
+#: module is slow (excluded from the fast suite, run by CI).
+pytestmark = pytest.mark.slow
+
 #: The promotion office stripped of its capacity (staff to review, keep the
 #: registry, coordinate and build platforms) and of its authority (to stop a
 #: duplicate, enforce standards, evaluate heads and sanction: [001] makes the
@@ -81,7 +86,6 @@ def describe(diff: np.ndarray, p: float | None = None) -> str:
     return text if p is None else f"{text}, one-sided sign test p = {p:.2g}"
 
 
-@pytest.mark.slow
 def test_centralized_has_fewer_redundant_common_systems_than_dispersed():
     diff = paired("n_redundant_common_systems", runs("centralized"), runs("dispersed"))
     p = sign_test(diff, "less")
