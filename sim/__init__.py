@@ -49,6 +49,7 @@ _API: dict[str, tuple[str, str | None]] = {
     "compare": ("sim.analysis.comparison", "compare"),
     "Comparison": ("sim.analysis.comparison", "Comparison"),
     "run_replications": ("sim.experiments.replications", "run_replications"),
+    "rerun": ("sim.experiments.rerun", "rerun"),
     "spawn_seeds": ("sim.experiments.seeds", "spawn_seeds"),
     "DEFAULT_SEED": ("sim.experiments.seeds", "DEFAULT_SEED"),
     # sweeps

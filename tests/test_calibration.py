@@ -178,6 +178,7 @@ def test_posterior_draws_follow_the_weights_and_the_seed():
     assert all(isinstance(d["stall_months"], int) for d in draws)  # typed as declared
 
 
+@pytest.mark.slow
 def test_compare_over_a_posterior_records_one_draw_per_replication(tmp_path):
     import json
 

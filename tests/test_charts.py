@@ -373,3 +373,52 @@ def test_forest_plot_caps_a_huge_effect_and_keeps_the_others_readable(paired, su
     assert max(abs(v) for v in trace.x) <= outcome_charts.FOREST_CAP_SD
     assert list(fig.layout.xaxis.range) == pytest.approx([-5.4, 5.4])
     assert "capped" in fig.layout.title.text and "100" in fig.layout.annotations[k].text
+
+
+# --------------------------------------------------------------- readability
+
+
+def test_box_plot_axes_give_the_unit_only_so_their_titles_fit(runs):
+    outcomes = ["n_redundant_common_systems", "data_sharing_rate", "mean_months_to_service"]
+    fig = charts.distribution_figure(runs, outcomes)
+    titles = [fig.layout[f"yaxis{k if k > 1 else ''}"].title.text for k in (1, 2, 3)]
+    assert titles == ["systems", "share", "months"]
+
+
+def test_forest_plot_right_margin_holds_the_longest_written_difference(paired, summary):
+    fig = charts.forest_figure(paired, summary)
+    longest = max(len(a.text) for a in fig.layout.annotations)
+    assert fig.layout.margin.r >= 7 * longest
+
+
+def test_a_long_title_note_goes_under_the_title_and_gets_room():
+    import plotly.graph_objects as go
+
+    from sim.reporting.style import figure_title, style_figure
+
+    short = figure_title("Title", "short note")
+    assert "<br>" not in short["text"]
+    long = figure_title("Title", "word " * 60)
+    assert long["text"].count("<br>") >= 2
+    fig = style_figure(go.Figure(layout={"title": long}))
+    assert fig.layout.margin.t >= 70 + 17 * long["text"].count("<br>")
+
+
+def test_count_means_get_no_negative_lower_bound():
+    frame = pd.DataFrame(
+        {"scenario": ["a"] * 4, "n_redundant_common_systems": [0.0, 0.0, 0.0, 3.0],
+         "sharing_gap": [0.0, 0.1, 0.0, 0.2]}
+    )  # fmt: skip
+    out = statistics.summarize(frame, "scenario", ["n_redundant_common_systems"])
+    row = out.iloc[0]
+    assert row["ci_low"] == 0.0 and row["ci_high"] > row["mean"] > 0
+    # a plain t interval would have gone below 0 here
+    assert row["mean"] - (row["ci_high"] - row["mean"]) < 0
+
+
+def test_heatmap_cells_take_the_labels_given_for_bins(sweep):
+    x, y = "review_capacity", "review_authority"
+    values = sorted(sweep[x].unique())
+    labels = {x: {float(v): f"bin {i}" for i, v in enumerate(values)}}
+    fig = charts.sweep_heatmap_figure(sweep, x, y, "duplication_rate", value_labels=labels)
+    assert list(fig.data[0].x) == [f"bin {i}" for i in range(len(values))]

@@ -181,6 +181,7 @@ def test_designs_run_the_same_points_with_the_same_seeds_and_resume(tmp_path):
         run_discovery(load_discovery(other), out, executor="serial", progress=False)
 
 
+@pytest.mark.slow
 def test_discover_command_writes_the_tables_report_and_manifest(tmp_path):
     path = write(tmp_path, SMALL)
     out = tmp_path / "found"

@@ -226,4 +226,41 @@ def test_charts_from_tidy_frame(frame):
 
 
 def test_git_info_unknown_outside_repo(tmp_path):
-    assert provenance.git_info(tmp_path) == {"commit": "unknown", "dirty": "unknown"}
+    info = provenance.git_info(tmp_path)
+    assert (info["commit"], info["dirty"]) == ("unknown", "unknown")
+
+
+def test_an_installed_copy_inside_another_checkout_does_not_take_its_commit(tmp_path):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(
+        ["git", "-C", str(tmp_path), "-c", "user.name=x", "-c", "user.email=x@y",
+         "commit", "-q", "--allow-empty", "-m", "other"], check=True,
+    )  # fmt: skip
+    inner = tmp_path / "venv" / "site-packages"
+    inner.mkdir(parents=True)
+    assert provenance.git_info(inner)["commit"] == "unknown"
+    assert provenance.git_info(tmp_path)["commit"] != "unknown"
+
+
+def test_a_copy_installed_from_git_records_its_commit(monkeypatch, tmp_path):
+    class Installed:
+        def read_text(self, name):
+            assert name == "direct_url.json"
+            return json.dumps(
+                {"url": "https://example.org/x.git",
+                 "vcs_info": {"vcs": "git", "commit_id": "abc123", "requested_revision": "v1"}}
+            )  # fmt: skip
+
+    monkeypatch.setattr(provenance.metadata, "distribution", lambda name: Installed())
+    info = provenance.git_info(tmp_path)
+    assert info["commit"] == "abc123" and "direct_url" in info["source"]
+
+
+def test_manifests_record_the_package_version_and_requested_libraries():
+    from sim.experiments.version import VERSION
+
+    record = provenance.code_record(argv=["x"], uses=provenance.CALIBRATION_PACKAGES)
+    assert record["package"]["version"] == VERSION
+    assert "pyabc" in record["packages"] and "mesa" in record["packages"]

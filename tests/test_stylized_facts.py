@@ -13,6 +13,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import final
 from scipy import stats
 
@@ -22,6 +23,11 @@ from scipy import stats
 SEEDS = tuple(range(40))
 WORLD = {"n_departments": 40, "months": 120}
 ALPHA = 0.01
+
+#: Every test here reads the same cached 40-seed, 120-month runs (``runs``):
+#: marking one test slow would only move their cost to the next, so the whole
+#: module is slow (excluded from the fast suite, run by CI).
+pytestmark = pytest.mark.slow
 
 #: The promotion office stripped of its capacity (staff to review, keep the
 #: registry, coordinate and build platforms) and of its authority (to stop a

@@ -376,6 +376,7 @@ def read_all(out: Path) -> pd.DataFrame:
     return SweepStore(out).read_timeseries()
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_serial_pool_and_dask_give_identical_results(tmp_path):
     sweep = load_sweep(write(tmp_path, SAMPLED.format(design="{method: lhs, samples: 6}")))
@@ -469,6 +470,7 @@ def test_damaged_part_is_reported(tmp_path):
         summarize_sweep(out)
 
 
+@pytest.mark.slow
 def test_folder_of_a_different_sweep_is_refused(tmp_path):
     out = tmp_path / "out"
     run_sweep(load_sweep(grid_file(tmp_path)), out, executor="serial", progress=False)
@@ -510,6 +512,7 @@ def _wait_for_parts(out: Path, proc: subprocess.Popen[str], count: int, timeout=
     raise AssertionError("no parts appeared")
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_resume_after_sigkill_equals_an_uninterrupted_run(tmp_path):
     path = grid_file(tmp_path, months=24, replications=12)  # 96 runs in about 30 parts
@@ -557,6 +560,7 @@ def test_ctrl_c_keeps_finished_runs_and_exits_130(tmp_path):
     assert again.skipped == kept and again.ran == 96 - kept
 
 
+@pytest.mark.slow
 def test_summarize_command(tmp_path):
     sweep = load_sweep(grid_file(tmp_path, replications=2))
     out = tmp_path / "out"
@@ -603,6 +607,7 @@ def test_model_runs_under_mesa_batch_run():
 # ------------------------------------------------------------ sweep reports
 
 
+@pytest.mark.slow
 def test_sweep_writes_a_report_and_report_rewrites_it_in_chinese(tmp_path):
     out = tmp_path / "grid"
     result = cli("sweep", str(grid_file(tmp_path, replications=2)), "--out", str(out), "--quiet")
@@ -637,6 +642,25 @@ def test_sweep_figures_use_categories_for_grids_and_bins_for_samplers(tmp_path):
     figures = sweep_figures(summarize_sweep(tmp_path / "s"))
     xs = {x for t in figures["sweep_duplication_rate_by_review_authority"].data for x in t.x}
     assert len(xs) <= SAMPLED_BINS and min(xs) > 0.1 and max(xs) < 0.9  # bin midpoints
+    # technical_center_capacity takes whole numbers 0..4: each its own category,
+    # on a whole-number axis that does not reach below its smallest value.
+    counts = figures["sweep_duplication_rate_by_technical_center_capacity"]
+    xs = {x for t in counts.data for x in t.x}
+    assert xs <= {0, 1, 2, 3, 4}
+    assert counts.layout.xaxis.tickformat == "d" and counts.layout.xaxis.range[0] >= -0.5
+    # Heatmap cells of sampled values are labelled with their bin's range, not midpoints.
+    heat = figures["heatmap_duplication_rate"]
+    labels = [*heat.data[0].x, *heat.data[0].y]
+    ranged = [x for x in labels if "–" in x]
+    assert ranged, labels
+    for label in ranged:
+        low, high = (float(v) for v in label.split("–"))
+        assert low < high and len(label) <= 11, label
+    # Paired differences from the reference point, with their intervals.
+    diffs = [k for k in figures if k.startswith("difference_duplication_rate_by_")]
+    assert diffs
+    trace = figures[diffs[0]].data[0]
+    assert len(trace.x) > 0 and trace.error_y.arrayminus is not None
 
 
 def test_too_small_sobol_samples_are_flagged():

@@ -24,6 +24,7 @@ from sim.analysis.validation import core, docking, facts_adoption, facts_sharing
 from sim.analysis.validation.mutants import MUTANTS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fact", suite.FACT_IDS)
 def test_stylized_fact_holds(fact):
     table = suite.run_validation(workers=1, progress=False, facts=[fact])

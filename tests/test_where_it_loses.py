@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from sim.analysis.where_it_loses import JUDGED, Condition, where_it_loses
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,3 +62,24 @@ def test_every_condition_has_a_chinese_name_and_the_table_prints_in_chinese():
     text = format_where_it_loses(table, 2, "zh")
     assert "默认参数" in text and "每服务月成本" in text and "差值" in text
     assert "centralized" not in text and "dispersed" not in text
+
+
+def test_the_report_draws_each_condition_and_outcome_with_its_interval(tmp_path):
+    from sim.reporting.where_report import where_figure, write_where_report
+
+    table = pd.DataFrame(
+        [
+            {"condition": c, "outcome": o, "difference": d, "ci_low": d - 1, "ci_high": d + 1,
+             "verdict": v}
+            for c, d, v in (("a", 2.0, "centralized worse"), ("b", 0.0, "no clear difference"))
+            for o in ("cost_per_service_month", "mean_months_to_service")
+        ]
+    )  # fmt: skip
+    fig = where_figure(table)
+    points = sum(len(t.x) for t in fig.data)
+    assert points == 4
+    worse = next(t for t in fig.data if t.name == "centralized worse")
+    assert list(worse.error_x.arrayminus) == [1.0] and list(worse.error_x.array) == [1.0]
+    page = write_where_report(tmp_path, table, "TABLE", provenance={"git": {"commit": "abc"}})
+    text = page.read_text(encoding="utf-8")
+    assert page.name == "where_it_loses.html" and "TABLE" in text and "abc" in text

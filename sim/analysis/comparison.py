@@ -1,7 +1,8 @@
 """Paired comparison of governance designs, in memory.
 
-``compare`` runs every scenario with the same seeds (replication ``r`` uses
-seed ``r`` of the root seed in every design) and returns the tidy frames a
+``compare`` runs every scenario with the same seeds (replication ``r`` runs
+in the same model seed and copy in every design; see
+``sim.experiments.replications.run_replications_with_networks``) and returns the tidy frames a
 results folder holds: the monthly time series, the final value of each run,
 the summary per design and the paired differences from the first design.
 Nothing is written; ``sim.reporting.experiment_folder`` writes the folder.
@@ -42,7 +43,9 @@ class Comparison:
         scenarios: The scenarios run, baseline first.
         frame: Tidy time series: ``scenario``, ``replication``, ``seed``,
             ``month`` and one column per outcome.
-        runs: Final value of every outcome per run.
+        runs: Final value of every outcome per run, with where it ran: the
+            seed of its model, its ``replica`` in that model and the model's
+            ``batch_size`` (``sim.rerun`` re-runs a run from them).
         summary: Mean, SD, n and 95% CI per scenario and outcome.
         paired: Paired differences from the baseline (``None`` with one
             scenario or ``paired=False``).
@@ -131,7 +134,7 @@ def compare(
         replication_overrides=replication_overrides,
     )
     elapsed = time.perf_counter() - start
-    runs = final_values(frame)
+    runs = final_values(frame, batch)
     outcomes = ordered_outcomes(frame)
     with_pairs = paired and len(scenarios) > 1
     return Comparison(

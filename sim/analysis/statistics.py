@@ -10,7 +10,10 @@ except in ``summarize`` for outcomes whose unit is a share or a probability
 (values in [0, 1]): their interval is the logit interval, the same t interval
 taken on the logit scale of the mean (delta method: standard error ``sd /
 (sqrt(n) · mean · (1 - mean))``) and mapped back, so it stays inside [0, 1]
-(``interval`` column: ``t`` or ``logit``). Missing values (NaN, e.g. an
+(``interval`` column: ``t`` or ``logit``). Every other declared outcome is a
+count, an amount of money or a number of months, never below 0: its t
+interval is cut at 0 (the mean cannot be negative, so the cut interval covers
+it at least as often). Missing values (NaN, e.g. an
 outcome that is undefined in one run) are left out, and ``n`` counts only the
 values used.
 
@@ -126,6 +129,17 @@ def bounded_outcomes(outcomes: Iterable[str]) -> set[str]:
     return {o for o in outcomes if o in SPECS and SPECS[o].unit in BOUNDED_UNITS}
 
 
+def nonnegative_outcomes(outcomes: Iterable[str]) -> set[str]:
+    """Return the declared outcomes that are counts, money or months (never below 0).
+
+    Every declared outcome whose unit is not a share or a probability is one
+    (``sim.model.outcomes.OUTCOMES``: systems, projects, budget units, months...).
+    """
+    from sim.model.outcomes import SPECS
+
+    return {o for o in outcomes if o in SPECS and SPECS[o].unit not in BOUNDED_UNITS}
+
+
 def summarize(
     frame: pd.DataFrame,
     by: str | Sequence[str],
@@ -144,7 +158,8 @@ def summarize(
         bounded: Outcomes with values in [0, 1], given logit intervals
             (``logit_interval``); default: those whose declared unit is a
             share or a probability (``bounded_outcomes``). Others get the t
-            interval.
+            interval, cut at 0 for the counts, money and months
+            (``nonnegative_outcomes``).
 
     Returns:
         Long frame with the ``by`` columns, ``outcome``, ``mean``, ``sd``, ``n``,
@@ -154,6 +169,7 @@ def summarize(
     by = [by] if isinstance(by, str) else list(by)
     present = [o for o in outcomes if o in frame.columns]
     bounded = bounded_outcomes(present) if bounded is None else set(bounded)
+    nonnegative = nonnegative_outcomes(present) - bounded
     columns = [*by, "outcome", "mean", "sd", "n", "ci_low", "ci_high", "interval"]
     if not present or frame.empty:
         return pd.DataFrame(columns=columns)
@@ -174,7 +190,10 @@ def summarize(
             part["interval"] = "logit"
         else:
             half = _half_width(sd, n, confidence)
-            part["ci_low"], part["ci_high"] = mean - half, mean + half
+            low = mean - half
+            if outcome in nonnegative:
+                low = np.where(np.isnan(low), low, np.maximum(low, 0.0))
+            part["ci_low"], part["ci_high"] = low, mean + half
             part["interval"] = "t"
         part.insert(len(by), "outcome", outcome)
         parts.append(part)

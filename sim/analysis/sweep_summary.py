@@ -294,6 +294,7 @@ def _manifest(
         seeds=seeds,
         replications=int(record["replications"]),
         argv=argv,
+        uses=provenance.SWEEP_PACKAGES,
         extra={
             "kind": "sweep",
             "sweep": {
@@ -322,7 +323,9 @@ def _manifest(
                 "root_seed": int(record["root_seed"]),
                 "method": "numpy.random.SeedSequence(root_seed).spawn(replications); seed = "
                 "child.generate_state(1)[0]; replication r uses seeds[r] at every design "
-                "point (common random numbers); the seed of each run is also in runs.csv",
+                "point (common random numbers); the seed of each run is also in runs.csv. "
+                "With more than one run per model (see batch), replication r of consecutive "
+                "points of equal layout ran as the copies of one model seeded with seeds[r]",
                 "replication_seeds": seeds,
                 "design_seed": definition["design"].get("seed"),
             },

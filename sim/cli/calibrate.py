@@ -141,6 +141,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         summary=summary,
         table=run.table,
         generations=run.generations,
+        provenance={
+            **provenance.code_record(uses=provenance.CALIBRATION_PACKAGES),
+            "seeds": {"root_seed": calibration.root_seed},
+        },
         lang=args.lang,
     )
     files[page.name] = "the report: posterior, pairs, predictive checks, epsilon"
@@ -163,6 +167,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         root_seed=calibration.root_seed,
         seeds=spawn_seeds(calibration.root_seed, calibration.replications),
         replications=calibration.replications,
+        uses=provenance.CALIBRATION_PACKAGES,
         extra={
             "command_name": "calibrate",
             "calibration_file": str(calibration.path),

@@ -215,6 +215,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         description=discovery.description,
         settings=settings,
         lang=args.lang,
+        provenance=provenance.code_record(uses=provenance.DISCOVERY_PACKAGES),
     )
     files[page] = "the report: boxes, trade-off charts, regime maps, feature scores"
     images: list[Path] = []
@@ -238,6 +239,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         root_seed=discovery.root_seed,
         seeds=first.seeds,
         replications=discovery.replications,
+        uses=provenance.DISCOVERY_PACKAGES,
         extra={
             **discovery_runner.discovery_manifest_extra(discovery, run),
             "lang": args.lang,

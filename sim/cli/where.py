@@ -4,8 +4,9 @@ Runs ``sim.analysis.where_it_loses`` and prints one line per condition and
 bottom-line outcome (cost per service month, coverage, months to service):
 the paired difference centralized minus dispersed with its 95% CI and the
 verdict. Writes ``where_it_loses.csv``, ``where_it_loses.txt`` (or
-``where_it_loses_zh.txt`` with ``--lang zh``) and ``manifest.json`` into a
-results folder.
+``where_it_loses_zh.txt`` with ``--lang zh``), ``where_it_loses.html`` (a
+chart of the paired differences, the table and the provenance;
+``where_it_loses_zh.html``) and ``manifest.json`` into a results folder.
 """
 
 from __future__ import annotations
@@ -101,7 +102,17 @@ def cmd_where_it_loses(args: argparse.Namespace) -> int:
         "packages": provenance.package_versions(),
         "git": provenance.git_info(),
     }
+    manifest.update(provenance.code_record())
+    from sim.reporting.where_report import write_where_report
+
+    page = write_where_report(out, table, text, provenance=manifest, lang=args.lang)
+    manifest["files"] = {
+        "where_it_loses.csv": "per condition and outcome: means, paired difference, CI, verdict",
+        name: "the printed table",
+        page.name: "the report: a chart of the paired differences, the table, provenance",
+    }
     body = json.dumps(manifest, indent=2, ensure_ascii=False, default=str)
     atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
     print(f"\nResults: {out}")
+    print(f"Report:  {page}")
     return 0

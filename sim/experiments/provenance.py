@@ -10,6 +10,7 @@ deliberately records no host name, user name or path outside the project.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import platform
 import subprocess
 import sys
@@ -26,6 +27,14 @@ PACKAGES = ("mesa", "numpy", "pandas", "plotly", "pyarrow", "pydantic", "scipy")
 
 #: Version of the manifest layout.
 MANIFEST_VERSION = 1
+
+#: Distribution name of this package (``pip install egov-governance-abm``).
+DISTRIBUTION = "egov-governance-abm"
+
+#: Optional libraries whose versions a command records when it uses them.
+SWEEP_PACKAGES = ("salib", "dask", "distributed")
+DISCOVERY_PACKAGES = ("salib", "ema-workbench", "scikit-learn", "dask", "distributed")
+CALIBRATION_PACKAGES = ("pyabc",)
 
 
 def package_versions(packages: Sequence[str] = PACKAGES) -> dict[str, str]:
@@ -49,13 +58,18 @@ def package_versions(packages: Sequence[str] = PACKAGES) -> dict[str, str]:
 def git_info(root: Path = PROJECT_ROOT) -> dict[str, Any]:
     """Return the git commit of the code and whether the work tree has changes.
 
+    In a git checkout of the project the commit is asked of git. An installed
+    copy (no checkout around ``sim/``) has no git: its commit is the one it
+    was built from, when known (``installed_commit``).
+
     Args:
-        root: Folder inside the git work tree.
+        root: The project folder (holding ``sim/``).
 
     Returns:
-        ``{"commit": <sha or "unknown">, "dirty": <bool or "unknown">}``. The
-        tree is dirty when tracked files differ from the commit or untracked,
-        not ignored files exist.
+        ``{"commit": <sha or "unknown">, "dirty": <bool or "unknown">,
+        "source": ...}``. The tree is dirty when tracked files differ from
+        the commit or untracked, not ignored files exist; ``source`` says
+        where the commit comes from.
     """
 
     def git(*args: str) -> str:
@@ -69,14 +83,91 @@ def git_info(root: Path = PROJECT_ROOT) -> dict[str, Any]:
         ).stdout.strip()
 
     try:
-        commit = git("rev-parse", "HEAD")
+        top = Path(git("rev-parse", "--show-toplevel")).resolve()
+        # An installed copy may sit in a virtual environment inside some other
+        # git checkout: that checkout's commit says nothing about this code.
+        commit = git("rev-parse", "HEAD") if top == root.resolve() else None
     except (OSError, subprocess.SubprocessError):
-        return {"commit": "unknown", "dirty": "unknown"}
+        commit = None
+    if commit is None:
+        return installed_commit()
     try:
         dirty: bool | str = bool(git("status", "--porcelain"))
     except (OSError, subprocess.SubprocessError):
         dirty = "unknown"
-    return {"commit": commit, "dirty": dirty}
+    return {"commit": commit, "dirty": dirty, "source": "git checkout"}
+
+
+def installed_commit() -> dict[str, Any]:
+    """The commit an installed copy was built from, when it is known.
+
+    Two records may say it: ``sim/experiments/_build_info.py`` (``COMMIT``, written when
+    a wheel is built from a checkout, if the build writes it) and, for a copy
+    installed from a git URL (``pip install git+https://...``), the
+    ``vcs_info`` of the installation's ``direct_url.json`` (PEP 610).
+
+    Returns:
+        ``{"commit": <sha or "unknown">, "dirty": ..., "source": ...}``.
+    """
+    try:
+        from sim.experiments import _build_info  # type: ignore[attr-defined]
+
+        commit = str(getattr(_build_info, "COMMIT", "") or "")
+        if commit:
+            return {
+                "commit": commit,
+                "dirty": getattr(_build_info, "DIRTY", "unknown"),
+                "source": "recorded when the package was built (sim/experiments/_build_info.py)",
+            }
+    except ImportError:
+        pass
+    try:
+        text = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+        vcs = (json.loads(text) or {}).get("vcs_info", {}) if text else {}
+    except (metadata.PackageNotFoundError, ValueError, AttributeError):
+        vcs = {}
+    if isinstance(vcs, dict) and vcs.get("commit_id"):
+        return {
+            "commit": str(vcs["commit_id"]),
+            "dirty": False,
+            "source": "installed from git (direct_url.json, PEP 610)",
+        }
+    return {
+        "commit": "unknown",
+        "dirty": "unknown",
+        "source": "installed copy without a record of its commit; see package.version",
+    }
+
+
+def package_info() -> dict[str, str]:
+    """This package's name, version and how the running copy is installed."""
+    from sim.experiments.version import VERSION
+
+    try:
+        installed = metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        installed = "not installed (run from the source folder)"
+    return {"name": DISTRIBUTION, "version": VERSION, "installed_version": installed}
+
+
+def code_record(argv: Sequence[str] | None = None, uses: Sequence[str] = ()) -> dict[str, Any]:
+    """What ran: command, this package's version, Python, library versions, git commit.
+
+    The part of every manifest (``build_manifest``) that reports of sweeps,
+    discoveries and calibrations show in their provenance section.
+
+    Args:
+        argv: Command line; defaults to ``sys.argv``.
+        uses: Further packages whose versions are recorded (e.g. SALib).
+    """
+    return {
+        "command": [str(a) for a in (sys.argv if argv is None else argv)],
+        "package": package_info(),
+        "python": platform.python_version(),
+        "platform": platform.system(),
+        "packages": package_versions((*PACKAGES, *(p for p in uses if p not in PACKAGES))),
+        "git": git_info(),
+    }
 
 
 def _relative(path: Any) -> str | None:
@@ -141,21 +232,57 @@ def build_manifest(
     replications: int,
     argv: Sequence[str] | None = None,
     extra: dict[str, Any] | None = None,
+    batch: int = 1,
+    uses: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Return the provenance record of an experiment.
 
     Args:
         scenarios: The scenarios run, baseline first.
         root_seed: Seed of the ``numpy.random.SeedSequence`` the run seeds come from.
-        seeds: Seed of each replication, in replication order.
+        seeds: Seed of each replication's model, in replication order.
         replications: Number of replications of each scenario.
         argv: Command line; defaults to ``sys.argv``.
         extra: More entries to record (e.g. elapsed time, file list).
+        batch: Replications simulated side by side per model
+            (``sim.experiments.replications.batch_blocks``); the seeds entry
+            then says each replication's model seed, replica and batch size.
+        uses: Further packages whose versions are recorded (e.g. SALib).
 
     Returns:
         A JSON-serializable dict.
     """
     months = sorted({int(s.parameters.months) for s in scenarios})
+    spawn = (
+        "numpy.random.SeedSequence(root_seed).spawn(replications); "
+        "seeds[r] = child.generate_state(1)[0]"
+    )
+    if batch > 1:
+        from sim.experiments.replications import batch_layout
+
+        layout = batch_layout(int(replications), int(batch))
+        seed_entry: dict[str, Any] = {
+            "root_seed": int(root_seed),
+            "method": f"{spawn}. Replications ran {batch} to a model: replications "
+            f"b*{batch} .. b*{batch}+{batch - 1} are the replicas 0 .. {batch - 1} of one "
+            "batched model (GovernanceModel(replicas=batch_size)) seeded with seeds[b*"
+            f"{batch}], the seed of the first of them (the last model holds the "
+            "replications left over); the replicas share that model's random stream, so a "
+            "run is reproduced by running its whole model again (run.py rerun). The same "
+            "model seed and replica serve replication r in every scenario",
+            "replication_seeds": [int(s) for s in seeds],
+            "replicas": [copy for _, copy, _ in layout],
+            "batch_sizes": [size for _, _, size in layout],
+            "batch": int(batch),
+        }
+    else:
+        seed_entry = {
+            "root_seed": int(root_seed),
+            "method": f"{spawn}; replication r runs alone in a model seeded with seeds[r], "
+            "the same in every scenario",
+            "replication_seeds": [int(s) for s in seeds],
+            "batch": 1,
+        }
     manifest: dict[str, Any] = {
         "manifest_version": MANIFEST_VERSION,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -163,17 +290,8 @@ def build_manifest(
         "baseline": scenarios[0].name if scenarios else None,
         "replications": int(replications),
         "months": months[0] if len(months) == 1 else months,
-        "seeds": {
-            "root_seed": int(root_seed),
-            "method": "numpy.random.SeedSequence(root_seed).spawn(replications); "
-            "seed = child.generate_state(1)[0]; replication r uses seeds[r] in every scenario",
-            "replication_seeds": [int(s) for s in seeds],
-        },
-        "command": [str(a) for a in (sys.argv if argv is None else argv)],
-        "python": platform.python_version(),
-        "platform": platform.system(),
-        "packages": package_versions(),
-        "git": git_info(),
+        "seeds": seed_entry,
+        **code_record(argv, uses),
     }
     if extra:
         manifest.update(_jsonable(extra))

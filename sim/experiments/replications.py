@@ -45,6 +45,12 @@ HEADLINE_OUTCOMES: tuple[str, ...] = (
 #: Identifier columns at the front of every results frame.
 ID_COLUMNS: tuple[str, ...] = ("scenario", "replication", "seed", "month")
 
+#: Columns of the runs table (``final_values(frame, batch)``) saying where a run
+#: ran: ``seed`` is the seed of its model, ``replica`` its copy in that model
+#: and ``batch_size`` the number of copies the model simulated side by side.
+#: The three reproduce the run (``sim.experiments.rerun``).
+LAYOUT_COLUMNS: tuple[str, ...] = ("replica", "batch_size")
+
 
 # ---------------------------------------------------------------------- running
 
@@ -253,7 +259,9 @@ def batch_note(batch: int, unit: str = "replication", how: str = "") -> dict[str
             f"replications b*{batch} .. b*{batch}+{batch - 1} ran side by side as the replicas "
             "of one batched model (GovernanceModel(replicas=...)) seeded with the seed of "
             "the first of them; replication r is replica r mod "
-            f"{batch} of that model (sim.experiments.replications.simulate_batch)"
+            f"{batch} of that model (sim.experiments.replications.simulate_batch); the "
+            "last model holds the replications left over. runs.csv gives each run's model "
+            "seed, replica and batch_size; run.py rerun re-runs one"
         )
     return {f"{unit}s_per_model": batch, "note": how}
 
@@ -437,6 +445,7 @@ def run_replications_with_networks(
 
     frame = ordered(0, ["month"])
     frame.attrs["root_seed"] = int(root_seed)
+    frame.attrs["batch"] = int(batch)
     edges = ordered(1, ["holder", "requester"])
     governments = ordered(2, ["government"])
     return frame, edges, governments
@@ -457,15 +466,46 @@ def ordered_outcomes(frame: pd.DataFrame) -> list[str]:
     return head + [c for c in cols if c not in head]
 
 
-def final_values(frame: pd.DataFrame) -> pd.DataFrame:
+def batch_layout(replications: int, batch: int) -> list[tuple[int, int, int]]:
+    """Where each replication ran under ``batch`` replications per model.
+
+    Args:
+        replications: Replications of each scenario.
+        batch: Replications per batched model (``batch_blocks``).
+
+    Returns:
+        Per replication ``r``: ``(first, replica, batch_size)``: the first
+        replication of its model (whose seed the model used), its copy in
+        that model and the number of copies the model simulated.
+    """
+    return [
+        (block[0], copy, len(block))
+        for block in batch_blocks(replications, batch)
+        for copy in range(len(block))
+    ]
+
+
+def final_values(frame: pd.DataFrame, batch: int | None = None) -> pd.DataFrame:
     """Return one row per run with the value of every outcome at its last month.
 
     Args:
         frame: Output of ``run_replications``.
+        batch: Replications per batched model the frame was run with (its
+            ``attrs["batch"]``); given, the rows also say where each run
+            ran (``LAYOUT_COLUMNS`` after ``seed``).
 
     Returns:
-        Columns ``scenario``, ``replication``, ``seed``, ``month`` (the last
-        month) and the outcomes; runs in the frame's order.
+        Columns ``scenario``, ``replication``, ``seed`` (the seed of the
+        run's model), with ``batch`` ``replica`` and ``batch_size``, then
+        ``month`` (the last month) and the outcomes; runs in the frame's order.
     """
     idx = frame.groupby(["scenario", "replication"], sort=False)["month"].idxmax()
-    return frame.loc[idx.to_numpy()].reset_index(drop=True)
+    runs = frame.loc[idx.to_numpy()].reset_index(drop=True)
+    if batch is None or runs.empty:
+        return runs
+    layout = batch_layout(int(runs["replication"].max()) + 1, int(batch))
+    where = np.array([layout[int(r)][1:] for r in runs["replication"]], dtype=np.int64)
+    at = runs.columns.get_loc("seed") + 1
+    runs.insert(at, "replica", where[:, 0])
+    runs.insert(at + 1, "batch_size", where[:, 1])
+    return runs

@@ -26,7 +26,9 @@ RESULTS_DIR = results_root()
 RESULT_FILES: dict[str, str] = {
     "timeseries.parquet": "every outcome, every month, every run (tidy; same as the CSV)",
     "timeseries.csv": "every outcome, every month, every run (tidy)",
-    "runs.csv": "one row per run: scenario, replication, seed, final value of every outcome",
+    "runs.csv": "one row per run: scenario, replication, the seed of its model, its replica "
+    "in that model and the model's batch_size (run.py rerun re-runs it from them), final "
+    "value of every outcome",
     "summary.csv": "per scenario and outcome: mean, sd, n and 95% CI of the final value",
     "paired_differences.csv": "per scenario vs the baseline and outcome: mean paired "
     "difference, 95% CI and p-values",

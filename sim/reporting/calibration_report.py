@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.reporting import i18n
-from sim.reporting.pages import figure_divs, write_page
+from sim.reporting.pages import figure_divs, provenance_section, write_page
 from sim.reporting.style import color, figure_title, format_number, style_figure
 
 
@@ -216,8 +217,13 @@ def write_calibration_report(
     table: pd.DataFrame,
     generations: pd.DataFrame,
     lang: str = "en",
+    provenance: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write ``report.html`` (``report_zh.html`` in Chinese) into the calibration folder."""
+    """Write ``report.html`` (``report_zh.html`` in Chinese) into the calibration folder.
+
+    ``provenance`` (``sim.experiments.provenance.code_record`` and the seeds)
+    is shown at the end of the page.
+    """
     figures = calibration_figures(posterior, free, table, generations, lang)
     divs = figure_divs(list(figures.values()))
     t = lambda key: i18n.t(key, lang)  # noqa: E731 - a short alias in one function
@@ -260,5 +266,7 @@ def write_calibration_report(
         ),
         *(f"<div class='fig'>{d}</div>" for d in divs),
     ]
+    if provenance:
+        body.append(provenance_section(provenance, lang))
     name = "report_zh.html" if lang == "zh" else "report.html"
     return write_page(out_dir / name, t("cal_title"), "\n".join(body) + "\n", lang=lang)

@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 
 from sim.analysis.discovery import DiscoveryAnalysis
 from sim.reporting import i18n
-from sim.reporting.pages import figure_divs, write_page
+from sim.reporting.pages import figure_divs, provenance_section, write_page
 from sim.reporting.style import color, figure_title, format_number, style_figure
 
 
@@ -297,6 +297,7 @@ def write_discovery_report(
     description: str,
     settings: dict[str, Any],
     lang: str = "en",
+    provenance: dict[str, Any] | None = None,
 ) -> Path:
     """Write the self-contained HTML report of a discovery.
 
@@ -307,6 +308,8 @@ def write_discovery_report(
         settings: ``designs``, ``samples``, ``replications``, ``root_seed``,
             ``min_density``, ``fixed`` (shown in the page).
         lang: ``en`` or ``zh``.
+        provenance: Command, versions and commit
+            (``sim.experiments.provenance.code_record``), shown at the end.
 
     Returns:
         The path written.
@@ -364,4 +367,7 @@ def write_discovery_report(
             if key in divs:
                 body.append(f"<div class='fig'>{divs[key]}</div>")
     body.append(f"<p class='note'>{html.escape(i18n.t('disc_method', lang))}</p>")
+    if provenance:
+        seeds = {"root_seed": settings["root_seed"]}
+        body.append(provenance_section({"seeds": seeds, **provenance}, lang))
     return write_page(path, title, "\n".join(body) + "\n", lang=lang)

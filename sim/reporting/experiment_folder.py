@@ -54,6 +54,7 @@ def write_results(
     governments: pd.DataFrame | None = None,
     lang: str = "en",
     tables: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None] | None = None,
+    batch: int | None = None,
 ) -> dict[str, Path]:
     """Write the results folder of an experiment.
 
@@ -80,6 +81,8 @@ def write_results(
         lang: Language of the report, ``en`` or ``zh``.
         tables: ``(runs, summary, paired)`` already computed from ``frame``
             (a ``sim.analysis.comparison.Comparison``'s); None computes them.
+        batch: Replications per batched model the frame was run with;
+            defaults to ``frame.attrs["batch"]``, else 1.
 
     Returns:
         File name to path of every file written.
@@ -98,7 +101,7 @@ def write_results(
     compare = compare and len(scenarios) > 1
     if tables is None:
         outcomes = ordered_outcomes(frame)
-        runs = final_values(frame)
+        runs = final_values(frame, frame.attrs.get("batch"))
         summary = summary_table(runs, outcomes)
         paired = difference_table(runs, outcomes, scenarios[0].name) if compare else None
     else:
@@ -123,12 +126,14 @@ def write_results(
     replication_seeds = (
         frame.drop_duplicates("replication").sort_values("replication")["seed"].tolist()
     )
+    batch = int(batch or frame.attrs.get("batch") or 1)
     files = {name: RESULT_FILES[name] for name in [*written, report_name, "manifest.json"]}
     manifest = provenance.build_manifest(
         scenarios,
         root_seed=int(root_seed),
         seeds=replication_seeds,
         replications=int(frame["replication"].nunique()),
+        batch=batch,
         argv=argv,
         extra={"files": files, "confidence_interval": CI_NOTE, **(extra or {})},
     )
@@ -323,6 +328,7 @@ def write_comparison(
             governments=result.governments,
             lang=lang,
             tables=(result.runs, result.summary, result.paired),
+            batch=result.batch,
         )
     except BaseException:
         if existed:  # it was empty before: empty it again

@@ -286,6 +286,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "sweep_title": ("{label} against {param}", "{label}随 {param} 的变化"),
     "heatmap_title": ("{label} over {param_x} and {param_y}", "{label}：{param_x} × {param_y}"),
     "mean": ("mean", "均值"),
+    "sweep_difference_title": (
+        "{label}: difference from the reference point, against {param}",
+        "{label}：与参照点的差异随 {param} 的变化",
+    ),
+    "sweep_difference_note": (
+        "paired by replication: point − point {reference}, mean and {level} CI; 0 = no difference",
+        "按重复配对：各点 − 参照点 {reference}，均值与 {level} 置信区间；0 表示无差异",
+    ),
+    "sweep_difference_axis": ("difference", "差异"),
+    "sweep_difference_name": ("difference", "差异"),
+    "sweep_difference_hover": (
+        "point %{{customdata}}: %{{y:.4g}}",
+        "点 %{{customdata}}：%{{y:.4g}}",
+    ),
     "runs": ("runs", "次运行"),
     "network_title": (
         "Data-sharing network: {scenario}, replication {replication} ({links} links)",
@@ -316,12 +330,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "vs": (" vs ", " 对比 "),
     "report_intro": (
         "Each governance design (scenario) was run {reps} times for {months} months with "
-        "{depts} departments per government. Replication r uses the same random seed in "
-        "every scenario (paired replications), so differences between designs come from "
-        "the design, not from luck. Intervals are 95% confidence intervals of the mean "
-        "over replications.",
+        "{depts} departments per government. Replication r runs with the same random "
+        "numbers in every scenario (paired replications: the same model seed and, when "
+        "replications ran side by side in one model, the same copy of it; see 'How seeds "
+        "are made' below), so differences between designs come from the design, not from "
+        "luck. Intervals are 95% confidence intervals of the mean over replications.",
         "每种治理模式（方案）运行 {reps} 次，每次 {months} 个月，每个政府 {depts} 个部门。"
-        "各方案的第 r 次重复使用相同的随机种子（配对重复），因此方案之间的差异来自制度设计，"
+        "各方案的第 r 次重复使用相同的随机数（配对重复：相同的模型种子；若多次重复在同一模型中并行"
+        "运行，则为该模型的同一副本，见下文“种子生成方法”），因此方案之间的差异来自制度设计，"
         "而非随机因素。区间为各次重复均值的 95% 置信区间。",
     ),
     "contents": ("Contents", "目录"),
@@ -384,6 +400,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "root_seed": ("Root seed", "根随机种子"),
     "seeds": ("Seed of each replication", "各次重复的随机种子"),
     "seed_method": ("How seeds are made", "种子生成方法"),
+    "model_seeds": ("Models and their seeds", "各模型及其随机种子"),
+    "model_block": (
+        "replications {first}–{last} (replicas 0–{top}): seed {seed}",
+        "第 {first}–{last} 次重复（副本 0–{top}）：种子 {seed}",
+    ),
+    "model_block_one": (
+        "replication {first} (alone): seed {seed}",
+        "第 {first} 次重复（单独）：种子 {seed}",
+    ),
+    "rerun_row": ("Re-run one run", "重新运行单次运行"),
+    "package_version": ("Package version", "软件包版本号"),
     "command": ("Command", "命令"),
     "git_commit": ("Code version (git commit)", "代码版本（git 提交）"),
     "uncommitted": ("with uncommitted changes", "含未提交的修改"),

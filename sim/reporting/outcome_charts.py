@@ -34,6 +34,7 @@ from sim.reporting.style import (
     format_number,
     rgba,
     style_figure,
+    text_width,
 )
 
 # -------------------------------------------------------------- time series
@@ -212,11 +213,14 @@ def distribution_figure(
                     fillcolor=rgba(color(i), 0.15),
                 )
             fig.add_trace(trace, row=row, col=col)
-        fig.update_yaxes(
-            title_text=i18n.label_with_unit(labels[outcome], units[outcome] or "", lang),
-            row=row,
-            col=col,
+        # With several panels the panel's title names the outcome: the axis says
+        # only its unit, which fits beside the panel.
+        axis_title = (
+            units[outcome] or ""
+            if len(outcomes) > 1
+            else i18n.label_with_unit(labels[outcome], units[outcome] or "", lang)
         )
+        fig.update_yaxes(title_text=axis_title, automargin=True, row=row, col=col)
     title = i18n.t("distribution_title", lang) if len(outcomes) != 1 else labels[outcomes[0]]
     fig.update_layout(title=figure_title(title, i18n.t("distribution_note", lang)))
     style_figure(fig, height=max(380, 300 * rows + 100))
@@ -397,7 +401,14 @@ def forest_figure(
     fig.update_xaxes(title_text=axis, zeroline=False)
     fig.update_yaxes(autorange="reversed", showgrid=True, ticks="")
     style_figure(fig, height=max(300, 34 * n_rows + 170))
-    fig.update_layout(hovermode="closest", margin={"l": 20, "r": 260, "t": 90, "b": 60})
+    # The right margin holds the written differences: as wide as the longest one
+    # (about 7 px a character at 12 px), so none is cut at the figure's edge.
+    widest = max((text_width(str(a["text"])) for a in annotations), default=20)
+    breaks = str(fig.layout.title.text or "").count("<br>")
+    fig.update_layout(
+        hovermode="closest",
+        margin={"l": 20, "r": min(520, 7 * widest + 30), "t": 90 + 17 * breaks, "b": 60},
+    )
     fig.update_yaxes(automargin=True)
     return fig
 

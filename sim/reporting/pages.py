@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -89,3 +90,44 @@ def write_page(path: str | os.PathLike[str], title: str, body: str, *, lang: str
         + "</body>\n</html>\n"
     )
     return atomic_write(Path(path), lambda p: p.write_text(page, encoding="utf-8"))
+
+
+def provenance_section(record: Mapping[str, Any], lang: str = "en") -> str:
+    """The "Provenance" section of a report: command, versions, commit, seeds.
+
+    Args:
+        record: A manifest (``sim.experiments.provenance.build_manifest``) or
+            its code part (``provenance.code_record``).
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        An ``<h2>`` and a table (trusted HTML).
+    """
+    e = html.escape
+    git = record.get("git") or {}
+    commit = str(git.get("commit", "unknown"))
+    if git.get("dirty") is True:
+        commit += f" ({i18n.t('uncommitted', lang)})"
+    package = record.get("package") or {}
+    packages = dict(record.get("packages") or {})
+    packages.update(record.get("sweep_packages") or {})
+    seeds = record.get("seeds") if isinstance(record.get("seeds"), Mapping) else {}
+    rows = [
+        (i18n.t("created", lang), e(str(record.get("created", "")))),
+        (
+            i18n.t("command", lang),
+            f"<code>{e(' '.join(map(str, record.get('command', []))))}</code>",
+        ),
+        (
+            i18n.t("package_version", lang),
+            e(f"{package.get('name', '')} {package.get('version', '')}"),
+        ),
+        (i18n.t("git_commit", lang), f"<code>{e(commit)}</code>"),
+        (i18n.t("python", lang), e(f"{record.get('python', '')} ({record.get('platform', '')})")),
+        (i18n.t("packages", lang), e(", ".join(f"{k} {v}" for k, v in packages.items()))),
+        (i18n.t("root_seed", lang), e(str(seeds.get("root_seed", "")))),
+        (i18n.t("seed_method", lang), f"<code>{e(str(seeds.get('method', '')))}</code>"),
+    ]
+    shown = [(k, v) for k, v in rows if v and v != "<code></code>"]
+    cells = "".join(f"<tr><th>{e(k)}</th><td>{v}</td></tr>" for k, v in shown)
+    return f"<h2>{e(i18n.t('sec_provenance', lang))}</h2>\n<table>{cells}</table>\n"

@@ -51,7 +51,12 @@ FILE_TEXT: dict[str, tuple[str, str]] = {
         "每次运行每个月的全部结果指标（与 CSV 相同）",
     ),
     "timeseries.csv": ("every outcome, every month, every run", "每次运行每个月的全部结果指标"),
-    "runs.csv": ("final value of every outcome, one row per run", "每次运行一行：各指标的期末值"),
+    "runs.csv": (
+        "one row per run: final value of every outcome, and the run's model seed, replica and "
+        "batch size (run.py rerun re-runs it)",
+        "每次运行一行：各指标的期末值，以及该次运行的模型种子、副本序号和批大小"
+        "（可用 run.py rerun 重新运行）",
+    ),
     "summary.csv": (
         "per scenario and outcome: mean, SD, n and 95% CI of the final value",
         "按方案和指标：期末值的均值、标准差、样本数和 95% 置信区间",
@@ -421,13 +426,20 @@ def _provenance_table(data: ReportData, lang: str) -> str:
         (i18n.t("months_run", lang), _e(m.get("months", ""))),
         (i18n.t("departments", lang), _e(_departments(data))),
         (i18n.t("root_seed", lang), _e(seeds.get("root_seed", ""))),
-        (
-            i18n.t("seeds", lang),
-            _e(", ".join(map(str, seeds.get("replication_seeds", [])))),
-        ),
+        _seed_row(seeds, lang),
         (i18n.t("seed_method", lang), f"<code>{_e(seeds.get('method', ''))}</code>"),
+        (
+            i18n.t("rerun_row", lang),
+            "<code>python run.py rerun FOLDER --scenario "
+            f"{_e(data.scenario_names[0] if data.scenario_names else 'NAME')} "
+            "--replication R</code>",
+        ),
         (i18n.t("command", lang), f"<code>{_e(' '.join(m.get('command', [])))}</code>"),
         (i18n.t("git_commit", lang), f"<code>{_e(commit)}</code>"),
+        (
+            i18n.t("package_version", lang),
+            _e(" ".join(str((m.get("package") or {}).get(k, "")) for k in ("name", "version"))),
+        ),
         (i18n.t("python", lang), _e(f"{m.get('python', '')} ({m.get('platform', '')})")),
         (i18n.t("packages", lang), _e(packages)),
     ]
@@ -436,6 +448,23 @@ def _provenance_table(data: ReportData, lang: str) -> str:
             (i18n.t("elapsed", lang), _e(i18n.t("seconds", lang, value=m["elapsed_seconds"])))
         )
     return _table([i18n.t("h_item", lang), i18n.t("h_value", lang)], rows)
+
+
+def _seed_row(seeds: dict[str, Any], lang: str) -> tuple[str, str]:
+    """The seed of each replication, or of each model when replications were batched."""
+    listed = [int(s) for s in seeds.get("replication_seeds", [])]
+    replicas = seeds.get("replicas")
+    if not replicas or len(replicas) != len(listed):
+        return i18n.t("seeds", lang), _e(", ".join(map(str, listed)))
+    blocks, first = [], 0
+    for r in range(1, len(listed) + 1):
+        if r == len(listed) or int(replicas[r]) == 0:
+            key = "model_block" if r - 1 > first else "model_block_one"
+            blocks.append(
+                i18n.t(key, lang, first=first, last=r - 1, top=r - 1 - first, seed=listed[first])
+            )
+            first = r
+    return i18n.t("model_seeds", lang), "<br>".join(_e(b) for b in blocks)
 
 
 def _departments(data: ReportData) -> str:

@@ -63,10 +63,47 @@ def confidence_label(confidence: float) -> str:
     return f"{confidence:.0%}"
 
 
+#: Characters of a title (and its note) kept on one line; a longer note goes
+#: under the title, wrapped at ``NOTE_CHARS``, so that it is not cut at the
+#: right edge of a figure about 900 px wide. Chinese characters count twice.
+TITLE_CHARS = 95
+NOTE_CHARS = 120
+
+
+def text_width(text: str) -> int:
+    """Width of a text in Latin characters: a CJK (non-ASCII wide) character counts 2."""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """Split a text into lines of at most ``width`` (``text_width``), at spaces when any."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" ") if " " in text else list(text):
+        joined = f"{line} {word}" if line and " " in text else line + word
+        if line and text_width(joined) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = joined
+    return [*lines, line] if line else lines
+
+
 def figure_title(text: str, note: str = "") -> dict[str, str]:
-    """Return a figure title: ``text``, then ``note`` in small grey type (both escaped)."""
-    note_html = f" <span style='{_NOTE_STYLE}'>({html.escape(note)})</span>" if note else ""
-    return {"text": html.escape(text) + note_html}
+    """Return a figure title: ``text``, then ``note`` in small grey type (both escaped).
+
+    A note that would make the line longer than ``TITLE_CHARS`` goes on its
+    own lines under the title (``style_figure`` makes room for them).
+    """
+    if not note:
+        return {"text": html.escape(text)}
+    if text_width(text) + text_width(note) + 3 <= TITLE_CHARS:
+        return {
+            "text": f"{html.escape(text)} <span style='{_NOTE_STYLE}'>({html.escape(note)})</span>"
+        }
+    lines = wrap_text(f"({note})", NOTE_CHARS)
+    spans = "<br>".join(f"<span style='{_NOTE_STYLE}'>{html.escape(x)}</span>" for x in lines)
+    return {"text": f"{html.escape(text)}<br>{spans}"}
 
 
 def style_figure(fig: go.Figure, *, height: int = 420) -> go.Figure:
@@ -87,7 +124,13 @@ def style_figure(fig: go.Figure, *, height: int = 420) -> go.Figure:
         font={"family": FONT_FAMILY, "size": 13, "color": "#222"},
         title={"x": 0.01, "xanchor": "left", "font": {"size": 16}},
         height=height,
-        margin={"l": 70, "r": 30, "t": 70, "b": 55},
+        # Room for a title whose note runs on under it (``figure_title``).
+        margin={
+            "l": 70,
+            "r": 30,
+            "t": 70 + 17 * str(fig.layout.title.text or "").count("<br>"),
+            "b": 55,
+        },
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
         hovermode="x unified",
         hoverlabel={"font": {"family": FONT_FAMILY}},

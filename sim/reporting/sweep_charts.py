@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from sim.analysis.statistics import CONFIDENCE, summarize
 from sim.reporting import i18n
 from sim.reporting.outcome_charts import add_mean_lines
-from sim.reporting.style import confidence_label, figure_title, style_figure
+from sim.reporting.style import color, confidence_label, figure_title, style_figure
 
 
 def sweep_line_figure(
@@ -76,7 +76,99 @@ def sweep_line_figure(
     style_figure(fig)
     fig.update_layout(hovermode="closest")
     fig.update_xaxes(title_text=param_label)
+    _integer_axis(fig, frame[param_x], param_x)
     fig.update_yaxes(title_text=i18n.label_with_unit(label, unit or "", lang))
+    return fig
+
+
+def _integer_axis(fig: go.Figure, values: pd.Series, name: str) -> None:
+    """Whole-number ticks for an integer parameter, the axis spanning its values only."""
+    from sim.model.parameters import SPECS
+
+    spec = SPECS.get(name)
+    if spec is None or spec.type is not int or values.empty:
+        return
+    low, high = float(values.min()), float(values.max())
+    if not (low == int(low) and high == int(high)):
+        return  # binned: the midpoints of bins are not whole numbers
+    pad = 0.5 if high - low <= 12 else (high - low) * 0.04
+    fig.update_xaxes(
+        range=[low - pad, high + pad],
+        tickformat="d",
+        dtick=1 if high - low <= 12 else None,
+    )
+
+
+def sweep_difference_figure(
+    paired: pd.DataFrame,
+    param_x: str,
+    outcome: str,
+    *,
+    confidence: float = CONFIDENCE,
+    lang: str = "en",
+) -> go.Figure | None:
+    """Paired difference of each point from the reference point, against one parameter.
+
+    Args:
+        paired: A sweep's ``paired_differences.csv``: ``point``, the
+            parameters, ``outcome``, ``mean_difference``, ``ci_low``,
+            ``ci_high`` and ``reference_point``.
+        param_x: Parameter on the x axis (each point at its own value).
+        outcome: Outcome shown.
+        confidence: Confidence level of the intervals.
+        lang: ``en`` or ``zh``.
+
+    Returns:
+        A styled figure (one marker per point with its CI, a dotted line at
+        0), or None without rows for the outcome.
+    """
+    part = paired[paired["outcome"] == outcome].sort_values(param_x)
+    if part.empty or param_x not in part:
+        return None
+    label = i18n.outcome_label(outcome, lang)
+    unit = i18n.outcome_unit(outcome, lang)
+    reference = int(part["reference_point"].iloc[0]) if "reference_point" in part else None
+    diff = part["mean_difference"].to_numpy(float)
+    fig = go.Figure(
+        go.Scatter(
+            x=part[param_x],
+            y=diff,
+            mode="markers",
+            marker={"color": color(1), "size": 8},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": part["ci_high"].to_numpy(float) - diff,
+                "arrayminus": diff - part["ci_low"].to_numpy(float),
+                "color": color(1),
+                "thickness": 1.5,
+                "width": 4,
+            },
+            customdata=part["point"],
+            name=i18n.t("sweep_difference_name", lang),
+            hovertemplate=i18n.t("sweep_difference_hover", lang) + "<extra></extra>",
+        )
+    )
+    fig.add_hline(y=0, line={"color": "#666", "dash": "dot", "width": 1.5})
+    param_label = _parameter_title(param_x, lang)
+    fig.update_layout(
+        title=figure_title(
+            i18n.t("sweep_difference_title", lang, label=label, param=param_label),
+            i18n.t(
+                "sweep_difference_note",
+                lang,
+                reference=reference,
+                level=confidence_label(confidence),
+            ),
+        )
+    )
+    style_figure(fig)
+    fig.update_layout(hovermode="closest", showlegend=False)
+    fig.update_xaxes(title_text=param_label)
+    _integer_axis(fig, part[param_x], param_x)
+    fig.update_yaxes(
+        title_text=i18n.label_with_unit(i18n.t("sweep_difference_axis", lang), unit or "", lang)
+    )
     return fig
 
 
@@ -86,8 +178,14 @@ def _is_parameter(name: str) -> bool:
     return name in SPECS
 
 
-def _category(value: float) -> str:
-    """A grid value as a category label (``5``, ``0.25``)."""
+def _category(value: float, labels: Mapping[float, str] | None = None) -> str:
+    """A grid value as a category label (``5``, ``0.25``, or its label in ``labels``)."""
+    if labels:
+        for key, text in labels.items():
+            if isinstance(value, int | float) and abs(float(value) - key) <= 1e-9 * max(
+                1.0, abs(key)
+            ):
+                return text
     return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
@@ -110,6 +208,7 @@ def sweep_heatmap_figure(
     param_labels: Mapping[str, str] | None = None,
     colorscale: str = "Viridis",
     lang: str = "en",
+    value_labels: Mapping[str, Mapping[float, str]] | None = None,
 ) -> go.Figure:
     """Mean of an outcome over a grid of two parameters.
 
@@ -124,6 +223,9 @@ def sweep_heatmap_figure(
         param_labels: Axis titles by parameter (default: label and unit in ``lang``).
         colorscale: Plotly color scale.
         lang: ``en`` or ``zh``.
+        value_labels: Per parameter, the label of each value (e.g. the range
+            of a bin of sampled values, keyed by its midpoint); values
+            without one are written as numbers.
 
     Returns:
         A styled figure with one heatmap trace (x and y sorted, z the means;
@@ -142,8 +244,8 @@ def sweep_heatmap_figure(
     # Categorical axes: a cell per grid value, not bands stretched around numbers.
     fig = go.Figure(
         go.Heatmap(
-            x=[_category(v) for v in means.columns],
-            y=[_category(v) for v in means.index],
+            x=[_category(v, (value_labels or {}).get(param_x)) for v in means.columns],
+            y=[_category(v, (value_labels or {}).get(param_y)) for v in means.index],
             z=means.to_numpy(float),
             customdata=counts.to_numpy(),
             colorscale=colorscale,

@@ -18,6 +18,7 @@ From the folder's summary (``sim.analysis.sweep_summary.SweepSummary``):
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.reporting import i18n
-from sim.reporting.pages import figure_divs, write_page
-from sim.reporting.style import color, figure_title, style_figure
-from sim.reporting.sweep_charts import sweep_heatmap_figure, sweep_line_figure
+from sim.reporting.pages import figure_divs, provenance_section, write_page
+from sim.reporting.style import color, figure_title, format_number, style_figure
+from sim.reporting.sweep_charts import (
+    sweep_difference_figure,
+    sweep_heatmap_figure,
+    sweep_line_figure,
+)
 
 #: Parameters given line charts (the rest are in the tables).
 MAX_LINE_PARAMETERS = 6
@@ -42,11 +47,41 @@ def _is_grid(record: dict[str, Any]) -> bool:
     return design.get("method", "grid" if not record.get("salib_problem") else "") == "grid"
 
 
-def _binned(runs: pd.DataFrame, name: str, low: float, high: float, bins: int) -> pd.Series:
-    """Each run's bin of a sampled parameter, as the bin's midpoint."""
+#: An integer parameter with at most this many sampled values is not binned:
+#: each value is its own category.
+MAX_INTEGER_VALUES = 12
+
+
+def _binned(
+    runs: pd.DataFrame, name: str, low: float, high: float, bins: int
+) -> tuple[pd.Series, dict[float, str]]:
+    """Each run's bin of a sampled parameter, as the bin's midpoint, and each bin's label.
+
+    A bin is labelled with its range ("0.25–0.38"); for an integer parameter
+    with the whole numbers sampled in it ("3–5", or "4" alone), since its
+    values are rounded and the bin edges fall between them.
+    """
     edges = np.linspace(low, high, bins + 1)
     index = np.clip(np.digitize(runs[name], edges[1:-1]), 0, bins - 1)
-    return pd.Series((edges[index] + edges[index + 1]) / 2, index=runs.index)
+    middle = pd.Series((edges[index] + edges[index + 1]) / 2, index=runs.index)
+    integer = _is_integer(name)
+    labels = {}
+    for k in np.unique(index):
+        values = runs.loc[index == k, name]
+        if integer:
+            a, b = int(values.min()), int(values.max())
+            text = f"{a}" if a == b else f"{a}–{b}"
+        else:
+            text = f"{format_number(edges[k])}–{format_number(edges[k + 1])}"
+        labels[float((edges[k] + edges[k + 1]) / 2)] = text
+    return middle, labels
+
+
+def _is_integer(name: str) -> bool:
+    from sim.model.parameters import SPECS
+
+    spec = SPECS.get(name)
+    return spec is not None and spec.type is int
 
 
 def _ranges(record: dict[str, Any]) -> dict[str, tuple[float, float]]:
@@ -142,10 +177,15 @@ def sweep_figures(summary: Any, lang: str = "en") -> dict[str, go.Figure]:
     grid = _is_grid(record)
     ranges = _ranges(record)
     shown = _order(summary, parameters)[:MAX_LINE_PARAMETERS]
+    bin_labels: dict[str, dict[float, str]] = {}
     if not grid:
         for name in parameters:
+            if _is_integer(name) and runs[name].nunique() <= MAX_INTEGER_VALUES:
+                continue  # few whole numbers: each is a category of its own
             low, high = ranges.get(name, (runs[name].min(), runs[name].max()))
-            runs[name] = _binned(runs, name, float(low), float(high), SAMPLED_BINS)
+            runs[name], bin_labels[name] = _binned(
+                runs, name, float(low), float(high), SAMPLED_BINS
+            )
     figures: dict[str, go.Figure] = {}
     group = parameters[1] if grid and len(parameters) == 2 else None
     for outcome in outcomes:
@@ -158,13 +198,26 @@ def sweep_figures(summary: Any, lang: str = "en") -> dict[str, go.Figure]:
             )
         if len(shown) >= 2:
             figures[f"heatmap_{outcome}"] = sweep_heatmap_figure(
-                runs, shown[0], shown[1], outcome, lang=lang
+                runs, shown[0], shown[1], outcome, lang=lang, value_labels=bin_labels
             )
+        if summary.paired is not None and not summary.paired.empty and shown:
+            fig = sweep_difference_figure(summary.paired, shown[0], outcome, lang=lang)
+            if fig is not None:
+                figures[f"difference_{outcome}_by_{shown[0]}"] = fig
         if summary.sensitivity is not None and not summary.sensitivity.empty:
             fig = sensitivity_figure(summary.sensitivity, outcome, lang)
             if fig is not None:
                 figures[f"sensitivity_{outcome}"] = fig
     return figures
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    """The sweep folder's ``manifest.json`` (written before the report), or {}."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def write_sweep_report(summary: Any, lang: str = "en") -> Path:
@@ -207,5 +260,6 @@ def write_sweep_report(summary: Any, lang: str = "en") -> Path:
         lines.append(f"<p class='note'>{html.escape(note)}</p>")
     lines += [f"<div class='fig'>{d}</div>" for d in divs]
     lines.append(f"<p class='note'>{html.escape(i18n.t('sweep_report_files', lang))}</p>")
+    lines.append(provenance_section(_manifest(summary.out_dir), lang))
     name = "report_zh.html" if lang == "zh" else "report.html"
     return write_page(summary.out_dir / name, title, "\n".join(lines) + "\n", lang=lang)
