@@ -146,6 +146,8 @@ def decide_common_needs(model: GovernanceModel) -> None:
         gap_cost=weight * cost * p.customization_cost_share * gap_share,
     )
     choice = behaviour.logit_choice(utilities, p.choice_rationality, rng)
+    model.tallies.add("common_need_choices", jurs)
+    model.tallies.add("shared_route_choices", jurs[choice != behaviour.BUILD])
     adopt = choice == behaviour.ADOPT_PLATFORM
     routes.adopt_platform(model, depts[adopt], ks[adopt], op_target[adopt])
     wait = choice == behaviour.WAIT_FOR_PLATFORM

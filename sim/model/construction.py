@@ -75,10 +75,10 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     jurs = model.dept_jur[depts]
     model.tallies.add("common_projects_completed", jurs)
     p = model.params(jurs)
-    # An owner renewing its system replaces the old one now (its peers move
-    # to the new one).
+    # The new system replaces any own system of the department: the old one
+    # an owner renewed (its peers move to the new one) or a complementary one.
     renewing = model.renewing[depts, ks]
-    systems.retire_own(model, depts[renewing], ks[renewing], reopen_peers=False)
+    systems.retire_own(model, depts, ks, reopen_peers=False)
     # Systems finished in the same month count in order: the second one of a
     # government and capability is already an instance.
     cells = jurs * 64 + ks

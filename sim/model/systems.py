@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import behaviour, money, running_costs
+from sim.model.arrays import ragged_ranges
 from sim.model.capabilities import MISSION_FAMILIES, N_COMMON, N_SUBFUNCTIONS
 from sim.model.state import (
     KEPT_LIFE_SHARE,
@@ -196,22 +197,30 @@ def overlaps_within(
 
 
 def refresh_duplicative(model: GovernanceModel) -> None:
-    """Recount the members of duplicative groups in the cells that changed."""
+    """Recount the members of duplicative groups in the cells that changed.
+
+    Only the bundles present are compared, pairwise within their cell (a
+    cell holds a few distinct bundles among the ``N_MASKS`` possible): a
+    bundle's systems are duplicative when the systems of bundles overlapping
+    it, itself included, number two or more.
+    """
     jurs, cells = np.nonzero(model.cell_dirty)
     if not len(jurs):
         return
     model.cell_dirty[jurs, cells] = False
     counts = model.mask_count[jurs, cells]  # (changed cells, N_MASKS)
-    members = np.zeros(len(jurs), dtype=np.int64)
-    rules = model.overlap_rule[jurs]
-    for r in np.unique(rules).tolist():
-        rows = np.flatnonzero(rules == r)
-        c = counts[rows].astype(np.float64)
-        # Systems of each bundle that overlap it, itself included: a bundle's
-        # systems are duplicative when that makes two or more.
-        similar = c @ model.overlap_tables[r].astype(np.float64)
-        members[rows] = (c * (similar >= 2)).sum(axis=1).astype(np.int64)
-    model.dup_members[jurs, cells] = members
+    cell, masks = np.nonzero(counts)  # the bundles present, by cell
+    present = counts[cell, masks].astype(np.float64)
+    sizes = np.bincount(cell, minlength=len(jurs))
+    starts = np.cumsum(sizes) - sizes
+    reps = sizes[cell]
+    left = np.repeat(np.arange(len(cell)), reps)
+    right = ragged_ranges(starts[cell], reps)
+    rule = model.overlap_rule[jurs[cell[left]]]
+    similar = model.overlap_tables[rule, masks[left], masks[right]] * present[right]
+    overlapping = np.bincount(left, weights=similar, minlength=len(cell))
+    members = np.bincount(cell, weights=present * (overlapping >= 2), minlength=len(jurs))
+    model.dup_members[jurs, cells] = members.astype(np.int64)
 
 
 def draw_lives(model: GovernanceModel, jurs: np.ndarray) -> np.ndarray:

@@ -61,6 +61,9 @@ TALLIES: dict[str, str] = {
     "renewal_spending": "money paid to rebuild platforms and complementary systems at their end",
     "customizations": "departments that customized a platform or peer's system to their bundle",
     "complementary_systems": "complementary systems built beside a platform or peer's system",
+    "common_need_choices": "departments choosing how to meet an open common need",
+    "shared_route_choices": "of those, the ones choosing a platform (to adopt or wait for) or "
+    "a peer's system",
     "needs_service_ended": "served common needs whose service ended (their system retired)",
     "needs_service_ended_month_sum": "sum of the months from which those needs were not served",
 }
