@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import delivery, money, running_costs, standards, systems
-from sim.model.capabilities import N_COMMON
 from sim.model.arrays import run_lengths, run_starts
+from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
 from sim.model.replica_parameters import at
 from sim.model.state import BUSINESS, OWN

@@ -770,8 +770,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         plausible=(
             0.2,
             0.9,
-            "assumption: from nearly identical needs to a shared core with widely varying "
-            "extras",
+            "assumption: from nearly identical needs to a shared core with widely varying extras",
         ),
     ),
     _P(
@@ -822,8 +821,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         0.0,
         1.0,
         "uncertainty",
-        "[001] departments with similar missions build similar business systems; "
-        "value: assumption",
+        "[001] departments with similar missions build similar business systems; value: assumption",
         "Chance that each sub-function of a business system is the one its mission family "
         "commonly has (else it is drawn at random): business systems of departments with "
         "similar missions overlap more the higher it is.",

@@ -55,7 +55,9 @@ def pay_running_costs(model: GovernanceModel) -> None:
     owners = np.flatnonzero(model.system_upkeep != 0)
     if len(owners):
         growth = model.params(model.dept_jur[owners]).upkeep_age_growth
-        due = aged(model.system_upkeep[owners], model.system_upkeep_age[owners], model.month, growth)
+        due = aged(
+            model.system_upkeep[owners], model.system_upkeep_age[owners], model.month, growth
+        )
         money.pay(model, owners, due, tally="operation_spending")
 
 

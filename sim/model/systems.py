@@ -442,4 +442,3 @@ def business_masks(model: GovernanceModel, depts: np.ndarray) -> np.ndarray:
     bits = np.where(rng.random(shape) < similarity, template_bits.astype(bool), own_draw)
     masks = bits_to_masks(bits)
     return np.where(masks == 0, 1, masks)
-
