@@ -101,10 +101,12 @@ def init_systems(model: GovernanceModel) -> None:
     rng, n, n_jur = model.rng, model.n_dept, model.n_jur
     p = model.params(model.dept_jur)
     h = p.need_heterogeneity
-    h = np.asarray(h)[:, None, None] if np.ndim(h) else h
+    h = np.asarray(h)[:, None] if np.ndim(h) else h
     chance = 1.0 - h * (np.arange(N_SUBFUNCTIONS) / (N_SUBFUNCTIONS - 1))
-    needed = rng.random((n, N_COMMON, N_SUBFUNCTIONS), dtype=np.float32) < chance
-    model.need_mask = bits_to_masks(needed).astype(np.int16)
+    model.need_mask = np.zeros((n, N_COMMON), dtype=np.int16)
+    for k in range(N_COMMON):  # a capability at a time: a national run has 128,000 rows
+        needed = rng.random((n, N_SUBFUNCTIONS), dtype=np.float32) < chance
+        model.need_mask[:, k] = bits_to_masks(needed)
     # Mission family of each department, and the functions each family's
     # business systems commonly have, per government.
     model.mission_family = rng.integers(0, MISSION_FAMILIES, n)
@@ -112,7 +114,9 @@ def init_systems(model: GovernanceModel) -> None:
     model.business_mask = np.zeros(len(model.business_dept), dtype=np.int16)
     # The stock: systems per government, cell and bundle; members of
     # duplicative groups per cell, recounted where the stock changed.
-    model.mask_count = np.zeros((n_jur, N_CELLS, N_MASKS), dtype=np.int32)
+    # Counts of at most a government's size: two bytes where that fits.
+    small = int(model.jur_size.max()) < np.iinfo(np.uint16).max
+    model.mask_count = np.zeros((n_jur, N_CELLS, N_MASKS), np.uint16 if small else np.int32)
     model.dup_members = np.zeros((n_jur, N_CELLS), dtype=np.int64)
     model.cell_dirty = np.zeros((n_jur, N_CELLS), dtype=bool)
     model.system_total = np.zeros(n_jur, dtype=np.int64)
