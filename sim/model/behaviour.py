@@ -13,6 +13,8 @@ import numpy as np
 
 BUILD, ADOPT_PLATFORM, WAIT_FOR_PLATFORM, REUSE_PEER = 0, 1, 2, 3
 OPTION_NAMES = ("build", "adopt_platform", "wait_for_platform", "reuse_peer")
+#: How a department closes the gap a platform or a peer's system leaves in its bundle.
+CUSTOMIZE, COMPLEMENT = 0, 1
 
 #: Utility lost per year of waiting for a platform still under construction
 #: (assumption; swept through ``need_delay_months`` and platform build time).
@@ -72,6 +74,7 @@ def common_need_utilities(
     migration_cost_share: float,
     poor_standard_penalty: float,
     evaluation_link: float,
+    gap_cost: np.ndarray | float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Utilities of building, adopting, waiting and reusing, for each open need.
 
@@ -98,6 +101,8 @@ def common_need_utilities(
         migration_cost_share: Extra cost off the common standard.
         poor_standard_penalty: Utility lost on a poor platform.
         evaluation_link: Weight of results in heads' evaluations.
+        gap_cost: Expected cost (utility units) of customizing the known
+            platform to the sub-functions it does not cover (issue 25).
 
     Returns:
         ``(utilities, vanity_part)``: utilities (needs, 4) with ``-inf`` for
@@ -107,7 +112,7 @@ def common_need_utilities(
     vanity_part = vanity * visibility
     build = autonomy_value + vanity_part - 0.5 * weight * cost - deterrence * known_overlap
     adoption = weight * cost * (adoption_cost_share + migration_cost_share * ~on_standard)
-    platform = -adoption - poor_standard_penalty * platform_poor + evaluation_link
+    platform = -adoption - poor_standard_penalty * platform_poor + evaluation_link - gap_cost
     wait = platform - WAIT_COST_PER_YEAR * expected_wait_months / 12.0
     peer = -adoption - 0.5 * autonomy_value + evaluation_link
     utilities = np.full((len(cost), 4), -np.inf)
@@ -116,6 +121,39 @@ def common_need_utilities(
     utilities[:, WAIT_FOR_PLATFORM] = np.where(platform_pending, wait, -np.inf)
     utilities[:, REUSE_PEER] = np.where(peer_available, peer, -np.inf)
     return utilities, vanity_part
+
+
+def fit_gap_utilities(
+    *,
+    cost: np.ndarray,
+    weight: np.ndarray,
+    gap_share: np.ndarray,
+    has_old_system: np.ndarray,
+    autonomy_value: float,
+    customization_cost_share: float,
+) -> np.ndarray:
+    """Utilities of customizing the system joined and of a complementary own system.
+
+    Customizing costs ``customization_cost_share`` of an own system per share
+    of the bundle uncovered. A complementary system brings the autonomy of an
+    own system for that share and, like building (``common_need_utilities``),
+    half its cost weighs; an old system kept costs nothing to build.
+
+    Args:
+        cost: Cost of a full own system for each department.
+        weight: Money weight of the department.
+        gap_share: Share of its bundle the system joined does not provide.
+        has_old_system: Whether it has an own system it could keep.
+        autonomy_value: Value of owning one's system.
+        customization_cost_share: Customization cost per share uncovered.
+
+    Returns:
+        Utilities (departments, 2): ``CUSTOMIZE``, ``COMPLEMENT``.
+    """
+    customize = -weight * cost * customization_cost_share * gap_share
+    build = np.where(has_old_system, 0.0, 0.5 * weight * cost * gap_share)
+    complement = autonomy_value * gap_share - build
+    return np.column_stack((customize, complement))
 
 
 def agreement_probability(

@@ -49,3 +49,17 @@ N_COMMON = len(COMMON_CAPABILITIES)
 #: economy); in every government the first four departments hold them.
 BASE_REGISTRIES: tuple[str, ...] = ("population", "legal_persons", "geography", "economy")
 N_REGISTRIES = len(BASE_REGISTRIES)
+
+#: Sub-functions of each common capability (and of business systems): a
+#: system is the set of those it provides, a department's need the set it
+#: needs, both as bitmasks (GAO-12-241: systems of one category differ in
+#: their sub-functions). Eight: e.g. a portal's publishing, search, forms,
+#: payments, identity, notification, statistics and mobile access.
+N_SUBFUNCTIONS = 8
+
+#: Mission families: departments of a government whose missions are alike
+#: (economic regulation, social services, law enforcement, ...) build
+#: business systems with overlapping functions; business systems are compared
+#: for overlap only within a family (assumption: about five departments of
+#: forty per family).
+MISSION_FAMILIES = 8

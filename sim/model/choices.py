@@ -16,16 +16,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import behaviour, platform_plans, routes
+from sim.model import behaviour, platform_plans, routes, systems
 from sim.model.arrays import nonzero_cells, ragged_ranges
 from sim.model.capabilities import N_COMMON
 from sim.model.state import (
     OPEN,
     OWN,
+    PEER_USER,
     PLATFORM_BUILDING,
     PLATFORM_NONE,
     PLATFORM_OPERATING,
     PLATFORM_PLANNED,
+    PLATFORM_USER,
     PROPOSED,
     RELATIVE_COST,
     VISIBILITY,
@@ -77,13 +79,12 @@ def decide_common_needs(model: GovernanceModel) -> None:
     p = model.params(jurs)
     multi = model.structure.multi_level
     reach = rng.random(n) < p.central_local_link if multi else None
-    # Awareness: the office publicizes what its registry holds; peers'
-    # adoption spreads word of mouth (the source of the S-curve).
-    shares = model.adopters[jurs, ks] / model.jur_size[jurs]
+    # Awareness: the office publicizes what its registry holds; peers using a
+    # shared route (a platform, a co-built one, a peer's system) spread word
+    # of mouth, in either design (the source of the S-curve; MODEL.md fact 10).
+    contagion = np.minimum(1.0, p.adoption_contagion * _shared_use(model, jurs, ks))
     base_aware = p.peer_awareness + (1 - p.peer_awareness) * p.registry_completeness
-    aware = rng.random(n) < 1 - (1 - base_aware) * (
-        1 - np.minimum(1.0, p.adoption_contagion * shares)
-    )
+    aware = rng.random(n) < 1 - (1 - base_aware) * (1 - contagion)
     op_target = platform_plans.nearest(model, jurs, ks, (PLATFORM_OPERATING,), reach)
     pend_target = platform_plans.nearest(
         model, jurs, ks, (PLATFORM_PLANNED, PLATFORM_BUILDING), reach
@@ -99,7 +100,10 @@ def decide_common_needs(model: GovernanceModel) -> None:
     )
     registered = model.registered_count[jurs, ks] > 0
     peer_chance = p.peer_awareness + (1 - p.peer_awareness) * p.registry_completeness * registered
-    peers = (model.own_count[jurs, ks] > 0) & (rng.random(n) < peer_chance)
+    peer_chance = 1 - (1 - peer_chance) * (1 - contagion)
+    # Another department's system (a renewing owner does not reuse its own).
+    others = model.own_count[jurs, ks] - model.own_full[depts, ks]
+    peers = (others > 0) & (rng.random(n) < peer_chance)
     line_owner = np.full(n, -1, dtype=np.int64)
     if multi:
         # The line ministry of a local department is department r of its
@@ -116,6 +120,12 @@ def decide_common_needs(model: GovernanceModel) -> None:
         p.audit_rate * p.sanction_strength + model.sanction_memory[depts] + model.deterrence[jurs]
     )
     poor = model.platform_poor[np.maximum(op_target, 0), ks] & (op_target >= 0)
+    # The known platform (operating, else pending) may lack sub-functions of
+    # the department's bundle: it expects to pay for customizing them.
+    known = np.where(op_target >= 0, op_target, np.maximum(pend_target, 0))
+    need = model.need_mask[depts, ks].astype(np.int64)
+    gap = need & ~model.platform_mask[known, ks].astype(np.int64)
+    gap_share = systems.POPCOUNT[gap] / np.maximum(systems.POPCOUNT[need], 1)
     utilities, vanity_part = behaviour.common_need_utilities(
         cost=cost,
         weight=weight,
@@ -133,8 +143,11 @@ def decide_common_needs(model: GovernanceModel) -> None:
         migration_cost_share=p.migration_cost_share,
         poor_standard_penalty=p.poor_standard_penalty,
         evaluation_link=p.evaluation_link,
+        gap_cost=weight * cost * p.customization_cost_share * gap_share,
     )
     choice = behaviour.logit_choice(utilities, p.choice_rationality, rng)
+    model.tallies.add("common_need_choices", jurs)
+    model.tallies.add("shared_route_choices", jurs[choice != behaviour.BUILD])
     adopt = choice == behaviour.ADOPT_PLATFORM
     routes.adopt_platform(model, depts[adopt], ks[adopt], op_target[adopt])
     wait = choice == behaviour.WAIT_FOR_PLATFORM
@@ -157,6 +170,24 @@ def decide_common_needs(model: GovernanceModel) -> None:
     leads, lead_ks = depts[build[lead]], ks[build[lead]]
     platform_plans.start_cobuilt(model, leads, lead_ks)
     routes.wait_for_platform(model, leads, lead_ks, model.dept_jur[leads])
+
+
+def _shared_use(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """Share of each government's departments using a shared route for capability ``ks``.
+
+    Users of a platform (a center's or a co-built one), departments waiting
+    for one (a co-built platform's members), and users of a peer's or the
+    line ministry's system. Counted from the cells in such a state only (few
+    against a national run's 128,000 x 6 table).
+    """
+    access = model.access
+    using = np.flatnonzero(
+        ((access == PLATFORM_USER) | (access == PEER_USER) | (access == WAITING)).ravel()
+    )
+    rows = using // N_COMMON
+    cells = model.dept_jur[rows] * N_COMMON + (using - rows * N_COMMON)
+    counts = np.bincount(cells, minlength=model.n_jur * N_COMMON)
+    return counts[jurs * N_COMMON + ks] / model.jur_size[jurs]
 
 
 def _leads_of_cobuilds(

@@ -4,7 +4,8 @@ A building project needs ``cost / duration`` money a month. Pool-funded
 projects always get it; departmental ones share their department's balance
 pro rata, and a month with less than half the money needed counts towards
 ``stall_months`` ('beard' projects of [002]). A finished common system is a
-duplicate when its government already had an instance of that capability;
+duplicate when it shares more than ``duplication_overlap_threshold`` of its
+sub-functions with a system its government already has (GAO-12-241, issue 25);
 it is recorded in the office's registry with chance ``registry_completeness``
 and follows the common standard with a chance raised by enforcement backed
 by the top leader ([001][004]). Audits find duplicates and vanity projects
@@ -18,11 +19,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import delivery, money, running_costs, standards
+from sim.model import delivery, money, running_costs, standards, systems
 from sim.model.arrays import run_lengths, run_starts
+from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
 from sim.model.replica_parameters import at
-from sim.model.state import BUSINESS, OWN, PLATFORM_OPERATING
+from sim.model.state import BUSINESS, OWN
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -64,9 +66,8 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     book, rng = model.projects, model.rng
     book.end(pids, Status.DONE)
     model.tallies.add("projects_completed", book.jur[pids])
-    running_costs.add_system_upkeep(model, book.dept[pids], book.cost[pids])
     business = book.kind[pids] == BUSINESS
-    delivery.serve_business(model, book.need_id[pids[business]])
+    _complete_business(model, pids[business])
     pids = pids[~business]
     if not len(pids):
         return
@@ -74,8 +75,12 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     jurs = model.dept_jur[depts]
     model.tallies.add("common_projects_completed", jurs)
     p = model.params(jurs)
+    # The new system replaces any own system of the department: the old one
+    # an owner renewed (its peers move to the new one) or a complementary one.
+    renewing = model.renewing[depts, ks]
+    systems.retire_own(model, depts, ks, reopen_peers=False)
     # Systems finished in the same month count in order: the second one of a
-    # government and capability is already a duplicate.
+    # government and capability is already an instance.
     cells = jurs * 64 + ks
     order = np.argsort(cells, kind="stable")
     earlier = np.zeros(len(pids), dtype=np.int64)
@@ -83,8 +88,15 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     starts = run_starts(sorted_cells)
     runs = run_lengths(starts, len(sorted_cells))
     earlier[order] = np.arange(len(pids)) - np.repeat(starts, runs)
-    existing = model.own_count[jurs, ks] + (model.platform_status[jurs, ks] == PLATFORM_OPERATING)
-    duplicate = existing + earlier >= 1
+    # A duplicate provides more than duplication_overlap_threshold of the
+    # sub-functions of a system its government has (or of one finished
+    # earlier this month): GAO-12-241's 'potentially duplicative' (issue 25).
+    masks = model.need_mask[depts, ks].astype(np.int64)
+    duplicate = systems.overlaps_existing(model, jurs, ks, masks)
+    duplicate |= systems.overlaps_within(model, jurs, ks, masks)
+    systems.register_own(model, depts, ks, masks, book.cost[pids], full=True)
+    model.served_by[depts, ks] = masks
+    model.peer_provider[depts, ks] = -1
     # Owners in completion order: after the cell's earlier owners.
     model.owners[jurs, ks, model.own_count[jurs, ks] + earlier] = depts
     np.add.at(model.own_count, (jurs, ks), 1)
@@ -107,4 +119,23 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     money.pay(model, depts[leaving], book.cost[pids[leaving]] * at(p.migration_cost_share, leaving))
     standards.join(model, depts[follow], np.zeros(np.count_nonzero(follow), dtype=bool))
     model.access[depts, ks] = OWN
-    delivery.serve_common(model, depts, ks)
+    # A renewal's old system served until now: the service goes on.
+    model.served_month[depts[renewing], ks[renewing]] = model.month + 1
+    model.renewing[depts[renewing], ks[renewing]] = False
+    model.keep_old[depts, ks] = False
+    delivery.serve_common(model, depts[~renewing], ks[~renewing], replaces=False)
+
+
+def _complete_business(model: GovernanceModel, pids: np.ndarray) -> None:
+    """Finished business systems serve their needs and join the stock of systems."""
+    if not len(pids):
+        return
+    book = model.projects
+    depts = book.dept[pids]
+    running_costs.add_system_upkeep(model, depts, book.cost[pids])
+    need_ids = book.need_id[pids]
+    masks = systems.business_masks(model, depts)
+    model.business_mask[need_ids] = masks
+    cells = N_COMMON + model.mission_family[depts]
+    systems.add(model, model.dept_jur[depts], cells, masks)
+    delivery.serve_business(model, need_ids)

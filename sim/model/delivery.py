@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import systems
+
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
@@ -39,11 +41,24 @@ def _count_served(model: GovernanceModel, depts: np.ndarray, need_months: np.nda
     model.tallies.add("needs_served_start_sum", jurs, float(served))
 
 
-def serve_common(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> None:
-    """Record that departments' common needs ``ks`` are served from next month."""
+def serve_common(
+    model: GovernanceModel, depts: np.ndarray, ks: np.ndarray, replaces: bool = True
+) -> None:
+    """Record that departments' common needs ``ks`` are served from next month.
+
+    An owner renewing its system was served by the old one all along: its
+    service goes on and is not counted again. Unless ``replaces`` is False
+    (an own system just built, which replaced the old one itself), the route
+    now serving takes over from any own system of the department
+    (``systems.hand_over``: decommissioned, or kept running).
+    """
+    renewing = model.renewing[depts, ks]
     model.served_month[depts, ks] = model.month + 1
-    _count_served(model, depts, model.need_month[depts, ks])
-    model.tallies.add("common_needs_served", model.dept_jur[depts])
+    fresh_d, fresh_k = depts[~renewing], ks[~renewing]
+    _count_served(model, fresh_d, model.need_month[fresh_d, fresh_k])
+    model.tallies.add("common_needs_served", model.dept_jur[fresh_d])
+    if replaces:
+        systems.hand_over(model, depts, ks)
 
 
 def serve_business(model: GovernanceModel, need_ids: np.ndarray) -> None:

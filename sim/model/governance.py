@@ -8,7 +8,8 @@ per step, calling the mechanisms in this order (see ``docs/ODD.md``):
 
 1. policy changes due this month (gradual reform)   ``_apply_policy_changes``
 2. the annual budget cycle, each January             ``budget.budget_cycle``,
-   then this month's staff and upkeep are paid       ``running_costs.pay_running_costs``
+   then this month's staff and upkeep are paid,      ``running_costs.pay_running_costs``,
+   and systems at the end of their life renewed      ``retirement.end_of_life``
 3. leader turnover and its consequences              ``turnover.leader_turnover``,
    then reorganized bodies may drop platforms        ``platforms.abandon_platforms_of``
 4. needs arising, then joint services arising        ``needs.arise_needs``,
@@ -23,7 +24,8 @@ per step, calling the mechanisms in this order (see ``docs/ODD.md``):
 9. data sharing, then escalated refusals             ``sharing.data_sharing``,
    become coordination cases                         ``coordination.open_data_cases``
 10. cross-department coordination                     ``coordination.coordination``
-11. audit memories fade                              ``SANCTION_MEMORY_DECAY``
+11. audit memories fade                              ``SANCTION_MEMORY_DECAY``,
+    duplicative systems recounted                    ``systems.refresh_duplicative``
 12. measuring outcomes (per replica when batched)    ``outcomes.measure``
 
 The mechanism modules only read and write this model's state; none does file
@@ -51,8 +53,10 @@ from sim.model import (
     delivery,
     needs,
     platforms,
+    retirement,
     running_costs,
     sharing,
+    systems,
     turnover,
 )
 from sim.model.agents import (
@@ -149,6 +153,7 @@ class GovernanceModel(mesa.Model):
             self._init_leaders()
         self._init_governance()
         needs.init_needs(self)
+        systems.init_systems(self)
         self._init_counters()
         platforms.master_plan(self, initial=True)
         # Mesa's collector holds the outcomes of an ordinary run; a batched run
@@ -282,6 +287,12 @@ class GovernanceModel(mesa.Model):
         # finished systems and by each government for its platforms (3.10).
         self.system_upkeep = np.zeros(self.n_dept)
         self.platform_upkeep = np.zeros(self.n_jur)
+        # Sums of base upkeep times the month built, from which upkeep grows
+        # with age (issue 25), per owner and per platform.
+        self.system_upkeep_age = np.zeros(self.n_dept)
+        self.platform_upkeep_age = np.zeros(self.n_jur)
+        self.platform_base_upkeep = np.zeros(shape)
+        self.platform_upkeep_built = np.zeros(shape)
         self.plan_counter = 0
         # One early master plan per government may lock in a poor standard
         # for the platforms it schedules (MODEL.md 3.10).
@@ -321,6 +332,7 @@ class GovernanceModel(mesa.Model):
         if self.month % 12 == 0:
             budget.budget_cycle(self)
         running_costs.pay_running_costs(self)
+        retirement.end_of_life(self)
         reorganized = turnover.leader_turnover(self)
         platforms.abandon_platforms_of(self, reorganized)
         needs.arise_needs(self)
@@ -337,6 +349,7 @@ class GovernanceModel(mesa.Model):
         coordination.coordination(self)
         self.sanction_memory *= SANCTION_MEMORY_DECAY
         self.deterrence *= SANCTION_MEMORY_DECAY
+        systems.refresh_duplicative(self)
         self.month += 1
         self.running = self.month < self.p.months
         if self.record_every_month or not self.running:

@@ -90,6 +90,26 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "portfolio review would call potentially duplicative (GAO-12-241).",
     ),
     _O(
+        "duplicative_investment_share",
+        "Potentially duplicative investments",
+        "share",
+        "duplication",
+        "Share of the systems in use this month (own common systems, complementary ones and "
+        "old ones kept running, operating platforms, business systems) that belong to a "
+        "duplicative group: more than duplication_overlap_threshold of the sub-functions "
+        "they and another system of their government provide are provided by both (same "
+        "capability, or business systems of one mission family). Measured like GAO-12-241 "
+        "(37 of 810 investments, 4.6%): a stock, every member of a group counted.",
+    ),
+    _O(
+        "cum_systems_retired",
+        "Systems retired",
+        "systems",
+        "duplication",
+        "Own common systems decommissioned so far: at the end of their life, or replaced "
+        "by a platform, a peer's system or a new own system.",
+    ),
+    _O(
         "n_redundant_data_collections",
         "Redundant data collections",
         "collections",
@@ -396,7 +416,14 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         departments = np.bincount(dept_group, minlength=n_groups).astype(float)
     delivered = tally("services_delivered")
     # Months of service so far: every served need from the month it was served.
-    service_months = n_served * t - tally("needs_served_start_sum") - tally("outage_user_months")
+    # Needs whose system retired without a replacement stopped accruing then.
+    ended = tally("needs_service_ended")
+    service_months = (
+        (n_served - ended) * t
+        - tally("needs_served_start_sum")
+        + tally("needs_service_ended_month_sum")
+        - tally("outage_user_months")
+    )
     common_served = tally("common_needs_served")
     spending = tally("spending")
     reviews = tally("reviews_done")
@@ -411,6 +438,10 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         "duplicate_project_share": ratio(
             tally("duplicate_projects"), tally("common_projects_completed")
         ),
+        "duplicative_investment_share": ratio(
+            per_group(model.dup_members.sum(axis=1)), per_group(model.system_total)
+        ),
+        "cum_systems_retired": tally("systems_retired"),
         "n_redundant_data_collections": tally("redundant_data_collections"),
         "cum_redundant_spending": tally("redundant_spending"),
         "data_sharing_rate": sharing_rate,

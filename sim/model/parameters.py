@@ -753,6 +753,121 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "month's installment when the platform lives on fees; the platform then falls behind.",
         plausible=(0.0, 0.6, "assumption: up to most members shirk in a month"),
     ),
+    # --------------------- capabilities that differ, systems that retire (issue 25)
+    _P(
+        "need_heterogeneity",
+        0.5,
+        "share",
+        0.0,
+        1.0,
+        "uncertainty",
+        "GAO-12-241 (systems of one category differ in their sub-functions, so only 4.6% "
+        "of investments were potentially duplicative); value: assumption",
+        "How much departments' needs of one common capability differ: sub-function i of "
+        "the capability's N_SUBFUNCTIONS is needed with chance 1 - need_heterogeneity * "
+        "i / (N_SUBFUNCTIONS - 1) (the first, the core, by everyone); 0 gives identical "
+        "bundles.",
+        plausible=(
+            0.2,
+            0.9,
+            "assumption: from nearly identical needs to a shared core with widely varying extras",
+        ),
+    ),
+    _P(
+        "platform_fit_cost_share",
+        0.5,
+        "share of a full-fit platform's cost",
+        0.0,
+        1.0,
+        "uncertainty",
+        "assumption: a standard platform is cheaper than one customized to every "
+        "department's sub-functions (MODEL.md 3.10: platforms' fixed costs)",
+        "Share of a platform's cost that grows with its fit: a platform covering share f "
+        "of the sub-functions costs (1 - share + share * f) times a full-fit one.",
+        plausible=(0.2, 0.8, "assumption: the common core is a fifth to four fifths of the cost"),
+    ),
+    _P(
+        "customization_cost_share",
+        0.6,
+        "share of an own system's cost per share of the bundle not covered",
+        0.0,
+        3.0,
+        "uncertainty",
+        "assumption: custom work on a shared platform costs about as much per function as "
+        "the department's own system would, less what the platform already provides",
+        "Cost of customizing a platform (or a peer's system) to the sub-functions of a "
+        "department's bundle it does not cover, per share of the bundle uncovered, in units "
+        "of the department's own system.",
+        plausible=(0.2, 1.5, "assumption: a fifth to one and a half own-system costs"),
+    ),
+    _P(
+        "duplication_overlap_threshold",
+        0.8,
+        "share",
+        0.05,
+        0.99,
+        "uncertainty",
+        "GAO-12-241 ('potentially duplicative': investments with similar functions serving "
+        "the same agency); the threshold is an assumption",
+        "Two systems of one capability (or two business systems of one mission family) of a "
+        "government are duplicative when more than this share of the sub-functions either "
+        "provides are provided by both (Jaccard overlap).",
+        plausible=(0.5, 0.95, "assumption: from half to nearly all functions shared"),
+    ),
+    _P(
+        "business_similarity",
+        0.5,
+        "share",
+        0.0,
+        1.0,
+        "uncertainty",
+        "[001] departments with similar missions build similar business systems; value: assumption",
+        "Chance that each sub-function of a business system is the one its mission family "
+        "commonly has (else it is drawn at random): business systems of departments with "
+        "similar missions overlap more the higher it is.",
+        plausible=(0.2, 0.8, "assumption"),
+    ),
+    _P(
+        "system_lifetime_months",
+        96.0,
+        "months",
+        12.0,
+        600.0,
+        "uncertainty",
+        "GAO-16-468 (federal legacy systems: hardware refreshed in about five years, "
+        "software kept for decades); value: assumption of eight years",
+        "Mean service life of a system or platform (each drawn within +-LIFETIME_SPREAD of "
+        "it); at its end an own system is renewed (its owner decides again), a platform is "
+        "rebuilt at its cost.",
+        plausible=(60.0, 180.0, "five to fifteen years"),
+    ),
+    _P(
+        "upkeep_age_growth",
+        0.1,
+        "share of first-year upkeep per year of age",
+        0.0,
+        1.0,
+        "uncertainty",
+        "GAO-16-468 (operation and maintenance of ageing systems takes a growing share of "
+        "IT budgets); value: assumption",
+        "How much a system's or platform's yearly operation and maintenance grows with each "
+        "year of its age.",
+        plausible=(0.0, 0.3, "assumption: flat to 30% more a year"),
+    ),
+    _P(
+        "parallel_running_share",
+        0.3,
+        "probability",
+        0.0,
+        1.0,
+        "uncertainty",
+        "GAO-16-468 (agencies keep legacy systems running beside their replacements); "
+        "value: assumption",
+        "Chance that a department moving from its own system to a platform or a peer's "
+        "system keeps the old one running in parallel (for KEPT_LIFE_SHARE of a lifetime) "
+        "although the new one covers its bundle.",
+        plausible=(0.0, 0.6, "assumption"),
+    ),
     # ------------------------------------------------------------------ levers
     _P(
         "approval_bodies",
@@ -852,6 +967,20 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "Shared-platform projects the technical service center can run at the same time "
         "(0 = no center).",
         plausible=(0, 6, "more slots than common capabilities (6) is moot"),
+    ),
+    _P(
+        "platform_fit",
+        0.75,
+        "share",
+        0.0,
+        1.0,
+        "lever",
+        "GAO-12-241 (systems of one category differ in sub-functions); [001] a technical "
+        "service center builds standard shared platforms; value: assumption",
+        "Share of a capability's sub-functions a center-built platform covers (the most "
+        "commonly needed first; the core always): a standard platform fits less, a "
+        "customized one costs more (platform_fit_cost_share).",
+        plausible=(0.3, 1.0, "assumption: from the core and a little to every sub-function"),
     ),
     _P(
         "master_plan",

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import systems
 from sim.model.arrays import distinct_cells
+from sim.model.capabilities import N_SUBFUNCTIONS
 from sim.model.state import PLATFORM_BUILDING, PLATFORM_NONE, PLATFORM_PLANNED, RELATIVE_COST
 from sim.model.structure import MAX_DEPTH
 
@@ -58,9 +60,16 @@ def nearest(
 
 
 def platform_cost(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> np.ndarray:
-    """Cost of the shared platforms of governments ``jurs``, capabilities ``ks``."""
+    """Cost of the shared platforms of governments ``jurs``, capabilities ``ks``.
+
+    ``platform_cost_multiple`` prices a platform providing every sub-function;
+    one providing share f of them costs ``1 - s + s * f`` of that, with s the
+    ``platform_fit_cost_share`` (a standard platform is cheaper, issue 25).
+    """
     p = model.params(jurs)
-    return p.system_cost * RELATIVE_COST[ks] * p.platform_cost_multiple
+    fit = systems.POPCOUNT[model.platform_mask[jurs, ks]] / N_SUBFUNCTIONS
+    factor = 1.0 - p.platform_fit_cost_share + p.platform_fit_cost_share * fit
+    return p.system_cost * RELATIVE_COST[ks] * p.platform_cost_multiple * factor
 
 
 def plan(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
@@ -68,6 +77,10 @@ def plan(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:
     if not len(jurs):
         return
     model.platform_status[jurs, ks] = PLATFORM_PLANNED
+    # A center's platform provides the platform_fit share of sub-functions
+    # most commonly needed (issue 25).
+    fit = model.params(jurs).platform_fit
+    model.platform_mask[jurs, ks] = systems.fit_mask(fit, model.rng.random(len(jurs)))
     model.platform_plan_seq[jurs, ks] = model.plan_counter + np.arange(len(jurs))
     model.plan_counter += len(jurs)
     np.add.at(model.platform_reserve, jurs, platform_cost(model, jurs, ks))
@@ -109,6 +122,8 @@ def start_cobuilt(model: GovernanceModel, leads: np.ndarray, ks: np.ndarray) -> 
     """
     jurs = model.dept_jur[leads]
     model.platform_status[jurs, ks] = PLATFORM_BUILDING
+    # The lead builds what it needs; the others join for what it provides.
+    model.platform_mask[jurs, ks] = model.need_mask[leads, ks]
     model.platform_lead[jurs, ks] = leads
     model.platform_progress[jurs, ks] = 0.0
     pace = 0.3 + 0.7 * model.it_capacity[leads]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import money, platform_plans, routes, running_costs
+from sim.model import money, platform_plans, routes, running_costs, systems
 from sim.model.agents import TechnicalServiceCenter, create_in_bulk
 from sim.model.arrays import distinct_small, lexsort_whole, nonzero_cells, ragged_ranges
 from sim.model.capabilities import N_COMMON
@@ -141,7 +141,11 @@ def technical_centers(model: GovernanceModel) -> None:
         status[dj, dk] = PLATFORM_OPERATING
         model.tallies.add("projects_completed", dj)
         model.tallies.add("common_projects_completed", dj)
-        running_costs.add_platform_upkeep(model, dj, platform_plans.platform_cost(model, dj, dk))
+        running_costs.add_platform_upkeep(
+            model, dj, platform_plans.platform_cost(model, dj, dk), dk
+        )
+        model.platform_retire[dj, dk] = model.month + systems.draw_lives(model, dj)
+        systems.add(model, dj, dk, model.platform_mask[dj, dk].astype(np.int64))
         _release(model, dj, dk, adopt=True, waiting_for=waiting)
 
 
@@ -240,8 +244,10 @@ def platform_outages(model: GovernanceModel) -> None:
     sizes = model.jur_size[jurs]
     rows = ragged_ranges(model.jur_start[jurs], sizes)
     cols = np.repeat(ks, sizes)
-    using = (model.access[rows, cols] == PLATFORM_USER) & (
-        model.served_month[rows, cols] <= model.month
+    using = (
+        (model.access[rows, cols] == PLATFORM_USER)
+        & (model.served_month[rows, cols] <= model.month)
+        & ~model.renewing[rows, cols]  # still served by the old own system
     )
     outage = np.repeat(np.arange(len(jurs)), sizes)
     lost = np.bincount(outage, weights=using, minlength=len(jurs))

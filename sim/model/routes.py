@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import behaviour, delivery, money, platform_plans, running_costs, standards
+from sim.model import (
+    behaviour,
+    delivery,
+    money,
+    platform_plans,
+    running_costs,
+    standards,
+    systems,
+)
 from sim.model.arrays import distinct_cells
 from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
@@ -98,7 +106,11 @@ def adopt_platform(
     moved = standards.join(model, depts, poor)
     money.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * moved))
     model.access[depts, ks] = PLATFORM_USER
-    months = p.platform_integration_months / (0.3 + 0.7 * model.it_capacity[depts])
+    model.peer_provider[depts, ks] = -1
+    # A platform that lacks some of the department's sub-functions is
+    # customized, or a complementary system kept or built (issue 25).
+    extra = systems.close_gaps(model, depts, ks, model.platform_mask[targets, ks])
+    months = p.platform_integration_months / (0.3 + 0.7 * model.it_capacity[depts]) + extra
     delivery.start_integration(model, depts, ks, model.month + months)
     before = model.platform_users[targets, ks].copy()
     np.add.at(model.platform_users, (targets, ks), 1)
@@ -128,7 +140,7 @@ def _expand(
     money.charge_governments(
         model, np.bincount(jurs, cost, minlength=model.n_jur), "operation_spending"
     )
-    running_costs.add_platform_upkeep(model, jurs, cost)
+    running_costs.add_platform_upkeep(model, jurs, cost, kinds)
 
 
 def wait_for_platform(
@@ -151,7 +163,11 @@ def use_system_of(
     cost = p.system_cost * RELATIVE_COST[ks]
     money.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * ~compatible))
     model.access[depts, ks] = PEER_USER
-    delivery.serve_common(model, depts, ks)
+    model.peer_provider[depts, ks] = owners
+    # The owner's system provides the owner's bundle; the rest is
+    # customized or complemented, which takes time (issue 25).
+    extra = systems.close_gaps(model, depts, ks, model.own_mask[owners, ks])
+    delivery.start_integration(model, depts, ks, model.month + 1 + extra)
     delivery.add_sharing_links(model, owners, depts)
 
 
@@ -166,8 +182,14 @@ def reuse_peer(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> np.
     # Pick one owner at random (an index draw: owner lists can be long).
     jurs = model.dept_jur[depts]
     p = model.params(jurs)
-    picks = model.rng.integers(0, model.own_count[jurs, ks])
+    count = model.own_count[jurs, ks]
+    picks = model.rng.integers(0, count)
     owners = model.owners[jurs, ks, picks]
+    # An owner renewing its own system asks another owner, if there is one.
+    self_pick = owners == depts
+    picks = np.where(self_pick, (picks + 1) % count, picks)
+    owners = model.owners[jurs, ks, picks]
+    alone = owners == depts
     chance = behaviour.agreement_probability(
         willingness=model.willingness[owners],
         compatible=standards.compatible(model, depts, owners),
@@ -176,6 +198,6 @@ def reuse_peer(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> np.
         sharing_risk=p.sharing_risk,
         rationality=p.choice_rationality,
     )
-    ok = model.rng.random(len(depts)) < chance
+    ok = (model.rng.random(len(depts)) < chance) & ~alone
     use_system_of(model, depts[ok], ks[ok], owners[ok])
     return ok

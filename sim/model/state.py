@@ -30,6 +30,14 @@ FOUNDATIONAL = np.array([c.foundational for c in COMMON_CAPABILITIES], dtype=flo
 #: Capabilities in master-plan order: foundational ones first [001].
 PLAN_ORDER = np.argsort(-FOUNDATIONAL, kind="stable")
 
+#: Each system's or platform's life is drawn uniformly within this share of
+#: ``system_lifetime_months`` either side (assumption: lives differ).
+LIFETIME_SPREAD = 0.25
+#: A system kept running in parallel after its owner moved to a platform or a
+#: peer runs for this share of a lifetime more (assumption: dual running ends
+#: when the new system has proved itself, GAO-16-468).
+KEPT_LIFE_SHARE = 0.5
+
 #: Monthly factor by which heads' memories of audits fade (about 3 years).
 SANCTION_MEMORY_DECAY = 0.98
 

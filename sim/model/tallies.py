@@ -55,6 +55,17 @@ TALLIES: dict[str, str] = {
     "cobuilds_started": "shared platforms started by a lead department without a center",
     "cobuilds_dropped": "co-built platforms dropped because no member waited for them any more",
     "waits_given_up": "departments that stopped waiting for a platform after their patience",
+    "systems_retired": "own common systems decommissioned (end of life, or replaced)",
+    "renewals": "own common systems at the end of their life whose owners decided again",
+    "platforms_renewed": "platforms rebuilt in place at the end of their life",
+    "renewal_spending": "money paid to rebuild platforms and complementary systems at their end",
+    "customizations": "departments that customized a platform or peer's system to their bundle",
+    "complementary_systems": "complementary systems built beside a platform or peer's system",
+    "common_need_choices": "departments choosing how to meet an open common need",
+    "shared_route_choices": "of those, the ones choosing a platform (to adopt or wait for) or "
+    "a peer's system",
+    "needs_service_ended": "served common needs whose service ended (their system retired)",
+    "needs_service_ended_month_sum": "sum of the months from which those needs were not served",
 }
 
 
