@@ -98,6 +98,9 @@ def adopt_platform(
     moved = standards.join(model, depts, poor)
     money.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * moved))
     model.access[depts, ks] = PLATFORM_USER
+    # Whose platform it joined (read only by ``sim.model.snapshot``: a user of
+    # a co-built platform is told apart from a center's platform's).
+    model.wait_target[depts, ks] = targets
     months = p.platform_integration_months / (0.3 + 0.7 * model.it_capacity[depts])
     delivery.start_integration(model, depts, ks, model.month + months)
     before = model.platform_users[targets, ks].copy()
