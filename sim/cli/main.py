@@ -29,7 +29,7 @@ DEFAULT_REPLICATIONS = 20
 COMMANDS = (
     "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model",
     "where-it-loses", "discover", "calibrate",
-    "dashboard",
+    "dashboard", "watch",
 )  # fmt: skip
 
 DESCRIPTION = """\
@@ -64,6 +64,7 @@ examples:
   python run.py --lang zh                         the main comparison, report in Chinese
   python run.py report results/FOLDER --lang zh --formats png,svg,pdf
   python run.py sweep sweeps/review_capacity_grid.yaml   a parameter sweep (resumable)
+  python run.py watch centralized --seed 7        one run, agent records month by month
 
 A scenario is named by its file name in scenarios/ without .yaml, or given as a
 path to a .yaml file. The first scenario of "compare" is the baseline.
@@ -264,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli import dashboard as dashboard_cli
 
     dashboard_cli.add_parser(sub)
+    from sim.cli import watch as watch_cli
+
+    watch_cli.add_parser(sub)
     return parser
 
 
@@ -631,6 +635,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sim.cli import dashboard as dashboard_cli
 
         handlers["dashboard"] = dashboard_cli.cmd_dashboard
+        from sim.cli import watch as watch_cli
+
+        handlers["watch"] = watch_cli.cmd_watch
         return guarded(handlers.get(args.command, cmd_experiment), args)
     except KeyboardInterrupt:
         print("\ninterrupted (Ctrl-C); no results folder was written.", file=sys.stderr)
