@@ -11,7 +11,6 @@ the test runs in parallel with others (``pytest -n 2``).
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from pathlib import Path
@@ -201,18 +200,32 @@ def server():
     httpd.shutdown()
 
 
-def shown_month(page) -> int:
-    text = page.inner_text("#viewer-month-label")
-    return int(re.search(r"\d+", text).group())
+MONTH_JS = (
+    "() => { const t = document.querySelector('#viewer-month-label')?.innerText || '';"
+    " const m = t.match(/\\d+/); return m ? parseInt(m[0]) : -1; }"
+)
+IDLE_JS = "() => document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0"
 
 
-def wait_for_month(page, predicate: str, timeout: int = 60_000) -> None:
+def wait_for_month(page, predicate: str, timeout: int = 90_000) -> None:
     """Wait until the month shown satisfies ``predicate`` (JavaScript, of ``m``)."""
     page.wait_for_function(
-        "() => { const t = document.querySelector('#viewer-month-label')?.innerText || '';"
-        " const m = parseInt((t.match(/\\d+/) || ['-1'])[0]); return " + predicate + "; }",
-        timeout=timeout,
+        f"() => {{ const m = ({MONTH_JS})(); return {predicate}; }}", timeout=timeout
     )
+
+
+def settled_month(page, timeout: float = 60.0) -> int:
+    """The month shown once no callback is in flight and it stayed the same for a second."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        page.wait_for_function(IDLE_JS, timeout=30_000)
+        month = page.evaluate(MONTH_JS)
+        if month == last and month >= 0:
+            return month
+        last = month
+        time.sleep(1.0)
+    raise AssertionError(f"the month shown did not settle (last {last})")
 
 
 CURSOR = "() => document.querySelector('#viewer-timeseries .js-plotly-plot').layout.shapes[0].x0"
@@ -250,30 +263,30 @@ def test_viewer_play_pause_step_in_headless_chromium(server, tmp_path):
                 "() => (document.querySelector('#viewer-network .js-plotly-plot')?.data || [])"
                 ".length >= 8"
             )
-            start = shown_month(page)
+            start = settled_month(page)
             start_routes = page.evaluate(
                 "() => document.querySelector('#viewer-network .js-plotly-plot').data"
-                ".filter(d => d.mode === 'markers').map(d => d.x.length)"
+                ".filter(d => d.mode === 'markers').map(d => (d.hovertext || []).length)"
             )
             # Play: the months advance by themselves.
             page.click("#viewer-play")
             wait_for_month(page, "m >= 3")
-            # Pause: they stop (a tick already on its way may land first).
+            # Pause: they stop (a tick already on its way may land first). The clock
+            # ticks every 0.6 s, so 3 s without a change means it is stopped.
             page.click("#viewer-pause")
-            time.sleep(1.5)
-            paused = shown_month(page)
-            time.sleep(2.5)
-            still = shown_month(page)
+            paused = settled_month(page)
+            time.sleep(3.0)
+            still = settled_month(page)
             # Step: exactly one month further, and no playing on.
             page.click("#viewer-step")
             wait_for_month(page, f"m === {still + 1}")
-            time.sleep(1.5)
-            stepped = shown_month(page)
+            time.sleep(3.0)
+            stepped = settled_month(page)
             page.wait_for_function(f"() => ({CURSOR})() === {stepped}")
             cursor = page.evaluate(CURSOR)
             later_routes = page.evaluate(
                 "() => document.querySelector('#viewer-network .js-plotly-plot').data"
-                ".filter(d => d.mode === 'markers').map(d => d.x.length)"
+                ".filter(d => d.mode === 'markers').map(d => (d.hovertext || []).length)"
             )
             queues = page.inner_text("#viewer-sec-queues")
             # The language switch changes the labels.

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import dash
-from dash import Input, Output, State, ctx, dcc, html
+from dash import Input, Output, Patch, State, ctx, dcc, html
 
 from sim.dashboard import viewer_figures as figures
 from sim.dashboard.viewer_layout import (
@@ -262,26 +262,40 @@ def _register(app: dash.Dash, cache: RunCache) -> None:
         Output("viewer-platforms", "figure"),
         Output("viewer-timeseries", "figure"),
         Output("viewer-month-label", "children"),
+        Output("viewer-drawn", "data"),
         Input("viewer-month", "value"),
         Input("viewer-run", "data"),
         Input("viewer-government", "value"),
         Input("viewer-lang", "value"),
         Input("viewer-outcome", "value"),
+        State("viewer-drawn", "data"),
     )
-    def draw(month, key, government, lang, outcome):
-        """Every panel at the month shown."""
+    def draw(month, key, government, lang, outcome, drawn):
+        """Every panel at the month shown.
+
+        The time series changes only with the run, government, language or
+        outcome; when it is already drawn for those (``viewer-drawn``), only
+        its cursor moves.
+        """
         entry = cache.get(key)
         if entry is None:
-            return (dash.no_update,) * 5
+            return (dash.no_update,) * 6
         view = entry[1]
         month = int(min(max(int(month or 0), 0), view.months))
         government = government if government in view.governments else 0
+        signature = [key, government, lang, outcome]
+        if drawn == signature:
+            series = Patch()
+            series["layout"]["shapes"][0] = figures.cursor(month)
+        else:
+            series = figures.timeseries_figure(view, month, government, outcome, lang)
         return (
             figures.network_figure(view, month, government, lang),
             figures.queues_figure(view, month, government, lang),
             figures.platforms_figure(view, month, government, lang),
-            figures.timeseries_figure(view, month, government, outcome, lang),
+            series,
             t("v_month", lang, month=month, months=view.months),
+            signature,
         )
 
     @app.callback(

@@ -1,13 +1,19 @@
 """Figures of the run viewer: one month of one recorded run (``sim.experiments.watch``).
 
-Pure functions of a ``WatchedRun``, a government, a month and a language;
-the Dash callbacks of ``sim.dashboard.viewer`` call them on every tick. Axes
-keep the same ranges over the whole run, so that playing the months shows
-change, not rescaling.
+Pure functions of a recorded run, a government, a month and a language;
+the Dash callbacks of ``sim.dashboard.viewer`` call them on every tick of
+the player, so they return plain Plotly figure dictionaries (what
+``go.Figure(...).to_plotly_json()`` gives, without validating every trace on
+every tick: a tenth of the time; ``go.Figure(d)`` turns one back into a
+figure). The look is ``sim.reporting.style.style_figure``'s. Axes keep the
+same ranges over the whole run, so that playing the months shows change,
+not rescaling.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,12 +108,36 @@ def department_positions(size: int) -> tuple[np.ndarray, np.ndarray, float]:
     Returns:
         ``(x, y, radius)``.
     """
-    radius = max(6.0, size * 4.2 / (2 * math.pi))
+    # Each node is three squares wide; 3.6 units of circumference leave a gap.
+    radius = max(6.0, size * 3.6 / (2 * math.pi))
     angle = math.pi / 2 - 2 * math.pi * np.arange(size) / max(size, 1)
     return radius * np.cos(angle), radius * np.sin(angle), radius
 
 
-def network_figure(view: RunView, month: int, government: int, lang: str = "en") -> go.Figure:
+@functools.cache
+def _styled_layout(height: int) -> dict[str, Any]:
+    return style_figure(go.Figure(), height=height).to_plotly_json()["layout"]
+
+
+def _merge(base: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
+    for key, value in updates.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _layout(height: int, **updates: Any) -> dict[str, Any]:
+    """The project's figure layout at ``height``, with ``updates`` merged in."""
+    return _merge(copy.deepcopy(_styled_layout(height)), updates)
+
+
+def _list(values: Any) -> list[Any]:
+    return np.asarray(values).tolist()
+
+
+def network_figure(view: RunView, month: int, government: int, lang: str = "en") -> dict:
     """Departments as nodes of six squares coloured by what serves each need; sharing links.
 
     Args:
@@ -115,15 +145,21 @@ def network_figure(view: RunView, month: int, government: int, lang: str = "en")
         month: Month to show (0 is the start).
         government: Government to show.
         lang: ``en`` or ``zh``.
+
+    Returns:
+        A Plotly figure dictionary: a ``links`` trace (if any link was made),
+        one marker trace per route of ``ROUTES`` (named in ``lang``, one
+        square per need; a hidden point keeps an empty route in the legend)
+        and the departments' numbers.
     """
     first, size = _government(view.run, government)
     cx, cy, radius = department_positions(size)
     rows = view.departments(month, government)
     local = rows["department"].to_numpy() - first
     k = rows["capability"].cat.codes.to_numpy()
-    x = cx[local] + _SQUARE_DX[k]
-    y = cy[local] + _SQUARE_DY[k]
-    fig = go.Figure()
+    x = np.round(cx[local] + _SQUARE_DX[k], 3)
+    y = np.round(cy[local] + _SQUARE_DY[k], 3)
+    data: list[dict[str, Any]] = []
     links = view.run.links
     links = links[
         (links["month"] <= month)
@@ -137,113 +173,120 @@ def network_figure(view: RunView, month: int, government: int, lang: str = "en")
         r = links["requester"].to_numpy() - first
         ex = np.column_stack([cx[h], cx[r], np.full(len(h), np.nan)]).ravel()
         ey = np.column_stack([cy[h], cy[r], np.full(len(h), np.nan)]).ravel()
-        fig.add_trace(
-            go.Scatter(
-                x=ex,
-                y=ey,
-                mode="lines",
-                line={"color": "rgba(120,120,120,0.35)", "width": 1},
-                hoverinfo="skip",
-                showlegend=False,
-                name="links",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [None if v != v else round(v, 3) for v in ex.tolist()],
+                "y": [None if v != v else round(v, 3) for v in ey.tolist()],
+                "mode": "lines",
+                "line": {"color": "rgba(120,120,120,0.35)", "width": 1},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": "links",
+            }
         )
     routes = rows["route"].astype(str).to_numpy()
     served = rows["served"].to_numpy()
+    departments = rows["department"].to_numpy()
     caps = [capability_label(name, lang) for name in CAPABILITY_NAMES]
     route_names = {r: t(f"route_{r}", lang) for r in ROUTES}
+    registry = f" ({t('v_registry', lang)})"
+    open_ = "square-open"  # a route taken whose service has not started (integrating)
     for route in ROUTES:
         mine = routes == route
         taken = route in ("own", "platform", "cobuilt", "peer")
+        state = {True: f", {t('v_served', lang)}", False: f", {t('v_not_served', lang)}"}
         hover = [
             t("v_department", lang, department=int(d))
-            + (f" ({t('v_registry', lang)})" if d - first < N_REGISTRIES else "")
+            + (registry if d - first < N_REGISTRIES else "")
             + f"<br>{caps[c]}: {route_names[route]}"
-            + (f", {t('v_served' if s else 'v_not_served', lang)}" if taken else "")
-            for d, c, s in zip(
-                rows["department"].to_numpy()[mine], k[mine], served[mine], strict=True
-            )
+            + (state[bool(s)] if taken else "")
+            for d, c, s in zip(departments[mine], k[mine], served[mine], strict=True)
         ]
-        fig.add_trace(
-            go.Scatter(
-                x=x[mine],
-                y=y[mine],
-                mode="markers",
-                name=route_names[route],
-                marker={
-                    "symbol": np.where(served[mine] | ~taken, "square", "square-open").tolist(),
-                    "size": 9,
+        # A route no need is on this month keeps its legend entry (one hidden point).
+        empty = not mine.any()
+        data.append(
+            {
+                "type": "scatter",
+                "x": [None] if empty else _list(x[mine]),
+                "y": [None] if empty else _list(y[mine]),
+                "mode": "markers",
+                "name": route_names[route],
+                "marker": {
+                    "symbol": _list(np.where(served[mine] | (not taken), "square", open_)),
+                    "size": 10,
                     "color": ROUTE_COLORS[route],
                     "line": {"width": 1.5 if taken else 0, "color": ROUTE_COLORS[route]},
                 },
-                hovertext=hover,
-                hoverinfo="text",
-            )
+                "hovertext": hover,
+                "hoverinfo": "text",
+            }
         )
-    label_r = radius + 3.2
+    label_r = radius + 2.6
     angle = np.arctan2(cy, cx)
-    fig.add_trace(
-        go.Scatter(
-            x=label_r * np.cos(angle),
-            y=label_r * np.sin(angle),
-            mode="text",
-            text=[str(first + i) for i in range(size)],
-            textfont={"size": 9, "color": "#777"},
-            hoverinfo="skip",
-            showlegend=False,
-        )
+    data.append(
+        {
+            "type": "scatter",
+            "x": _list(np.round(label_r * np.cos(angle), 3)),
+            "y": _list(np.round(label_r * np.sin(angle), 3)),
+            "mode": "text",
+            "text": [str(first + i) for i in range(size)],
+            "textfont": {"size": 9, "color": "#777"},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
     )
-    style_figure(fig, height=560)
-    extent = label_r + 2
-    fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    extent = label_r + 1.5
+    layout = _layout(
+        640,
+        margin={"l": 5, "r": 5, "t": 40, "b": 5},
         hovermode="closest",
-        legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 1.0, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top"},
         title={"text": t("v_month", lang, month=int(month), months=view.months)},
+        xaxis={"visible": False, "range": [-extent, extent]},
+        yaxis={"visible": False, "range": [-extent, extent], "scaleanchor": "x", "scaleratio": 1},
     )
-    fig.update_xaxes(visible=False, range=[-extent, extent])
-    fig.update_yaxes(visible=False, range=[-extent, extent], scaleanchor="x", scaleratio=1)
-    return fig
+    return {"data": data, "layout": layout}
 
 
-def queues_figure(view: RunView, month: int, government: int, lang: str = "en") -> go.Figure:
+def queues_figure(view: RunView, month: int, government: int, lang: str = "en") -> dict:
     """The governance bodies' queues this month, on an axis fixed over the run."""
     bodies = view.run.bodies
     rows = bodies[(bodies["month"] == month) & (bodies["government"] == government)]
     lengths = dict(zip(rows["queue"].astype(str), rows["length"].astype(int), strict=True))
-    labels = [t(f"queue_{q}", lang) for q in QUEUES]
     values = [lengths.get(q, 0) for q in QUEUES]
-    fig = go.Figure(
-        go.Bar(
-            x=values,
-            y=labels,
-            orientation="h",
-            marker_color="#4C72B0",
-            text=values,
-            textposition="outside",
-            cliponaxis=False,
-            hoverinfo="skip",
-        )
-    )
-    style_figure(fig, height=260)
     top = max(1, view.queue_max.get(government, 0))
-    fig.update_layout(
-        margin={"l": 10, "r": 30, "t": 20, "b": 45}, hovermode=False, showlegend=False
+    bar = {
+        "type": "bar",
+        "x": values,
+        "y": [t(f"queue_{q}", lang) for q in QUEUES],
+        "orientation": "h",
+        "marker": {"color": "#4C72B0"},
+        "text": values,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hoverinfo": "skip",
+    }
+    layout = _layout(
+        260,
+        margin={"l": 10, "r": 30, "t": 20, "b": 45},
+        hovermode=False,
+        showlegend=False,
+        xaxis={"range": [0, top * 1.15], "title": {"text": t("v_queue_axis", lang)}},
+        yaxis={"autorange": "reversed", "automargin": True},
     )
-    fig.update_xaxes(range=[0, top * 1.15], title_text=t("v_queue_axis", lang))
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    return fig
+    return {"data": [bar], "layout": layout}
 
 
-def platforms_figure(view: RunView, month: int, government: int, lang: str = "en") -> go.Figure:
+def platforms_figure(view: RunView, month: int, government: int, lang: str = "en") -> dict:
     """Shared platforms this month: progress of each, coloured by state, with builder and users."""
     plats = view.run.platforms
     rows = plats[(plats["month"] == month) & (plats["government"] == government)]
     labels = [capability_label(name, lang) for name in CAPABILITY_NAMES]
     by_cap = {str(r.capability): r for r in rows.itertuples(index=False)}
-    fig = go.Figure()
+    data = []
     for state, colour in STATE_COLORS.items():
-        xs, ys, texts = [], [], []
+        xs, ys, texts, where = [], [], [], []
         for name, label in zip(CAPABILITY_NAMES, labels, strict=True):
             r = by_cap.get(name)
             if r is None or str(r.state) != state:
@@ -256,50 +299,78 @@ def platforms_figure(view: RunView, month: int, government: int, lang: str = "en
             xs.append(max(float(r.progress), 0.02))
             ys.append(label)
             texts.append(f"{builder} · {t('v_users', lang, users=int(r.users))}")
-        fig.add_trace(
-            go.Bar(
-                x=xs,
-                y=ys,
-                orientation="h",
-                name=t(f"state_{state}", lang),
-                marker_color=colour,
-                text=texts,
-                textposition="auto",
-                insidetextanchor="start",
-                hoverinfo="skip",
-            )
+            # Inside a long bar, beside a short one (the axis ends at 100%).
+            where.append("inside" if xs[-1] >= 0.5 else "outside")
+        data.append(
+            {
+                "type": "bar",
+                "x": xs,
+                "y": ys,
+                "orientation": "h",
+                "name": t(f"state_{state}", lang),
+                "marker": {"color": colour},
+                "text": texts,
+                "textposition": where,
+                "insidetextanchor": "start",
+                "cliponaxis": False,
+                "hoverinfo": "skip",
+            }
         )
-    style_figure(fig, height=300)
-    fig.update_layout(
+    layout = _layout(
+        300,
         margin={"l": 10, "r": 20, "t": 30, "b": 45},
         hovermode=False,
         barmode="overlay",
         legend={"y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-    )
-    fig.update_xaxes(range=[0, 1.0], tickformat=".0%", title_text=t("v_progress_axis", lang))
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=labels,
-        range=[N_COMMON - 0.5, -0.5],
-        automargin=True,
+        xaxis={
+            "range": [0, 1.0],
+            "tickformat": ".0%",
+            "title": {"text": t("v_progress_axis", lang)},
+        },
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": labels,
+            "range": [N_COMMON - 0.5, -0.5],
+            "automargin": True,
+        },
     )
     if rows.empty:
-        fig.add_annotation(
-            text=t("v_no_platform", lang),
-            x=0.5,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            font={"color": "#777"},
-        )
-    return fig
+        layout["annotations"] = [
+            {
+                "text": t("v_no_platform", lang),
+                "x": 0.5,
+                "y": 0.5,
+                "xref": "paper",
+                "yref": "paper",
+                "showarrow": False,
+                "font": {"color": "#777"},
+            }
+        ]
+    return {"data": data, "layout": layout}
+
+
+def cursor(month: int) -> dict[str, Any]:
+    """The time series' cursor: a vertical line at ``month`` across both panels."""
+    return {
+        "type": "line",
+        "x0": month,
+        "x1": month,
+        "y0": 0,
+        "y1": 1,
+        "xref": "x",
+        "yref": "paper",
+        "line": {"color": "#c0392b", "width": 2},
+    }
 
 
 def timeseries_figure(
     view: RunView, month: int, government: int, outcome: str, lang: str = "en"
-) -> go.Figure:
-    """Needs by route over the run (stacked) and one outcome, with a cursor at ``month``."""
+) -> dict:
+    """Needs by route over the run (stacked) and one outcome, with a cursor at ``month``.
+
+    The cursor is the layout's first shape (``cursor``): moving it alone is
+    enough when only the month changes.
+    """
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1)
     counts = view.counts.loc[government]
     months = counts.index.to_numpy()
@@ -333,16 +404,7 @@ def timeseries_figure(
     )
     style_figure(fig, height=420)
     fig.update_layout(margin={"l": 70, "r": 20, "t": 20, "b": 45}, hovermode="x unified")
-    fig.add_shape(
-        type="line",
-        x0=month,
-        x1=month,
-        y0=0,
-        y1=1,
-        xref="x",
-        yref="paper",
-        line={"color": "#c0392b", "width": 2},
-    )
+    fig.add_shape(cursor(month))
     fig.update_xaxes(range=[0, view.months], row=1, col=1)
     fig.update_xaxes(range=[0, view.months], title_text=i18n.t("month", lang), row=2, col=1)
     fig.update_yaxes(title_text=t("v_needs_axis", lang), title_font={"size": 11}, row=1, col=1)
@@ -352,4 +414,4 @@ def timeseries_figure(
         row=2,
         col=1,
     )
-    return fig
+    return fig.to_plotly_json()

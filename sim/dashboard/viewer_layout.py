@@ -184,6 +184,7 @@ def viewer_page(lang: str = "en", scenario: str = "centralized", months: int = 1
             dcc.Download(id="viewer-download"),
             dcc.Store(id="viewer-run"),
             dcc.Store(id="viewer-problem"),
+            dcc.Store(id="viewer-drawn"),
             dcc.Interval(id="viewer-clock", interval=PLAY_INTERVAL_MS, disabled=True),
         ],
         className="page viewer",
