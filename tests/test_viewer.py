@@ -182,6 +182,52 @@ def test_watch_command(tmp_path, capsys):
     assert "not empty" in capsys.readouterr().err
 
 
+# ----------------------------------------------------------------- viewer, no browser
+
+
+def test_viewer_figures_draw_one_square_per_need(watched):
+    import plotly.graph_objects as go
+
+    from sim.dashboard import viewer_figures as figures
+
+    scenario, run = watched
+    view = figures.RunView(run)
+    for month in (0, MONTHS // 2, MONTHS):
+        fig = figures.network_figure(view, month, 0, "en")
+        go.Figure(fig)  # a valid figure
+        markers = [d for d in fig["data"] if d["mode"] == "markers"]
+        assert [d["name"] for d in markers] == [
+            figures.t(f"route_{r}", "en") for r in snapshot.ROUTES
+        ]
+        squares = sum(len(d["hovertext"]) for d in markers)
+        assert squares == scenario.parameters.n_departments * N_COMMON
+    # Queues keep one axis over the run; the cursor is at the month shown.
+    q0 = figures.queues_figure(view, 0, 0, "zh")
+    q1 = figures.queues_figure(view, MONTHS, 0, "zh")
+    assert q0["layout"]["xaxis"]["range"] == q1["layout"]["xaxis"]["range"]
+    assert "等待审核" in q0["data"][0]["y"]
+    series = figures.timeseries_figure(view, 7, 0, "platform_adoption_rate", "en")
+    assert series["layout"]["shapes"][0]["x0"] == 7
+    go.Figure(figures.platforms_figure(view, MONTHS, 0, "en"))
+
+
+def test_viewer_input_paths_and_cache():
+    from sim.dashboard import viewer
+
+    assert viewer.valid_input("centralized", 7, 120)
+    assert not viewer.valid_input("centralized", -1, 120)
+    assert not viewer.valid_input("centralized", 7.5, 120)
+    assert not viewer.valid_input("centralized", 7, 0)
+    assert not viewer.valid_input("centralized", None, 120)
+    assert not viewer.valid_input("national_centralized", 7, 120)  # too large to play
+    assert viewer.is_watch_path("/watch") and viewer.is_watch_path("/prefix/watch/")
+    assert not viewer.is_watch_path("/") and not viewer.is_watch_path(None)
+    cache = viewer.RunCache(size=2)
+    for key in "abc":
+        cache.put(key, None, key)
+    assert cache.get("a") is None and cache.get("c") == (None, "c")
+
+
 # --------------------------------------------------------------------- browser
 
 
