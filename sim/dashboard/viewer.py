@@ -137,6 +137,32 @@ def register(app: dash.Dash, lang: str = "en") -> RunCache:
     return cache
 
 
+#: Play, pause, step (JavaScript, run in the browser). Play starts again from
+#: month 0 at the end; step pauses; a tick of the clock while playing moves
+#: one month on once the month shown is drawn (``viewer-drawn``), and stops
+#: at the last month; a new run starts at month 0, paused.
+PLAYER_JS = """
+function(play, pause, step, tick, key, month, last, paused, drawn) {
+    const nu = window.dash_clientside.no_update;
+    const triggered = window.dash_clientside.callback_context.triggered || [];
+    const by = triggered.length ? triggered[0].prop_id.split(".")[0] : "";
+    month = month || 0;
+    if (!key) { return [nu, true]; }
+    if (by === "viewer-run") { return [0, true]; }
+    if (by === "viewer-play") { return [month >= last ? 0 : month, false]; }
+    if (by === "viewer-pause") { return [nu, true]; }
+    if (by === "viewer-step") { return [Math.min(month + 1, last), true]; }
+    if (by === "viewer-clock") {
+        if (paused) { return [nu, true]; }
+        if (!drawn || drawn.month !== month) { return [nu, nu]; }
+        const next = Math.min(month + 1, last);
+        return [next, next >= last];
+    }
+    return [nu, nu];
+}
+"""
+
+
 def _register(app: dash.Dash, cache: RunCache) -> None:
     @app.callback(
         Output("viewer-compare-page", "style"),
@@ -222,7 +248,11 @@ def _register(app: dash.Dash, cache: RunCache) -> None:
         governments = view.governments
         return governments, government if government in governments else 0, view.months
 
-    @app.callback(
+    # The player runs in the browser: a tick advances the month only once the
+    # month shown has been drawn, so a slow server (or machine) slows the play
+    # down instead of piling up requests, which Dash would drop but the last.
+    app.clientside_callback(
+        PLAYER_JS,
         Output("viewer-month", "value"),
         Output("viewer-clock", "disabled"),
         Input("viewer-play", "n_clicks"),
@@ -231,30 +261,10 @@ def _register(app: dash.Dash, cache: RunCache) -> None:
         Input("viewer-clock", "n_intervals"),
         Input("viewer-run", "data"),
         State("viewer-month", "value"),
+        State("viewer-month", "max"),
         State("viewer-clock", "disabled"),
+        State("viewer-drawn", "data"),
     )
-    def player(_play, _pause, _step, _tick, key, month, paused):
-        """Play, pause, step; a tick of the clock advances one month while playing."""
-        entry = cache.get(key)
-        if entry is None:
-            return dash.no_update, True
-        last = entry[1].months
-        month = int(month or 0)
-        trigger = ctx.triggered_id
-        if trigger == "viewer-run":
-            return 0, True  # a new run starts at month 0, paused
-        if trigger == "viewer-play":
-            return (0 if month >= last else month), False
-        if trigger == "viewer-pause":
-            return dash.no_update, True
-        if trigger == "viewer-step":
-            return min(month + 1, last), True
-        if trigger == "viewer-clock":
-            if paused:  # a tick already on its way when pause was pressed
-                return dash.no_update, True
-            month = min(month + 1, last)
-            return month, month >= last
-        return dash.no_update, dash.no_update
 
     @app.callback(
         Output("viewer-network", "figure"),
@@ -284,7 +294,7 @@ def _register(app: dash.Dash, cache: RunCache) -> None:
         month = int(min(max(int(month or 0), 0), view.months))
         government = government if government in view.governments else 0
         signature = [key, government, lang, outcome]
-        if drawn == signature:
+        if drawn and drawn.get("signature") == signature:
             series = Patch()
             series["layout"]["shapes"][0] = figures.cursor(month)
         else:
@@ -295,7 +305,7 @@ def _register(app: dash.Dash, cache: RunCache) -> None:
             figures.platforms_figure(view, month, government, lang),
             series,
             t("v_month", lang, month=month, months=view.months),
-            signature,
+            {"signature": signature, "month": month},
         )
 
     @app.callback(
