@@ -213,7 +213,9 @@ def network_figure(view: RunView, month: int, government: int, lang: str = "en")
                 "mode": "markers",
                 "name": route_names[route],
                 "marker": {
-                    "symbol": _list(np.where(served[mine] | (not taken), "square", open_)),
+                    "symbol": "square"
+                    if empty
+                    else _list(np.where(served[mine] | (not taken), "square", open_)),
                     "size": 10,
                     "color": ROUTE_COLORS[route],
                     "line": {"width": 1.5 if taken else 0, "color": ROUTE_COLORS[route]},
