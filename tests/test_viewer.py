@@ -222,6 +222,10 @@ def test_viewer_input_paths_and_cache():
     assert not viewer.valid_input("national_centralized", 7, 120)  # too large to play
     assert viewer.is_watch_path("/watch") and viewer.is_watch_path("/prefix/watch/")
     assert not viewer.is_watch_path("/") and not viewer.is_watch_path(None)
+    from sim.dashboard.app import create_app
+
+    # The viewer follows the dashboard page's language switch.
+    assert any(k.startswith("viewer-lang.value") for k in create_app().callback_map)
     cache = viewer.RunCache(size=2)
     for key in "abc":
         cache.put(key, None, key)
@@ -336,7 +340,8 @@ def test_viewer_play_pause_step_in_headless_chromium(server, tmp_path):
             )
             queues = page.inner_text("#viewer-sec-queues")
             # The language switch changes the labels.
-            page.locator("#viewer-lang").get_by_text("中文").click()
+            page.click("#viewer-lang")
+            page.get_by_role("option", name="中文").click()
             page.wait_for_function(
                 "() => document.querySelector('#viewer-month-label')?.innerText?.includes('月')"
             )

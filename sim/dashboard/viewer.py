@@ -134,7 +134,24 @@ def register(app: dash.Dash, lang: str = "en") -> RunCache:
         app.layout = with_navigation(main, lang)
     cache = RunCache()
     _register(app, cache)
+    if not callable(main) and _has_id(main, "lang"):
+        # The viewer follows the language chosen on the dashboard's page.
+        app.callback(
+            Output("viewer-lang", "value"), Input("lang", "value"), prevent_initial_call=True
+        )(lambda lang: lang)
     return cache
+
+
+def _has_id(component: Any, wanted: str) -> bool:
+    """Whether a component or one of its descendants has the id ``wanted``."""
+    if getattr(component, "id", None) == wanted:
+        return True
+    children = getattr(component, "children", None)
+    if children is None or isinstance(children, str | int | float):
+        return False
+    if not isinstance(children, list | tuple):
+        children = [children]
+    return any(_has_id(child, wanted) for child in children)
 
 
 #: Play, pause, step (JavaScript, run in the browser). Play starts again from

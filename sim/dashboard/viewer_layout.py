@@ -77,11 +77,15 @@ def viewer_page(lang: str = "en", scenario: str = "centralized", months: int = 1
     names = watchable_scenarios()
     controls = html.Div(
         [
-            dcc.RadioItems(
+            # A drop-down (not radio buttons): only the chosen language's name is on
+            # the page, so the other page's "English | 中文" switch stays the only one.
+            dcc.Dropdown(
                 id="viewer-lang",
                 options=[{"label": "English", "value": "en"}, {"label": "中文", "value": "zh"}],
                 value=lang,
-                inline=True,
+                clearable=False,
+                searchable=False,
+                className="viewer-lang",
             ),
             _field(
                 "viewer-label-scenario",
