@@ -29,7 +29,7 @@ DEFAULT_REPLICATIONS = 20
 COMMANDS = (
     "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model",
     "where-it-loses", "discover", "calibrate",
-    "dashboard", "rerun",
+    "dashboard", "rerun", "watch",
 )  # fmt: skip
 
 DESCRIPTION = """\
@@ -65,6 +65,7 @@ examples:
   python run.py report results/FOLDER --lang zh --formats png,svg,pdf
   python run.py sweep sweeps/review_capacity_grid.yaml   a parameter sweep (resumable)
   python run.py rerun results/FOLDER --scenario centralized --replication 7
+  python run.py watch centralized --seed 7        one run, agent records month by month
 
 A scenario is named by its file name in scenarios/ without .yaml, or given as a
 path to a .yaml file. The first scenario of "compare" is the baseline.
@@ -268,6 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli import rerun as rerun_cli
 
     rerun_cli.add_parser(sub)
+    from sim.cli import watch as watch_cli
+
+    watch_cli.add_parser(sub)
     return parser
 
 
@@ -638,6 +642,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sim.cli import rerun as rerun_cli
 
         handlers["rerun"] = rerun_cli.cmd_rerun
+        from sim.cli import watch as watch_cli
+
+        handlers["watch"] = watch_cli.cmd_watch
         return guarded(handlers.get(args.command, cmd_experiment), args)
     except KeyboardInterrupt:
         print("\ninterrupted (Ctrl-C); no results folder was written.", file=sys.stderr)

@@ -16,7 +16,7 @@ import dash
 import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, dcc, html
 
-from sim.dashboard import controls
+from sim.dashboard import controls, viewer
 from sim.dashboard.jobs import Job, JobBoard
 from sim.dashboard.layout import TEXT_IDS, outcome_options, page
 from sim.dashboard.texts import t
@@ -125,6 +125,7 @@ def create_app(lang: str = "en", replications: int = 5, months: int = 60) -> das
     app.layout = page(lang, replications, months)
     board = JobBoard()
     _register(app, board)
+    viewer.register(app, lang)  # the run viewer at /watch ("Watch one run")
     return app
 
 

@@ -44,6 +44,7 @@ def init_needs(model: GovernanceModel) -> None:
     model.need_month = np.floor(STAGE_MONTH[None, :] + delay)
     model.access = np.zeros((n, N_COMMON), dtype=np.int8)
     model.served_month = np.full((n, N_COMMON), np.nan)
+    # Government whose platform a department waits for or, once it joined, uses.
     model.wait_target = np.full((n, N_COMMON), -1, dtype=np.int64)
     model.wait_since = np.zeros((n, N_COMMON))
     model.common_order = lexsort_whole((model.need_month.ravel(),))

@@ -107,6 +107,9 @@ def adopt_platform(
     money.pay(model, depts, cost * (p.adoption_cost_share + p.migration_cost_share * moved))
     model.access[depts, ks] = PLATFORM_USER
     model.peer_provider[depts, ks] = -1
+    # Whose platform it joined (read only by ``sim.model.snapshot``: a user of
+    # a co-built platform is told apart from a center's platform's).
+    model.wait_target[depts, ks] = targets
     # A platform that lacks some of the department's sub-functions is
     # customized, or a complementary system kept or built (issue 25).
     extra = systems.close_gaps(model, depts, ks, model.platform_mask[targets, ks])
