@@ -37,7 +37,8 @@ def test_slider_ranges_come_from_the_declarations():
 def test_levers_change_the_compared_design_and_the_world_both():
     values = {"review_authority": 0.1, "top_leader_attention": 0.2}
     base, other = _scenarios("dispersed", "centralized", values, 24)
-    assert base.name == "dispersed" and other.name == "centralized"
+    # edited designs get new names (never the scenario's): the results say what ran
+    assert base.name == "dispersed-edited" and other.name == "centralized-edited"
     assert other.parameters.review_authority == 0.1
     assert base.parameters.review_authority == SPECS["review_authority"].default
     assert base.parameters.top_leader_attention == other.parameters.top_leader_attention == 0.2

@@ -7,8 +7,12 @@ and the style sheet from ``assets/``, so the page works offline.
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
+import time
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +20,10 @@ import dash
 import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, dcc, html
 
-from sim.dashboard import controls
-from sim.dashboard.jobs import Job, JobBoard
+from sim.dashboard import controls, requests, security
+from sim.dashboard.jobs import BusyError, Job, JobBoard
 from sim.dashboard.layout import TEXT_IDS, outcome_options, page
 from sim.dashboard.texts import t
-from sim.experiments.scenarios import load_scenario
 from sim.model import network
 from sim.reporting import charts, i18n
 from sim.reporting.style import format_number
@@ -28,17 +31,17 @@ from sim.reporting.style import format_number
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def _scenarios(baseline: str, compared: str, values: dict[str, Any], months: int) -> tuple:
-    """The two designs with the slider values: levers on the compared one, the world on both."""
-    world = {**controls.overrides(values, controls.UNCERTAINTIES), "months": int(months)}
+def _designs(baseline: Any, compared: Any, values: dict[str, Any]) -> tuple[list, dict]:
+    """The request's designs and world: levers on the compared design, the world on both."""
     levers = controls.overrides(values, controls.LEVERS)
-    base = load_scenario(baseline)
-    other = load_scenario(compared)
-    name = compared if compared != baseline else f"{compared}′"
-    return (
-        base.with_overrides(name=base.name, **world),
-        other.with_overrides(name=name, **levers, **world),
-    )
+    world = controls.overrides(values, controls.UNCERTAINTIES)
+    return [{"base": baseline, "values": {}}, {"base": compared, "values": levers}], world
+
+
+def _scenarios(baseline: str, compared: str, values: dict[str, Any], months: int) -> tuple:
+    """The two designs with the slider values, checked as a dashboard request is."""
+    designs, world = _designs(baseline, compared, values)
+    return requests.check_run(designs, world, requests.MIN_REPLICATIONS, months).scenarios
 
 
 def _empty() -> go.Figure:
@@ -104,16 +107,30 @@ def controls_outcomes() -> tuple[str, ...]:
     return HEADLINE_OUTCOMES
 
 
-def create_app(lang: str = "en", replications: int = 5, months: int = 60) -> dash.Dash:
+def create_app(
+    lang: str = "en",
+    replications: int = 5,
+    months: int = 60,
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    allow_hosts: Iterable[str] = (),
+    board: JobBoard | None = None,
+) -> dash.Dash:
     """Return the dashboard app.
 
     Args:
         lang: Language of the page when it opens.
         replications: Paired replications of the first run.
         months: Months per run of the first run.
+        host: Address the server is bound to (its name is accepted in ``Host``).
+        port: Port served (checked in ``Origin``); None accepts any.
+        allow_hosts: Further host names accepted (``--allow-host``).
+        board: The jobs (a new board by default).
 
     Returns:
-        A Dash app serving its assets locally.
+        A Dash app serving its assets locally; requests naming a foreign host
+        are refused with 403 (``sim.dashboard.security``).
     """
     app = dash.Dash(
         __name__,
@@ -122,9 +139,10 @@ def create_app(lang: str = "en", replications: int = 5, months: int = 60) -> das
         serve_locally=True,
         update_title=None,
     )
+    security.guard(app.server, host, allow_hosts, port)
     app.layout = page(lang, replications, months)
-    board = JobBoard()
-    _register(app, board)
+    app.board = board if board is not None else JobBoard()  # read by tests
+    _register(app, app.board)
     return app
 
 
@@ -138,12 +156,17 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
     )
     def design_values(baseline: str, compared: str) -> list[Any]:
         """Sliders show the designs' values: levers of the compared, world of the baseline."""
-        base, other = load_scenario(baseline), load_scenario(compared)
+        try:
+            base, other = requests.known_design(baseline), requests.known_design(compared)
+        except requests.RequestError:
+            return [dash.no_update] * len(names)
         return [getattr((other if n in controls.LEVERS else base).parameters, n) for n in names]
 
     @app.callback(
         Output("job", "data"),
         Output("poll", "disabled"),
+        Output("request-message", "children"),
+        Output("results", "className"),
         Input("run", "n_clicks"),
         Input({"type": "slider", "name": ALL}, "value"),
         Input("replications", "value"),
@@ -151,14 +174,33 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         State("baseline", "value"),
         State("compared", "value"),
         State("job", "data"),
+        State("lang", "value"),
     )
-    def start(_, values, replications, months, baseline, compared, job_id):
-        """Start a run of both designs with the slider values (cancels the previous one)."""
-        if not replications or not months or any(v is None for v in values):
-            return dash.no_update, dash.no_update
-        scenarios = _scenarios(baseline, compared, dict(zip(names, values, strict=True)), months)
-        job = board.start(Job(scenarios, max(2, int(replications))), replaces=job_id)
-        return job.id, False
+    def start(_, values, replications, months, baseline, compared, job_id, lang):
+        """Check the request on the server; start a run (replacing the previous) or say why not."""
+        try:
+            if not isinstance(values, list) or len(values) != len(names):
+                raise requests.RequestError("The request does not hold every slider's value.")
+            designs, world = _designs(baseline, compared, dict(zip(names, values, strict=True)))
+            plan = requests.check_run(designs, world, replications, months)
+            job = board.start(
+                Job(plan.scenarios, plan.replications, batch=plan.batch), replaces=job_id
+            )
+        except (*requests.REQUEST_ERRORS, BusyError) as exc:
+            message = t("refused", lang, error=requests.message_of(exc))
+            return dash.no_update, dash.no_update, message, "main stale"
+        return job.id, False, "", "main stale"
+
+    @app.callback(
+        Output("poll", "disabled", allow_duplicate=True),
+        Input("cancel", "n_clicks"),
+        State("job", "data"),
+        prevent_initial_call=True,
+    )
+    def cancel(_, job_id):
+        """Stop the page's run within a month."""
+        board.cancel(job_id)
+        return False
 
     @app.callback(
         Output("progress", "children"),
@@ -169,6 +211,7 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         Output("forest", "figure"),
         Output("network", "figure"),
         Output("poll", "disabled", allow_duplicate=True),
+        Output("results", "className", allow_duplicate=True),
         Input("poll", "n_intervals"),
         Input("lang", "value"),
         Input("outcome", "value"),
@@ -178,18 +221,26 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
     def show(_, lang, outcome, job_id):
         """Progress while running; every chart once the run is finished."""
         job = board.get(job_id)
+        keep = (dash.no_update,) * 4
         if job is None:
-            keep = (dash.no_update,) * 4
-            return t("waiting", lang), "0", "1", *keep, dash.no_update
-        progress = (str(job.done), str(job.total))
+            return t("waiting", lang), "0", "1", *keep, dash.no_update, dash.no_update
+        progress = (str(job.months_done), str(max(job.months_total, 1)))
         if job.error:
-            keep = (dash.no_update,) * 4
-            return t("failed", lang, error=job.error), *progress, *keep, True
+            return t("failed", lang, error=job.error), *progress, *keep, True, "main stale"
+        if job.cancelled and job.result is None:
+            return t("cancelled", lang), *progress, *keep, True, "main stale"
         if job.result is None:
             text = t("progress", lang, done=job.done, total=job.total)
-            return text, *progress, *(dash.no_update,) * 4, False
-        text = t("finished", lang, total=job.total, seconds=job.result.elapsed, seed=job.root_seed)
-        return text, *progress, *figures(job.result, outcome, lang), True
+            return text, *progress, *keep, False, "main stale"
+        text = t(
+            "finished",
+            lang,
+            total=job.total,
+            seconds=job.result.elapsed,
+            seed=job.root_seed,
+            batch=job.batch,
+        )
+        return text, *progress, *figures(job.result, outcome, lang), True, "main"
 
     @app.callback(
         [Output(k, "children") for k in TEXT_IDS],
@@ -215,21 +266,54 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         job = board.get(job_id)
         if job is None or job.result is None:
             return dash.no_update
-        from sim.reporting.experiment_folder import save_comparison
-
-        tmp = Path(tempfile.mkdtemp(prefix="egov-dashboard-"))
-        stem = "-vs-".join(s.name for s in job.result.scenarios).replace("′", "-variant")
-        folder = save_comparison(job.result, tmp / stem, lang=lang, argv=["dashboard"])
-        archive = shutil.make_archive(str(tmp / stem), "zip", folder.parent, folder.name)
-        return dcc.send_file(archive)
+        name = f"dashboard-{time.strftime('%Y%m%d-%H%M%S')}"
+        return dcc.send_bytes(results_zip(job.result, name, lang), f"{name}.zip")
 
 
-def serve(host: str = "127.0.0.1", port: int = 8050, lang: str = "en") -> None:
-    """Run the dashboard until interrupted.
+def results_zip(result: Any, name: str, lang: str = "en") -> bytes:
+    """The results folder of a comparison as zip bytes; nothing is left on disk.
+
+    The folder is named ``name`` (made by the app, never from a request); it is
+    written into a fresh temporary folder, zipped in memory, and the temporary
+    folder is removed whatever happens.
+    """
+    from sim.reporting.experiment_folder import save_comparison
+
+    tmp = Path(tempfile.mkdtemp(prefix="egov-dashboard-"))
+    try:
+        folder = save_comparison(result, tmp / name, lang=lang, argv=["dashboard"])
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    archive.write(path, f"{name}/{path.relative_to(folder).as_posix()}")
+        return buffer.getvalue()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8050,
+    lang: str = "en",
+    allow_hosts: Iterable[str] = (),
+    threads: int = 8,
+) -> None:
+    """Run the dashboard with Waitress (a production WSGI server) until interrupted.
+
+    Dash's documentation serves apps in production with a WSGI server
+    rather than Flask's development server; Waitress is pure Python and runs
+    on every platform.
 
     Args:
         host: Address to bind (local only unless another is asked for).
         port: TCP port.
         lang: Language of the page when it opens.
+        allow_hosts: Further host names accepted in ``Host`` (e.g. this
+            machine's name when bound to 0.0.0.0).
+        threads: Requests served at once (runs go to the job threads).
     """
-    create_app(lang).run(host=host, port=port, debug=False)
+    import waitress
+
+    app = create_app(lang, host=host, port=port, allow_hosts=allow_hosts)
+    waitress.serve(app.server, host=host, port=port, threads=threads, ident="egov-sim")

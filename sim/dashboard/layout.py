@@ -9,9 +9,15 @@ from __future__ import annotations
 from dash import dcc, html
 
 from sim.dashboard import controls
+from sim.dashboard.requests import (
+    MAX_MONTHS,
+    MAX_REPLICATIONS,
+    MIN_MONTHS,
+    MIN_REPLICATIONS,
+    known_designs,
+)
 from sim.dashboard.texts import t
 from sim.experiments.replications import HEADLINE_OUTCOMES
-from sim.experiments.scenarios import list_scenarios
 from sim.reporting import i18n
 
 #: Element id -> key of its text.
@@ -26,24 +32,18 @@ TEXT_IDS: dict[str, str] = {
     "label-months": "months",
     "run": "run",
     "download-button": "download",
+    "cancel": "cancel",
     "sec-time": "sec_time",
     "sec-paired": "sec_paired",
     "sec-forest": "sec_forest",
     "sec-network": "sec_network",
+    "stale-note": "stale",
 }
-
-#: Largest city a dashboard run accepts (departments over all governments).
-MAX_DEPARTMENTS = 400
 
 
 def city_scenarios() -> list[str]:
     """Names of the flat scenarios small enough for interactive runs."""
-    names = []
-    for s in list_scenarios():
-        p = s.parameters
-        if p.n_provinces == 0 and p.n_jurisdictions * p.n_departments <= MAX_DEPARTMENTS:
-            names.append(s.name)
-    return names
+    return known_designs()
 
 
 def _slider_block(s: controls.Slider) -> html.Div:
@@ -100,23 +100,35 @@ def page(lang: str = "en", replications: int = 5, months: int = 60) -> html.Div:
             html.H4(t("uncertainties", lang), id="label-uncertainties"),
             *uncertainties,
             html.Label(t("replications", lang), id="label-replications"),
-            dcc.Input(id="replications", type="number", min=2, max=50, step=1, value=replications),
+            dcc.Input(
+                id="replications",
+                type="number",
+                min=MIN_REPLICATIONS,
+                max=MAX_REPLICATIONS,
+                step=1,
+                value=replications,
+            ),
             html.Label(t("months", lang), id="label-months"),
-            dcc.Input(id="months", type="number", min=6, max=240, step=6, value=months),
+            dcc.Input(
+                id="months", type="number", min=MIN_MONTHS, max=MAX_MONTHS, step=1, value=months
+            ),
             html.Div(
                 [
                     html.Button(t("run", lang), id="run", n_clicks=0),
+                    html.Button(t("cancel", lang), id="cancel", n_clicks=0),
                     html.Button(t("download", lang), id="download-button", n_clicks=0),
                 ],
                 className="buttons",
             ),
             html.Progress(id="progress-bar", value="0", max="1"),
             html.Div(t("waiting", lang), id="progress"),
+            html.Div(id="request-message", className="request-message", role="alert"),
         ],
         className="side",
     )
     main = html.Div(
         [
+            html.Div(t("stale", lang), id="stale-note", className="stale-note"),
             html.H3(t("sec_time", lang), id="sec-time"),
             dcc.Dropdown(
                 id="outcome",
@@ -132,6 +144,7 @@ def page(lang: str = "en", replications: int = 5, months: int = 60) -> html.Div:
             html.H3(t("sec_network", lang), id="sec-network"),
             dcc.Graph(id="network"),
         ],
+        id="results",
         className="main",
     )
     return html.Div(

@@ -30,8 +30,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "language": ("Language", "语言"),
     "progress": ("{done} of {total} runs", "已完成 {done} / {total} 次运行"),
     "finished": (
-        "{total} runs in {seconds:.1f} s (seeds from root {seed})",
-        "共 {total} 次运行，用时 {seconds:.1f} 秒（根随机种子 {seed}）",
+        "{total} runs in {seconds:.1f} s (seeds from root {seed}, {batch} replications per "
+        "model, as run.py compare)",
+        "共 {total} 次运行，用时 {seconds:.1f} 秒（根随机种子 {seed}，每个模型 {batch} 次重复，"
+        "与 run.py compare 相同）",
+    ),
+    "cancel": ("Cancel", "取消"),
+    "cancelled": ("The run was cancelled.", "运行已取消。"),
+    "refused": ("Not run: {error}", "未运行：{error}"),
+    "stale": (
+        "These results are from earlier settings (the current ones have not run).",
+        "以下结果来自先前的设置（当前设置尚未运行）。",
     ),
     "waiting": ("Not run yet.", "尚未运行。"),
     "failed": ("The run failed: {error}", "运行失败：{error}"),
