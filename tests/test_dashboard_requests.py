@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from sim.dashboard import controls, requests
+from sim.dashboard import requests
 from sim.dashboard.app import create_app, results_zip
 from sim.dashboard.jobs import BusyError, Job, JobBoard
 from sim.experiments import seeds
@@ -24,14 +24,7 @@ def start_request(
     replications=3, months=24, baseline="dispersed", compared="centralized", values=None
 ):
     """The body of the page's 'start a run' callback, with any values."""
-    values = values or {}
-    sliders = [
-        {"id": {"name": s.name, "type": "slider"}, "property": "value", "value": values.get(s.name)}
-        for s in controls.sliders()
-    ]
-    for item in sliders:
-        if item["value"] is None:
-            item["value"] = controls.slider(item["id"]["name"]).low
+    designs = [baseline, compared, None, None]
     return {
         "output": START,
         "outputs": [
@@ -42,13 +35,20 @@ def start_request(
         ],
         "inputs": [
             {"id": "run", "property": "n_clicks", "value": 1},
-            sliders,
+            {"id": "edits", "property": "data", "value": {"1": values or {}}},
+            {"id": "world", "property": "data", "value": {}},
+            [
+                {"id": {"slot": k, "type": "design"}, "property": "value", "value": d}
+                for k, d in enumerate(designs)
+            ],
+            [
+                {"id": {"slot": k, "type": "design-name"}, "property": "value", "value": None}
+                for k in range(4)
+            ],
             {"id": "replications", "property": "value", "value": replications},
             {"id": "months", "property": "value", "value": months},
         ],
         "state": [
-            {"id": "baseline", "property": "value", "value": baseline},
-            {"id": "compared", "property": "value", "value": compared},
             {"id": "job", "property": "data", "value": None},
             {"id": "lang", "property": "value", "value": "en"},
         ],

@@ -1,8 +1,12 @@
 """The Dash app of the dashboard: callbacks that run designs and draw the results.
 
-``create_app()`` returns the app; ``serve(host, port)`` runs it. Dash serves
-its JavaScript and plotly.js from the installed packages (``serve_locally``),
-and the style sheet from ``assets/``, so the page works offline.
+``create_app()`` returns the app; ``serve(host, port)`` runs it with
+Waitress. Dash serves its JavaScript and plotly.js from the installed
+packages (``serve_locally``), and the style sheet from ``assets/``, so the
+page works offline. Every request is checked on the server: the Host and
+Origin (``security``), and every run request's sizes, values and design
+names (``requests``); a refused request gets its message on the page, and
+the results on screen are marked stale.
 """
 
 from __future__ import annotations
@@ -12,35 +16,85 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import dash
 import plotly.graph_objects as go
-from dash import ALL, Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, ctx, dcc, html
 
-from sim.dashboard import controls, requests, security
+from sim.dashboard import controls, design_files, requests, security
 from sim.dashboard.jobs import BusyError, Job, JobBoard
-from sim.dashboard.layout import TEXT_IDS, outcome_options, page
+from sim.dashboard.layout import (
+    TEXT_IDS,
+    design_options,
+    field_names,
+    outcome_options,
+    page,
+    parameter_options,
+    theme_ids,
+)
 from sim.dashboard.texts import t
+from sim.experiments.replications import HEADLINE_OUTCOMES
 from sim.model import network
+from sim.model.parameters import SPECS
 from sim.reporting import charts, i18n
 from sim.reporting.style import format_number
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
+#: Largest request body accepted (an uploaded scenario file is at most 1 MB, base64).
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
 
-def _designs(baseline: Any, compared: Any, values: dict[str, Any]) -> tuple[list, dict]:
-    """The request's designs and world: levers on the compared design, the world on both."""
-    levers = controls.overrides(values, controls.LEVERS)
-    world = controls.overrides(values, controls.UNCERTAINTIES)
-    return [{"base": baseline, "values": {}}, {"base": compared, "values": levers}], world
+
+def _lang(lang: Any) -> str:
+    return "zh" if lang == "zh" else "en"
+
+
+def design_request(
+    designs: Sequence[Any], names: Sequence[Any], edits: Any
+) -> list[dict[str, Any]]:
+    """The designs of the page as a run request: chosen slots, their edits and names."""
+    edits = edits if isinstance(edits, Mapping) else {}
+    out = []
+    for k, base in enumerate(designs or []):
+        if base is None and k > 0:
+            continue
+        values = edits.get(str(k))
+        out.append({"base": base, "values": values or {}, "name": _at(names, k)})
+    return out
+
+
+def _at(items: Any, k: int) -> Any:
+    return (
+        items[k]
+        if isinstance(items, Sequence) and not isinstance(items, str) and k < len(items)
+        else None
+    )
+
+
+def _state_key(job: Job | None, lang: str, outcome: Any) -> str:
+    """What a poll would show: the job, its progress and state, the language and outcome."""
+    if job is None:
+        return f"none|{lang}"
+    state = (
+        "error"
+        if job.error
+        else "done"
+        if job.result is not None
+        else "cancelled"
+        if job.cancelled
+        else "running"
+    )
+    return f"{job.id}|{job.months_done}|{state}|{lang}|{outcome}"
 
 
 def _scenarios(baseline: str, compared: str, values: dict[str, Any], months: int) -> tuple:
-    """The two designs with the slider values, checked as a dashboard request is."""
-    designs, world = _designs(baseline, compared, values)
+    """Two designs: ``values`` of levers on the compared one, of uncertainties on both."""
+    levers = controls.overrides(values, controls.LEVERS)
+    world = controls.overrides(values, controls.UNCERTAINTIES)
+    designs = [{"base": baseline, "values": {}}, {"base": compared, "values": levers}]
     return requests.check_run(designs, world, requests.MIN_REPLICATIONS, months).scenarios
 
 
@@ -76,7 +130,7 @@ def paired_table(result: Any, lang: str) -> html.Table:
 
 
 def network_of(result: Any, lang: str) -> go.Figure:
-    """The sharing network of replication 0 of the compared design."""
+    """The sharing network of replication 0 of the last design."""
     name = result.scenarios[-1].name
     govs = result.governments
     rows = govs[(govs["scenario"] == name) & (govs["replication"] == 0)]
@@ -90,6 +144,7 @@ def network_of(result: Any, lang: str) -> go.Figure:
 
 def figures(result: Any, outcome: str, lang: str) -> tuple:
     """Time series, paired table, forest plot and network of a finished run."""
+    outcome = outcome if outcome in HEADLINE_OUTCOMES else HEADLINE_OUTCOMES[0]
     head = [o for o in result.paired["outcome"] if o in controls_outcomes()]
     paired = result.paired[result.paired["outcome"].isin(head)]
     return (
@@ -105,6 +160,42 @@ def controls_outcomes() -> tuple[str, ...]:
     from sim.experiments.replications import HEADLINE_OUTCOMES
 
     return HEADLINE_OUTCOMES
+
+
+def sweep_figure(job: Job, outcome: str, lang: str) -> go.Figure:
+    """An outcome's mean and 95% CI at the last month against the swept parameter."""
+    outcome = outcome if outcome in HEADLINE_OUTCOMES else HEADLINE_OUTCOMES[0]
+    summary = job.result.summary
+    rows = summary[summary["outcome"] == outcome].set_index("scenario")
+    names = [s.name for s in job.scenarios]
+    mean = [float(rows.loc[n, "mean"]) for n in names]
+    low = [float(rows.loc[n, "ci_low"]) for n in names]
+    high = [float(rows.loc[n, "ci_high"]) for n in names]
+    x = list(job.x)
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=x + x[::-1],
+                y=high + low[::-1],
+                fill="toself",
+                fillcolor="rgba(31,119,180,0.18)",
+                line={"width": 0},
+                hoverinfo="skip",
+                name="95% CI",
+            ),
+            go.Scatter(x=x, y=mean, mode="lines+markers", name=t("mean", lang)),
+        ]
+    )
+    fig.update_layout(
+        template="plotly_white",
+        height=420,
+        margin={"l": 70, "r": 20, "t": 40, "b": 60},
+        title=t("sweep_title", lang, design=job.design, n=job.replications),
+        xaxis_title=controls.label_with_unit(job.parameter, lang),
+        yaxis_title=i18n.outcome_axis_title(outcome, lang),
+        showlegend=False,
+    )
+    return fig
 
 
 def create_app(
@@ -140,6 +231,7 @@ def create_app(
         update_title=None,
     )
     security.guard(app.server, host, allow_hosts, port)
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.layout = page(lang, replications, months)
     app.board = board if board is not None else JobBoard()  # read by tests
     _register(app, app.board)
@@ -147,20 +239,96 @@ def create_app(
 
 
 def _register(app: dash.Dash, board: JobBoard) -> None:
-    names = [s.name for s in controls.sliders()]
+    names = field_names()
+    themes = theme_ids()
+    slots = range(requests.MAX_DESIGNS)
+
+    def known(base: Any) -> Any:
+        try:
+            return requests.known_design(base)
+        except requests.RequestError:
+            return None
+
+    def shown_values(designs, edits, world, slot) -> list[Any]:
+        """What the fields show: the edited design's levers, the world's uncertainties."""
+        base = known(_at(designs, slot))
+        own = (edits or {}).get(str(slot)) or {}
+        out = []
+        for n in names:
+            if SPECS[n].group == "uncertainty" and n in (world or {}):
+                out.append(world[n])
+            elif n in own:
+                out.append(own[n])
+            else:
+                out.append(getattr(base.parameters, n) if base is not None else None)
+        return out
 
     @app.callback(
-        Output({"type": "slider", "name": ALL}, "value"),
-        Input("baseline", "value"),
-        Input("compared", "value"),
+        Output("edits", "data"),
+        Output("world", "data"),
+        Output({"type": "param", "name": ALL}, "value"),
+        Output({"type": "design", "slot": ALL}, "value"),
+        Output({"type": "design-name", "slot": ALL}, "value"),
+        Output("file-message", "children"),
+        Input({"type": "param", "name": ALL}, "value"),
+        Input("editing", "value"),
+        Input({"type": "design", "slot": ALL}, "value"),
+        Input("reset", "n_clicks"),
+        Input("load-design", "contents"),
+        State("load-design", "filename"),
+        State({"type": "design-name", "slot": ALL}, "value"),
+        State("edits", "data"),
+        State("world", "data"),
+        State("lang", "value"),
     )
-    def design_values(baseline: str, compared: str) -> list[Any]:
-        """Sliders show the designs' values: levers of the compared, world of the baseline."""
-        try:
-            base, other = requests.known_design(baseline), requests.known_design(compared)
-        except requests.RequestError:
-            return [dash.no_update] * len(names)
-        return [getattr((other if n in controls.LEVERS else base).parameters, n) for n in names]
+    def edit(values, slot, designs, _reset, contents, filename, given, edits, world, lang):
+        """Keep the edits of every design and the world; show the edited design's values."""
+        lang = _lang(lang)
+        slot = slot if slot in slots else 1
+        edits = {k: dict(v) for k, v in (edits or {}).items() if isinstance(v, Mapping)}
+        world = dict(world or {})
+        designs = list(designs or [None] * len(slots))
+        given = list(given or [None] * len(slots))
+        keep = dash.no_update
+        trigger = ctx.triggered_id
+        if isinstance(trigger, Mapping) and trigger.get("type") == "param":
+            base = known(_at(designs, slot))
+            own = edits.setdefault(str(slot), {})
+            for prop in ctx.triggered_prop_ids.values():
+                name = prop.get("name") if isinstance(prop, Mapping) else None
+                if name not in names:
+                    continue
+                value = values[names.index(name)]
+                if SPECS[name].group == "uncertainty":
+                    default = own.get(name, getattr(base.parameters, name) if base else None)
+                    if value == default:
+                        world.pop(name, None)
+                    else:
+                        world[name] = value
+                elif base is None:
+                    return keep, keep, keep, keep, keep, t("choose_first", lang, n=slot + 1)
+                elif value == getattr(base.parameters, name):
+                    own.pop(name, None)
+                else:
+                    own[name] = value
+            return edits, world, keep, keep, keep, ""
+        message = ""
+        if trigger == "reset":
+            edits.pop(str(slot), None)
+            world = {}
+        elif trigger == "load-design" and contents:
+            try:
+                base, loaded, stem, notes = design_files.load_design(contents, filename)
+            except requests.REQUEST_ERRORS as exc:
+                message = t("refused_file", lang, error=requests.message_of(exc))
+            else:
+                designs[slot], given[slot] = base, stem
+                edits[str(slot)] = loaded
+                message = t("loaded", lang, name=stem, n=slot + 1, base=base)
+                if notes:
+                    message += " " + "; ".join(notes) + "."
+        shown = shown_values(designs, edits, world, slot)
+        return edits, world, shown, designs, given, message
 
     @app.callback(
         Output("job", "data"),
@@ -168,23 +336,25 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         Output("request-message", "children"),
         Output("results", "className"),
         Input("run", "n_clicks"),
-        Input({"type": "slider", "name": ALL}, "value"),
+        Input("edits", "data"),
+        Input("world", "data"),
+        Input({"type": "design", "slot": ALL}, "value"),
+        Input({"type": "design-name", "slot": ALL}, "value"),
         Input("replications", "value"),
         Input("months", "value"),
-        State("baseline", "value"),
-        State("compared", "value"),
         State("job", "data"),
         State("lang", "value"),
     )
-    def start(_, values, replications, months, baseline, compared, job_id, lang):
+    def start(_, edits, world, designs, given, replications, months, job_id, lang):
         """Check the request on the server; start a run (replacing the previous) or say why not."""
+        lang = _lang(lang)
         try:
-            if not isinstance(values, list) or len(values) != len(names):
-                raise requests.RequestError("The request does not hold every slider's value.")
-            designs, world = _designs(baseline, compared, dict(zip(names, values, strict=True)))
-            plan = requests.check_run(designs, world, replications, months)
+            asked = design_request(designs, given, edits)
+            plan = requests.check_run(asked, world, replications, months)
+            bases = tuple(d["base"] for d in asked)
             job = board.start(
-                Job(plan.scenarios, plan.replications, batch=plan.batch), replaces=job_id
+                Job(plan.scenarios, plan.replications, batch=plan.batch, bases=bases),
+                replaces=job_id,
             )
         except (*requests.REQUEST_ERRORS, BusyError) as exc:
             message = t("refused", lang, error=requests.message_of(exc))
@@ -195,11 +365,13 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         Output("poll", "disabled", allow_duplicate=True),
         Input("cancel", "n_clicks"),
         State("job", "data"),
+        State("sweep-job", "data"),
         prevent_initial_call=True,
     )
-    def cancel(_, job_id):
-        """Stop the page's run within a month."""
+    def cancel(_, job_id, sweep_id):
+        """Stop the page's runs within a month."""
         board.cancel(job_id)
+        board.cancel(sweep_id)
         return False
 
     @app.callback(
@@ -212,23 +384,37 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         Output("network", "figure"),
         Output("poll", "disabled", allow_duplicate=True),
         Output("results", "className", allow_duplicate=True),
+        Output("shown", "data"),
         Input("poll", "n_intervals"),
         Input("lang", "value"),
         Input("outcome", "value"),
         State("job", "data"),
+        State("shown", "data"),
         prevent_initial_call=True,
     )
-    def show(_, lang, outcome, job_id):
-        """Progress while running; every chart once the run is finished."""
+    def show(_, lang, outcome, job_id, shown):
+        """Progress while running; every chart once the run is finished.
+
+        The poll keeps running (a response the browser drops must not leave
+        the page waiting for ever); a poll that would show what is on screen
+        changes nothing.
+        """
+        lang = _lang(lang)
         job = board.get(job_id)
+        key = _state_key(job, lang, outcome)
+        if key == shown:
+            raise dash.exceptions.PreventUpdate
+        return (*_show(job, lang, outcome), key)
+
+    def _show(job: Job | None, lang: str, outcome: str) -> tuple:
         keep = (dash.no_update,) * 4
         if job is None:
             return t("waiting", lang), "0", "1", *keep, dash.no_update, dash.no_update
         progress = (str(job.months_done), str(max(job.months_total, 1)))
         if job.error:
-            return t("failed", lang, error=job.error), *progress, *keep, True, "main stale"
+            return t("failed", lang, error=job.error), *progress, *keep, False, "main stale"
         if job.cancelled and job.result is None:
-            return t("cancelled", lang), *progress, *keep, True, "main stale"
+            return t("cancelled", lang), *progress, *keep, False, "main stale"
         if job.result is None:
             text = t("progress", lang, done=job.done, total=job.total)
             return text, *progress, *keep, False, "main stale"
@@ -240,48 +426,252 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
             seed=job.root_seed,
             batch=job.batch,
         )
-        return text, *progress, *figures(job.result, outcome, lang), True, "main"
+        return text, *progress, *figures(job.result, outcome, lang), False, "main"
+
+    @app.callback(
+        Output("sweep-from", "value"),
+        Output("sweep-to", "value"),
+        Input("sweep-parameter", "value"),
+    )
+    def sweep_range(parameter):
+        """A new swept parameter starts with its declared plausible range."""
+        if parameter not in SPECS:
+            return dash.no_update, dash.no_update
+        low, high = SPECS[parameter].plausible_range
+        return low, high
+
+    @app.callback(
+        Output("sweep-job", "data"),
+        Output("sweep-poll", "disabled"),
+        Output("sweep-message", "children"),
+        Output("sweep-results", "className"),
+        Input("sweep-run", "n_clicks"),
+        State("sweep-parameter", "value"),
+        State("sweep-design", "value"),
+        State("sweep-from", "value"),
+        State("sweep-to", "value"),
+        State("sweep-points", "value"),
+        State({"type": "design", "slot": ALL}, "value"),
+        State({"type": "design-name", "slot": ALL}, "value"),
+        State("edits", "data"),
+        State("world", "data"),
+        State("replications", "value"),
+        State("months", "value"),
+        State("sweep-job", "data"),
+        State("lang", "value"),
+        prevent_initial_call=True,
+    )
+    def start_sweep(
+        _, parameter, slot, low, high, points, designs, given, edits, world, reps, months, old, lang
+    ):
+        """Check a one-parameter sweep of one design on the server, then start it."""
+        lang = _lang(lang)
+        try:
+            slot = slot if slot in slots else 1
+            base = _at(designs, slot)
+            if base is None:
+                raise requests.RequestError(t("choose_first", lang, n=slot + 1))
+            edits = edits if isinstance(edits, Mapping) else {}
+            design = {"base": base, "values": edits.get(str(slot)) or {}, "name": _at(given, slot)}
+            plan, x = requests.check_sweep(
+                design, world, parameter, low, high, points, reps, months
+            )
+            job = Job(plan.scenarios, plan.replications, batch=plan.batch)
+            job.x, job.parameter = tuple(x), parameter
+            job.design = requests.check_design(design, world, months).name
+            board.start(job, replaces=old)
+        except (*requests.REQUEST_ERRORS, BusyError) as exc:
+            message = t("refused", lang, error=requests.message_of(exc))
+            return dash.no_update, dash.no_update, message, "main stale"
+        return job.id, False, "", "main stale"
+
+    @app.callback(
+        Output("sweep-progress", "children"),
+        Output("sweep-bar", "value"),
+        Output("sweep-bar", "max"),
+        Output("sweep-figure", "figure"),
+        Output("sweep-poll", "disabled", allow_duplicate=True),
+        Output("sweep-results", "className", allow_duplicate=True),
+        Output("sweep-shown", "data"),
+        Input("sweep-poll", "n_intervals"),
+        Input("sweep-outcome", "value"),
+        Input("lang", "value"),
+        State("sweep-job", "data"),
+        State("sweep-shown", "data"),
+        prevent_initial_call=True,
+    )
+    def show_sweep(_, outcome, lang, job_id, shown):
+        """Progress of the sweep; its chart once finished (the poll keeps running, as ``show``)."""
+        lang = _lang(lang)
+        job = board.get(job_id)
+        key = _state_key(job, lang, outcome)
+        if key == shown:
+            raise dash.exceptions.PreventUpdate
+        return (*_show_sweep(job, lang, outcome), key)
+
+    def _show_sweep(job: Job | None, lang: str, outcome: str) -> tuple:
+        if job is None:
+            return "", "0", "1", dash.no_update, False, dash.no_update
+        progress = (str(job.months_done), str(max(job.months_total, 1)))
+        if job.error:
+            return (
+                t("failed", lang, error=job.error),
+                *progress,
+                dash.no_update,
+                True,
+                dash.no_update,
+            )
+        if job.cancelled and job.result is None:
+            return t("cancelled", lang), *progress, dash.no_update, False, "main stale"
+        if job.result is None:
+            text = t("progress", lang, done=job.done, total=job.total)
+            return text, *progress, dash.no_update, False, "main stale"
+        text = t(
+            "finished",
+            lang,
+            total=job.total,
+            seconds=job.result.elapsed,
+            seed=job.root_seed,
+            batch=job.batch,
+        )
+        return text, *progress, sweep_figure(job, outcome, lang), False, "main"
 
     @app.callback(
         [Output(k, "children") for k in TEXT_IDS],
-        Output({"type": "slider-label", "name": ALL}, "children"),
+        Output({"type": "param-label", "name": ALL}, "children"),
+        Output({"type": "theme-label", "name": ALL}, "children"),
         Output("outcome", "options"),
+        Output("sweep-outcome", "options"),
+        Output("sweep-parameter", "options"),
+        Output("editing", "options"),
+        Output("sweep-design", "options"),
+        Output("tab-compare", "label"),
+        Output("tab-sweep", "label"),
         Input("lang", "value"),
     )
     def texts(lang):
         """Every label in the chosen language."""
-        specs = {s.name: s for s in controls.sliders()}
-        labels = [i18n.parameter_axis_title(n, specs[n].unit, lang) for n in names]
-        return [t(key, lang) for key in TEXT_IDS.values()] + [labels, outcome_options(lang)]
+        lang = _lang(lang)
+        labels = [controls.label_with_unit(n, lang) for n in names]
+        counts = {
+            (g, key): sum(1 for f in controls.fields() if f.group == g and f.theme == key)
+            for g, key in themes
+        }
+        theme_labels = [f"{controls.theme_label(k, lang)} ({counts[(g, k)]})" for g, k in themes]
+        return (
+            [t(key, lang) for key in TEXT_IDS.values()]
+            + [labels, theme_labels, outcome_options(lang), outcome_options(lang)]
+            + [parameter_options(lang), design_options(lang), design_options(lang)]
+            + [t("tab_compare", lang), t("tab_sweep", lang)]
+        )
+
+    @app.callback(
+        Output({"type": "field", "name": ALL}, "style"),
+        Output({"type": "theme", "name": ALL}, "open"),
+        Input("param-search", "value"),
+        State({"type": "theme", "name": ALL}, "open"),
+    )
+    def search(query, opened):
+        """Show only the fields matching the search; open the themes holding them."""
+        if not str(query or "").strip():
+            return [{} for _ in names], opened or [False] * len(themes)
+        hits = {n for n in names if controls.matches(n, query)}
+        styles = [{} if n in hits else {"display": "none"} for n in names]
+        fields = controls.fields()
+        opens = [
+            any(f.name in hits for f in fields if f.group == g and f.theme == key)
+            for g, key in themes
+        ]
+        return styles, opens
+
+    @app.callback(
+        Output("download-design", "data"),
+        Output("file-message", "children", allow_duplicate=True),
+        Input("save-design", "n_clicks"),
+        State("editing", "value"),
+        State({"type": "design", "slot": ALL}, "value"),
+        State({"type": "design-name", "slot": ALL}, "value"),
+        State("edits", "data"),
+        State("world", "data"),
+        State("months", "value"),
+        State("lang", "value"),
+        prevent_initial_call=True,
+    )
+    def save_design(_, slot, designs, given, edits, world, months, lang):
+        """The edited design as a scenario file the command line runs."""
+        lang = _lang(lang)
+        slot = slot if slot in slots else 1
+        try:
+            design = {
+                "base": _at(designs, slot),
+                "values": (edits or {}).get(str(slot)) or {},
+                "name": _at(given, slot),
+            }
+            if design["base"] is None:
+                raise requests.RequestError(t("choose_first", lang, n=slot + 1))
+            scenario = requests.check_design(design, world, months)
+            text = design_files.scenario_text(scenario, design["base"])
+        except requests.REQUEST_ERRORS as exc:
+            return dash.no_update, t("refused_file", lang, error=requests.message_of(exc))
+        name = design_files.file_name(scenario)
+        return dcc.send_string(text, name), t("saved", lang, name=name)
 
     @app.callback(
         Output("download", "data"),
         Input("download-button", "n_clicks"),
         State("job", "data"),
+        State({"type": "design", "slot": ALL}, "value"),
         State("lang", "value"),
         prevent_initial_call=True,
     )
-    def download(_, job_id, lang):
-        """The finished run's results folder (files, report, manifest) as a zip."""
+    def download(_, job_id, designs, lang):
+        """The finished run's results folder, figures and design files, as a zip."""
         job = board.get(job_id)
         if job is None or job.result is None:
             return dash.no_update
         name = f"dashboard-{time.strftime('%Y%m%d-%H%M%S')}"
-        return dcc.send_bytes(results_zip(job.result, name, lang), f"{name}.zip")
+        return dcc.send_bytes(results_zip(job.result, name, _lang(lang), job.bases), f"{name}.zip")
 
 
-def results_zip(result: Any, name: str, lang: str = "en") -> bytes:
+def results_zip(
+    result: Any, name: str, lang: str = "en", bases: Sequence[str] = (), figures: bool = True
+) -> bytes:
     """The results folder of a comparison as zip bytes; nothing is left on disk.
 
-    The folder is named ``name`` (made by the app, never from a request); it is
-    written into a fresh temporary folder, zipped in memory, and the temporary
-    folder is removed whatever happens.
+    The folder is named ``name`` (made by the app, never from a request) and
+    holds what ``run.py compare`` writes, the charts as PNG images in
+    ``figures/`` (when a browser can draw them) and, in ``scenarios/``, a
+    scenario file per design (``design_files.scenario_text``) under the
+    design's name, so ``python run.py compare scenarios/*.yaml`` runs it
+    again. It is written into a fresh temporary folder, zipped in memory, and
+    the temporary folder is removed whatever happens.
+
+    Args:
+        result: The comparison.
+        name: Name of the folder in the zip.
+        lang: Language of the report and images.
+        bases: The known design each design was made from, in order.
+        figures: Also export the charts as PNG images.
     """
+    from sim.reporting import export
     from sim.reporting.experiment_folder import save_comparison
 
     tmp = Path(tempfile.mkdtemp(prefix="egov-dashboard-"))
     try:
-        folder = save_comparison(result, tmp / name, lang=lang, argv=["dashboard"])
+        folder = tmp / name
+        try:
+            save_comparison(
+                result, folder, lang=lang, argv=["dashboard"], formats=("png",) if figures else ()
+            )
+        except export.ExportUnavailableError as exc:  # the results stand without images
+            (folder / "figures-not-written.txt").write_text(str(exc) + "\n", encoding="utf-8")
+        if bases:
+            (folder / "scenarios").mkdir()
+            for scenario, base in zip(result.scenarios, bases, strict=True):
+                text = design_files.scenario_text(scenario, base)
+                (folder / "scenarios" / design_files.file_name(scenario)).write_text(
+                    text, encoding="utf-8"
+                )
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(folder.rglob("*")):

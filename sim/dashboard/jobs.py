@@ -70,6 +70,10 @@ class Job:
         cancelled: Set to stop the job (within a month).
         ended: The job's thread has ended (finished, failed or cancelled).
         ended_at: ``time.monotonic()`` when it ended.
+        bases: The known design each design was made from (for its scenario file).
+        x: For a sweep, the swept parameter's value of each design.
+        parameter: For a sweep, the swept parameter.
+        design: For a sweep, the design swept.
     """
 
     scenarios: tuple[Scenario, ...]
@@ -83,6 +87,10 @@ class Job:
     cancelled: bool = False
     ended: bool = False
     ended_at: float = 0.0
+    bases: tuple[str, ...] = ()
+    x: tuple[float, ...] = ()
+    parameter: str = ""
+    design: str = ""
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property

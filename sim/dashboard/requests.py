@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from sim.dashboard.controls import plain
 from sim.experiments import input_limits
 from sim.experiments.input_limits import Estimate, TooLargeError, shorten
 from sim.experiments.parameter_checks import ScenarioError
@@ -153,7 +154,7 @@ def _values(values: Any, where: str) -> dict[str, Any]:
                 f"{where}: '{key}' is {'empty' if value is None else repr(shorten(value, 40))}; "
                 f"enter a number from {SPECS[key].low:g} to {SPECS[key].high:g}."
             )
-        out[key] = value
+        out[key] = plain(key, value)
     return out
 
 
@@ -174,6 +175,8 @@ def design_names(bases: Sequence[str], edited: Sequence[bool], given: Sequence[A
     names: list[str] = []
     for base, changed, text in zip(bases, edited, given, strict=True):
         name = clean_name(text) or (f"{base}-edited" if changed else base)
+        if name in _known() and (changed or name != base):
+            name = f"{name}-edited"  # a known design's name means that design as it is
         stem, k = name, 2
         while name in names:
             name, k = f"{stem}-{k}", k + 1
@@ -245,6 +248,12 @@ def check_run(
             f"The request has {len(designs):,} designs; the dashboard compares 2 to "
             f"{MAX_DESIGNS} (the first is the baseline)."
         )
+    scenarios = _scenarios(designs, world, months)
+    return _plan(scenarios, replications, months, f"a dashboard run of {len(scenarios)} designs")
+
+
+def _scenarios(designs: Sequence[Any], world: Any, months: int) -> tuple[Scenario, ...]:
+    """The designs as scenarios with their values and the world's, with distinct names."""
     shared = _values(world, "Uncertainties (all designs)")
     bases, own, given = [], [], []
     for k, design in enumerate(designs):
@@ -258,14 +267,18 @@ def check_run(
         for b, values in zip(bases, own, strict=True)
     ]
     names = design_names([b.name for b in bases], edited, given)
-    scenarios = tuple(
+    return tuple(
         b.with_overrides(name=name, **{**values, **shared, "months": months})
         for b, values, name in zip(bases, own, names, strict=True)
     )
+
+
+def _plan(scenarios: tuple[Scenario, ...], replications: int, months: int, what: str) -> Plan:
+    """Refuse a run too large for the machine or the dashboard (the CLI's estimate)."""
     runs = len(scenarios) * replications
     departments = max(departments_per_run(s.parameters) for s in scenarios)
     needed = input_limits.estimate(runs, months, departments, workers=1)
-    what = f"a dashboard run of {len(scenarios)} designs x {replications} replications"
+    what = f"{what} x {replications} replications"
     advice = "lower the replications or the months"
     input_limits.check_fits(what, needed, advice)
     if needed.seconds > MAX_SECONDS:
@@ -275,6 +288,80 @@ def check_run(
         )
     batch = auto_batch(scenarios, replications)
     return Plan(scenarios, replications, months, batch, needed)
+
+
+#: Most points of a one-parameter sweep.
+MAX_SWEEP_POINTS = 11
+
+
+def check_design(design: Any, world: Any, months: Any) -> Scenario:
+    """Check one design (to save it as a scenario file); return it as a scenario.
+
+    Raises:
+        RequestError, ScenarioError: What is wrong, in one paragraph.
+    """
+    months = whole_number(months, "Months per run", MIN_MONTHS, MAX_MONTHS)
+    return _scenarios([design], world, months)[0]
+
+
+def check_sweep(
+    design: Any,
+    world: Any,
+    parameter: Any,
+    low: Any,
+    high: Any,
+    points: Any,
+    replications: Any,
+    months: Any,
+) -> tuple[Plan, list[float]]:
+    """Check a one-parameter sweep of one design; return its plan and the values swept.
+
+    Every point is the design with ``parameter`` set to one of ``points``
+    evenly spaced values from ``low`` to ``high`` (whole numbers for a
+    whole-number parameter), run with the same paired seeds.
+
+    Raises:
+        RequestError, ScenarioError, TooLargeError: What is wrong, in one paragraph.
+    """
+    replications = whole_number(
+        replications, "Paired replications", MIN_REPLICATIONS, MAX_REPLICATIONS
+    )
+    months = whole_number(months, "Months per run", MIN_MONTHS, MAX_MONTHS)
+    points = whole_number(points, "Sweep points", 2, MAX_SWEEP_POINTS)
+    if not isinstance(parameter, str) or parameter not in SPECS:
+        raise RequestError(
+            f"Sweep: {shorten(repr(parameter), 60)} is not a model parameter; choose one."
+        )
+    spec = SPECS[parameter]
+    if spec.group == "structure":
+        raise RequestError(f"Sweep: '{parameter}' sets the layout; choose a lever or uncertainty.")
+    ends = []
+    for what, value in (("from", low), ("to", high)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            raise RequestError(
+                f"Sweep '{parameter}' {what}: enter a number from {spec.low:g} to {spec.high:g}."
+            )
+        if not spec.low <= value <= spec.high:
+            raise RequestError(
+                f"Sweep '{parameter}' {what}: {value:g} is out of range; enter a number from "
+                f"{spec.low:g} to {spec.high:g}."
+            )
+        ends.append(float(value))
+    if ends[0] >= ends[1]:
+        raise RequestError(f"Sweep '{parameter}': 'from' must be below 'to'.")
+    step = (ends[1] - ends[0]) / (points - 1)
+    values = [ends[0] + k * step for k in range(points)]
+    if spec.type is int:
+        values = sorted({round(v) for v in values})
+        if len(values) < 2:
+            raise RequestError(f"Sweep '{parameter}': the range holds fewer than two values.")
+    base = _scenarios([design], world, months)[0]
+    scenarios = tuple(
+        base.with_overrides(name=f"{parameter}={v:g}", **{parameter: plain(parameter, v)})
+        for v in values
+    )
+    plan = _plan(scenarios, replications, months, f"a sweep of {len(values)} points")
+    return plan, [float(v) for v in values]
 
 
 def plan_summary(plan: Plan) -> dict[str, Any]:
