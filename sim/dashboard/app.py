@@ -74,20 +74,43 @@ def _at(items: Any, k: int) -> Any:
     )
 
 
-def _state_key(job: Job | None, lang: str, outcome: Any) -> str:
-    """What a poll would show: the job, its progress and state, the language and outcome."""
+def _state_key(job: Job | None, lang: str) -> str:
+    """What a poll would show: the job, its progress and state, and the language."""
     if job is None:
         return f"none|{lang}"
-    state = (
-        "error"
-        if job.error
-        else "done"
-        if job.result is not None
-        else "cancelled"
-        if job.cancelled
-        else "running"
+    if job.error:
+        state = "error"
+    elif job.result is not None:
+        state = "done"
+    else:
+        state = "cancelled" if job.cancelled else "running"
+    return f"{job.id}|{job.months_done}|{state}|{lang}"
+
+
+def _progress(job: Job | None, lang: str, waiting: str | None = None) -> tuple:
+    """Progress text, bar value and end, results' class and the finished job's id."""
+    keep = dash.no_update
+    if job is None:
+        return t("waiting", lang) if waiting is None else waiting, "0", "1", keep, keep
+    bar = (str(job.months_done), str(max(job.months_total, 1)))
+    if job.error:
+        return t("failed", lang, error=job.error), *bar, "main stale", keep
+    if job.result is None:
+        text = (
+            t("cancelled", lang)
+            if job.cancelled
+            else t("progress", lang, done=job.done, total=job.total)
+        )
+        return text, *bar, "main stale", keep
+    text = t(
+        "finished",
+        lang,
+        total=job.total,
+        seconds=job.result.elapsed,
+        seed=job.root_seed,
+        batch=job.batch,
     )
-    return f"{job.id}|{job.months_done}|{state}|{lang}|{outcome}"
+    return text, *bar, keep, job.id
 
 
 def _scenarios(baseline: str, compared: str, values: dict[str, Any], months: int) -> tuple:
@@ -290,6 +313,7 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         designs = list(designs or [None] * len(slots))
         given = list(given or [None] * len(slots))
         keep = dash.no_update
+        keep_fields, keep_slots = [keep] * len(names), [keep] * len(slots)
         trigger = ctx.triggered_id
         if isinstance(trigger, Mapping) and trigger.get("type") == "param":
             base = known(_at(designs, slot))
@@ -306,12 +330,13 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
                     else:
                         world[name] = value
                 elif base is None:
-                    return keep, keep, keep, keep, keep, t("choose_first", lang, n=slot + 1)
+                    message = t("choose_first", lang, n=slot + 1)
+                    return keep, keep, keep_fields, keep_slots, keep_slots, message
                 elif value == getattr(base.parameters, name):
                     own.pop(name, None)
                 else:
                     own[name] = value
-            return edits, world, keep, keep, keep, ""
+            return edits, world, keep_fields, keep_slots, keep_slots, ""
         message = ""
         if trigger == "reset":
             edits.pop(str(slot), None)
@@ -378,55 +403,48 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         Output("progress", "children"),
         Output("progress-bar", "value"),
         Output("progress-bar", "max"),
-        Output("timeseries", "figure"),
-        Output("paired-table", "children"),
-        Output("forest", "figure"),
-        Output("network", "figure"),
-        Output("poll", "disabled", allow_duplicate=True),
         Output("results", "className", allow_duplicate=True),
+        Output("ready", "data"),
         Output("shown", "data"),
         Input("poll", "n_intervals"),
         Input("lang", "value"),
-        Input("outcome", "value"),
         State("job", "data"),
         State("shown", "data"),
         prevent_initial_call=True,
     )
-    def show(_, lang, outcome, job_id, shown):
-        """Progress while running; every chart once the run is finished.
+    def show(_, lang, job_id, shown):
+        """Progress of the page's run; its id in ``ready`` once finished.
 
-        The poll keeps running (a response the browser drops must not leave
-        the page waiting for ever); a poll that would show what is on screen
+        The poll keeps running and its answers are small (the charts are drawn
+        once, by ``draw``): Dash drops an answer when a newer request of the
+        same callback is on its way, so a slow answer to a poll could be
+        dropped again and again. A poll that would show what is on screen
         changes nothing.
         """
         lang = _lang(lang)
         job = board.get(job_id)
-        key = _state_key(job, lang, outcome)
+        key = _state_key(job, lang)
         if key == shown:
             raise dash.exceptions.PreventUpdate
-        return (*_show(job, lang, outcome), key)
+        return (*_progress(job, lang), key)
 
-    def _show(job: Job | None, lang: str, outcome: str) -> tuple:
-        keep = (dash.no_update,) * 4
-        if job is None:
-            return t("waiting", lang), "0", "1", *keep, dash.no_update, dash.no_update
-        progress = (str(job.months_done), str(max(job.months_total, 1)))
-        if job.error:
-            return t("failed", lang, error=job.error), *progress, *keep, False, "main stale"
-        if job.cancelled and job.result is None:
-            return t("cancelled", lang), *progress, *keep, False, "main stale"
-        if job.result is None:
-            text = t("progress", lang, done=job.done, total=job.total)
-            return text, *progress, *keep, False, "main stale"
-        text = t(
-            "finished",
-            lang,
-            total=job.total,
-            seconds=job.result.elapsed,
-            seed=job.root_seed,
-            batch=job.batch,
-        )
-        return text, *progress, *figures(job.result, outcome, lang), False, "main"
+    @app.callback(
+        Output("timeseries", "figure"),
+        Output("paired-table", "children"),
+        Output("forest", "figure"),
+        Output("network", "figure"),
+        Output("results", "className", allow_duplicate=True),
+        Input("ready", "data"),
+        Input("lang", "value"),
+        Input("outcome", "value"),
+        prevent_initial_call=True,
+    )
+    def draw(job_id, lang, outcome):
+        """Every chart of a finished run."""
+        job = board.get(job_id)
+        if job is None or job.result is None:
+            raise dash.exceptions.PreventUpdate
+        return (*figures(job.result, outcome, _lang(lang)), "main")
 
     @app.callback(
         Output("sweep-from", "value"),
@@ -489,52 +507,38 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         Output("sweep-progress", "children"),
         Output("sweep-bar", "value"),
         Output("sweep-bar", "max"),
-        Output("sweep-figure", "figure"),
-        Output("sweep-poll", "disabled", allow_duplicate=True),
         Output("sweep-results", "className", allow_duplicate=True),
+        Output("sweep-ready", "data"),
         Output("sweep-shown", "data"),
         Input("sweep-poll", "n_intervals"),
-        Input("sweep-outcome", "value"),
         Input("lang", "value"),
         State("sweep-job", "data"),
         State("sweep-shown", "data"),
         prevent_initial_call=True,
     )
-    def show_sweep(_, outcome, lang, job_id, shown):
-        """Progress of the sweep; its chart once finished (the poll keeps running, as ``show``)."""
+    def show_sweep(_, lang, job_id, shown):
+        """Progress of the sweep; its id in ``sweep-ready`` once finished (as ``show``)."""
         lang = _lang(lang)
         job = board.get(job_id)
-        key = _state_key(job, lang, outcome)
+        key = _state_key(job, lang)
         if key == shown:
             raise dash.exceptions.PreventUpdate
-        return (*_show_sweep(job, lang, outcome), key)
+        return (*_progress(job, lang, waiting=""), key)
 
-    def _show_sweep(job: Job | None, lang: str, outcome: str) -> tuple:
-        if job is None:
-            return "", "0", "1", dash.no_update, False, dash.no_update
-        progress = (str(job.months_done), str(max(job.months_total, 1)))
-        if job.error:
-            return (
-                t("failed", lang, error=job.error),
-                *progress,
-                dash.no_update,
-                True,
-                dash.no_update,
-            )
-        if job.cancelled and job.result is None:
-            return t("cancelled", lang), *progress, dash.no_update, False, "main stale"
-        if job.result is None:
-            text = t("progress", lang, done=job.done, total=job.total)
-            return text, *progress, dash.no_update, False, "main stale"
-        text = t(
-            "finished",
-            lang,
-            total=job.total,
-            seconds=job.result.elapsed,
-            seed=job.root_seed,
-            batch=job.batch,
-        )
-        return text, *progress, sweep_figure(job, outcome, lang), False, "main"
+    @app.callback(
+        Output("sweep-figure", "figure"),
+        Output("sweep-results", "className", allow_duplicate=True),
+        Input("sweep-ready", "data"),
+        Input("sweep-outcome", "value"),
+        Input("lang", "value"),
+        prevent_initial_call=True,
+    )
+    def draw_sweep(job_id, outcome, lang):
+        """The sweep's chart once finished."""
+        job = board.get(job_id)
+        if job is None or job.result is None:
+            raise dash.exceptions.PreventUpdate
+        return sweep_figure(job, outcome, _lang(lang)), "main"
 
     @app.callback(
         [Output(k, "children") for k in TEXT_IDS],

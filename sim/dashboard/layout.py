@@ -1,5 +1,8 @@
 """The page of the dashboard: designs and parameters on the left, views on the right.
 
+Number fields carry no ``min``/``max``: a browser silently drops a value
+outside them, while the server says what is allowed (``requests``).
+
 The left column holds up to four designs (the first is the baseline), the
 parameter fields of the design being edited (every lever and uncertainty,
 grouped by theme, with a search), saving and loading a design as a scenario
@@ -16,15 +19,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from sim.dashboard import controls
-from sim.dashboard.requests import (
-    MAX_DESIGNS,
-    MAX_MONTHS,
-    MAX_REPLICATIONS,
-    MAX_SWEEP_POINTS,
-    MIN_MONTHS,
-    MIN_REPLICATIONS,
-    known_designs,
-)
+from sim.dashboard.requests import MAX_DESIGNS, known_designs
 from sim.dashboard.texts import t
 from sim.experiments.replications import HEADLINE_OUTCOMES
 from sim.reporting import i18n
@@ -76,7 +71,6 @@ def _field_block(f: controls.Field, lang: str) -> html.Div:
             html.Label(
                 controls.label_with_unit(f.name, lang),
                 id={"type": "param-label", "name": f.name},
-                htmlFor=f"param-{f.name}",
                 className="param-label",
                 title=controls.hint(f.name),
             ),
@@ -188,8 +182,6 @@ def side_panel(lang: str, replications: int, months: int) -> html.Div:
                     dcc.Input(
                         id="replications",
                         type="number",
-                        min=MIN_REPLICATIONS,
-                        max=MAX_REPLICATIONS,
                         step=1,
                         value=replications,
                         debounce=True,
@@ -198,8 +190,6 @@ def side_panel(lang: str, replications: int, months: int) -> html.Div:
                     dcc.Input(
                         id="months",
                         type="number",
-                        min=MIN_MONTHS,
-                        max=MAX_MONTHS,
                         step=1,
                         value=months,
                         debounce=True,
@@ -308,8 +298,6 @@ def sweep_view(lang: str) -> html.Div:
                     dcc.Input(
                         id="sweep-points",
                         type="number",
-                        min=2,
-                        max=MAX_SWEEP_POINTS,
                         step=1,
                         value=5,
                         debounce=True,
@@ -387,6 +375,8 @@ def page(lang: str = "en", replications: int = 5, months: int = 60) -> html.Div:
             dcc.Store(id="job"),
             dcc.Store(id="shown"),
             dcc.Store(id="sweep-shown"),
+            dcc.Store(id="ready"),
+            dcc.Store(id="sweep-ready"),
             dcc.Store(id="sweep-job"),
             dcc.Store(id="edits", data={}),
             dcc.Store(id="world", data={}),
