@@ -94,14 +94,14 @@ def _progress(job: Job | None, lang: str, waiting: str | None = None) -> tuple:
         return t("waiting", lang) if waiting is None else waiting, "0", "1", keep, keep
     bar = (str(job.months_done), str(max(job.months_total, 1)))
     if job.error:
-        return t("failed", lang, error=job.error), *bar, "main stale", keep
+        return t("failed", lang, error=job.error), *bar, keep, keep
     if job.result is None:
         text = (
             t("cancelled", lang)
             if job.cancelled
             else t("progress", lang, done=job.done, total=job.total)
         )
-        return text, *bar, "main stale", keep
+        return text, *bar, keep, keep
     text = t(
         "finished",
         lang,
@@ -369,10 +369,15 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         Input("months", "value"),
         State("job", "data"),
         State("lang", "value"),
+        State("ready", "data"),
     )
-    def start(_, edits, world, designs, given, replications, months, job_id, lang):
-        """Check the request on the server; start a run (replacing the previous) or say why not."""
+    def start(_, edits, world, designs, given, replications, months, job_id, lang, ready):
+        """Check the request on the server; start a run (replacing the previous) or say why not.
+
+        Results on screen (``ready``) are marked stale until the new run is drawn.
+        """
         lang = _lang(lang)
+        stale = "main stale" if ready else "main"
         try:
             asked = design_request(designs, given, edits)
             plan = requests.check_run(asked, world, replications, months)
@@ -383,8 +388,8 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
             )
         except (*requests.REQUEST_ERRORS, BusyError) as exc:
             message = t("refused", lang, error=requests.message_of(exc))
-            return dash.no_update, dash.no_update, message, "main stale"
-        return job.id, False, "", "main stale"
+            return dash.no_update, dash.no_update, message, stale
+        return job.id, False, "", stale
 
     @app.callback(
         Output("poll", "disabled", allow_duplicate=True),
@@ -477,13 +482,28 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
         State("months", "value"),
         State("sweep-job", "data"),
         State("lang", "value"),
+        State("sweep-ready", "data"),
         prevent_initial_call=True,
     )
     def start_sweep(
-        _, parameter, slot, low, high, points, designs, given, edits, world, reps, months, old, lang
+        _,
+        parameter,
+        slot,
+        low,
+        high,
+        points,
+        designs,
+        given,
+        edits,
+        world,
+        reps,
+        months,
+        old,
+        *more,
     ):
         """Check a one-parameter sweep of one design on the server, then start it."""
-        lang = _lang(lang)
+        lang, ready = _lang(more[0]), more[1]
+        stale = "main stale" if ready else "main"
         try:
             slot = slot if slot in slots else 1
             base = _at(designs, slot)
@@ -500,8 +520,8 @@ def _register(app: dash.Dash, board: JobBoard) -> None:
             board.start(job, replaces=old)
         except (*requests.REQUEST_ERRORS, BusyError) as exc:
             message = t("refused", lang, error=requests.message_of(exc))
-            return dash.no_update, dash.no_update, message, "main stale"
-        return job.id, False, "", "main stale"
+            return dash.no_update, dash.no_update, message, stale
+        return job.id, False, "", stale
 
     @app.callback(
         Output("sweep-progress", "children"),
