@@ -131,6 +131,10 @@ def test_dashboard_in_headless_chromium_offline(server, tmp_path):
                 "() => document.querySelector('#forest svg.main-svg').getBoundingClientRect().right"
             )
             page_width = page.evaluate("() => document.documentElement.scrollWidth")
+            labels_right = page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll('#forest .annotation-text, "
+                "#forest .gtitle')].map(e => e.getBoundingClientRect().right))"
+            )
             # a lever of design 2 changes: the run starts again and the chart changes
             set_field(page, 'input[id*=\'"name":"review_authority"\']', "0")
             page.wait_for_function(
@@ -180,7 +184,7 @@ def test_dashboard_in_headless_chromium_offline(server, tmp_path):
     assert "Redundant common systems" in table and "p-value" in table
     assert "Review authority (share)" in labels and "review_authority" not in labels
     assert network >= 2  # links and departments
-    assert forest_right <= 1280 and page_width <= 1280
+    assert forest_right <= 1280 and page_width <= 1280 and labels_right <= forest_right
     assert json.loads(after) != json.loads(before)
     assert "centralized-edited" in legend  # an edited design is not called by its file's name
     assert "Paired replications: 500 is out of range" in refused and stale and not fresh

@@ -51,6 +51,7 @@ def start_request(
         "state": [
             {"id": "job", "property": "data", "value": None},
             {"id": "lang", "property": "value", "value": "en"},
+            {"id": "ready", "property": "data", "value": None},
         ],
         "changedPropIds": ["run.n_clicks"],
     }

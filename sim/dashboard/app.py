@@ -140,6 +140,7 @@ def paired_table(result: Any, lang: str) -> html.Table:
         rows.append(
             html.Tr(
                 [
+                    html.Td(r["scenario"]),
                     html.Td(i18n.outcome_label(r["outcome"], lang)),
                     html.Td(diff, className="num"),
                     html.Td("" if p != p else f"{p:.3g}", className="num"),
@@ -147,7 +148,12 @@ def paired_table(result: Any, lang: str) -> html.Table:
             )
         )
     head = html.Tr(
-        [html.Th(t("h_outcome", lang)), html.Th(t("h_difference", lang)), html.Th(t("h_p", lang))]
+        [
+            html.Th(t("h_design", lang)),
+            html.Th(t("h_outcome", lang)),
+            html.Th(t("h_difference", lang)),
+            html.Th(t("h_p", lang)),
+        ]
     )
     return html.Table([html.Thead(head), html.Tbody(rows)], className="paired")
 
@@ -173,9 +179,35 @@ def figures(result: Any, outcome: str, lang: str) -> tuple:
     return (
         charts.timeseries_figure(result.frame, outcome, lang=lang),
         paired_table(result, lang),
-        charts.forest_figure(paired, result.summary, lang=lang),
+        fit_forest(charts.forest_figure(paired, result.summary, lang=lang)),
         network_of(result, lang),
     )
+
+
+#: Pixels per character of the forest plot's 12 px labels (measured, rounded up; CJK wider).
+LABEL_PX_PER_CHAR = 6.3
+
+
+def fit_forest(fig: go.Figure) -> go.Figure:
+    """Give the forest plot's right-hand labels the room they need; wrap its title's note.
+
+    The figure keeps a fixed right margin for the labels beside the points;
+    the dashboard's column is narrower than a report's page, so the margin
+    grows to the longest label (wide characters counted twice) and the note
+    of the title goes onto its own line, so that nothing is cut at 1280 px.
+    """
+    texts = [a.text or "" for a in fig.layout.annotations]
+    longest = max((sum(2 if ord(c) > 0x2E80 else 1 for c in x) for x in texts), default=0)
+    right = int(min(max(260, LABEL_PX_PER_CHAR * longest + 16), 520))
+    title = fig.layout.title.text or ""
+    top = fig.layout.margin.t or 90
+    if " <span" in title:
+        fig.update_layout(title_text=title.replace(" <span", "<br><span", 1))
+        top += 40  # the note on its own line, above the legend
+    # the legend under the plot, clear of the title's note
+    legend = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.0}
+    fig.update_layout(margin={"r": right, "t": top, "b": 100}, legend=legend)
+    return fig
 
 
 def controls_outcomes() -> tuple[str, ...]:
@@ -200,6 +232,7 @@ def sweep_figure(job: Job, outcome: str, lang: str) -> go.Figure:
             go.Scatter(
                 x=x + x[::-1],
                 y=high + low[::-1],
+                mode="lines",
                 fill="toself",
                 fillcolor="rgba(31,119,180,0.18)",
                 line={"width": 0},

@@ -101,6 +101,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Data-sharing network of replication 0 of the last design",
         "最后一个方案第 0 次重复的数据共享网络",
     ),
+    "h_design": ("Design", "方案"),
     "h_difference": ("Difference (95% CI)", "差异（95% 置信区间）"),
     "h_p": ("p-value", "p 值"),
 }
