@@ -18,6 +18,7 @@ import pytest
 from sim.dashboard import controls
 from sim.dashboard.app import _scenarios, create_app
 from sim.dashboard.layout import city_scenarios
+from sim.experiments.scenarios import load_scenario
 from sim.model.parameters import SPECS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -245,3 +246,37 @@ def test_a_stale_job_id_leads_to_the_newest_job():
         time.sleep(0.1)
     assert third.result is not None and third.error is None
     assert list(third.result.paired["scenario"].unique()) == ["centralized"]
+
+
+@needs_chromium
+@pytest.mark.timeout(300)
+def test_save_a_design_as_a_scenario_file_and_load_it_back(server, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+            page.goto(server)
+            wait_until_finished(page, "runs in")
+            set_field(page, 'input[id*=\'"name":"review_capacity"\']', "9")
+            page.wait_for_timeout(500)
+            with page.expect_download() as info:
+                page.click("#save-design")
+            saved = tmp_path / info.value.suggested_filename
+            info.value.save_as(saved)
+            # load it as design 3
+            page.get_by_label("Design 3").check()
+            page.set_input_files("#load-design input[type=file]", str(saved))
+            page.wait_for_function(
+                "() => document.querySelector('#file-message')?.innerText?.includes('Loaded')"
+            )
+            message = page.inner_text("#file-message")
+            shown = page.input_value('input[id*=\'"name":"review_capacity"\']')
+            name = page.input_value('input[id*=\'"slot":2\'][id*="design-name"]')
+        finally:
+            browser.close()
+    text = saved.read_text(encoding="utf-8")
+    assert saved.name == "centralized-edited.yaml"
+    assert "extends: centralized" in text and "review_capacity: 9" in text
+    assert load_scenario(saved).parameters.review_capacity == 9
+    assert "as design 3" in message and float(shown) == 9 and name == "centralized-edited"
