@@ -21,6 +21,7 @@ DISTRIBUTION = "egov-governance-abm"
 #: Top-level module -> the extra of ``pyproject.toml`` that installs it.
 EXTRA_OF_MODULE = {
     "dash": "dashboard",
+    "waitress": "dashboard",  # the WSGI server the dashboard is served by
     "pyabc": "calibration",
     "ema_workbench": "discovery",
     "dask": "dask",

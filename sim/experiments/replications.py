@@ -18,7 +18,7 @@ Summaries are computed by ``sim.analysis``; the results folder is written by
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -99,7 +99,11 @@ def simulate(
 
 
 def simulate_batch(
-    scenario: Any, seed: int, replications: Sequence[int]
+    scenario: Any,
+    seed: int,
+    replications: Sequence[int],
+    *,
+    after_month: Callable[[int], None] | None = None,
 ) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
     """Run several replications of a scenario side by side in one batched model.
 
@@ -113,6 +117,10 @@ def simulate_batch(
         scenario: A ``sim.experiments.scenarios.Scenario``.
         seed: Seed of the batched model (recorded as every replication's seed).
         replications: Replication numbers of the copies, in order.
+        after_month: Called with the months simulated so far after every
+            month (the model itself does no I/O). A caller watching the run
+            (the dashboard) reports progress here, and stops the run between
+            months by raising from it.
 
     Returns:
         One ``simulate``-like ``(frame, edges, governments)`` per replication,
@@ -125,7 +133,12 @@ def simulate_batch(
         policy_changes=tuple(getattr(scenario, "policy_changes", ()) or ()),
         replicas=count,
     )
-    model.run()
+    if after_month is None:
+        model.run()
+    else:
+        for _ in range(model.p.months - model.month):
+            model.step()
+            after_month(model.month)
     out = model.outcomes_frame()
     if "replica" not in out:  # a batch of one is an ordinary model
         out.insert(0, "replica", 0)
