@@ -58,6 +58,11 @@ REGIME_BINS = 5
 #: Seed of the extra-trees feature scoring (scores are reproducible).
 SCORING_SEED = 20261205
 
+#: Seed of CART's decision tree: scikit-learn permutes the features at every
+#: split and breaks ties between equally good splits by that order, so an
+#: unseeded tree can give other leaves from the same runs.
+CART_SEED = 20261205
+
 
 @dataclass(frozen=True)
 class DiscoveryAnalysis:
@@ -288,7 +293,7 @@ def cart_leaves(
     with _quiet():
         # At least one point per leaf (CART turns mass_min into a whole leaf size).
         tree = cart.CART(x.reset_index(drop=True), worse, mass_min=max(0.05, 1.0 / len(x)))
-        tree.build_tree()
+        _build_seeded_tree(tree)
         leaf_stats = tree.stats
         leaf_boxes = tree.boxes
     rows = []
@@ -318,6 +323,21 @@ def cart_leaves(
                 extra = {"low": low, "high": high}
             rows.append({**head, "parameter": parameter, **extra})
     return pd.DataFrame(rows)
+
+
+def _build_seeded_tree(tree: Any) -> None:
+    """``tree.build_tree()`` with a seeded classifier.
+
+    EMA Workbench's ``CART.build_tree`` makes a ``DecisionTreeClassifier``
+    without ``random_state``; this makes the same classifier (same minimum
+    leaf size, from ``mass_min``) with :data:`CART_SEED`, so ``cart.csv`` is
+    the same in every analysis of the same runs.
+    """
+    from sklearn.tree import DecisionTreeClassifier
+
+    min_samples = int(tree.mass_min * tree.x.shape[0])
+    tree.clf = DecisionTreeClassifier(min_samples_leaf=min_samples, random_state=CART_SEED)
+    tree.clf.fit(tree._x, tree.y)  # noqa: SLF001 (CART's encoded inputs, as build_tree uses)
 
 
 def feature_scores(x: pd.DataFrame, worse: np.ndarray) -> pd.Series:

@@ -246,23 +246,32 @@ def run_experiment(
     scenarios = tuple(scenarios)
     compare = compare and len(scenarios) > 1
     if out_dir is None:
+        # Taken now, atomically: two commands started in the same second get two folders.
         joiner = "-vs-" if compare else "-"
-        out = default_output_dir(joiner.join(s.name for s in scenarios))
+        out = default_output_dir(joiner.join(s.name for s in scenarios), create=True)
     else:
         out = check_output_dir(out_dir)
-    result = run_comparison(
-        scenarios,
-        replications=replications,
-        root_seed=root_seed,
-        workers=workers,
-        progress=progress,
-        batch=batch,
-        paired=compare,
-        replication_overrides=replication_overrides,
-        posterior=posterior,
-    )
-    files = write_comparison(result, out, argv=argv, lang=lang)
-    figures, export_error = _export_figures(out, lang, formats)
+    try:
+        result = run_comparison(
+            scenarios,
+            replications=replications,
+            root_seed=root_seed,
+            workers=workers,
+            progress=progress,
+            batch=batch,
+            paired=compare,
+            replication_overrides=replication_overrides,
+            posterior=posterior,
+        )
+    except BaseException:
+        if out_dir is None:  # the folder taken above, still empty
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    files = write_comparison(result, out, argv=argv, lang=lang, remove=out_dir is None)
+    try:
+        figures, export_error = _export_figures(out, lang, formats)
+    except KeyboardInterrupt:
+        raise ResultsWrittenInterrupt(out) from None
     return ExperimentResult(
         **{f.name: getattr(result, f.name) for f in fields(Comparison)},
         out_dir=out,
@@ -273,12 +282,25 @@ def run_experiment(
     )
 
 
+class ResultsWrittenInterrupt(KeyboardInterrupt):
+    """Ctrl-C after the results folder was complete (while its images were written).
+
+    Attributes:
+        out_dir: The complete results folder (``manifest.json`` written).
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        super().__init__(str(out_dir))
+        self.out_dir = out_dir
+
+
 def write_comparison(
     result: Comparison,
     out_dir: str | os.PathLike[str],
     *,
     argv: Sequence[str] | None = None,
     lang: str = "en",
+    remove: bool = False,
 ) -> dict[str, Path]:
     """Write the results folder of a comparison; remove what was written if it fails.
 
@@ -287,6 +309,8 @@ def write_comparison(
         out_dir: Results folder; created if missing, refused if not empty.
         argv: Command line recorded in the manifest (default ``sys.argv``).
         lang: Language of the report, ``en`` or ``zh``.
+        remove: Remove the folder itself on failure even though it existed
+            (an empty folder taken for this run by ``default_output_dir``).
 
     Returns:
         File name to path of every file written.
@@ -325,7 +349,7 @@ def write_comparison(
             tables=(result.runs, result.summary, result.paired),
         )
     except BaseException:
-        if existed:  # it was empty before: empty it again
+        if existed and not remove:  # it was empty before: empty it again
             for child in out.iterdir():
                 if child.is_dir():
                     shutil.rmtree(child, ignore_errors=True)
