@@ -470,5 +470,15 @@ def analyze(
 
 
 def read_runs(folders: Mapping[str, Path]) -> dict[str, pd.DataFrame]:
-    """Each design's ``runs.csv`` (written by ``summarize_sweep``)."""
-    return {design: pd.read_csv(folder / "runs.csv") for design, folder in folders.items()}
+    """Each design's ``runs.csv`` (written by ``summarize_sweep``).
+
+    Each is read only if it is a regular file inside its folder, of a size
+    that fits in memory (``sim.experiments.folder_reads``).
+    """
+    from sim.experiments.folder_reads import open_folder_file, table_limit
+
+    runs = {}
+    for design, folder in folders.items():
+        with open_folder_file(folder / "runs.csv", table_limit(), folder) as handle:
+            runs[design] = pd.read_csv(handle)
+    return runs

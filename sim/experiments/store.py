@@ -244,10 +244,12 @@ class SweepStore:
     def remove_temporary(self) -> int:
         """Delete temporary files left by killed writers; return how many.
 
-        Only ``atomic_write``'s files (``.NAME.PID.tmp``) of this process or of
-        a process that no longer runs, and write-test probes of processes that
-        no longer run: another process's file in progress (a ``summarize`` of
-        this folder) is left alone.
+        Only ``atomic_write``'s files (``.NAME.PID.tmp``) and write-test
+        probes. In ``parts/`` every one: only the holder of the folder's lock
+        writes parts, so the others are a killed writer's. In the folder
+        itself only those of this process or of a process that no longer
+        runs: a ``summarize`` of the folder (which takes no lock) may be
+        writing its tables there.
         """
         count = 0
         for folder in (self.root, self.parts_dir):
@@ -258,7 +260,9 @@ class SweepStore:
                 pid = int(match.group(1)) if match else None
                 if pid is None and PROBE.match(path.name):
                     pid = int(path.name.rsplit("-", 1)[1])
-                if pid is None or (pid != os.getpid() and _running(pid)):
+                if pid is None:
+                    continue
+                if folder == self.root and pid != os.getpid() and _running(pid):
                     continue
                 if path.is_file() and not path.is_symlink():
                     path.unlink(missing_ok=True)
