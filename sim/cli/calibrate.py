@@ -196,7 +196,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                     "workers": args.workers,
                     "sampler": "sim.experiments.abc_sampler.RoundSampler: rounds of particles "
                     "proposed by pyabc, simulated together, then judged by pyabc in order; the "
-                    "same particles for any number of workers",
+                    "same particles for any number of workers; NumPy's global generator is "
+                    "seeded at the start of every generation from the root seed and the "
+                    "generation's number (sim.experiments.abc_sampler.generation_seed), so a "
+                    "calibration stopped and continued gives the particles of one run without "
+                    "a stop",
                     "reproducible": True,
                 },
                 "batch": batch_note(
