@@ -386,10 +386,13 @@ def _dask_result(future: Any) -> Any:
     except KilledWorker as exc:
         import dask
 
-        allowed = dask.config.get("distributed.scheduler.allowed-failures", 3)
+        allowed = getattr(exc, "allowed_failures", None)
+        if not isinstance(allowed, int):
+            allowed = dask.config.get("distributed.scheduler.allowed-failures", 3)
+        task = shorten(str(getattr(exc, "task", "") or "a task"), 80)  # no worker address
         raise ExecutorError(
             f"Dask workers died {int(allowed) + 1} times running the same batch of runs "
-            f"({shorten(str(exc), 160)}), so Dask gave up on it. A worker dies when it runs "
+            f"(task {task}), so Dask gave up on it. A worker dies when it runs "
             "out of memory (lower the runs per batch, the departments or the months, or give "
             "each worker more memory) or when it is killed from outside. The runs finished "
             "before are kept; run the same command again to resume."

@@ -144,7 +144,7 @@ def load_results(folder: str | os.PathLike[str]) -> ReportData:
     if not path.is_dir():
         raise ReportError(f"{path} is not a folder; give a results folder such as results/<name>")
     manifest_path = path / "manifest.json"
-    if not manifest_path.is_file():
+    if not os.path.lexists(manifest_path):
         raise ReportError(
             f"{path} has no manifest.json, so it is not a complete results folder (an "
             "interrupted run leaves none); run the experiment again"
