@@ -7,6 +7,7 @@ particles) keeps these tests fast.
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from pathlib import Path
 
@@ -128,3 +129,16 @@ def test_a_second_calibration_in_the_same_folder_is_refused(tiny, tmp_path):
     with FolderLock(out, "calibration folder"), pytest.raises(FolderLockedError):
         runner.run_calibration(tiny, out, workers=1, progress=False)
     assert not (out / "abc.db").exists()
+
+
+def test_a_database_that_is_a_fifo_is_refused_at_once(tiny, tmp_path):
+    import os
+
+    out = tmp_path / "fifo"
+    out.mkdir()
+    identity = {"definition_hash": tiny.definition_hash, "runs_per_model": 100}
+    (out / "calibration.json").write_text(json.dumps(identity) + "\n")
+    os.mkfifo(out / "abc.db")
+    code, _, err = run_cli(["calibrate", str(tiny.path), "--out", str(out), "--workers", "1",
+                            "--quiet"])  # fmt: skip
+    assert code == 2 and "FIFO" in err and "abc.db" in err and "Traceback" not in err

@@ -51,7 +51,7 @@ from sim.experiments.calibration_simulation import (  # noqa: F401 (run_target: 
 )
 from sim.experiments.files import atomic_write
 from sim.experiments.folder_lock import LOCK_FILE, FolderLock
-from sim.experiments.folder_reads import read_folder_json
+from sim.experiments.folder_reads import check_folder_file, read_folder_json, table_limit
 from sim.experiments.input_limits import shorten
 from sim.experiments.seeds import spawn_seeds
 
@@ -209,6 +209,14 @@ def _run_locked(
     else:
         text = json.dumps({"definition_hash": calibration.definition_hash, "runs_per_model": batch})
         atomic_write(identity, lambda p: p.write_text(text + "\n", "utf-8"))
+    if os.path.lexists(db_path):
+        try:  # SQLite would wait for ever on a FIFO, or follow a link out of the folder
+            check_folder_file(db_path, table_limit(), out)
+        except (OSError, ValueError) as exc:
+            raise CalibrationError(
+                f"{shorten(str(exc), 300)}; abc.db is pyabc's database of this calibration. "
+                "Remove it (or choose another --out) to start the calibration over."
+            ) from None
     if db_path.exists() and not _has_generation(db_path):
         print(
             f"{shorten(str(db_path), 200)} holds no finished generation (the calibration "
