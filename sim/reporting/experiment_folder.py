@@ -213,9 +213,14 @@ def run_experiment(
 ) -> ExperimentResult:
     """Run replications of the scenarios and write the results folder.
 
-    The output folder is checked before anything runs and is created only when
-    the runs are done; if writing is interrupted, the folder is removed again,
-    so an interrupted experiment leaves no results folder behind. Static
+    The output folder is checked before anything runs; a given ``out_dir`` is
+    created only when the runs are done, the default one is taken at once
+    (an exclusive ``mkdir``, so two experiments started in the same second
+    get two folders). If the runs or the writing are interrupted, the folder
+    is removed again (a given folder that existed empty is emptied), so an
+    interrupted experiment leaves no results folder behind. Ctrl-C while the
+    images are written raises :class:`ResultsWrittenInterrupt`: the folder
+    is complete without them. Static
     images (``formats``) are written last, into ``figures/``; they are
     optional: if they cannot be written (no browser), ``export_error`` says
     why and everything else is in place.
