@@ -309,6 +309,28 @@ def test_second_ctrl_c_is_ignored_while_stopping():
         signal.signal(signal.SIGINT, previous)
 
 
+def test_three_ctrl_c_stop_a_pool_sweep_with_status_130_and_no_traceback(tmp_path):
+    sweep = tmp_path / "longer.yaml"
+    sweep.write_text(TINY_SWEEP.replace("months: 4", "months: 36").replace(
+        "replications: 2", "replications: 40") + "batch: 1\n", encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "run.py", "sweep", str(sweep), "--out", str(out), "--workers", "2",
+         "--formats", "none", "--quiet"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("parts/part-*"))) < 2:
+        time.sleep(0.1)
+    for _ in range(3):  # as a terminal sends it to the whole group, again and again
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(0.3)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "interrupted (Ctrl-C)" in err
+
+
 def test_ctrl_c_while_images_are_written_keeps_the_complete_folder(tmp_path, monkeypatch):
     from sim.reporting import experiment_folder
 

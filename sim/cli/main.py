@@ -651,11 +651,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A command says what it kept (CommandInterrupted); otherwise nothing was kept.
         said = f" {exc}" if isinstance(exc, CommandInterrupted) else ""
         print(f"\ninterrupted (Ctrl-C).{said}", file=sys.stderr)
-        previous = None  # keep ignoring Ctrl-C: the process is ending
         return 130
     finally:
-        if previous is not None:
+        # After a Ctrl-C the process is ending (a command may have returned 130
+        # itself): keep ignoring further ones until it has.
+        if previous is not None and not _CTRL_C_SEEN:
             signal.signal(signal.SIGINT, previous)
+
+
+#: Set by the first Ctrl-C of a command (see :func:`_stop_on_first_ctrl_c`).
+_CTRL_C_SEEN = False
 
 
 def _stop_on_first_ctrl_c() -> Any:
@@ -670,8 +675,12 @@ def _stop_on_first_ctrl_c() -> Any:
         The handler replaced (to restore when the command ends normally), or
         ``None`` when signals cannot be set here (not the main thread).
     """
+    global _CTRL_C_SEEN
+    _CTRL_C_SEEN = False
 
     def first(signum: int, frame: Any) -> None:  # noqa: ARG001 (signal handler)
+        global _CTRL_C_SEEN
+        _CTRL_C_SEEN = True
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise KeyboardInterrupt
 
