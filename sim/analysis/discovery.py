@@ -58,6 +58,11 @@ REGIME_BINS = 5
 #: Seed of the extra-trees feature scoring (scores are reproducible).
 SCORING_SEED = 20261205
 
+#: Seed of CART's decision tree: scikit-learn permutes the features at every
+#: split and breaks ties between equally good splits by that order, so an
+#: unseeded tree can give other leaves from the same runs.
+CART_SEED = 20261205
+
 
 @dataclass(frozen=True)
 class DiscoveryAnalysis:
@@ -288,7 +293,7 @@ def cart_leaves(
     with _quiet():
         # At least one point per leaf (CART turns mass_min into a whole leaf size).
         tree = cart.CART(x.reset_index(drop=True), worse, mass_min=max(0.05, 1.0 / len(x)))
-        tree.build_tree()
+        _build_seeded_tree(tree)
         leaf_stats = tree.stats
         leaf_boxes = tree.boxes
     rows = []
@@ -318,6 +323,21 @@ def cart_leaves(
                 extra = {"low": low, "high": high}
             rows.append({**head, "parameter": parameter, **extra})
     return pd.DataFrame(rows)
+
+
+def _build_seeded_tree(tree: Any) -> None:
+    """``tree.build_tree()`` with a seeded classifier.
+
+    EMA Workbench's ``CART.build_tree`` makes a ``DecisionTreeClassifier``
+    without ``random_state``; this makes the same classifier (same minimum
+    leaf size, from ``mass_min``) with :data:`CART_SEED`, so ``cart.csv`` is
+    the same in every analysis of the same runs.
+    """
+    from sklearn.tree import DecisionTreeClassifier
+
+    min_samples = int(tree.mass_min * tree.x.shape[0])
+    tree.clf = DecisionTreeClassifier(min_samples_leaf=min_samples, random_state=CART_SEED)
+    tree.clf.fit(tree._x, tree.y)  # noqa: SLF001 (CART's encoded inputs, as build_tree uses)
 
 
 def feature_scores(x: pd.DataFrame, worse: np.ndarray) -> pd.Series:
@@ -450,5 +470,15 @@ def analyze(
 
 
 def read_runs(folders: Mapping[str, Path]) -> dict[str, pd.DataFrame]:
-    """Each design's ``runs.csv`` (written by ``summarize_sweep``)."""
-    return {design: pd.read_csv(folder / "runs.csv") for design, folder in folders.items()}
+    """Each design's ``runs.csv`` (written by ``summarize_sweep``).
+
+    Each is read only if it is a regular file inside its folder, of a size
+    that fits in memory (``sim.experiments.folder_reads``).
+    """
+    from sim.experiments.folder_reads import open_folder_file, table_limit
+
+    runs = {}
+    for design, folder in folders.items():
+        with open_folder_file(folder / "runs.csv", table_limit(), folder) as handle:
+            runs[design] = pd.read_csv(handle)
+    return runs

@@ -24,6 +24,13 @@ import pandas as pd
 from sim.analysis import statistics
 from sim.analysis.summaries import add_labels
 from sim.experiments import provenance
+from sim.experiments.folder_reads import (
+    open_folder_file,
+    read_folder_json,
+    read_folder_text,
+    table_limit,
+)
+from sim.experiments.input_limits import shorten
 from sim.experiments.store import SweepStore, write_csv, write_text
 from sim.experiments.sweep_definition import SweepError
 from sim.experiments.sweep_folder_checks import check_sweep_folder
@@ -132,7 +139,7 @@ def summarize_sweep(
     record = check_sweep_folder(out)  # sweep.json, design.csv and parts as written
     names = list(record["parameters"])
     outcomes = list(record["outcomes"])
-    design = pd.read_csv(out / "design.csv")
+    design = _read_table(out, "design.csv")
     runs = store.read_final()
     if runs.empty:
         raise SweepError(f"The sweep folder {out} holds no finished run yet; nothing to summarize.")
@@ -223,7 +230,7 @@ def sensitivity_table(
                 )
                 pairs = (("S1", "S1_conf"), ("ST", "ST_conf"))
             else:
-                x = pd.read_parquet(out / "design_samples.parquet")[problem["names"]].to_numpy()
+                x = _read_table(out, "design_samples.parquet")[problem["names"]].to_numpy()
                 res = morris_analyze.analyze(problem, x, y, num_levels=options["levels"], seed=seed)
                 pairs = (("mu", None), ("mu_star", "mu_star_conf"), ("sigma", None))
         for i, name in enumerate(problem["names"]):
@@ -241,10 +248,33 @@ def sensitivity_table(
     return pd.DataFrame(rows, columns=columns)
 
 
+def _read_table(out: Path, name: str) -> pd.DataFrame:
+    """A table of the sweep folder, read only if it is a regular file inside it."""
+    path = out / name
+    try:
+        with open_folder_file(path, table_limit(), out) as handle:
+            if name.endswith(".parquet"):
+                return pd.read_parquet(handle)
+            return pd.read_csv(handle)
+    except (OSError, ValueError) as exc:
+        raise SweepError(
+            f"{shorten(str(path), 200)} cannot be read ({shorten(str(exc), 200)}); the folder "
+            "is not a sweep folder written by 'run.py sweep' (or it was damaged)."
+        ) from None
+
+
+def _sweep_text(out: Path) -> str | None:
+    """``sweep.yaml`` as last run (``None`` if absent or not a small regular file)."""
+    try:
+        return read_folder_text(out / "sweep.yaml", folder=out)
+    except (OSError, ValueError):
+        return None
+
+
 def record_file(out_dir: str | os.PathLike[str], name: str) -> None:
     """List a file written after the summary (e.g. ``report.html``) in ``manifest.json``."""
     path = Path(out_dir) / "manifest.json"
-    manifest = json.loads(path.read_text("utf-8"))
+    manifest = read_folder_json(path, folder=Path(out_dir))
     files = manifest.setdefault("files", {})
     files[name] = SWEEP_FILES.get(name, "")
     text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
@@ -254,7 +284,7 @@ def record_file(out_dir: str | os.PathLike[str], name: str) -> None:
 def _earlier_run(out: Path) -> dict[str, Any] | None:
     """The ``run`` entry of the folder's manifest, if it has one."""
     try:
-        earlier = json.loads((out / "manifest.json").read_text("utf-8"))
+        earlier = read_folder_json(out / "manifest.json", folder=out)
     except (OSError, ValueError):
         return None
     return {"run": earlier["run"]} if isinstance(earlier, dict) and "run" in earlier else None
@@ -303,9 +333,7 @@ def _manifest(
                 "file_sha256": record["file_sha256"],
                 "definition_hash": record["definition_hash"],
                 "description": record.get("description", ""),
-                "text": (out / "sweep.yaml").read_text(encoding="utf-8")
-                if (out / "sweep.yaml").is_file()
-                else None,
+                "text": _sweep_text(out),
             },
             "design": {
                 **definition["design"],

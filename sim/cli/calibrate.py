@@ -117,109 +117,119 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    summary = posterior_summary(calibration, run.posterior)
-    files = {
-        "posterior.parquet": "the last generation's particles: free values and weights",
-        "posterior.csv": "per free parameter: prior range, posterior mean and 90% interval",
-        "calibration.csv": "per target: observed, prior and posterior predictive mean and 90% "
-        "interval, whether each covers the observation; fitted or held out; source, mapping",
-        "generations.csv": "per ABC-SMC generation: epsilon, particles, simulations",
-        "abc.db": "pyabc's database of every generation (running again continues it)",
-        "calibration.json": "what identifies this calibration's runs",
-    }
-    atomic_write(out / "posterior.parquet", lambda p: run.posterior.to_parquet(p, index=False))
-    results.write_csv(summary, out / "posterior.csv")
-    results.write_csv(run.table, out / "calibration.csv")
-    results.write_csv(run.generations, out / "generations.csv")
-    from sim.reporting import calibration_report, export
+    from sim.cli.errors import kept_on_interrupt
 
-    page = calibration_report.write_calibration_report(
-        out,
-        description=calibration.description,
-        posterior=run.posterior,
-        free=calibration.free,
-        summary=summary,
-        table=run.table,
-        generations=run.generations,
-        provenance={
-            **provenance.code_record(uses=provenance.CALIBRATION_PACKAGES),
-            "seeds": {"root_seed": calibration.root_seed},
-        },
-        lang=args.lang,
-    )
-    files[page.name] = "the report: posterior, pairs, predictive checks, epsilon"
-    problem = None
-    formats = export.parse_formats(args.formats)
-    if formats:
-        figures = calibration_report.calibration_figures(
-            run.posterior, calibration.free, run.table, run.generations, args.lang
-        )
-        try:
-            export.export_figures(
-                figures, out / "figures", formats, suffix="_zh" if args.lang == "zh" else ""
-            )
-            files["figures/"] = "the report's charts as static images"
-        except export.ExportUnavailableError as exc:
-            problem = str(exc)
-    scenarios = list({t.scenario.name: t.scenario for t in calibration.targets}.values())
-    manifest = provenance.build_manifest(
-        scenarios,
-        root_seed=calibration.root_seed,
-        seeds=spawn_seeds(calibration.root_seed, calibration.replications),
-        replications=calibration.replications,
-        uses=provenance.CALIBRATION_PACKAGES,
-        extra={
-            "command_name": "calibrate",
-            "calibration_file": str(calibration.path),
-            "calibration_text": calibration.text,
-            "free": {k: list(v) for k, v in calibration.free.items()},
-            "fixed": calibration.fixed,
-            "targets": [
-                {
-                    "name": t.name,
-                    "scenario": t.scenario.name,
-                    "outcome": t.outcome,
-                    "observed": t.observed,
-                    "tolerance": t.tolerance,
-                    "held_out": t.held_out,
-                    "source": t.source,
-                    "mapping": t.mapping,
-                }
-                for t in calibration.targets
-            ],
-            "abc": {
-                "method": "ABC-SMC (pyabc): uniform priors, distance sqrt(sum(((simulated - "
-                "observed) / tolerance)^2)) over fitted targets, epsilon = median distance "
-                "of the previous generation (QuantileEpsilon alpha 0.5)",
-                "population": calibration.population,
-                "generations": calibration.generations,
-                "generations_run_now": run.generations_run,
-                "quick": bool(args.quick),
-                "workers": args.workers,
-                "sampler": "sim.experiments.abc_sampler.RoundSampler: rounds of particles "
-                "proposed by pyabc, simulated together, then judged by pyabc in order; the "
-                "same particles for any number of workers",
-                "reproducible": True,
+    with kept_on_interrupt(
+        f"Every generation is kept in {out}/abc.db; run the same command again to write the "
+        "tables and the report (no generation is run twice)."
+    ):
+        summary = posterior_summary(calibration, run.posterior)
+        files = {
+            "posterior.parquet": "the last generation's particles: free values and weights",
+            "posterior.csv": "per free parameter: prior range, posterior mean and 90% interval",
+            "calibration.csv": "per target: observed, prior and posterior predictive mean and 90% "
+            "interval, whether each covers the observation; fitted or held out; source, mapping",
+            "generations.csv": "per ABC-SMC generation: epsilon, particles, simulations",
+            "abc.db": "pyabc's database of every generation (running again continues it)",
+            "calibration.json": "what identifies this calibration's runs",
+        }
+        atomic_write(out / "posterior.parquet", lambda p: run.posterior.to_parquet(p, index=False))
+        results.write_csv(summary, out / "posterior.csv")
+        results.write_csv(run.table, out / "calibration.csv")
+        results.write_csv(run.generations, out / "generations.csv")
+        from sim.reporting import calibration_report, export
+
+        page = calibration_report.write_calibration_report(
+            out,
+            description=calibration.description,
+            posterior=run.posterior,
+            free=calibration.free,
+            summary=summary,
+            table=run.table,
+            generations=run.generations,
+            provenance={
+                **provenance.code_record(uses=provenance.CALIBRATION_PACKAGES),
+                "seeds": {"root_seed": calibration.root_seed},
             },
-            "batch": batch_note(
-                run.batch,
-                unit="run",
-                how=f"the runs of up to {run.batch} consecutive particles' replications of a "
-                "round (equal layout) ran side by side as the replicas of one batched model, "
-                "seeded from those particles' run seeds "
-                "(sim.experiments.calibration_simulation.simulate_many)",
-            ),
-            "elapsed_seconds": round(time.perf_counter() - start, 1),
-            "files": files,
-        },
-    )
-    body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
-    atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
-    print(_format(summary, run.table))
-    if problem:
-        print(f"no images: {' '.join(problem.split())}", file=sys.stderr)
-    print(f"\nReport: {page}\nResults: {out}")
-    return 1 if problem else 0
+            lang=args.lang,
+        )
+        files[page.name] = "the report: posterior, pairs, predictive checks, epsilon"
+        problem = None
+        formats = export.parse_formats(args.formats)
+        if formats:
+            figures = calibration_report.calibration_figures(
+                run.posterior, calibration.free, run.table, run.generations, args.lang
+            )
+            try:
+                export.export_figures(
+                    figures, out / "figures", formats, suffix="_zh" if args.lang == "zh" else ""
+                )
+                files["figures/"] = "the report's charts as static images"
+            except export.ExportUnavailableError as exc:
+                problem = str(exc)
+        scenarios = list({t.scenario.name: t.scenario for t in calibration.targets}.values())
+        manifest = provenance.build_manifest(
+            scenarios,
+            root_seed=calibration.root_seed,
+            seeds=spawn_seeds(calibration.root_seed, calibration.replications),
+            replications=calibration.replications,
+            uses=provenance.CALIBRATION_PACKAGES,
+            extra={
+                "command_name": "calibrate",
+                "calibration_file": str(calibration.path),
+                "calibration_text": calibration.text,
+                "free": {k: list(v) for k, v in calibration.free.items()},
+                "fixed": calibration.fixed,
+                "targets": [
+                    {
+                        "name": t.name,
+                        "scenario": t.scenario.name,
+                        "outcome": t.outcome,
+                        "observed": t.observed,
+                        "tolerance": t.tolerance,
+                        "held_out": t.held_out,
+                        "source": t.source,
+                        "mapping": t.mapping,
+                    }
+                    for t in calibration.targets
+                ],
+                "abc": {
+                    "method": "ABC-SMC (pyabc): uniform priors, distance sqrt(sum(((simulated - "
+                    "observed) / tolerance)^2)) over fitted targets, epsilon = median distance "
+                    "of the previous generation (QuantileEpsilon alpha 0.5)",
+                    "population": calibration.population,
+                    "generations": calibration.generations,
+                    "generations_run_now": run.generations_run,
+                    "quick": bool(args.quick),
+                    "workers": args.workers,
+                    "sampler": "sim.experiments.abc_sampler.RoundSampler: rounds of particles "
+                    "proposed by pyabc, simulated together, then judged by pyabc in order; the "
+                    "same particles for any number of workers; NumPy's global generator is "
+                    "seeded at the start of every generation from the root seed and the "
+                    "generation's number (sim.experiments.abc_sampler.generation_seed), so a "
+                    "calibration stopped and continued gives the particles of one run without "
+                    "a stop",
+                    "reproducible": True,
+                },
+                "batch": batch_note(
+                    run.batch,
+                    unit="run",
+                    how=f"the runs of up to {run.batch} consecutive particles' replications of a "
+                    "round (equal layout) ran side by side as the replicas of one batched model, "
+                    "seeded from those particles' run seeds "
+                    "(sim.experiments.calibration_simulation.simulate_many)",
+                ),
+                "elapsed_seconds": round(time.perf_counter() - start, 1),
+                "files": files,
+            },
+        )
+        body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+        atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
+        print(_format(summary, run.table))
+        if problem:
+            print(f"no images: {' '.join(problem.split())}", file=sys.stderr)
+        print(f"\nReport: {page}\nResults: {out}")
+        return 1 if problem else 0
 
 
 def _format(summary: Any, table: Any) -> str:

@@ -167,95 +167,102 @@ def cmd_discover(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    for design, folder in run.folders.items():
-        made = run.results[design]
-        # A resumed sweep that ran nothing keeps the record of the runs that made it.
-        summarize_sweep(folder, extra={"run": made.run_info} if made.ran else None)
-    first = discovery.sweeps[discovery.designs[0]]
-    ranges = {p.name: (p.low, p.high) for p in first.swept}
-    analysis = analysis_module.analyze(
-        analysis_module.read_runs(run.folders),
-        discovery.designs,
-        discovery.parameter_names,
-        ranges,
-        discovery.outcomes,
-        min_density=discovery.min_density,
-        max_boxes=discovery.boxes,
-    )
-    tables = {
-        "points.csv": (analysis.points, "per point, design and outcome: sampled values, paired "
-                       "difference from the reference with its 95% CI, worse, clearly worse"),
-        "boxes.csv": (analysis.boxes, "PRIM boxes of the worse points: per box and restricted "
-                      "parameter, limits and quasi p-values; coverage, density, mass"),
-        "prim_trajectories.csv": (analysis.trajectories, "every step of every PRIM peeling "
-                                  "trajectory (coverage, density, mass, restricted dimensions)"),
-        "cart.csv": (analysis.cart, "CART leaves where the design is worse (density >= "
-                     "min_density), per leaf and restricted parameter"),
-        "feature_scores.csv": (analysis.scores, "extra-trees feature scores per design and "
-                               "outcome"),
-        "regimes.csv": (analysis.regimes, "share of worse points per bin pair of the top three "
-                        "parameters"),
-    }  # fmt: skip
-    files = {}
-    for name, (frame, what) in tables.items():
-        results.write_csv(frame, out / name)
-        files[name] = what
-    settings = {
-        "fixed": dict(first.fixed),
-        "designs": list(discovery.designs),
-        "samples": discovery.samples,
-        "replications": discovery.replications,
-        "root_seed": discovery.root_seed,
-        "min_density": discovery.min_density,
-    }
-    page = "report_zh.html" if args.lang == "zh" else "report.html"
-    discovery_report.write_discovery_report(
-        analysis,
-        out / page,
-        description=discovery.description,
-        settings=settings,
-        lang=args.lang,
-        provenance=provenance.code_record(uses=provenance.DISCOVERY_PACKAGES),
-    )
-    files[page] = "the report: boxes, trade-off charts, regime maps, feature scores"
-    images: list[Path] = []
-    problem = None
-    if formats:
-        figures = discovery_report.discovery_figures(analysis, args.lang)
-        try:
-            images = export.export_figures(
-                figures, out / "figures", formats, suffix="_zh" if args.lang == "zh" else ""
-            )
-        except export.ExportUnavailableError as exc:
-            problem = str(exc)
-    if images:
-        files["figures/"] = "the charts as static images"
-    elapsed = time.perf_counter() - start
-    for design, folder in run.folders.items():
-        files[f"{folder.name}/"] = f"the sweep folder of {design} (run.py sweep layout)"
-    scenarios = [s.scenario for s in discovery.sweeps.values()]
-    manifest = provenance.build_manifest(
-        scenarios,
-        root_seed=discovery.root_seed,
-        seeds=first.seeds,
-        replications=discovery.replications,
-        uses=provenance.DISCOVERY_PACKAGES,
-        extra={
-            **discovery_runner.discovery_manifest_extra(discovery, run),
-            "lang": args.lang,
-            "elapsed_seconds": round(elapsed, 1),
-            "files": files,
-        },
-    )
-    body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
-    atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
-    print("\n".join(_box_lines(analysis, args.lang)))
-    print()
-    made = f"{run.ran} run{'s' if run.ran != 1 else ''} in {run.elapsed:.1f} s"
-    if run.skipped:
-        made += f" ({run.skipped} already finished, skipped)"
-    print(made + ".")
-    if problem:
-        print(f"no images: {' '.join(problem.split())}", file=sys.stderr)
-    print(f"Results: {out}")
-    return 1 if problem else 0
+    from sim.cli.errors import kept_on_interrupt
+
+    with kept_on_interrupt(
+        f"Every run is kept in {out}; run the same command again to write the analysis and "
+        "the report (nothing is run twice)."
+    ):
+        for design, folder in run.folders.items():
+            made = run.results[design]
+            # A resumed sweep that ran nothing keeps the record of the runs that made it.
+            summarize_sweep(folder, extra={"run": made.run_info} if made.ran else None)
+        first = discovery.sweeps[discovery.designs[0]]
+        ranges = {p.name: (p.low, p.high) for p in first.swept}
+        analysis = analysis_module.analyze(
+            analysis_module.read_runs(run.folders),
+            discovery.designs,
+            discovery.parameter_names,
+            ranges,
+            discovery.outcomes,
+            min_density=discovery.min_density,
+            max_boxes=discovery.boxes,
+        )
+        tables = {
+            "points.csv": (analysis.points, "per point, design and outcome: sampled values, paired "
+                           "difference from the reference with its 95% CI, worse, clearly worse"),
+            "boxes.csv": (analysis.boxes, "PRIM boxes of the worse points: per box and restricted "
+                          "parameter, limits and quasi p-values; coverage, density, mass"),
+            "prim_trajectories.csv": (analysis.trajectories, "every step of every PRIM "
+                                      "peeling trajectory (coverage, density, mass, restricted "
+                                      "dimensions)"),
+            "cart.csv": (analysis.cart, "CART leaves where the design is worse (density >= "
+                         "min_density), per leaf and restricted parameter"),
+            "feature_scores.csv": (analysis.scores, "extra-trees feature scores per design and "
+                                   "outcome"),
+            "regimes.csv": (analysis.regimes, "share of worse points per bin pair of the top three "
+                            "parameters"),
+        }  # fmt: skip
+        files = {}
+        for name, (frame, what) in tables.items():
+            results.write_csv(frame, out / name)
+            files[name] = what
+        settings = {
+            "fixed": dict(first.fixed),
+            "designs": list(discovery.designs),
+            "samples": discovery.samples,
+            "replications": discovery.replications,
+            "root_seed": discovery.root_seed,
+            "min_density": discovery.min_density,
+        }
+        page = "report_zh.html" if args.lang == "zh" else "report.html"
+        discovery_report.write_discovery_report(
+            analysis,
+            out / page,
+            description=discovery.description,
+            settings=settings,
+            lang=args.lang,
+            provenance=provenance.code_record(uses=provenance.DISCOVERY_PACKAGES),
+        )
+        files[page] = "the report: boxes, trade-off charts, regime maps, feature scores"
+        images: list[Path] = []
+        problem = None
+        if formats:
+            figures = discovery_report.discovery_figures(analysis, args.lang)
+            try:
+                images = export.export_figures(
+                    figures, out / "figures", formats, suffix="_zh" if args.lang == "zh" else ""
+                )
+            except export.ExportUnavailableError as exc:
+                problem = str(exc)
+        if images:
+            files["figures/"] = "the charts as static images"
+        elapsed = time.perf_counter() - start
+        for design, folder in run.folders.items():
+            files[f"{folder.name}/"] = f"the sweep folder of {design} (run.py sweep layout)"
+        scenarios = [s.scenario for s in discovery.sweeps.values()]
+        manifest = provenance.build_manifest(
+            scenarios,
+            root_seed=discovery.root_seed,
+            seeds=first.seeds,
+            replications=discovery.replications,
+            uses=provenance.DISCOVERY_PACKAGES,
+            extra={
+                **discovery_runner.discovery_manifest_extra(discovery, run),
+                "lang": args.lang,
+                "elapsed_seconds": round(elapsed, 1),
+                "files": files,
+            },
+        )
+        body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+        atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
+        print("\n".join(_box_lines(analysis, args.lang)))
+        print()
+        made = f"{run.ran} run{'s' if run.ran != 1 else ''} in {run.elapsed:.1f} s"
+        if run.skipped:
+            made += f" ({run.skipped} already finished, skipped)"
+        print(made + ".")
+        if problem:
+            print(f"no images: {' '.join(problem.split())}", file=sys.stderr)
+        print(f"Results: {out}")
+        return 1 if problem else 0

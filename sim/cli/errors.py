@@ -14,10 +14,11 @@ is 1.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sim.experiments.input_limits import os_problem, shorten
@@ -35,6 +36,8 @@ REPORT_BUGS_TO = (
 def user_error_types() -> tuple[type[BaseException], ...]:
     """The exceptions that describe a user's input (loaded on first use)."""
     from sim.experiments.executors import ExecutorError
+    from sim.experiments.folder_lock import FolderLockedError
+    from sim.experiments.folder_reads import FolderFileError
     from sim.experiments.input_limits import InputFileError, TooLargeError
     from sim.experiments.output_checks import OutputLocationError
     from sim.experiments.parameter_checks import ScenarioError
@@ -47,6 +50,8 @@ def user_error_types() -> tuple[type[BaseException], ...]:
         OutputLocationError,
         OutputExistsError,
         ExecutorError,
+        FolderLockedError,
+        FolderFileError,
     ]
     try:  # the reporting layer is loaded only when a command needed it
         report = sys.modules.get("sim.reporting.report")
@@ -55,6 +60,25 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     except AttributeError:  # pragma: no cover
         pass
     return tuple(types)
+
+
+class CommandInterrupted(KeyboardInterrupt):
+    """Ctrl-C, with what the command kept (printed instead of a generic line)."""
+
+
+@contextlib.contextmanager
+def kept_on_interrupt(message: str) -> Iterator[None]:
+    """Turn Ctrl-C inside into :class:`CommandInterrupted` saying ``message``.
+
+    For the work after a command's runs (summaries, report, images): the
+    runs are on disk, so "nothing was kept" would be false.
+    """
+    try:
+        yield
+    except CommandInterrupted:
+        raise
+    except KeyboardInterrupt:
+        raise CommandInterrupted(message) from None
 
 
 def print_error(message: object) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -429,7 +430,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     from sim.experiments.output_checks import check_writable
     from sim.experiments.replications import auto_batch
     from sim.experiments.results import RESULTS_DIR, OutputExistsError
-    from sim.reporting.experiment_folder import run_experiment
+    from sim.reporting.experiment_folder import ResultsWrittenInterrupt, run_experiment
     from sim.reporting.terminal import format_report
 
     draws, posterior = None, None
@@ -476,6 +477,17 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         )
     except OutputExistsError as exc:
         return _error(exc)
+    except ResultsWrittenInterrupt as exc:
+        print(
+            f"\ninterrupted (Ctrl-C) while the images were written; the results folder "
+            f"{_shown_path(exc.out_dir)} is complete without them (write them with 'run.py "
+            "report FOLDER --formats png,svg').",
+            file=sys.stderr,
+        )
+        return 130
+    except KeyboardInterrupt:
+        print("\ninterrupted (Ctrl-C); no results folder was written.", file=sys.stderr)
+        return 130
     except OSError as exc:  # e.g. the disk filled up while the results were written
         from sim.experiments.input_limits import os_problem
 
@@ -610,6 +622,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         Exit status: 0 success, 2 invalid input, 130 interrupted.
     """
+    previous = _stop_on_first_ctrl_c()
     try:
         args = build_parser().parse_args(
             _with_default_command(list(sys.argv[1:] if argv is None else argv))
@@ -646,6 +659,49 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         handlers["watch"] = watch_cli.cmd_watch
         return guarded(handlers.get(args.command, cmd_experiment), args)
-    except KeyboardInterrupt:
-        print("\ninterrupted (Ctrl-C); no results folder was written.", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        from sim.cli.errors import CommandInterrupted
+
+        # A command says what it kept (CommandInterrupted); otherwise nothing was kept.
+        said = f" {exc}" if isinstance(exc, CommandInterrupted) else ""
+        print(f"\ninterrupted (Ctrl-C).{said}", file=sys.stderr)
         return 130
+    finally:
+        # After a Ctrl-C the process is ending (a command may have returned 130
+        # itself): keep ignoring further ones until it has.
+        if previous is not None and not _CTRL_C_SEEN:
+            signal.signal(signal.SIGINT, previous)
+
+
+#: Set by the first Ctrl-C of a command (see :func:`_stop_on_first_ctrl_c`).
+_CTRL_C_SEEN = False
+
+
+def _stop_on_first_ctrl_c() -> Any:
+    """Make the first Ctrl-C stop the command and ignore the next ones.
+
+    The first Ctrl-C raises ``KeyboardInterrupt`` as usual; the command then
+    stops its workers and says what it kept. A second Ctrl-C during that
+    clean-up (or while the interpreter exits) would interrupt it with a
+    traceback; from the first on, Ctrl-C is ignored.
+
+    Returns:
+        The handler replaced (to restore when the command ends normally), or
+        ``None`` when signals cannot be set here (not the main thread).
+    """
+    global _CTRL_C_SEEN
+    _CTRL_C_SEEN = False
+
+    def first(signum: int, frame: Any) -> None:  # noqa: ARG001 (signal handler)
+        global _CTRL_C_SEEN
+        _CTRL_C_SEEN = True
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    try:
+        current = signal.getsignal(signal.SIGINT)
+        if current is not signal.default_int_handler:  # ignored or handled by a host
+            return None
+        return signal.signal(signal.SIGINT, first)
+    except ValueError:  # not the main thread
+        return None

@@ -163,11 +163,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    # A resumed sweep that ran nothing keeps the record of the runs that made it.
-    summary = summarize_sweep(out, extra={"run": result.run_info} if result.ran else None)
-    print(format_sweep_report(summary))
-    print()
-    page, problem = write_report(summary, args.lang, args.formats)
+    from sim.cli.errors import kept_on_interrupt
+
+    with kept_on_interrupt(
+        f"Every run of the sweep is kept in {_shown(out)}; write its summary and report with "
+        f"'python run.py summarize {_shown(out)}' (or run the same command again: nothing "
+        "is run twice)."
+    ):
+        # A resumed sweep that ran nothing keeps the record of the runs that made it.
+        summary = summarize_sweep(out, extra={"run": result.run_info} if result.ran else None)
+        print(format_sweep_report(summary))
+        print()
+        page, problem = write_report(summary, args.lang, args.formats)
     print(f"Report: {_shown(page)}")
     if problem:
         print(f"no images: {' '.join(problem.split())}", file=sys.stderr)

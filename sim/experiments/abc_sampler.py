@@ -23,6 +23,14 @@ pyabc's ``SingleCoreSampler``; with batched models the same proposals and
 seeds, each run as a replica of a batched model. Either way the result
 does not depend on the number of processes. A round's size follows the
 acceptance rate seen so far, so that few simulated particles go unused.
+
+Given a ``seed``, the sampler seeds NumPy's global generator at the start of
+every generation from the seed and the generation's number
+(:func:`generation_seed`). A generation then depends only on the seed, its
+number and the generations before it (which pyabc reads back from its
+database), not on how many generations this process has run: a calibration
+stopped after generation 1 and continued gives the same particles as one run
+without a stop.
 """
 
 from __future__ import annotations
@@ -82,6 +90,17 @@ class RoundModel:
         return self.simulate(*request)
 
 
+def generation_seed(seed: int, t: int) -> np.ndarray:
+    """The state NumPy's global generator is seeded with for generation ``t``.
+
+    ``t`` is pyabc's generation number (-1 for the calibration sample drawn
+    from the prior before generation 0). The key is spread by NumPy's
+    ``SeedSequence``, so neighbouring seeds and generations give unrelated
+    streams.
+    """
+    return np.random.SeedSequence([int(seed) % 2**63, int(t) + 1]).generate_state(4)
+
+
 class RoundSampler(pyabc.sampler.Sampler):
     """Samples in rounds: propose ``k`` particles, simulate them together, replay.
 
@@ -90,6 +109,8 @@ class RoundSampler(pyabc.sampler.Sampler):
         simulate_many: Simulates a list of ``(values, seed)`` and returns one
             result per request, in order.
         min_round: Particles per round at least (keeps every process busy).
+        seed: Seed NumPy's global generator at the start of every generation
+            with :func:`generation_seed` (``None``: leave it as it is).
     """
 
     def __init__(
@@ -97,24 +118,29 @@ class RoundSampler(pyabc.sampler.Sampler):
         model: RoundModel,
         simulate_many: Callable[[Sequence[tuple[dict[str, float], int]]], list[dict]],
         min_round: int = 1,
+        seed: int | None = None,
     ) -> None:
         super().__init__()
         self.model = model
         self.simulate_many = simulate_many
         self.min_round = max(1, int(min_round))
+        self.seed = seed
         self.simulated_ = 0  # particles simulated, used or not (for the record)
 
     def sample_until_n_accepted(
         self,
         n: int,
         simulate_one: Callable[[], Any],
-        t: int,  # noqa: ARG002 (pyabc's interface)
+        t: int,
         *,
         max_eval: float = np.inf,
         all_accepted: bool = False,  # noqa: ARG002
         ana_vars: Any = None,  # noqa: ARG002
     ) -> Any:
         """Particles until ``n`` are accepted (or ``max_eval`` evaluated), in rounds."""
+        if self.seed is not None:
+            # pyabc draws every proposal (and the model its run seed) from this generator.
+            np.random.seed(generation_seed(self.seed, t))
         sample = self._create_empty_sample()
         accepted = evaluated = 0
         while accepted < n and evaluated < max_eval:

@@ -57,7 +57,9 @@ from sim.experiments.yaml_files import (
     describe_value,
     did_you_mean,
     file_location,
+    is_foreign,
     key_lines,
+    redacted,
 )
 from sim.model.parameters import SPECS
 
@@ -295,11 +297,14 @@ def _read_targets(data: Mapping, path: Path, fixed: Mapping[str, Any]) -> tuple[
             base = load_scenario(str(entry["scenario"]))
             scenario = base.with_overrides(name=base.name, **fixed) if fixed else base
         except ScenarioError as exc:
+            detail, named = str(exc), Path(str(entry["scenario"]))
+            if (len(named.parts) > 1 or named.suffix) and is_foreign(named, path):
+                detail = redacted(detail, named)  # nothing of a file outside the project
             raise _error(
                 path,
                 lines.get("scenario", here),
                 f"target '{name}': the scenario '{shorten(str(entry['scenario']), 80)}' cannot "
-                f"be used. {exc}",
+                f"be used. {detail}",
             ) from None
         for key in ("source", "mapping"):
             if not isinstance(entry[key], str) or not entry[key].strip():

@@ -8,7 +8,14 @@ distance to the observed values, sqrt(sum(((simulated - observed) /
 tolerance)^2)), is below the generation's epsilon (the median distance of the
 previous generation). pyabc keeps every generation in ``abc.db`` (SQLite) in
 the results folder; running the same calibration again continues from the
-last finished generation.
+last finished generation. Every generation is seeded from the root seed and
+its number (``sim.experiments.abc_sampler.generation_seed``), so a
+calibration stopped after any generation and continued gives the same
+posterior as one run without a stop. A database holding no finished
+generation (a calibration stopped while pyabc wrote its first records) is
+started over, with a message. While a calibration runs, its folder is
+locked (``sim.experiments.folder_lock``): a second one in the same folder
+is refused.
 
 Afterwards the prior and the posterior predictive are simulated for every
 target, held-out ones included: ``PREDICTIVE_DRAWS`` parameter sets drawn
@@ -18,9 +25,14 @@ seed.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
 import os
+import re
+import sqlite3
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -37,6 +49,10 @@ from sim.experiments.calibration_simulation import (  # noqa: F401 (run_target: 
     simulate,
     simulate_many,
 )
+from sim.experiments.files import atomic_write
+from sim.experiments.folder_lock import LOCK_FILE, FolderLock
+from sim.experiments.folder_reads import check_folder_file, read_folder_json, table_limit
+from sim.experiments.input_limits import shorten
 from sim.experiments.seeds import spawn_seeds
 
 #: Parameter sets drawn from the prior and from the posterior for the predictive checks.
@@ -123,21 +139,60 @@ def run_calibration(
 
     Raises:
         CalibrationError: If the folder holds another calibration, or this one
-            made with another batch.
+            made with another batch, or its database cannot be used.
+        FolderLockedError: If another process is calibrating in the folder.
+        OSError: If the disk is full (``ENOSPC``, naming ``abc.db``).
     """
-    import pyabc
-
-    from sim.experiments.abc_sampler import RoundModel, RoundSampler  # imports pyabc
+    import sqlalchemy.exc  # pyabc's database layer
 
     _quiet_pyabc()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    with FolderLock(out, "calibration folder"):
+        try:
+            return _run_locked(calibration, out, workers, progress, batch)
+        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as exc:
+            raise _database_problem(exc, out / "abc.db") from None
+
+
+def _database_problem(exc: Exception, db_path: Path) -> Exception:
+    """An OSError (full disk) or a CalibrationError for an SQLite failure of ``abc.db``."""
+    text = str(exc).lower()
+    if "disk is full" in text or "disk i/o error" in text:
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(db_path))
+    return CalibrationError(
+        f"{shorten(str(db_path), 200)}: pyabc's database cannot be used "
+        f"({shorten(' '.join(str(exc).split()), 200)}); remove it (or choose another --out) to "
+        "start the calibration over."
+    )
+
+
+def _run_locked(
+    calibration: Calibration,
+    out: Path,
+    workers: int | None,
+    progress: bool,
+    batch: int | None,
+) -> CalibrationRun:
+    """:func:`run_calibration` in its locked folder."""
+    import pyabc
+
+    from sim.experiments.abc_sampler import RoundModel, RoundSampler  # imports pyabc
+
     identity = out / "calibration.json"
     db_path = out / "abc.db"
     batch = auto_runs_per_model(calibration) if batch is None else max(1, int(batch))
     workers = max(1, int(workers or os.cpu_count() or 1))
-    if identity.is_file():
-        stored = json.loads(identity.read_text("utf-8"))
+    if identity.exists():
+        try:
+            stored = read_folder_json(identity, folder=out)
+        except (OSError, ValueError) as exc:
+            raise CalibrationError(
+                f"{shorten(str(identity), 200)} cannot be read ({shorten(str(exc), 200)}); "
+                "it is not a calibration folder this program wrote. Give another --out folder."
+            ) from None
+        if not isinstance(stored, dict):
+            stored = {}
         if stored.get("definition_hash") != calibration.definition_hash:
             raise CalibrationError(
                 f"{out} holds a different calibration (its priors, targets, fixed values, "
@@ -149,14 +204,28 @@ def run_calibration(
                 f"{stored.get('runs_per_model', 1)} (runs per model); continue it with that "
                 f"batch (not {batch}), or give another --out folder."
             )
-    elif db_path.exists() or any(out.iterdir()):
+    elif db_path.exists() or any(not _litter(child.name) for child in out.iterdir()):
         raise CalibrationError(f"{out} is not empty and holds no calibration; give a new folder.")
     else:
-        identity.write_text(
-            json.dumps({"definition_hash": calibration.definition_hash, "runs_per_model": batch})
-            + "\n",
-            "utf-8",
+        text = json.dumps({"definition_hash": calibration.definition_hash, "runs_per_model": batch})
+        atomic_write(identity, lambda p: p.write_text(text + "\n", "utf-8"))
+    if os.path.lexists(db_path):
+        try:  # SQLite would wait for ever on a FIFO, or follow a link out of the folder
+            check_folder_file(db_path, table_limit(), out)
+        except (OSError, ValueError) as exc:
+            raise CalibrationError(
+                f"{shorten(str(exc), 300)}; abc.db is pyabc's database of this calibration. "
+                "Remove it (or choose another --out) to start the calibration over."
+            ) from None
+    if db_path.exists() and not _has_generation(db_path):
+        print(
+            f"{shorten(str(db_path), 200)} holds no finished generation (the calibration "
+            "stopped while its first records were written); it is started over, with the "
+            "same seeds.",
+            file=sys.stderr,
         )
+        for leftover in (db_path, db_path.with_name(db_path.name + "-journal")):
+            leftover.unlink(missing_ok=True)
 
     prior = pyabc.Distribution(
         **{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in calibration.free.items()}
@@ -168,7 +237,9 @@ def run_calibration(
         )
 
     model = RoundModel(_Draw(calibration), partial(simulate, calibration))
-    sampler = RoundSampler(model, simulate_round, min_round=workers)
+    # Each generation seeded from the root seed and its number: a resumed
+    # calibration draws what an uninterrupted one would.
+    sampler = RoundSampler(model, simulate_round, min_round=workers, seed=calibration.root_seed)
     abc = pyabc.ABCSMC(
         model,
         prior,
@@ -179,7 +250,6 @@ def run_calibration(
     )
     db = f"sqlite:///{db_path.resolve()}"
     observed = {t.name: t.observed for t in calibration.fitted}
-    np.random.seed(calibration.root_seed % 2**32)  # pyabc draws from NumPy's global generator
     history = abc.load(db, 1) if db_path.exists() else abc.new(db, observed)
     done = history.max_t + 1 if history.max_t is not None else 0
     made = max(0, calibration.generations - done)
@@ -196,6 +266,21 @@ def run_calibration(
     generations = populations[populations["t"] >= 0][["t", "epsilon", "particles", "samples"]]
     table = predictive_table(calibration, posterior, batch=batch, workers=workers)
     return CalibrationRun(posterior, table, generations.reset_index(drop=True), made, batch)
+
+
+def _litter(name: str) -> bool:
+    """Files that do not make a folder "not empty": its lock, write-test probes."""
+    return name == LOCK_FILE or re.fullmatch(r"\.write-test-\d+|\..+\.\d+\.tmp", name) is not None
+
+
+def _has_generation(db_path: Path) -> bool:
+    """Whether pyabc's database holds a finished generation (a population with t >= 0)."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT MAX(t) FROM populations WHERE abc_smc_id = 1").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] is not None and row[0] >= 0
 
 
 def predictive_table(

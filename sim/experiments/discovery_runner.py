@@ -23,6 +23,7 @@ from typing import Any
 from sim.experiments.data_files import results_root
 from sim.experiments.discovery_files import Discovery, DiscoveryError
 from sim.experiments.files import atomic_write
+from sim.experiments.folder_reads import read_folder_json
 from sim.experiments.sweep_runner import SweepResult, run_sweep
 
 
@@ -76,7 +77,7 @@ def _check_folder(out: Path, discovery: Discovery) -> None:
     kept = out / "discovery.json"
     if kept.is_file():
         try:
-            stored = json.loads(kept.read_text("utf-8")).get("definition_hash")
+            stored = read_folder_json(kept, folder=out).get("definition_hash")
         except (OSError, ValueError, AttributeError):
             stored = None
         if stored != discovery.definition_hash:

@@ -8,7 +8,8 @@ depend on the executor: each run is seeded by its own integer seed.
 
 * ``serial``: in this process, one after the other.
 * ``pool``: a local pool of worker processes started with ``fork`` (the
-  default; workers ignore Ctrl-C, which the parent handles).
+  default; workers ignore Ctrl-C, which the parent handles, and end with
+  their parent however it ends: ``kill -9`` or ``SIGTERM`` included).
 * ``dask``: a Dask distributed cluster, either an existing scheduler
   (``scheduler="tcp://HOST:PORT"``, whose workers must be able to import
   ``sim``: start them from the project folder) or a ``LocalCluster`` of worker
@@ -27,6 +28,8 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -53,8 +56,50 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _init_pool_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
-    """Pool initializer: leave Ctrl-C to the parent, then run ``initializer(*initargs)``."""
+#: ``prctl`` option asking the kernel to signal a process when its parent ends (Linux).
+PR_SET_PDEATHSIG = 1
+
+#: Seconds between two checks of a worker's parent where ``prctl`` is missing.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _end_with_parent(parent: int) -> None:
+    """Make this worker process end when ``parent`` ends, however it ends.
+
+    A parent killed by ``kill -9`` or ``SIGTERM`` runs no clean-up, and its
+    forked workers would live on (each holding a model in memory). On Linux
+    the kernel sends the worker ``SIGKILL`` when its parent ends
+    (``prctl(PR_SET_PDEATHSIG)``, through ctypes); elsewhere a daemon thread
+    checks every second whether the parent is still the same process.
+    """
+    if os.getppid() != parent:  # the parent ended before this worker started
+        os._exit(1)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # it ended in between
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+
+    def watch() -> None:  # pragma: no cover - platforms without prctl
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _init_pool_worker(
+    initializer: Callable[..., None] | None, initargs: tuple[Any, ...], parent: int | None = None
+) -> None:
+    """Pool initializer: end with the parent, leave Ctrl-C to it, run ``initializer(*initargs)``."""
+    if parent is not None:
+        _end_with_parent(parent)
     _ignore_sigint()
     if initializer is not None:
         initializer(*initargs)
@@ -118,7 +163,7 @@ class PoolExecutor:
             max_workers=self.slots,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_init_pool_worker,
-            initargs=(self.initializer, self.initargs),
+            initargs=(self.initializer, self.initargs, os.getpid()),
         )
         # With fork every worker starts at the first submit: do it now, before a
         # progress bar starts its monitor thread (forking a threaded process is unsafe).
@@ -306,7 +351,7 @@ class DaskExecutor:
         queue = as_completed(first)
         try:
             for future in queue:
-                result = future.result()
+                result = _dask_result(future)
                 future.release()
                 for item in todo:
                     queue.add(self._client.submit(fn, item, pure=False))
@@ -324,6 +369,34 @@ class DaskExecutor:
             "cluster": "remote scheduler" if self.scheduler else "LocalCluster (127.0.0.1)",
             "worker_threads": self.slots,
         }
+
+
+def _dask_result(future: Any) -> Any:
+    """``future.result()``, with repeated worker deaths said in one paragraph.
+
+    Dask retries a task whose worker died (``distributed.scheduler.allowed-failures``
+    times, 3 by default) and then gives up with ``KilledWorker``: the worker
+    processes died running it, most often for lack of memory, or were killed
+    from outside. That is a condition of the machine, not a bug.
+    """
+    from distributed import KilledWorker
+
+    try:
+        return future.result()
+    except KilledWorker as exc:
+        import dask
+
+        allowed = getattr(exc, "allowed_failures", None)
+        if not isinstance(allowed, int):
+            allowed = dask.config.get("distributed.scheduler.allowed-failures", 3)
+        task = shorten(str(getattr(exc, "task", "") or "a task"), 80)  # no worker address
+        raise ExecutorError(
+            f"Dask workers died {int(allowed) + 1} times running the same batch of runs "
+            f"(task {task}), so Dask gave up on it. A worker dies when it runs "
+            "out of memory (lower the runs per batch, the departments or the months, or give "
+            "each worker more memory) or when it is killed from outside. The runs finished "
+            "before are kept; run the same command again to resume."
+        ) from None
 
 
 def make_executor(

@@ -61,11 +61,14 @@ def check_writable(path: str | os.PathLike[str], option: str = "--out", keep: bo
         if not folder.is_dir():
             raise NotADirectoryError(20, "not a folder", str(folder))
         probe = folder / f".write-test-{os.getpid()}"
-        with open(probe, "wb") as handle:
-            handle.write(b"0" * 4096)
-            handle.flush()
-            os.fsync(handle.fileno())
-        probe.unlink()
+        try:
+            with open(probe, "wb") as handle:
+                handle.write(b"0" * 4096)
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:  # a full disk fails the write after the probe was created: remove it too
+            with contextlib.suppress(OSError):
+                probe.unlink()
     except OSError as exc:
         _remove(created)
         raise OutputLocationError(

@@ -8,7 +8,6 @@ uncertainty the calibration left as well as the runs' randomness.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.calibration_files import CalibrationError
+from sim.experiments.folder_reads import open_folder_file, read_folder_json, table_limit
+from sim.experiments.input_limits import shorten
 from sim.model.parameters import SPECS
 
 
@@ -42,10 +43,15 @@ def load_posterior(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
             "and manifest.json, written by 'python run.py calibrate FILE')."
         )
     try:
-        manifest = json.loads(manifest_path.read_text("utf-8"))
-        posterior = pd.read_parquet(particles)
+        manifest = read_folder_json(manifest_path, folder=path)
+        with open_folder_file(particles, table_limit(), path) as handle:
+            posterior = pd.read_parquet(handle)
     except (OSError, ValueError) as exc:
-        raise CalibrationError(f"--posterior {folder}: cannot be read ({exc}).") from None
+        raise CalibrationError(
+            f"--posterior {shorten(str(folder), 200)}: cannot be read ({shorten(str(exc), 300)})."
+        ) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("free", {}), dict):
+        manifest = {}
     free = list(manifest.get("free", {}))
     bad = [n for n in free if n not in SPECS or n not in posterior.columns]
     if manifest.get("command_name") != "calibrate" or not free or bad or "weight" not in posterior:

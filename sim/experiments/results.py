@@ -51,23 +51,42 @@ def _slug(text: str) -> str:
     return slug[:80] or "experiment"
 
 
-def default_output_dir(name: str, root: Path = RESULTS_DIR) -> Path:
+def default_output_dir(name: str, root: Path = RESULTS_DIR, *, create: bool = False) -> Path:
     """Return a new, unused ``<root>/<YYYYmmdd-HHMMSS>-<name>`` path.
 
     Args:
         name: Short name of the experiment (made file-name safe).
         root: Parent folder.
+        create: Take the name at once: create the folder with an exclusive
+            ``mkdir`` (which fails if another process created it first) and
+            try the next suffix on a clash, so commands started in the same
+            second never share a folder. Without it the name is only free
+            when this returns.
 
     Returns:
-        A path that does not exist yet (a suffix is added on a clash).
+        A path that did not exist (a suffix ``-2``, ``-3``... is added on a
+        clash); with ``create``, the new empty folder.
     """
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = root / f"{stamp}-{_slug(name)}"
     path, k = base, 2
-    while path.exists():
+    while True:
+        if create:
+            root.mkdir(parents=True, exist_ok=True)
+            try:
+                path.mkdir()
+                return path
+            except FileExistsError:
+                pass
+        elif not path.exists():
+            return path
         path = base.with_name(f"{base.name}-{k}")
         k += 1
-    return path
+
+
+def _probe(name: str) -> bool:
+    """A write-test probe (``.write-test-PID``) does not make a folder "not empty"."""
+    return re.fullmatch(r"\.write-test-\d+", name) is not None
 
 
 def check_output_dir(path: str | os.PathLike[str]) -> Path:
@@ -83,7 +102,7 @@ def check_output_dir(path: str | os.PathLike[str]) -> Path:
         OutputExistsError: If ``path`` is a file or a folder that is not empty.
     """
     path = Path(path)
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+    if path.exists() and (not path.is_dir() or any(not _probe(c.name) for c in path.iterdir())):
         what = "a file" if not path.is_dir() else "a folder that is not empty"
         raise OutputExistsError(
             f"the output folder {path} already exists and is {what}; results are never "

@@ -16,7 +16,15 @@ Each part holds, per run, every month's outcomes with ``point``,
 (True on the run's last month). A part is written under a temporary name
 starting with a dot and renamed when complete (``os.replace``), so a killed
 process never leaves a partial file that is read as a result; leftover
-temporary files are removed when the sweep resumes.
+temporary files of processes that no longer run are removed when the sweep
+resumes (``.NAME.PID.tmp``: a file of a live process, e.g. a ``summarize``
+writing its tables, is left alone).
+
+The process writing a sweep folder holds its lock (``.lock``,
+``sim.experiments.folder_lock``) from :meth:`SweepStore.open` to
+:meth:`SweepStore.close`: a second writer is refused with a message.
+Every file is read through ``sim.experiments.folder_reads`` (regular files
+inside the folder only, of a bounded size).
 
 A run is identified by ``(point, replication)``. Running the same sweep into
 the same folder skips finished runs; a folder holding a different sweep (a
@@ -27,6 +35,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +46,14 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from sim.experiments.files import atomic_write as _atomic_write
+from sim.experiments.folder_lock import LOCK_FILE, FolderLock
+from sim.experiments.folder_reads import (
+    FolderFileError,
+    open_folder_file,
+    read_folder_json,
+    table_limit,
+)
+from sim.experiments.input_limits import shorten
 from sim.experiments.sweep_definition import Sweep, SweepError
 from sim.experiments.sweep_designs import Design, salib_problem
 from sim.experiments.yaml_files import display_path
@@ -49,6 +66,30 @@ DEFINITION_FILE = "sweep.json"
 
 #: Version of the folder layout.
 STORE_VERSION = 1
+
+#: A temporary file of ``atomic_write`` (``.NAME.PID.tmp``), with its writer's pid.
+TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+#: A write-test probe of ``sim.experiments.output_checks.check_writable``.
+PROBE = re.compile(r"^\.write-test-\d+$")
+
+
+def _litter(name: str) -> bool:
+    """Files that do not make a folder "not empty": the lock, probes, temporary files."""
+    return name == LOCK_FILE or bool(PROBE.match(name) or TEMPORARY.match(name))
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id runs (a pid we may not signal is running)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0
+    return True
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -71,6 +112,7 @@ class SweepStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self.parts_dir = self.root / PARTS
+        self.lock: FolderLock | None = None
 
     # ----------------------------------------------------------- opening
 
@@ -84,11 +126,13 @@ class SweepStore:
             design: Its design points.
 
         Returns:
-            The store, with leftover temporary files removed.
+            The store, locked (call :meth:`close` when done writing), with the
+            temporary files of processes that no longer run removed.
 
         Raises:
             SweepError: If ``root`` is a file, a folder with other content, or a
                 folder of a different sweep.
+            FolderLockedError: If another process is writing the folder.
         """
         store = cls(root)
         path = store.root
@@ -96,15 +140,38 @@ class SweepStore:
             raise SweepError(
                 f"The sweep output {path} is a file, not a folder; choose another --out."
             )
+        path.mkdir(parents=True, exist_ok=True)
+        store.lock = FolderLock(path, "sweep folder").acquire()
+        try:
+            store._check_folder(sweep)
+            store.parts_dir.mkdir(parents=True, exist_ok=True)
+            store.remove_temporary()
+            store.write_definition(sweep, design)
+            write_csv(design.points, path / "design.csv")
+        except BaseException:
+            store.lock.release(remove=True)
+            store.lock = None
+            raise
+        return store
+
+    def close(self) -> None:
+        """Release the folder's lock (taken by :meth:`open`)."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def _check_folder(self, sweep: Sweep) -> None:
+        """Refuse a folder holding other files, or another sweep."""
+        path = self.root
         definition_path = path / DEFINITION_FILE
-        if path.is_dir() and any(path.iterdir()):
+        if any(not _litter(child.name) for child in path.iterdir()):
             if not definition_path.is_file():
                 raise SweepError(
                     f"The folder {path} is not empty and holds no {DEFINITION_FILE}, so it is "
                     "not a sweep folder; results are never written over other files. Choose "
                     "another --out or remove it."
                 )
-            stored = store.read_definition()
+            stored = self.read_definition()
             if stored.get("definition_hash") != sweep.definition_hash:
                 raise SweepError(
                     f"The folder {path} holds a different sweep "
@@ -112,21 +179,16 @@ class SweepStore:
                     f"{sweep.definition_hash[:12]}; {_differences(stored, sweep)}), so its runs "
                     "cannot be resumed. Choose another --out, or remove the folder to start over."
                 )
-        store.parts_dir.mkdir(parents=True, exist_ok=True)
-        store.remove_temporary()
-        store.write_definition(sweep, design)
-        write_csv(design.points, path / "design.csv")
-        return store
 
     def read_definition(self) -> dict[str, Any]:
         """Return the content of ``sweep.json``."""
         path = self.root / DEFINITION_FILE
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
+            record = read_folder_json(path, folder=self.root)
         except (OSError, ValueError) as exc:
             raise SweepError(
-                f"The sweep folder {self.root} has an unreadable {DEFINITION_FILE} ({exc}); "
-                "it is not a sweep folder this program can use."
+                f"The sweep folder {self.root} has an unreadable {DEFINITION_FILE} "
+                f"({shorten(str(exc), 200)}); it is not a sweep folder this program can use."
             ) from None
         if not isinstance(record, dict):
             raise SweepError(
@@ -180,11 +242,29 @@ class SweepStore:
     # ------------------------------------------------------------- parts
 
     def remove_temporary(self) -> int:
-        """Delete temporary files left by a killed writer; return how many."""
+        """Delete temporary files left by killed writers; return how many.
+
+        Only ``atomic_write``'s files (``.NAME.PID.tmp``) and write-test
+        probes. In ``parts/`` every one: only the holder of the folder's lock
+        writes parts, so the others are a killed writer's. In the folder
+        itself only those of this process or of a process that no longer
+        runs: a ``summarize`` of the folder (which takes no lock) may be
+        writing its tables there.
+        """
         count = 0
         for folder in (self.root, self.parts_dir):
-            if folder.is_dir():
-                for path in folder.glob(".*.tmp"):
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                match = TEMPORARY.match(path.name)
+                pid = int(match.group(1)) if match else None
+                if pid is None and PROBE.match(path.name):
+                    pid = int(path.name.rsplit("-", 1)[1])
+                if pid is None:
+                    continue
+                if folder == self.root and pid != os.getpid() and _running(pid):
+                    continue
+                if path.is_file() and not path.is_symlink():
                     path.unlink(missing_ok=True)
                     count += 1
         return count
@@ -253,14 +333,16 @@ class SweepStore:
             wanted += ["point"] if points is not None and "point" not in wanted else []
         keep = None if points is None else pa.array(sorted(set(points)), type=pa.int64())
         tables = []
+        limit = table_limit()
         for path in self.part_files():
             try:
-                table = pq.read_table(path, columns=wanted, use_threads=False)
-            except (pa.ArrowInvalid, OSError) as exc:
+                with open_folder_file(path, limit, self.root) as handle:
+                    table = pq.read_table(handle, columns=wanted, use_threads=False)
+            except (pa.ArrowInvalid, OSError, FolderFileError) as exc:
                 raise SweepError(
-                    f"The result part {path} cannot be read ({exc}); it was not written by "
-                    "this program or was damaged. Delete it and run the sweep again: its runs "
-                    "will be made again."
+                    f"The result part {shorten(str(path), 200)} cannot be read "
+                    f"({shorten(str(exc), 200)}); it was not written by this program or was "
+                    "damaged. Delete it and run the sweep again: its runs will be made again."
                 ) from None
             if final_only:
                 table = table.filter(table.column("final"))

@@ -6,12 +6,13 @@ mapping with the expected entries and types, a ``design.csv`` with a
 ``point`` column and a numeric column per swept parameter, and result parts
 whose columns are those of this sweep. Otherwise it raises a
 :class:`~sim.experiments.sweep_definition.SweepError` naming the file and
-what is wrong.
+what is wrong. Every file is opened only if it is a regular file inside the
+folder and not too large (``sim.experiments.folder_reads``): a FIFO, a
+device or a link leading out of the folder is refused at once.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.experiments.folder_reads import (
+    FolderFileError,
+    open_folder_file,
+    read_folder_json,
+    table_limit,
+)
 from sim.experiments.input_limits import MAX_INPUT_BYTES, shorten
 from sim.experiments.sweep_definition import SweepError
 
@@ -50,9 +57,9 @@ def check_sweep_folder(out: Path) -> dict[str, Any]:
         SweepError: If ``sweep.json``, ``design.csv`` or a part is not what
             ``run.py sweep`` writes.
     """
-    record = _definition(out / "sweep.json")
-    _design(out / "design.csv", record)
-    _parts(out / "parts", record)
+    record = _definition(out / "sweep.json", out)
+    _design(out / "design.csv", record, out)
+    _parts(out / "parts", record, out)
     return record
 
 
@@ -60,13 +67,13 @@ def _fail(path: Path, problem: str) -> SweepError:
     return SweepError(f"{shorten(str(path), 200)}: {problem}; {_NOT_SWEEP}.")
 
 
-def _definition(path: Path) -> dict[str, Any]:
+def _definition(path: Path, out: Path) -> dict[str, Any]:
     try:
-        if path.stat().st_size > 20 * MAX_INPUT_BYTES:
-            raise _fail(path, "the file is larger than any sweep definition")
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise _fail(path, f"cannot be read as JSON ({shorten(str(exc), 120)})") from None
+        record = read_folder_json(path, 20 * MAX_INPUT_BYTES, out)
+    except FolderFileError as exc:
+        raise _refused(exc) from None
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({shorten(str(exc), 120)})") from None
     if not isinstance(record, dict):
         raise _fail(path, f"holds a JSON {type(record).__name__}, not a mapping")
     for key, kind in DEFINITION_ENTRIES.items():
@@ -87,9 +94,16 @@ def _kind(kind: type | tuple[type, ...]) -> str:
     return {list: "list", int: "whole number", dict: "mapping"}.get(kind, "value")  # type: ignore[arg-type]
 
 
-def _design(path: Path, record: dict[str, Any]) -> None:
+def _refused(exc: FolderFileError) -> SweepError:
+    return SweepError(f"{exc}; {_NOT_SWEEP}.")
+
+
+def _design(path: Path, record: dict[str, Any], out: Path) -> None:
     try:
-        design = pd.read_csv(path, nrows=record["points"] + 1)
+        with open_folder_file(path, table_limit(), out) as handle:
+            design = pd.read_csv(handle, nrows=record["points"] + 1)
+    except FolderFileError as exc:
+        raise _refused(exc) from None
     except (OSError, ValueError) as exc:
         raise _fail(path, f"cannot be read as a table ({shorten(str(exc), 120)})") from None
     needed = ["point", *record["parameters"]]
@@ -101,15 +115,22 @@ def _design(path: Path, record: dict[str, Any]) -> None:
             raise _fail(path, f"the column '{column}' holds values that are not numbers")
 
 
-def _parts(folder: Path, record: dict[str, Any]) -> None:
+def _parts(folder: Path, record: dict[str, Any], out: Path) -> None:
     needed = {*PART_COLUMNS, *record["parameters"], *record["outcomes"]}
     try:
         parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
     except OSError as exc:
         raise _fail(folder, f"cannot be listed ({exc.strerror})") from None
+    limit = table_limit()
     for part in parts:
         try:
-            schema = pq.read_schema(part)
+            with open_folder_file(part, limit, out) as handle:
+                schema = pq.read_schema(handle)
+        except FolderFileError as exc:
+            raise SweepError(
+                f"The result part {exc}; it was not written by this program. Remove it and "
+                "resume the sweep (its runs will be made again)."
+            ) from None
         except (pa.ArrowException, OSError) as exc:
             raise SweepError(
                 f"The result part {shorten(str(part), 200)} cannot be read "

@@ -219,7 +219,28 @@ def run_sweep(
     design = build_design(sweep)
     check_design(sweep, design)
     out = Path(out_dir) if out_dir is not None else default_sweep_dir(sweep)
-    store = SweepStore.open(out, sweep, design)
+    store = SweepStore.open(out, sweep, design)  # locked until the runs are written
+    try:
+        return _run_open_sweep(
+            sweep, design, store, executor, workers, scheduler, progress, batch_size, dashboard
+        )
+    finally:
+        store.close()
+
+
+def _run_open_sweep(
+    sweep: Sweep,
+    design: Any,
+    store: SweepStore,
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+    progress: bool,
+    batch_size: int | None,
+    dashboard: bool,
+) -> SweepResult:
+    """The runs of :func:`run_sweep` not finished in the (locked) folder."""
+    out = store.root
     done = store.finished()
     seeds = sweep.seeds
     names = list(sweep.parameter_names)

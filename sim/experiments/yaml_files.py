@@ -136,31 +136,30 @@ def is_foreign(path: Path, referrer: Path) -> bool:
 
 
 _LINE = re.compile(r", line \d+(?:, column \d+)?")
-_KEY = re.compile(r"'([A-Za-z_][A-Za-z0-9_]{0,60})'")
 
 
 def redacted(message: str, path: Path) -> str:
-    """Say what is wrong in ``path`` (outside the project) without showing its values.
+    """Say what is wrong in ``path`` (outside the project) without showing its content.
 
-    Keeps the file, the line and the key the message is about; drops the
-    rest, which could quote the file's contents.
+    Keeps the file and the line the message is about; drops the rest, which
+    could quote the file's contents: its values, and its key names too (a
+    key of a file that is not a scenario, e.g. a configuration file reached
+    by a link, can itself be a secret).
 
     Args:
         message: The full message about ``path``.
         path: The file outside the project.
 
     Returns:
-        A message naming the file, line and key only.
+        A message naming the file and the line only.
     """
     where = f"Scenario file {display_path(path)}"
     rest = message.split(display_path(path), 1)[1] if display_path(path) in message else ""
     line = _LINE.match(rest)
     if line:
         where += line.group(0)
-    keys = _KEY.findall(rest.split(" is ", 1)[0]) if rest else []
-    about = f" (at key '{keys[-1]}')" if keys else ""
     return (
-        f"{where}{about} is not valid. It lies outside the project and outside the folder of "
+        f"{where} is not valid. It lies outside the project and outside the folder of "
         "the file that names it, so its values are not shown here; run "
         f"'python run.py validate {display_path(path)}' to see the problem."
     )

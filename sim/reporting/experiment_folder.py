@@ -218,9 +218,14 @@ def run_experiment(
 ) -> ExperimentResult:
     """Run replications of the scenarios and write the results folder.
 
-    The output folder is checked before anything runs and is created only when
-    the runs are done; if writing is interrupted, the folder is removed again,
-    so an interrupted experiment leaves no results folder behind. Static
+    The output folder is checked before anything runs; a given ``out_dir`` is
+    created only when the runs are done, the default one is taken at once
+    (an exclusive ``mkdir``, so two experiments started in the same second
+    get two folders). If the runs or the writing are interrupted, the folder
+    is removed again (a given folder that existed empty is emptied), so an
+    interrupted experiment leaves no results folder behind. Ctrl-C while the
+    images are written raises :class:`ResultsWrittenInterrupt`: the folder
+    is complete without them. Static
     images (``formats``) are written last, into ``figures/``; they are
     optional: if they cannot be written (no browser), ``export_error`` says
     why and everything else is in place.
@@ -251,23 +256,32 @@ def run_experiment(
     scenarios = tuple(scenarios)
     compare = compare and len(scenarios) > 1
     if out_dir is None:
+        # Taken now, atomically: two commands started in the same second get two folders.
         joiner = "-vs-" if compare else "-"
-        out = default_output_dir(joiner.join(s.name for s in scenarios))
+        out = default_output_dir(joiner.join(s.name for s in scenarios), create=True)
     else:
         out = check_output_dir(out_dir)
-    result = run_comparison(
-        scenarios,
-        replications=replications,
-        root_seed=root_seed,
-        workers=workers,
-        progress=progress,
-        batch=batch,
-        paired=compare,
-        replication_overrides=replication_overrides,
-        posterior=posterior,
-    )
-    files = write_comparison(result, out, argv=argv, lang=lang)
-    figures, export_error = _export_figures(out, lang, formats)
+    try:
+        result = run_comparison(
+            scenarios,
+            replications=replications,
+            root_seed=root_seed,
+            workers=workers,
+            progress=progress,
+            batch=batch,
+            paired=compare,
+            replication_overrides=replication_overrides,
+            posterior=posterior,
+        )
+    except BaseException:
+        if out_dir is None:  # the folder taken above, still empty
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    files = write_comparison(result, out, argv=argv, lang=lang, remove=out_dir is None)
+    try:
+        figures, export_error = _export_figures(out, lang, formats)
+    except KeyboardInterrupt:
+        raise ResultsWrittenInterrupt(out) from None
     return ExperimentResult(
         **{f.name: getattr(result, f.name) for f in fields(Comparison)},
         out_dir=out,
@@ -278,12 +292,25 @@ def run_experiment(
     )
 
 
+class ResultsWrittenInterrupt(KeyboardInterrupt):
+    """Ctrl-C after the results folder was complete (while its images were written).
+
+    Attributes:
+        out_dir: The complete results folder (``manifest.json`` written).
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        super().__init__(str(out_dir))
+        self.out_dir = out_dir
+
+
 def write_comparison(
     result: Comparison,
     out_dir: str | os.PathLike[str],
     *,
     argv: Sequence[str] | None = None,
     lang: str = "en",
+    remove: bool = False,
 ) -> dict[str, Path]:
     """Write the results folder of a comparison; remove what was written if it fails.
 
@@ -292,6 +319,8 @@ def write_comparison(
         out_dir: Results folder; created if missing, refused if not empty.
         argv: Command line recorded in the manifest (default ``sys.argv``).
         lang: Language of the report, ``en`` or ``zh``.
+        remove: Remove the folder itself on failure even though it existed
+            (an empty folder taken for this run by ``default_output_dir``).
 
     Returns:
         File name to path of every file written.
@@ -331,7 +360,7 @@ def write_comparison(
             batch=result.batch,
         )
     except BaseException:
-        if existed:  # it was empty before: empty it again
+        if existed and not remove:  # it was empty before: empty it again
             for child in out.iterdir():
                 if child.is_dir():
                     shutil.rmtree(child, ignore_errors=True)

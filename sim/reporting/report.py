@@ -18,7 +18,6 @@ report without reading its files back.
 from __future__ import annotations
 
 import html
-import json
 import math
 import os
 import re
@@ -32,6 +31,8 @@ import plotly.graph_objects as go
 
 from sim.analysis import statistics
 from sim.experiments import replications as experiment
+from sim.experiments.folder_reads import open_folder_file, read_folder_json, table_limit
+from sim.experiments.input_limits import shorten
 from sim.model import network
 from sim.reporting import charts, export, i18n
 from sim.reporting.results_checks import check_manifest, check_tables
@@ -148,23 +149,27 @@ def load_results(folder: str | os.PathLike[str]) -> ReportData:
     if not path.is_dir():
         raise ReportError(f"{path} is not a folder; give a results folder such as results/<name>")
     manifest_path = path / "manifest.json"
-    if not manifest_path.is_file():
+    if not os.path.lexists(manifest_path):
         raise ReportError(
             f"{path} has no manifest.json, so it is not a complete results folder (an "
             "interrupted run leaves none); run the experiment again"
         )
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = read_folder_json(manifest_path, folder=path)
     except (OSError, ValueError) as exc:
-        raise ReportError(f"cannot read {manifest_path}: {exc}") from None
+        raise ReportError(f"cannot read {manifest_path}: {shorten(str(exc), 300)}") from None
     check_manifest(path, manifest, ReportError)
     try:
-        if (path / "timeseries.parquet").is_file():
-            frame = pd.read_parquet(path / "timeseries.parquet")
+        if (path / "timeseries.parquet").exists():
+            with open_folder_file(path / "timeseries.parquet", table_limit(), path) as handle:
+                frame = pd.read_parquet(handle)
         else:
-            frame = pd.read_csv(path / "timeseries.csv")
+            with open_folder_file(path / "timeseries.csv", table_limit(), path) as handle:
+                frame = pd.read_csv(handle)
     except (OSError, ValueError) as exc:
-        raise ReportError(f"cannot read the time series in {path}: {exc}") from None
+        raise ReportError(
+            f"cannot read the time series in {path}: {shorten(str(exc), 300)}"
+        ) from None
     check_tables(path, {"timeseries": frame}, ReportError)
     runs = _read_csv(path / "runs.csv")
     if runs is None:
@@ -188,21 +193,23 @@ def load_results(folder: str | os.PathLike[str]) -> ReportData:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame | None:
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None
     try:
-        return pd.read_parquet(path)
+        with open_folder_file(path, table_limit(), path.parent) as handle:
+            return pd.read_parquet(handle)
     except (OSError, ValueError) as exc:
-        raise ReportError(f"cannot read {path}: {exc}") from None
+        raise ReportError(f"cannot read {path}: {shorten(str(exc), 300)}") from None
 
 
 def _read_csv(path: Path) -> pd.DataFrame | None:
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None
     try:
-        return pd.read_csv(path, keep_default_na=True)
+        with open_folder_file(path, table_limit(), path.parent) as handle:
+            return pd.read_csv(handle, keep_default_na=True)
     except (OSError, ValueError) as exc:
-        raise ReportError(f"cannot read {path}: {exc}") from None
+        raise ReportError(f"cannot read {path}: {shorten(str(exc), 300)}") from None
 
 
 # ------------------------------------------------------------------- figures
@@ -263,8 +270,13 @@ def report_figures(data: ReportData, lang: str = "en") -> dict[str, go.Figure]:
 # ---------------------------------------------------------------------- html
 
 
+#: Longest text of a manifest shown in a report (a description, a source, a path...).
+MAX_SHOWN_CHARS = 10_000
+
+
 def _e(value: Any) -> str:
-    return html.escape(str(value))
+    # Bounded: a manifest may hold a huge string; the report shows its ends.
+    return html.escape(shorten(str(value), MAX_SHOWN_CHARS))
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], num_from: int = 99) -> str:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.experiments.input_limits import shorten
 from sim.reporting import i18n
 from sim.reporting.pages import figure_divs, provenance_section, write_page
 from sim.reporting.style import color, figure_title, format_number, style_figure
@@ -226,10 +227,12 @@ def write_sweep_report(summary: Any, lang: str = "en") -> Path:
     grid = _is_grid(record)
     figures = sweep_figures(summary, lang)
     divs = figure_divs(list(figures.values()))
-    title = i18n.t("sweep_report_title", lang, name=record.get("name", summary.out_dir.name))
+    name = shorten(str(record.get("name", summary.out_dir.name)), 200)
+    title = i18n.t("sweep_report_title", lang, name=name)
+    description = shorten(str(record.get("description", "")), 10_000)  # bounded: sweep.json
     lines = [
         f"<h1>{html.escape(title)}</h1>",
-        f"<p>{html.escape(str(record.get('description', '')))}</p>",
+        f"<p>{html.escape(description)}</p>",
         "<p>"
         + html.escape(
             i18n.t(
