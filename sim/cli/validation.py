@@ -169,7 +169,13 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
     if args.screen_only:
         name = "screen-quick" if args.quick else "screen"
     try:
-        out = results.check_output_dir(args.out) if args.out else results.default_output_dir(name)
+        # The default name is taken at once (exclusive mkdir): two commands
+        # started in the same second never share a folder.
+        out = (
+            results.check_output_dir(args.out)
+            if args.out
+            else results.default_output_dir(name, create=True)
+        )
     except results.OutputExistsError as exc:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2

@@ -59,7 +59,7 @@ def cmd_where_it_loses(args: argparse.Namespace) -> int:
         out = (
             results.check_output_dir(args.out)
             if args.out
-            else results.default_output_dir("where-it-loses")
+            else results.default_output_dir("where-it-loses", create=True)
         )
     except results.OutputExistsError as exc:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
