@@ -14,6 +14,7 @@ per step, calling the mechanisms in this order (see ``docs/ODD.md``):
 4. needs arising, then joint services arising        ``needs.arise_needs``,
                                                      ``coordination.arise_services``
 5. departments out of patience stop waiting;         ``choices.give_up_waiting``,
+   or build their proposals without approval;        ``choices.give_up_on_approval``,
    departments deciding on open common needs         ``choices.decide_common_needs``
 6. sign-offs, then the reviewing offices' queues     ``approval.approval``
 7. technical service centers building platforms,     ``platforms.technical_centers``,
@@ -282,6 +283,16 @@ class GovernanceModel(mesa.Model):
         # finished systems and by each government for its platforms (3.10).
         self.system_upkeep = np.zeros(self.n_dept)
         self.platform_upkeep = np.zeros(self.n_jur)
+        # The bills bind (issue 25): finished systems per department (each
+        # serves one need), the share of this month's staff bill each
+        # government paid (its bodies work that share of their capacity) and
+        # the unpaid share of its platforms' upkeep (more outages).
+        self.systems_owned = np.zeros(self.n_dept)
+        self.staff_paid_share = np.ones(self.n_jur)
+        self.platform_upkeep_unpaid = np.zeros(self.n_jur)
+        # Last month each platform under construction progressed (or its body
+        # was reorganized): a center drops one stalled too long.
+        self.platform_last_progress = np.full(shape, np.nan)
         self.plan_counter = 0
         # One early master plan per government may lock in a poor standard
         # for the platforms it schedules (MODEL.md 3.10).
@@ -326,6 +337,7 @@ class GovernanceModel(mesa.Model):
         needs.arise_needs(self)
         coordination.arise_services(self)
         choices.give_up_waiting(self)
+        choices.give_up_on_approval(self)
         choices.decide_common_needs(self)
         approval.approval(self)
         platforms.technical_centers(self)

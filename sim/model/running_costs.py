@@ -11,6 +11,21 @@ costs a yearly share of its build cost to operate and maintain
 e-government money), departmental systems by their owners. A design with a
 large office or many platforms thus has less money left to build with, and
 a duplicate system costs money every month it runs.
+
+The bills bind (issue 25: no body or system works for free). A government's
+bodies work this month in proportion to the share of this month's staff bill
+that was paid (``staff_paid_share``: the office reviews, the coordinating
+body works cases and the center builds at that share of their capacity). The
+share is this month's, not a smoothed one: staff who are not paid this month
+do not work this month, and the budget cycle refills the money each January,
+so a government short of money works early in the year and stops later (a
+smoothed share would let a body work on credit for months, which is the
+free work the issue rules out). A platform whose upkeep goes partly unpaid
+is down with a chance raised by ``unpaid_upkeep_failure`` times the unpaid
+share (``platforms.platform_outages``); a department whose systems' upkeep
+goes partly unpaid loses that expected share of its systems' month of
+service here. What was billed, paid and worked is tallied so that outcomes
+report the share of each bill paid and the capacity worked.
 """
 
 from __future__ import annotations
@@ -39,23 +54,106 @@ def staff_cost_per_month(model: GovernanceModel) -> float | np.ndarray:
     return yearly / 12.0
 
 
+def _paid_share(paid: np.ndarray, billed: np.ndarray) -> np.ndarray:
+    """Share of each bill paid; 1 where nothing was billed (nothing is unpaid)."""
+    return np.divide(paid, billed, out=np.ones(len(billed)), where=billed > 0)
+
+
 def pay_running_costs(model: GovernanceModel) -> None:
-    """Pay this month's staff and the operation of systems and platforms."""
-    staff = staff_cost_per_month(model)
+    """Pay this month's staff and the operation of systems and platforms.
+
+    Sets ``model.staff_paid_share`` (per government: the share of its bodies'
+    capacity that works this month), ``model.platform_upkeep_unpaid`` (per
+    government: the unpaid share of its platforms' upkeep, which raises their
+    chance of an outage) and tallies the service its departments' systems
+    lose to unpaid upkeep.
+    """
+    governments = np.arange(model.n_jur)
+    staff = np.broadcast_to(staff_cost_per_month(model), (model.n_jur,)).astype(float)
     if np.any(staff > 0):
-        money.charge_governments(model, np.full(model.n_jur, staff), "governance_spending")
+        paid = money.charge_governments(model, staff, "governance_spending")
+        model.staff_paid_share = _paid_share(paid, staff)
+        model.tallies.add("staff_billed", governments, staff)
+    else:
+        model.staff_paid_share = np.ones(model.n_jur)
+    _record_capacity(model, staff)
     if model.platform_upkeep.any():
-        money.charge_governments(model, model.platform_upkeep, "operation_spending")
+        billed = model.platform_upkeep.copy()
+        paid = money.charge_governments(
+            model, billed, ("operation_spending", "platform_upkeep_paid")
+        )
+        model.tallies.add("platform_upkeep_billed", governments, billed)
+        model.platform_upkeep_unpaid = 1.0 - _paid_share(paid, billed)
     # Marked first: NumPy's nonzero of a float array is several times slower.
     owners = np.flatnonzero(model.system_upkeep != 0)
     if len(owners):
-        money.pay(model, owners, model.system_upkeep[owners], tally="operation_spending")
+        billed = model.system_upkeep[owners]
+        paid = money.pay(model, owners, billed, tally=("operation_spending", "system_upkeep_paid"))
+        jurs = model.dept_jur[owners]
+        model.tallies.add("system_upkeep_billed", jurs, billed)
+        unpaid = 1.0 - paid / billed
+        short = np.flatnonzero(unpaid > 1e-12)
+        if len(short):
+            # A system whose upkeep went unpaid is down this month with chance
+            # ``unpaid_upkeep_failure`` x the unpaid share; a department's
+            # systems each serve one of its needs, so the expected months
+            # lost are that chance times its systems (peers using them are
+            # not counted).
+            failure = model.params(jurs[short]).unpaid_upkeep_failure
+            lost = failure * unpaid[short] * model.systems_owned[owners[short]]
+            model.tallies.add("upkeep_lost_service_months", jurs[short], lost)
+
+
+def months_left_in_budget_year(model: GovernanceModel) -> int:
+    """Monthly running-cost payments still due this budget year after this month's.
+
+    The budget cycle refills the money each January (months 0, 12, ...).
+    """
+    return 11 - model.month % 12
+
+
+def kept_back_by_departments(model: GovernanceModel) -> np.ndarray:
+    """Money each department keeps back for its systems' upkeep for the rest of the year.
+
+    Operation and maintenance is its own line of the annual budget: a
+    department does not spend on new construction the money its existing
+    systems need until next January (issue 25; without it, departments
+    spent their whole allocation on building by mid-year and left their
+    systems unpaid, and so unserved, for the rest of it).
+    """
+    return model.system_upkeep * months_left_in_budget_year(model)
+
+
+def kept_back_by_governments(model: GovernanceModel) -> np.ndarray:
+    """Pool money each government keeps back for its staff and platforms' upkeep this year.
+
+    As departments keep back their systems' upkeep: the unified pool does not
+    fund new projects or platform installments with the money its bodies'
+    staff and its platforms' operation need until next January.
+    """
+    staff = np.broadcast_to(staff_cost_per_month(model), (model.n_jur,))
+    return (staff + model.platform_upkeep) * months_left_in_budget_year(model)
+
+
+def _record_capacity(model: GovernanceModel, staff: np.ndarray) -> None:
+    """Tally the capacity the bodies work this month (paid and not reorganized).
+
+    The capacity worked is valued at its staff cost, so that the office, the
+    coordinating body and the center (capacities in different units) add up;
+    the office's review capacity is also kept in proposals a month.
+    """
+    working = model.staff_paid_share * (model.disrupted_until <= model.month)
+    governments = np.arange(model.n_jur)
+    model.tallies.add("staff_capacity_worked", governments, staff * working)
+    review = np.broadcast_to(model.params().review_capacity, (model.n_jur,))
+    model.tallies.add("review_capacity_worked", governments, review * working)
 
 
 def add_system_upkeep(model: GovernanceModel, depts: np.ndarray, build_costs: np.ndarray) -> None:
     """Departments' finished systems start costing their monthly operation."""
     share = model.params(model.dept_jur[depts]).operation_cost_share
     np.add.at(model.system_upkeep, depts, build_costs * share / 12.0)
+    np.add.at(model.systems_owned, depts, 1)
 
 
 def add_platform_upkeep(model: GovernanceModel, jurs: np.ndarray, build_costs: np.ndarray) -> None:
