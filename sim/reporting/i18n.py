@@ -388,6 +388,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "其他指标采用 t 区间）。",
     ),
     "all_outcomes": ("All outcomes", "全部结果指标"),
+    "bottom_line_group": (
+        "Bottom line, read together: cost per month of service, the service delivered and "
+        "the needs covered (a design cannot look cheap by delivering less)",
+        "底线指标（须一并解读）：每服务月成本、已提供的服务与需求覆盖率（少交付不能显得更省）",
+    ),
     "sec_charts_effects": ("Effects of the designs", "各方案的效应"),
     "sec_charts_distributions": ("Distributions of final values", "期末值的分布"),
     "sec_charts_time": ("Outcomes over time", "结果指标随时间的变化"),
