@@ -265,3 +265,37 @@ def test_a_starved_office_improves_no_headline_outcome():
     assert not better, "a starved office improves " + "; ".join(better)
     bypass = paired_diff.loc["approval_bypass_share"]
     assert bypass["ci_low"] > 0, bypass
+
+
+def test_the_bottom_line_is_one_group_of_rows_in_the_table_and_the_report(tmp_path):
+    from sim.reporting import experiment_folder, report, terminal
+
+    small = {"months": 24, "n_departments": 10}
+    result = experiment_folder.run_experiment(
+        [load_scenario(n).with_overrides(**small) for n in ("dispersed", "centralized")],
+        replications=2,
+        root_seed=3,
+        workers=1,
+        progress=False,
+        out_dir=tmp_path / "r",
+    )
+    lines = terminal.format_report(result).splitlines()
+    group = lines.index(
+        next(line for line in lines if line.startswith("Bottom line, read together"))
+    )
+    labels = [line for line in lines[group + 1 :] if line and not line.startswith(" ")]
+    assert labels[:3] == [
+        "Cost per service month (budget units per need-month)",
+        "Service delivered (need-months)",
+        "Needs covered (share)",
+    ], labels
+    html = (result.out_dir / "report.html").read_text(encoding="utf-8")
+    head = html.index("<tr class='group'>")
+    rows = [html.index(f">{text} (") for text in ("Total spending", "Cost per service month")]
+    assert rows[0] < head < rows[1]
+    assert html.count("<tr class='group'>") == 1
+    assert report.HEADLINE_OUTCOMES[-3:] == (
+        "cost_per_service_month",
+        "cum_service_months",
+        "capability_coverage",
+    )
