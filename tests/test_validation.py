@@ -23,9 +23,23 @@ from scipy import stats
 from sim.analysis.validation import core, docking, facts_adoption, facts_sharing, inference, suite
 from sim.analysis.validation.mutants import MUTANTS
 
+#: Facts that stopped holding: findings, not tuned away (issue 25; for docs/VALIDATION.md).
+FINDINGS = {
+    "F6": "issue 25: with the levers set to nothing, the stripped centralized design still "
+    "covers about 0.086 more needs than the stripped dispersed one (0.073 on main before "
+    "issue 25, then inside the 0.5 SD margin): its unified budget funds whole projects from "
+    "the pool while departments now keep back their systems' upkeep for the year",
+}
+
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fact", suite.FACT_IDS)
+@pytest.mark.parametrize(
+    "fact",
+    [
+        pytest.param(f, marks=pytest.mark.xfail(reason=FINDINGS[f])) if f in FINDINGS else f
+        for f in suite.FACT_IDS
+    ],
+)
 def test_stylized_fact_holds(fact):
     table = suite.run_validation(workers=1, progress=False, facts=[fact])
     assert list(table.columns) == list(core.COLUMNS)
