@@ -260,8 +260,10 @@ def test_replicas_with_their_own_parameters_follow_single_runs_with_those_parame
 
 def test_a_replica_responds_to_its_own_review_capacity():
     # Review capacity 0: the office reviews nothing, so nothing is redirected
-    # and the queue only grows; 5: proposals are reviewed and redirected.
-    base = load_scenario("centralized").with_overrides(months=48)
+    # and the queue only grows (departments that never lose patience: issue 25
+    # lets them build without approval otherwise); 5: proposals are reviewed
+    # and redirected.
+    base = load_scenario("centralized").with_overrides(months=48, approval_patience_months=600.0)
     capacities = [0.0, 5.0] * 4
     model = GovernanceModel(
         base.parameters,

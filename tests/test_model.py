@@ -95,7 +95,9 @@ def test_review_authority_reduces_duplicate_projects():
 
 
 def test_zero_review_capacity_makes_the_queue_grow_and_coverage_fall():
-    common = {**SMALL, "review_coverage": 1.0}
+    # Departments that never lose patience (issue 25: otherwise they build
+    # without approval after approval_patience_months) wait for ever.
+    common = {**SMALL, "review_coverage": 1.0, "approval_patience_months": 600.0}
     stuck = [run_model(None, s, review_capacity=0.0, **common).outcomes_frame() for s in SEEDS]
     for frame in stuck:
         queue = frame["review_queue_length"]

@@ -155,9 +155,18 @@ def test_the_bottom_line_catches_an_office_that_blocks_delivery():
     # systems then get built (and fewer duplicates), so a cost outcome that
     # ignored delivery would improve; coverage and cost per service month
     # must show the failure instead.
+    # Departments now build without approval after their patience (issue 25),
+    # so a blocked office no longer lowers coverage in every seed (seed 5 of
+    # this small world is an exception); on average it does.
     blocked = final("centralized", SEEDS, **SMALL, review_capacity=0.05)
     staffed = final("centralized", SEEDS, **SMALL, review_capacity=5.0)
-    assert (blocked["capability_coverage"] < staffed["capability_coverage"]).all()
+    coverage_blocked, coverage_staffed = (
+        blocked["capability_coverage"],
+        staffed["capability_coverage"],
+    )
+    assert coverage_blocked.mean() < coverage_staffed.mean(), show(
+        coverage_blocked, coverage_staffed
+    )
     cost_blocked, cost_staffed = (
         blocked["cost_per_service_month"],
         staffed["cost_per_service_month"],

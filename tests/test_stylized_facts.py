@@ -107,6 +107,15 @@ def test_advantage_gone_when_the_office_has_no_power():
     )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding of issue 25 (not tuned away): departments now build without approval "
+    "after approval_patience_months, so an office of 0.2 proposals a month is routed around "
+    "(about 75% of proposals bypass it) and the understaffed centralized design serves needs "
+    "about 8-10 months sooner than dispersed, whose departments now keep back their systems' "
+    "upkeep before building; with approval_patience_months=600 (no bypass) it is about 8 "
+    "months slower, as before",
+)
 def test_understaffed_office_delivers_more_slowly_than_dispersed():
     slow = runs("centralized", UNDERSTAFFED)
     diff = paired("mean_months_to_service", slow, runs("dispersed"))

@@ -23,9 +23,39 @@ from scipy import stats
 from sim.analysis.validation import core, docking, facts_adoption, facts_sharing, inference, suite
 from sim.analysis.validation.mutants import MUTANTS
 
+#: Facts that stopped holding: findings, not tuned away (issue 25; for docs/VALIDATION.md).
+FINDINGS = {
+    "F6": "issue 25: with the levers set to nothing, the stripped centralized design still "
+    "covers about 0.086 more needs than the stripped dispersed one (0.073 on main before "
+    "issue 25, then inside the 0.5 SD margin): its unified budget funds whole projects from "
+    "the pool while departments now keep back their systems' upkeep for the year; with both "
+    "halves of issue 25 merged the difference is 0.132 (90% CI 0.128 to 0.136, margin 0.080), "
+    "and mean_months_to_service -4.71 (-4.90 to -4.52, margin 4.98)",
+    "F1": "issue 25, both halves merged (passed on the capabilities branch): the ratio of the "
+    "centralized to the dispersed slope of redundant systems per added department is 0.250 "
+    "[0.228, 0.273] (dispersed "
+    "slope 3.41 [3.18, 3.64], centralized 0.852 [0.792, 0.911]); the criterion asks for the "
+    "centralized upper bound below 0.25 x the dispersed lower bound (sign test p 0.54)",
+    "F5": "issue 25 (already failing on the capabilities branch before the merge, t0 57.8): "
+    "F5.4 adoption S-curve, gradual_reform adoption +0: 0.002, +24: 0.022, +48: 0.080, "
+    "+72: 0.176, no saturation within the run; the logistic's inflection 58.2 months after "
+    "the reform [54.0, 63.8], but its AIC advantage over the best alternative is -28.6 "
+    "(bootstrap 2.5% quantile -66.9), not >= 10",
+}
+#: Findings that fail for certain (seeded runs): an unexpected pass is reported.
+STRICT_FINDINGS = {"F1", "F5", "F6"}
+
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fact", suite.FACT_IDS)
+@pytest.mark.parametrize(
+    "fact",
+    [
+        pytest.param(f, marks=pytest.mark.xfail(reason=FINDINGS[f], strict=f in STRICT_FINDINGS))
+        if f in FINDINGS
+        else f
+        for f in suite.FACT_IDS
+    ],
+)
 def test_stylized_fact_holds(fact):
     table = suite.run_validation(workers=1, progress=False, facts=[fact])
     assert list(table.columns) == list(core.COLUMNS)
@@ -138,7 +168,10 @@ def test_mutant_patches_change_the_model_and_are_undone_after_the_runs():
 
 
 #: Mutants whose runs are identical to the model's (docs/VALIDATION.md, "Mutants").
-EQUIVALENT_MUTANTS = {"review_blind_to_registry"}
+#: review_blind_to_registry was one until both halves of issue 25 were merged:
+#: now the office meets registered systems where no platform is planned
+#: (gradual_reform, seed 1: 27 final outcomes differ).
+EQUIVALENT_MUTANTS: set[str] = set()
 
 
 def _final_outcomes(scenario, mutant=None, seed=1):

@@ -23,8 +23,17 @@ def test_verdicts_follow_the_confidence_intervals_and_a_blocked_office_loses():
             levers=True,
         ),
     )
+    # Departments that never lose patience in either design: with the default
+    # approval_patience_months they build without approval (issue 25) and a
+    # blocked office is routed around (no clear difference in coverage here).
     table = where_it_loses(
-        conditions, replications=4, workers=1, progress=False, months=60, n_departments=15
+        conditions,
+        replications=4,
+        workers=1,
+        progress=False,
+        months=60,
+        n_departments=15,
+        approval_patience_months=600.0,
     )
     assert len(table) == len(conditions) * len(JUDGED)
     for r in table.itertuples():

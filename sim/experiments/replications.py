@@ -29,16 +29,24 @@ from sim.experiments.seeds import spawn_seeds
 from sim.model import network
 from sim.model.governance import GovernanceModel
 
+#: The bottom line, read together (issue 25): cost per service month next to
+#: the service delivered and the needs covered, so that a design cannot look
+#: cheap by delivering less. Tables show them as one group of rows.
+BOTTOM_LINE_OUTCOMES: tuple[str, ...] = (
+    "cost_per_service_month",
+    "cum_service_months",
+    "capability_coverage",
+)
+
 #: Outcomes reported in summaries and charts, in this order (skipped if absent).
 HEADLINE_OUTCOMES: tuple[str, ...] = (
     "n_redundant_common_systems",
     "duplication_rate",
     "data_sharing_rate",
     "platform_adoption_rate",
-    "capability_coverage",
     "mean_months_to_service",
     "cum_spending",
-    "cost_per_service_month",
+    *BOTTOM_LINE_OUTCOMES,
 )
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import money, platform_plans, routes
+from sim.model import money, platform_plans, routes, running_costs
 from sim.model.arrays import lexsort_whole
 from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
@@ -56,10 +56,10 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     per_jur = model.params()
     jurs = book.jur[queued]
     # Each office's slots this month: capacity refills monthly, with at most
-    # one month's worth banked; a body being reorganized reviews nothing.
-    model.review_credit, slots = money.take_slots(
-        model, model.review_credit, per_jur.review_capacity, jurs
-    )
+    # one month's worth banked; a body being reorganized reviews nothing, and
+    # one whose staff bill went partly unpaid works that share (issue 25).
+    capacity = per_jur.review_capacity * model.staff_paid_share
+    model.review_credit, slots = money.take_slots(model, model.review_credit, capacity, jurs)
     # Queue order: oldest first, or common (foundational) needs first in the
     # months the office sorts by importance.
     by_importance = rng.random(model.n_jur) < per_jur.priority_review
@@ -115,7 +115,8 @@ def start(model: GovernanceModel, pids: np.ndarray) -> None:
     jurs = book.jur[pids]
     order = np.argsort(jurs, kind="stable")
     pids, jurs = pids[order], jurs[order]
-    available = np.maximum(model.pool - model.platform_reserve, 0.0)
+    kept_back = model.platform_reserve + running_costs.kept_back_by_governments(model)
+    available = np.maximum(model.pool - kept_back, 0.0)
     funded = pids[money.fund_in_order(jurs, book.cost[pids], available)]
     book.pool_funded[funded] = True
     np.subtract.at(model.pool, book.jur[funded], book.cost[funded])

@@ -156,6 +156,43 @@ def fit_gap_utilities(
     return np.column_stack((customize, complement))
 
 
+KEEP_WAITING, BUILD_ANYWAY = 0, 1
+
+
+def bypass_utilities(
+    *,
+    expected_wait_months: np.ndarray,
+    deterrence: np.ndarray,
+    weight: np.ndarray,
+    cost: np.ndarray,
+    pool_share: np.ndarray | float,
+) -> np.ndarray:
+    """Utilities of keeping a proposal in approval or building it without approval.
+
+    A department whose proposal has waited its patience weighs the months it
+    still expects to wait (at ``WAIT_COST_PER_YEAR``, as when it waits for a
+    platform) against what building unapproved costs it: the sanction it
+    expects if an audit finds the project (the same expected sanction that
+    deters a known duplicate, 7.2) and the money the unified pool would have
+    paid for an approved project, weighed like its other money (half the
+    cost times its money weight, as in the build utility).
+
+    Args:
+        expected_wait_months: Months the department expects still to wait.
+        deterrence: Expected sanction the head fears for a project found.
+        weight: Money weight of the deciding department.
+        cost: Cost of the project.
+        pool_share: Share of an approved project's cost the pool would pay.
+
+    Returns:
+        Utilities (proposals, 2): ``KEEP_WAITING``, ``BUILD_ANYWAY``.
+    """
+    utilities = np.empty((len(expected_wait_months), 2))
+    utilities[:, KEEP_WAITING] = -WAIT_COST_PER_YEAR * expected_wait_months / 12.0
+    utilities[:, BUILD_ANYWAY] = -deterrence - 0.5 * weight * cost * pool_share
+    return utilities
+
+
 def agreement_probability(
     *,
     willingness: np.ndarray,

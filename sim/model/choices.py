@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import behaviour, platform_plans, routes, systems
-from sim.model.arrays import nonzero_cells, ragged_ranges
+from sim.model import behaviour, money, platform_plans, routes, systems
+from sim.model.arrays import lexsort_whole, nonzero_cells, ragged_ranges
 from sim.model.capabilities import N_COMMON
+from sim.model.projects import Status
 from sim.model.state import (
     OPEN,
     OWN,
@@ -66,6 +67,73 @@ def give_up_waiting(model: GovernanceModel) -> None:
     depts = depts[done]
     model.access[depts, cells[done] - depts * N_COMMON] = OPEN
     model.tallies.add("waits_given_up", model.dept_jur[depts])
+
+
+def give_up_on_approval(model: GovernanceModel) -> None:
+    """Departments whose proposals waited ``approval_patience_months`` may build anyway.
+
+    Issue 25: a department does not wait for ever in front of an overloaded
+    office or a slow chain of sign-offs. Once its proposal has waited its
+    patience since filing (or since it last chose to wait), it chooses, by
+    the logit rule of its other choices (``behaviour.bypass_utilities``),
+    between keeping it in approval and withdrawing it to build without
+    approval ('未批先建'), paid by itself and at the risk of an audit. A
+    department that keeps waiting decides again after as many months.
+
+    The wait it expects: for a proposal in a review queue, its place in the
+    queue (oldest first) divided by the proposals the office reviews this
+    month (its capacity at the share of its staff that is paid); still in
+    sign-off, one body's mean delay (sign-off delays are memoryless and it
+    does not know how many bodies remain), plus the review queue ahead of it
+    if the proposal is to be reviewed.
+    """
+    book, t = model.projects, model.month
+    alive = book.alive()
+    status = book.status[alive]
+    pending = alive[status <= Status.QUEUED]  # in sign-off or queued for review
+    if not len(pending):
+        return
+    # Only a wait that began at least the least patience of any government ago
+    # can end (a month to spare for rounding), as in ``give_up_waiting``.
+    least = np.min(model.params().approval_patience_months)
+    pending = pending[book.patience_from[pending] <= t - least + 1]
+    if not len(pending):
+        return
+    patience = model.params(book.jur[pending]).approval_patience_months
+    due = pending[t - book.patience_from[pending] >= patience]
+    if not len(due):
+        return
+    per_jur = model.params()
+    capacity = np.maximum(per_jur.review_capacity * model.staff_paid_share, 1e-9)
+    # Place of every queued proposal in its government's queue, oldest first
+    # (``queued`` is in id order, as ``alive`` is).
+    queued = alive[status == Status.QUEUED]
+    order = lexsort_whole((queued, book.queued_month[queued], book.jur[queued]))
+    place = np.empty(len(queued), dtype=np.int64)
+    place[order] = money.rank_within(book.jur[queued[order]]) + 1
+    queue_length = np.bincount(book.jur[queued], minlength=model.n_jur)
+    jurs, depts = book.jur[due], book.dept[due]
+    p = model.params(jurs)
+    in_queue = book.status[due] == Status.QUEUED
+    ahead = (queue_length[jurs] + 1) * book.reviewed[due]
+    expected = p.signoff_delay_months + ahead / capacity[jurs]  # still in sign-off
+    if in_queue.any():
+        where = np.searchsorted(queued, due[in_queue])
+        expected[in_queue] = place[where] / capacity[jurs[in_queue]]
+    deterrence = (
+        p.audit_rate * p.sanction_strength + model.sanction_memory[depts] + model.deterrence[jurs]
+    )
+    utilities = behaviour.bypass_utilities(
+        expected_wait_months=expected,
+        deterrence=deterrence,
+        weight=behaviour.money_weight(model.allocation[depts], p.annual_budget),
+        cost=book.cost[due],
+        pool_share=p.unified_budget,
+    )
+    choice = behaviour.logit_choice(utilities, p.choice_rationality, model.rng)
+    anyway = choice == behaviour.BUILD_ANYWAY
+    routes.build_without_approval(model, due[anyway])
+    book.patience_from[due[~anyway]] = t
 
 
 def decide_common_needs(model: GovernanceModel) -> None:

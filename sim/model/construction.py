@@ -46,9 +46,11 @@ def construction(model: GovernanceModel) -> None:
     # random: indexing with their positions is faster than with the mask).
     own = np.flatnonzero(~book.pool_funded[building])
     own_depts = book.dept[building[own]]
-    # Departmental money is shared pro rata among a department's projects.
+    # Departmental money is shared pro rata among a department's projects,
+    # after keeping back its systems' upkeep for the rest of the year.
     demand = np.bincount(own_depts, spend[own], minlength=model.n_dept)
-    share = np.minimum(1.0, model.balance / np.maximum(demand, 1e-12))
+    free = np.maximum(model.balance - running_costs.kept_back_by_departments(model), 0.0)
+    share = np.minimum(1.0, free / np.maximum(demand, 1e-12))
     funded = np.ones(len(building))
     funded[own] = share[own_depts]
     paid = spend * funded
@@ -68,6 +70,14 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     model.tallies.add("projects_completed", book.jur[pids])
     business = book.kind[pids] == BUSINESS
     _complete_business(model, pids[business])
+    # A business system built without approval runs the audit's risk too
+    # (common systems are audited below, with duplicates and vanity projects).
+    unapproved = pids[business & book.bypassed[pids]]
+    if len(unapproved):
+        depts = book.dept[unapproved]
+        jurs = model.dept_jur[depts]
+        found = rng.random(len(unapproved)) < model.params(jurs).audit_rate
+        _sanction(model, depts[found], jurs[found])
     pids = pids[~business]
     if not len(pids):
         return
@@ -104,10 +114,11 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     model.tallies.add("redundant_spending", jurs[duplicate], book.cost[pids[duplicate]])
     vanity = book.vanity[pids]
     model.tallies.add("vanity_projects", jurs[vanity])
-    found = (duplicate | vanity) & (rng.random(len(pids)) < p.audit_rate)
-    model.tallies.add("audit_findings", jurs[found])
-    np.add.at(model.sanction_memory, depts[found], at(p.sanction_strength, found))
-    np.add.at(model.deterrence, jurs[found], SANCTION_SPILLOVER * at(p.sanction_strength, found))
+    # Audits look at duplicates, vanity projects and projects built without
+    # approval ('未批先建', issue 25).
+    flagged = duplicate | vanity | book.bypassed[pids]
+    found = flagged & (rng.random(len(pids)) < p.audit_rate)
+    _sanction(model, depts[found], jurs[found])
     registered = rng.random(len(pids)) < p.registry_completeness
     np.add.at(model.registered_count, (jurs[registered], ks[registered]), 1)
     # A department moves onto the common standard with a new system only
@@ -133,9 +144,18 @@ def _complete_business(model: GovernanceModel, pids: np.ndarray) -> None:
     book = model.projects
     depts = book.dept[pids]
     running_costs.add_system_upkeep(model, depts, book.cost[pids])
+    np.add.at(model.business_systems_owned, depts, 1)
     need_ids = book.need_id[pids]
     masks = systems.business_masks(model, depts)
     model.business_mask[need_ids] = masks
     cells = N_COMMON + model.mission_family[depts]
     systems.add(model, model.dept_jur[depts], cells, masks)
     delivery.serve_business(model, need_ids)
+
+
+def _sanction(model: GovernanceModel, depts: np.ndarray, jurs: np.ndarray) -> None:
+    """Audit findings: the heads learn to fear the sanction, the others a fifth as much."""
+    model.tallies.add("audit_findings", jurs)
+    strength = model.params(jurs).sanction_strength
+    np.add.at(model.sanction_memory, depts, strength)
+    np.add.at(model.deterrence, jurs, SANCTION_SPILLOVER * strength)

@@ -113,9 +113,9 @@ def coordination(model: GovernanceModel) -> None:
     since = np.concatenate([services.case_since[open_services], model.data_case_since[open_data]])
     is_data = np.concatenate((np.zeros(len(open_services), bool), np.ones(len(open_data), bool)))
     index = np.concatenate([open_services, open_data])
-    model.case_credit, slots = money.take_slots(
-        model, model.case_credit, model.params().coordination_capacity, jurs
-    )
+    # A body whose staff bill went partly unpaid works that share (issue 25).
+    capacity = model.params().coordination_capacity * model.staff_paid_share
+    model.case_credit, slots = money.take_slots(model, model.case_credit, capacity, jurs)
     order = lexsort_whole((index, is_data, since, jurs))
     chosen = order[money.rank_within(jurs[order]) < slots[jurs[order]]]
     data_rows = index[chosen[is_data[chosen]]]

@@ -15,6 +15,7 @@ per step, calling the mechanisms in this order (see ``docs/ODD.md``):
 4. needs arising, then joint services arising        ``needs.arise_needs``,
                                                      ``coordination.arise_services``
 5. departments out of patience stop waiting;         ``choices.give_up_waiting``,
+   or build their proposals without approval;        ``choices.give_up_on_approval``,
    departments deciding on open common needs         ``choices.decide_common_needs``
 6. sign-offs, then the reviewing offices' queues     ``approval.approval``
 7. technical service centers building platforms,     ``platforms.technical_centers``,
@@ -293,6 +294,16 @@ class GovernanceModel(mesa.Model):
         self.platform_upkeep_age = np.zeros(self.n_jur)
         self.platform_base_upkeep = np.zeros(shape)
         self.platform_upkeep_built = np.zeros(shape)
+        # The bills bind (issue 25): finished business systems per department
+        # (each serves one need; they never retire), the share of this month's staff bill each
+        # government paid (its bodies work that share of their capacity) and
+        # the unpaid share of its platforms' upkeep (more outages).
+        self.business_systems_owned = np.zeros(self.n_dept)
+        self.staff_paid_share = np.ones(self.n_jur)
+        self.platform_upkeep_unpaid = np.zeros(self.n_jur)
+        # Last month each platform under construction progressed (or its body
+        # was reorganized): a center drops one stalled too long.
+        self.platform_last_progress = np.full(shape, np.nan)
         self.plan_counter = 0
         # One early master plan per government may lock in a poor standard
         # for the platforms it schedules (MODEL.md 3.10).
@@ -338,6 +349,7 @@ class GovernanceModel(mesa.Model):
         needs.arise_needs(self)
         coordination.arise_services(self)
         choices.give_up_waiting(self)
+        choices.give_up_on_approval(self)
         choices.decide_common_needs(self)
         approval.approval(self)
         platforms.technical_centers(self)

@@ -21,7 +21,7 @@ def pay(
     model: GovernanceModel,
     depts: np.ndarray,
     amounts: np.ndarray | float,
-    tally: str | None = None,
+    tally: str | tuple[str, ...] | None = None,
 ) -> np.ndarray:
     """Charge departments from their balances, never below zero.
 
@@ -32,8 +32,8 @@ def pay(
         model: The model.
         depts: Department rows to charge.
         amounts: Amount per charge (or one amount for all).
-        tally: Running total that also records what was paid (besides
-            ``spending``), by the departments' governments.
+        tally: Running total (or totals) that also records what was paid
+            (besides ``spending``), by the departments' governments.
 
     Returns:
         The amount actually paid per charge.
@@ -72,13 +72,16 @@ def pay(
     if order is not None:  # back to the callers' order
         paid_sorted, paid = paid, np.empty_like(paid)
         paid[order] = paid_sorted
-    names = "spending" if tally is None else ("spending", tally)
+    names = "spending" if tally is None else ("spending", *_names(tally))
     model.tallies.add(names, model.dept_jur[depts], paid)
     return paid
 
 
 def take_slots(
-    model: GovernanceModel, credit: np.ndarray, capacity: float, items_jur: np.ndarray
+    model: GovernanceModel,
+    credit: np.ndarray,
+    capacity: float | np.ndarray,
+    items_jur: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each body's work slots this month, from a credit that refills monthly.
 
@@ -88,7 +91,8 @@ def take_slots(
     Args:
         model: The model.
         credit: Credit per government before this month.
-        capacity: Items a body can handle per month (may be fractional).
+        capacity: Items a body can handle this month (may be fractional; one
+            value, or one per government).
         items_jur: Government of each item waiting.
 
     Returns:
@@ -133,7 +137,13 @@ def fund_in_order(groups: np.ndarray, costs: np.ndarray, available: np.ndarray) 
     return running - offset <= available[groups] + 1e-12
 
 
-def charge_governments(model: GovernanceModel, amounts: np.ndarray, tally: str) -> np.ndarray:
+def _names(tally: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (tally,) if isinstance(tally, str) else tuple(tally)
+
+
+def charge_governments(
+    model: GovernanceModel, amounts: np.ndarray, tally: str | tuple[str, ...]
+) -> np.ndarray:
     """Charge each government an amount: its pool first, then its departments' balances.
 
     What the pool cannot pay is taken from the government's departments in
@@ -142,7 +152,8 @@ def charge_governments(model: GovernanceModel, amounts: np.ndarray, tally: str) 
     Args:
         model: The model.
         amounts: Amount per government (length ``n_jur``).
-        tally: Running total that records what was paid (besides ``spending``).
+        tally: Running total (or totals) that records what was paid (besides
+            ``spending``).
 
     Returns:
         The amount paid per government (less than asked where the money ran out).
@@ -173,5 +184,5 @@ def charge_governments(model: GovernanceModel, amounts: np.ndarray, tally: str) 
         paid = from_pool + 0.0  # what the other governments paid: their pool's part
         paid[charged] += np.bincount(group, taken, minlength=len(charged))
     governments = np.arange(model.n_jur)
-    model.tallies.add(("spending", tally), governments, paid)
+    model.tallies.add(("spending", *_names(tally)), governments, paid)
     return paid

@@ -85,9 +85,15 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "Duplicative share of projects",
         "share",
         "duplication",
-        "Share of the common-capability systems completed (own systems and shared "
-        "platforms) that duplicate an instance the government already had: what a "
-        "portfolio review would call potentially duplicative (GAO-12-241).",
+        "Duplicate own common systems completed per common need served (issue 25). A "
+        "completed own system is a duplicate when more than duplication_overlap_threshold "
+        "of its sub-functions are provided by a system its government already has (or one "
+        "finished earlier the same month): GAO-12-241's 'potentially duplicative'. The "
+        "denominator is the common needs served so far by whatever route (own system, "
+        "platform, peer's system; a need served again after its system retired counts "
+        "again), so building less (a starved office) does not lower it unless fewer of the "
+        "needs served were met by duplicates. The stock measured like GAO is "
+        "duplicative_investment_share.",
     ),
     _O(
         "duplicative_investment_share",
@@ -194,7 +200,8 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "Abandoned projects",
         "projects",
         "delivery",
-        "Projects dropped after leader turnover or reorganization.",
+        "Projects dropped after leader turnover or reorganization, and center platforms "
+        "dropped after making no progress for platform_stall_limit_months.",
     ),
     _O(
         "project_failure_share",
@@ -257,7 +264,8 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "need-months",
         "delivery",
         "Months of service delivered so far, summed over needs (common and business), less "
-        "the months platform users lost to outages.",
+        "the months platform users lost to outages and the (expected) months departmental "
+        "systems lost to unpaid upkeep.",
     ),
     _O(
         "cost_per_service_month",
@@ -273,6 +281,63 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "budget units",
         "cost",
         "Total spending divided by needs served.",
+    ),
+    _O(
+        "staff_bill_paid_share",
+        "Staff bill paid",
+        "share",
+        "cost",
+        "Share of the staff bill of the offices, coordinating bodies and centers paid so far "
+        "(1 if nothing was billed); the bodies work only the paid share of their capacity.",
+    ),
+    _O(
+        "platform_upkeep_paid_share",
+        "Platform upkeep paid",
+        "share",
+        "cost",
+        "Share of the operation and maintenance billed for operating platforms paid so far "
+        "(1 if nothing was billed); an unpaid platform fails more often.",
+    ),
+    _O(
+        "system_upkeep_paid_share",
+        "System upkeep paid",
+        "share",
+        "cost",
+        "Share of the operation and maintenance billed for departmental systems paid so far "
+        "(1 if nothing was billed); an unpaid system loses service.",
+    ),
+    _O(
+        "staff_capacity_worked_share",
+        "Staff capacity worked",
+        "share",
+        "governance",
+        "Share of the nominal capacity of the offices, coordinating bodies and centers "
+        "(valued at its staff cost) actually worked so far: paid, and not lost to a "
+        "reorganization (1 if nothing was billed).",
+    ),
+    _O(
+        "mean_review_capacity_worked",
+        "Review capacity worked",
+        "proposals per month",
+        "governance",
+        "Mean review capacity per government and month actually worked (review_capacity "
+        "times the share of the staff bill paid, 0 while reorganized).",
+    ),
+    _O(
+        "approval_bypass_share",
+        "Proposals built without approval",
+        "share",
+        "governance",
+        "Share of the build proposals filed that their departments withdrew from sign-off "
+        "or review after approval_patience_months and built without approval.",
+    ),
+    _O(
+        "cum_platforms_dropped_stalled",
+        "Stalled platforms dropped",
+        "platforms",
+        "governance",
+        "Center platforms dropped after making no progress for platform_stall_limit_months "
+        "(also counted as abandoned).",
     ),
     _O(
         "review_queue_length",
@@ -369,6 +434,12 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         out = np.zeros(n_groups)
         return np.divide(numerator, denominator, out=out, where=denominator != 0)
 
+    def paid_share(paid: Any, billed: Any) -> Any:
+        """Share of a bill paid; 1 where nothing was billed."""
+        if single:
+            return paid / billed if billed > 0 else 1.0
+        return np.divide(paid, billed, out=np.ones(n_groups), where=billed > 0)
+
     def where_any(base: Any, value: Any) -> Any:
         """``value`` where ``base`` is not 0, else 0."""
         if single:
@@ -416,13 +487,15 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         departments = np.bincount(dept_group, minlength=n_groups).astype(float)
     delivered = tally("services_delivered")
     # Months of service so far: every served need from the month it was served.
-    # Needs whose system retired without a replacement stopped accruing then.
+    # Needs whose system retired without a replacement stopped accruing then;
+    # outages and systems down for unpaid upkeep (issue 25) lose their months.
     ended = tally("needs_service_ended")
+    lost = tally("outage_user_months") + tally("upkeep_lost_service_months")
     service_months = (
         (n_served - ended) * t
         - tally("needs_served_start_sum")
         + tally("needs_service_ended_month_sum")
-        - tally("outage_user_months")
+        - lost
     )
     common_served = tally("common_needs_served")
     spending = tally("spending")
@@ -435,9 +508,7 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         "n_common_systems": n_instances,
         "duplication_rate": ratio(redundant, common_served),
         "cum_duplicate_projects": tally("duplicate_projects"),
-        "duplicate_project_share": ratio(
-            tally("duplicate_projects"), tally("common_projects_completed")
-        ),
+        "duplicate_project_share": ratio(tally("duplicate_projects"), common_served),
         "duplicative_investment_share": ratio(
             per_group(model.dup_members.sum(axis=1)), per_group(model.system_total)
         ),
@@ -465,6 +536,21 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         "cost_per_service_month": spending
         / (max(service_months, 1.0) if single else np.maximum(service_months, 1.0)),
         "spending_per_capability": ratio(spending, n_served),
+        "staff_bill_paid_share": paid_share(tally("governance_spending"), tally("staff_billed")),
+        "platform_upkeep_paid_share": paid_share(
+            tally("platform_upkeep_paid"), tally("platform_upkeep_billed")
+        ),
+        "system_upkeep_paid_share": paid_share(
+            tally("system_upkeep_paid"), tally("system_upkeep_billed")
+        ),
+        "staff_capacity_worked_share": paid_share(
+            tally("staff_capacity_worked"), tally("staff_billed")
+        ),
+        "mean_review_capacity_worked": ratio(
+            tally("review_capacity_worked"), t * count(np.arange(model.n_jur))
+        ),
+        "approval_bypass_share": ratio(tally("approval_bypassed"), tally("proposals_filed")),
+        "cum_platforms_dropped_stalled": tally("platforms_dropped_stalled"),
         "review_queue_length": count(book.jur[queued]),
         "mean_review_wait_months": ratio(tally("review_wait_total"), reviews),
         "cum_proposals_redirected": tally("redirected"),

@@ -622,6 +622,57 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         plausible=(6.0, 72.0, "half a year to six years"),
     ),
     _P(
+        "unpaid_upkeep_failure",
+        1.0,
+        "probability per month",
+        0.0,
+        1.0,
+        "uncertainty",
+        "assumption: no system works for free (issue 25); an information system whose "
+        "operation and maintenance is not paid (hosting, licences, operators, fixes) stops "
+        "serving; at 1 a wholly unpaid system is down every month, so the expected share "
+        "of service lost equals the unpaid share of its upkeep",
+        "Chance that a platform or departmental system whose monthly operation and "
+        "maintenance went wholly unpaid is down that month (scaled by the unpaid share of "
+        "the bill); its users lose that month of service.",
+        plausible=(
+            0.3,
+            1.0,
+            "assumption: servers may keep running some months without maintenance",
+        ),
+    ),
+    _P(
+        "approval_patience_months",
+        12.0,
+        "months",
+        1.0,
+        600.0,
+        "uncertainty",
+        "assumption: about one budget year (money allocated for a project must be spent in "
+        "the year); [001] departments build their own networks and systems; issue 25 "
+        "(departments route around an overloaded office: '未批先建')",
+        "Months a department waits for its proposal's sign-offs and review before it "
+        "decides, and again every as many months, whether to withdraw it and build without "
+        "approval (with the audit and sanction risk of an unapproved project) or keep "
+        "waiting.",
+        plausible=(3.0, 36.0, "a quarter to three budget years"),
+    ),
+    _P(
+        "platform_stall_limit_months",
+        12.0,
+        "months",
+        1.0,
+        600.0,
+        "uncertainty",
+        "assumption: a platform that received no money and made no progress for a whole "
+        "budget year is dropped from the plan; issue 25 (centre platforms of "
+        "attached_to_line_department stalled 24-60 months and blocked the centre's slot)",
+        "Months without progress after which a technical service center drops a platform "
+        "under construction (freeing its slot and its reserve; the departments waiting for "
+        "it decide again). Months in which the body is reorganized do not count.",
+        plausible=(6.0, 36.0, "half a year to three budget years"),
+    ),
+    _P(
         "interface_cost_share",
         0.05,
         "share of system_cost",

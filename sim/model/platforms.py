@@ -80,9 +80,10 @@ def master_plan(model: GovernanceModel, initial: bool) -> None:
 
 
 def technical_centers(model: GovernanceModel) -> None:
-    """Start planned platforms as capacity frees up; pay and advance the rest."""
+    """Drop stalled platforms; start planned ones as capacity frees up; pay and advance the rest."""
     p, t = model.params(), model.month  # one row per government
     status = model.platform_status
+    _drop_stalled(model)
     if np.any(p.technical_center_capacity > 0):
         planned_j, planned_k = nonzero_cells(status == PLATFORM_PLANNED)
         if len(planned_j):
@@ -95,26 +96,31 @@ def technical_centers(model: GovernanceModel) -> None:
             status[planned_j[go], planned_k[go]] = PLATFORM_BUILDING
             build_months = at(p.platform_build_months, planned_j[go])
             model.platform_ready_month[planned_j[go], planned_k[go]] = t + build_months
+            model.platform_last_progress[planned_j[go], planned_k[go]] = t
     build_j, build_k = nonzero_cells(status == PLATFORM_BUILDING)
     if not len(build_j):
         return
     order = lexsort_whole((model.platform_plan_seq[build_j, build_k], build_j))
     build_j, build_k = build_j[order], build_k[order]
     # The center works at the pace its top leader's attention allows (a body
-    # being reorganized not at all): attention is power ([001][004]). A
-    # co-built platform goes at its lead's pace and lives on fees alone.
+    # being reorganized not at all): attention is power ([001][004]); and at
+    # the share of its staff bill paid this month (issue 25: unpaid staff do
+    # not build). A co-built platform goes at its lead's pace and lives on
+    # fees alone.
     lead = model.platform_lead[build_j, build_k]
     cobuilt = lead >= 0
     pace = np.where(
         cobuilt,
         0.3 + 0.7 * model.it_capacity[np.maximum(lead, 0)],
-        model.attention_factor()[build_j],
+        model.attention_factor()[build_j] * model.staff_paid_share[build_j],
     )
     build_months = at(p.platform_build_months, build_j)
     spend = platform_plans.platform_cost(model, build_j, build_k) / build_months * pace
     paid = np.zeros(len(build_j), dtype=bool)
     center = ~cobuilt
-    paid[center] = money.fund_in_order(build_j[center], spend[center], model.pool)
+    # The pool keeps back this year's staff and platform upkeep (issue 25).
+    available = np.maximum(model.pool - running_costs.kept_back_by_governments(model), 0.0)
+    paid[center] = money.fund_in_order(build_j[center], spend[center], available)
     np.subtract.at(model.pool, build_j[paid], spend[paid])
     np.subtract.at(model.platform_reserve, build_j[paid], spend[paid])
     np.maximum(model.platform_reserve, 0.0, out=model.platform_reserve)
@@ -135,6 +141,10 @@ def technical_centers(model: GovernanceModel) -> None:
     # Months the platform falls behind: one for each month of work not funded.
     model.platform_ready_month[build_j, build_k] += 1.0 - pace * funded
     model.platform_progress[build_j, build_k] += pace * funded / build_months
+    # A reorganized body's months do not count towards dropping a stalled
+    # platform: the body that would drop it is not working either.
+    moved = (pace * funded > 0) | (model.disrupted_until[build_j] > t)
+    model.platform_last_progress[build_j[moved], build_k[moved]] = t
     done = model.platform_progress[build_j, build_k] >= 1.0 - 1e-9
     if done.any():
         dj, dk = build_j[done], build_k[done]
@@ -225,15 +235,22 @@ def platform_outages(model: GovernanceModel) -> None:
 
     An outage hits every user at once (a single point of failure, MODEL.md
     3.10): the month of service of each department of the platform's
-    government that adopted the capability is lost.
+    government that adopted the capability is lost. A platform whose upkeep
+    went partly unpaid this month fails more often (issue 25): of the months
+    it would run, ``unpaid_upkeep_failure`` times the unpaid share of its
+    government's platform upkeep are lost too.
     """
-    rate = model.params().platform_outage_rate  # one value, or one per government
+    p = model.params()  # one value, or one per government
+    # Chance per government: the outage rate, plus the unpaid upkeep's
+    # failure chance on the months that would otherwise run.
+    unpaid = p.unpaid_upkeep_failure * model.platform_upkeep_unpaid
+    rate = 1.0 - (1.0 - p.platform_outage_rate) * (1.0 - unpaid)
     if np.all(rate <= 0):
         return
     jurs, ks = nonzero_cells(model.platform_status == PLATFORM_OPERATING)
     if not len(jurs):
         return
-    down = model.rng.random(len(jurs)) < at(rate, jurs)
+    down = model.rng.random(len(jurs)) < rate[jurs]
     if not down.any():
         return
     jurs, ks = jurs[down], ks[down]
@@ -287,6 +304,49 @@ def _release(
         model.access[depts, dk] = OPEN
 
 
+def _drop_stalled(model: GovernanceModel) -> None:
+    """A center drops a platform that made no progress for ``platform_stall_limit_months``.
+
+    Issue 25: in ``attached_to_line_department`` (a center without a pool,
+    living on fees) a platform nobody waited for stalled for years and held
+    the center's only slot. A plan that has not moved for the declared
+    horizon is dropped: its slot and reserve are freed, the departments
+    waiting for it decide again, and the demand the office had counted for it
+    starts again from zero (so that the same plan is not made again at
+    once). Co-built platforms are dropped by their members instead
+    (``_drop_orphans``). Counted as abandoned (a failure) and in
+    ``platforms_dropped_stalled``.
+    """
+    building = (model.platform_status == PLATFORM_BUILDING) & (model.platform_lead < 0)
+    if not building.any():
+        return
+    build_j, build_k = nonzero_cells(building)
+    limit = at(model.params().platform_stall_limit_months, build_j)
+    idle = model.month - model.platform_last_progress[build_j, build_k]
+    drop = idle >= limit
+    dj, dk = build_j[drop], build_k[drop]
+    if not len(dj):
+        return
+    _unplan(model, dj, dk)
+    model.demand_seen[dj, dk] = 0
+    model.tallies.add("platforms_dropped_stalled", dj)
+    _release(model, dj, dk, adopt=False)
+
+
+def _unplan(model: GovernanceModel, dj: np.ndarray, dk: np.ndarray) -> None:
+    """Platforms leave the plan: their remaining reserve is freed, their state reset."""
+    left = platform_plans.platform_cost(model, dj, dk) * np.maximum(
+        1.0 - model.platform_progress[dj, dk], 0.0
+    )
+    np.subtract.at(model.platform_reserve, dj, left)
+    np.maximum(model.platform_reserve, 0.0, out=model.platform_reserve)
+    model.platform_status[dj, dk] = PLATFORM_NONE
+    model.platform_progress[dj, dk] = 0.0
+    model.platform_ready_month[dj, dk] = np.nan
+    model.platform_last_progress[dj, dk] = np.nan
+    model.tallies.add("abandoned_projects", dj)
+
+
 def abandon_platforms_of(model: GovernanceModel, jurs: np.ndarray) -> None:
     """A reorganized body may drop platforms under construction ([003])."""
     if not len(jurs):
@@ -302,13 +362,5 @@ def abandon_platforms_of(model: GovernanceModel, jurs: np.ndarray) -> None:
     dj, dk = build_j[drop], build_k[drop]
     if not len(dj):
         return
-    left = platform_plans.platform_cost(model, dj, dk) * np.maximum(
-        1.0 - model.platform_progress[dj, dk], 0.0
-    )
-    np.subtract.at(model.platform_reserve, dj, left)
-    np.maximum(model.platform_reserve, 0.0, out=model.platform_reserve)
-    model.platform_status[dj, dk] = PLATFORM_NONE
-    model.platform_progress[dj, dk] = 0.0
-    model.platform_ready_month[dj, dk] = np.nan
-    model.tallies.add("abandoned_projects", dj)
+    _unplan(model, dj, dk)
     _release(model, dj, dk, adopt=False)

@@ -91,6 +91,8 @@ class ProjectBook(Table):
         "pool_funded": np.bool_,
         "vanity": np.bool_,
         "need_id": np.int64,  # row of the business need, -1 for common needs
+        "patience_from": np.float64,  # month the department last chose to keep waiting
+        "bypassed": np.bool_,  # built without waiting for its sign-offs or review
     }
 
     def __init__(self, capacity: int = 1024) -> None:

@@ -1,6 +1,7 @@
 """The routes a department takes to meet a need, as state changes.
 
-Filing a build proposal (``propose``), joining a shared platform
+Filing a build proposal (``propose``), building it without waiting for
+approval (``build_without_approval``), joining a shared platform
 (``adopt_platform``), waiting for one (``wait_for_platform``), using a peer's
 or the line ministry's system (``use_system_of``), or asking a peer for it
 (``reuse_peer``). The monthly phases decide who takes which route (the
@@ -83,7 +84,26 @@ def propose(
         reviewed=rng.random(len(depts)) < p.review_coverage,
         vanity=np.zeros(len(depts), dtype=bool) if vanity is None else vanity,
         need_id=np.full(len(depts), -1) if need_ids is None else need_ids,
+        patience_from=np.full(len(depts), float(model.month)),
     )
+    model.tallies.add("proposals_filed", model.dept_jur[depts])
+
+
+def build_without_approval(model: GovernanceModel, pids: np.ndarray) -> None:
+    """Departments withdraw proposals from sign-off or review and build them anyway.
+
+    The project starts at once, paid by its department (an unapproved project
+    gets no money from the unified pool), and is flagged: an audit can find
+    it like a duplicate (``construction._complete``) and its head is then
+    sanctioned. The office never sees it, so it counts no demand for a
+    platform and cannot redirect it.
+    """
+    if not len(pids):
+        return
+    book = model.projects
+    book.status[pids] = Status.BUILDING
+    book.bypassed[pids] = True
+    model.tallies.add("approval_bypassed", book.jur[pids])
 
 
 def adopt_platform(

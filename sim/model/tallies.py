@@ -17,7 +17,8 @@ TALLIES: dict[str, str] = {
     "spending": "money paid for projects, platforms, adoption and re-collection",
     "redundant_spending": "money paid for duplicate systems and re-collected data",
     "projects_completed": "departmental projects and platforms completed",
-    "abandoned_projects": "projects and platforms abandoned after a turnover",
+    "abandoned_projects": "projects and platforms abandoned after a turnover, and center "
+    "platforms dropped after stalling",
     "vanity_projects": "completed projects started for visibility",
     "duplicate_projects": "completed systems another one already provided",
     "common_projects_completed": "own common-capability systems and shared platforms completed",
@@ -66,6 +67,19 @@ TALLIES: dict[str, str] = {
     "a peer's system",
     "needs_service_ended": "served common needs whose service ended (their system retired)",
     "needs_service_ended_month_sum": "sum of the months from which those needs were not served",
+    "staff_billed": "staff bill of offices, coordinating bodies and centers (paid or not)",
+    "staff_capacity_worked": "staff bill worth of capacity worked: paid and not reorganized",
+    "review_capacity_worked": "proposal-months of review capacity worked: paid and not reorganized",
+    "platform_upkeep_billed": "operation and maintenance billed for operating platforms",
+    "platform_upkeep_paid": "operation and maintenance paid for operating platforms",
+    "system_upkeep_billed": "operation and maintenance billed for departmental systems",
+    "system_upkeep_paid": "operation and maintenance paid for departmental systems",
+    "upkeep_lost_service_months": "expected months of service departmental systems lost to "
+    "unpaid upkeep",
+    "platforms_dropped_stalled": "center platforms dropped after making no progress for the "
+    "stall limit",
+    "proposals_filed": "build proposals filed",
+    "approval_bypassed": "proposals withdrawn from sign-off or review and built without approval",
 }
 
 

@@ -72,8 +72,9 @@ OUTCOMES_ZH: dict[str, tuple[str, str, str]] = {
     "duplicate_project_share": (
         "重复项目占比",
         "比例",
-        "已建成的公共能力系统（部门自建系统与共享平台）中，与本级政府已有实例重复者所占比例："
-        "即项目组合审查所称的“可能重复”的投资（GAO-12-241）。",
+        "已满足的公共需求中，以自建本级政府已有的重复系统来满足者所占比例（按已交付服务计）："
+        "少建设（例如审核机构人手不足）不会降低它。第25号议题之前为已建成的公共能力系统中重复者"
+        "所占比例，即 GAO-12-241 所称“可能重复”的投资。",
     ),
     "n_redundant_data_collections": (
         "重复数据采集",
@@ -134,7 +135,7 @@ OUTCOMES_ZH: dict[str, tuple[str, str, str]] = {
     "cum_abandoned_projects": (
         "中途废弃项目（累计）",
         "个",
-        "因领导更替或机构调整而中止的项目。",
+        "因领导更替或机构调整而中止的项目，以及长期无进展而被撤销的技术服务中心平台。",
     ),
     "project_failure_share": (
         "失败项目占比",
@@ -176,7 +177,8 @@ OUTCOMES_ZH: dict[str, tuple[str, str, str]] = {
     "cum_service_months": (
         "已提供服务（累计）",
         "需求·月",
-        "各项需求（公共与业务）已获得服务的月数之和，扣除平台故障造成的服务中断。",
+        "各项需求（公共与业务）已获得服务的月数之和，扣除平台故障以及部门系统运维欠费"
+        "造成的服务中断（期望值）。",
     ),
     "cost_per_service_month": (
         "每服务月成本",
@@ -212,6 +214,43 @@ OUTCOMES_ZH: dict[str, tuple[str, str, str]] = {
         "达成一致的协调事项（累计）",
         "件",
         "以达成一致告终的协调事项。",
+    ),
+    "staff_bill_paid_share": (
+        "人员经费支付比例",
+        "比例",
+        "审核办公室、协调机构和技术服务中心的人员经费中已支付的比例（未发生经费时为1）；"
+        "机构只按已支付的比例工作。",
+    ),
+    "platform_upkeep_paid_share": (
+        "平台运维费支付比例",
+        "比例",
+        "运行中共享平台的运维费用中已支付的比例（未发生费用时为1）；欠费的平台更易停摆。",
+    ),
+    "system_upkeep_paid_share": (
+        "系统运维费支付比例",
+        "比例",
+        "部门自建系统的运维费用中已支付的比例（未发生费用时为1）；欠费的系统会损失服务。",
+    ),
+    "staff_capacity_worked_share": (
+        "机构实际工作能力比例",
+        "比例",
+        "审核办公室、协调机构和技术服务中心的名义能力（按人员经费计）中实际工作的比例："
+        "已支付且未处于机构调整期（未发生经费时为1）。",
+    ),
+    "mean_review_capacity_worked": (
+        "实际审核能力",
+        "每月申请数",
+        "每个政府每月实际可用的平均审核能力（审核能力乘以人员经费支付比例，机构调整期为0）。",
+    ),
+    "approval_bypass_share": (
+        "未批先建的申请比例",
+        "比例",
+        "已提交的建设申请中，部门在等待审批超过耐心期限后撤回、未经批准自行建设者所占比例。",
+    ),
+    "cum_platforms_dropped_stalled": (
+        "因停滞撤销的平台（累计）",
+        "个",
+        "长期无进展而被技术服务中心撤销的平台（也计入中途废弃项目）。",
     ),
 }
 
@@ -378,6 +417,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "其他指标采用 t 区间）。",
     ),
     "all_outcomes": ("All outcomes", "全部结果指标"),
+    "bottom_line_group": (
+        "Bottom line, read together: cost per month of service, the service delivered and "
+        "the needs covered (a design cannot look cheap by delivering less)",
+        "底线指标（须一并解读）：每服务月成本、已提供的服务与需求覆盖率（少交付不能显得更省）",
+    ),
     "sec_charts_effects": ("Effects of the designs", "各方案的效应"),
     "sec_charts_distributions": ("Distributions of final values", "期末值的分布"),
     "sec_charts_time": ("Outcomes over time", "结果指标随时间的变化"),

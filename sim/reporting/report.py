@@ -279,11 +279,16 @@ def _e(value: Any) -> str:
     return html.escape(shorten(str(value), MAX_SHOWN_CHARS))
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], num_from: int = 99) -> str:
-    """HTML table; cells are trusted HTML; columns from ``num_from`` right-aligned."""
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str] | str], num_from: int = 99) -> str:
+    """HTML table; cells are trusted HTML; columns from ``num_from`` right-aligned.
+
+    A row given as one string is a group heading spanning every column.
+    """
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "".join(
-        "<tr>"
+        f"<tr class='group'><th colspan='{len(headers)}'>{row}</th></tr>\n"
+        if isinstance(row, str)
+        else "<tr>"
         + "".join(
             f"<td class='num'>{c}</td>" if j >= num_from else f"<td>{c}</td>"
             for j, c in enumerate(row)
@@ -323,11 +328,16 @@ def outcome_table(data: ReportData, outcomes: Sequence[str], lang: str = "en") -
     compared = [n for n in names[1:] if not paired.empty and n in set(paired["scenario"])]
     headers = [i18n.t("h_outcome", lang), *map(_e, names)]
     headers += [_e(i18n.t("h_difference", lang, name=n, baseline=baseline)) for n in compared]
-    rows = []
+    rows: list[list[str] | str] = []
+    grouped = False
     for outcome in outcomes:
         part = summary[summary["outcome"] == outcome].set_index("scenario")
         if part.empty:
             continue
+        if outcome in experiment.BOTTOM_LINE_OUTCOMES and not grouped:
+            # The bottom line as one group of rows (issue 25).
+            rows.append(_e(i18n.t("bottom_line_group", lang)))
+            grouped = True
         label = i18n.label_with_unit(
             i18n.outcome_label(outcome, lang), i18n.outcome_unit(outcome, lang), lang
         )

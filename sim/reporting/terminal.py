@@ -8,22 +8,24 @@ from typing import Any
 
 from sim.analysis.comparison import Comparison
 from sim.analysis.sweep_summary import SweepSummary
+from sim.experiments.replications import BOTTOM_LINE_OUTCOMES
 from sim.model.parameters import SPECS
 from sim.reporting import i18n
 from sim.reporting.charts import format_number
 
-#: Outcomes printed in the terminal report, in this order (skipped if absent).
+#: Outcomes printed in the terminal report, in this order (skipped if absent):
+#: the bottom line last, as one group (cost per service month beside the
+#: service delivered and the needs covered, issue 25).
 REPORT_OUTCOMES: tuple[str, ...] = (
     "n_redundant_common_systems",
     "duplication_rate",
     "data_sharing_rate",
     "platform_adoption_rate",
-    "capability_coverage",
     "mean_months_to_service",
     "cum_spending",
     "cum_governance_cost",
     "cum_operation_cost",
-    "cost_per_service_month",
+    *BOTTOM_LINE_OUTCOMES,
 )
 
 
@@ -84,7 +86,10 @@ def format_report(
         )
     shown = [o for o in outcomes if o in set(summary["outcome"])]
     width = max(len(x) for x in [*names, *(f"{x} − {baseline}" for x in names)]) + 2
+    group_start = next((o for o in shown if o in BOTTOM_LINE_OUTCOMES), None)
     for outcome in shown:
+        if outcome == group_start:
+            lines += ["", i18n.t("bottom_line_group", lang)]
         part = summary[summary["outcome"] == outcome].set_index("scenario")
         label, unit = part["label"].iloc[0], part["unit"].iloc[0]
         if lang != "en":

@@ -443,6 +443,7 @@ def format_screen(result: ScreenResult) -> str:
         "mean_months_to_service": "months",
         "cum_spending": "spending",
         "cost_per_service_month": "cost/month",
+        "cum_service_months": "service",
     }
     points = s.trajectories * (len(result.parameters) + 1)
     lines = [
