@@ -114,6 +114,33 @@ def test_local_workers_get_the_stated_memory_limit():
     assert DaskExecutor().memory_limit == 2 * 2**30  # the stated default
 
 
+def die_once(task: tuple[str, int]) -> int:
+    """Double ``x``; the first call anywhere kills its own worker process (``kill -9``)."""
+    import os
+    import signal
+
+    marker, x = task
+    try:
+        with open(marker, "x"):  # only the first caller creates it
+            pass
+    except FileExistsError:
+        return 2 * x
+    os.kill(os.getpid(), signal.SIGKILL)
+    raise AssertionError("unreachable")
+
+
+@pytest.mark.slow  # the nanny's restart takes tens of seconds on a busy machine
+@pytest.mark.timeout(180)
+def test_a_killed_worker_task_is_run_again(tmp_path):
+    """A worker killed mid-task is restarted by its nanny and Dask runs the task again."""
+    pytest.importorskip("cryptography")
+    marker = str(tmp_path / "killed")
+    with DaskExecutor(workers=1) as executor:
+        results = sorted(executor.imap_unordered(die_once, [(marker, i) for i in range(4)]))
+    assert (tmp_path / "killed").exists()  # a worker did die
+    assert results == [0, 2, 4, 6]
+
+
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "run.py", "sweep", *args],
@@ -130,6 +157,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
         (["--executor", "dask", "--worker-memory", "0"], "memory size"),
         (["--executor", "dask", "--worker-memory", "lots"], "memory size"),
         (["--worker-memory", "1GiB"], "only with --executor dask"),
+        (["--executor", "dask", "--worker-memory", "1PiB"], "available"),
         (["--executor", "dask", "--scheduler-file", "no/such/file.json"], "is not a file"),
         (
             ["--executor", "dask", "--scheduler", "tls://h:8786", "--scheduler-file", "x"],

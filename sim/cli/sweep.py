@@ -27,7 +27,7 @@ examples:
   python run.py sweep sweeps/review_capacity_grid.yaml --executor dask
   python run.py sweep sweeps/review_capacity_grid.yaml --executor dask --scheduler tcp://127.0.0.1:8786
   python run.py sweep sweeps/national_dask.yaml --executor dask --workers 2 --worker-memory 1.5GiB
-  python run.py sweep sweeps/national_dask.yaml --executor dask --scheduler-file ~/dask-scheduler.json
+  python run.py sweep sweeps/national_dask.yaml --executor dask --scheduler-file sched.json
   python run.py summarize results/sweeps/review_capacity_grid
 
 Each finished batch of runs is saved at once in DIR/parts/. Ctrl-C stops the
@@ -256,7 +256,8 @@ def check_dask_options(args: argparse.Namespace) -> None:
     Raises:
         SweepError: For a scheduler option without ``--executor dask``, both
             ``--scheduler`` and ``--scheduler-file``, ``--worker-memory`` with an
-            external scheduler, a malformed address or a missing scheduler file.
+            external scheduler, a malformed address, a missing scheduler file, or
+            a local cluster whose workers' memory does not fit into the machine.
     """
     from sim.experiments.sweep_files import SweepError
 
@@ -289,6 +290,18 @@ def check_dask_options(args: argparse.Namespace) -> None:
             f"--scheduler-file '{shorten(scheduler_file, 120)}' is not a file; give the file "
             "that 'dask scheduler --scheduler-file PATH' writes once the scheduler runs."
         )
+    if args.executor == "dask" and not (args.scheduler or scheduler_file):
+        # A local cluster: refuse it before the sweep folder is made, not after.
+        from dask.utils import parse_bytes
+
+        from sim.experiments import executors
+
+        workers = args.workers or executors.DASK_LOCAL_WORKERS
+        memory = worker_memory or parse_bytes(executors.DASK_WORKER_MEMORY)
+        try:
+            executors.check_memory_fits(workers, int(memory))
+        except executors.ExecutorError as exc:
+            raise SweepError(str(exc)) from None
 
 
 def _announce(sweep: Any, args: argparse.Namespace) -> None:
