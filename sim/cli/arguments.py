@@ -59,6 +59,33 @@ def workers(text: str) -> int:
     return at_least(1, MAX_WORKERS)(text)
 
 
+#: Largest memory limit per worker accepted (far more than any machine has).
+MAX_WORKER_MEMORY = 2**50
+
+
+def memory_size(text: str) -> int | str:
+    """Parse a memory size per worker such as ``2GiB``, ``1.5GB`` or ``500MB`` (bytes).
+
+    Dask's own parser reads it (``dask.utils.parse_bytes``); without Dask
+    installed the text is returned unparsed and the command then says how to
+    install Dask.
+    """
+    try:
+        from dask.utils import parse_bytes
+    except ImportError:  # the dask extra is missing: require() reports it
+        return text
+    try:
+        value = int(parse_bytes(text.strip()))
+    except (ValueError, TypeError, IndexError):
+        value = -1
+    if not 0 < value <= MAX_WORKER_MEMORY:
+        raise argparse.ArgumentTypeError(
+            f"expected a memory size such as 2GiB, 1.5GB or 800MB (more than 0, at most 1 PiB), "
+            f"got '{shorten(text, 40)}'"
+        )
+    return value
+
+
 def image_formats(text: str) -> tuple[str, ...]:
     """Parse a list of static image formats (``png,svg``, or ``none`` for none)."""
     from sim.reporting.export import parse_formats

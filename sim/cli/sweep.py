@@ -26,6 +26,8 @@ examples:
   python run.py sweep sweeps/sobol_levers.yaml --workers 2 --out results/my-sobol
   python run.py sweep sweeps/review_capacity_grid.yaml --executor dask
   python run.py sweep sweeps/review_capacity_grid.yaml --executor dask --scheduler tcp://127.0.0.1:8786
+  python run.py sweep sweeps/national_dask.yaml --executor dask --workers 2 --worker-memory 1.5GiB
+  python run.py sweep sweeps/national_dask.yaml --executor dask --scheduler-file sched.json
   python run.py summarize results/sweeps/review_capacity_grid
 
 Each finished batch of runs is saved at once in DIR/parts/. Ctrl-C stops the
@@ -80,6 +82,22 @@ def add_parsers(sub: Any) -> None:
         "local cluster on 127.0.0.1 is started",
     )
     p.add_argument(
+        "--scheduler-file",
+        metavar="PATH",
+        help="with --executor dask: the scheduler file of a running Dask scheduler "
+        "(written by 'dask scheduler --scheduler-file PATH', e.g. in a SLURM or PBS job) "
+        "instead of --scheduler",
+    )
+    p.add_argument(
+        "--worker-memory",
+        type=cli_types.memory_size,
+        metavar="SIZE",
+        help="with --executor dask and no scheduler: memory limit of each local worker, "
+        "e.g. 1GiB (default 2GiB; a national run peaks near 0.6 GB). A worker passing it "
+        "is restarted and its runs are run again; a cluster that does not fit into the "
+        "available memory is refused",
+    )
+    p.add_argument(
         "--dashboard",
         action="store_true",
         help="with --executor dask and no --scheduler: start the local cluster's dashboard "
@@ -120,12 +138,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     require(*(("dask", "distributed") if args.executor == "dask" else ()))
     from sim.experiments.sweep_files import SweepError, load_sweep
 
-    if args.scheduler and args.executor != "dask":
-        raise SweepError(
-            f"--scheduler is used only with --executor dask (got --executor {args.executor})."
-        )
-    if args.scheduler:
-        check_scheduler_address(args.scheduler)
+    check_dask_options(args)
     sweep = load_sweep(args.file)
     if args.batch is not None:
         sweep = dataclasses.replace(sweep, batch=args.batch)
@@ -148,6 +161,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             progress=not args.quiet,
             dashboard=args.dashboard,
+            memory_limit=args.worker_memory,
+            scheduler_file=args.scheduler_file,
         )
     except ExecutorError as exc:
         raise SweepError(str(exc)) from None
@@ -233,6 +248,60 @@ def check_scheduler_address(address: str) -> None:
             "tcp://HOST:PORT, or tls://HOST:PORT for a scheduler that uses TLS (its "
             "credentials are read from Dask's configuration; see README, 'Dask and TLS')."
         )
+
+
+def check_dask_options(args: argparse.Namespace) -> None:
+    """Refuse Dask options that do not go together or a scheduler that cannot be read.
+
+    Raises:
+        SweepError: For a scheduler option without ``--executor dask``, both
+            ``--scheduler`` and ``--scheduler-file``, ``--worker-memory`` with an
+            external scheduler, a malformed address, a missing scheduler file, or
+            a local cluster whose workers' memory does not fit into the machine.
+    """
+    from sim.experiments.sweep_files import SweepError
+
+    scheduler_file = getattr(args, "scheduler_file", None)
+    worker_memory = getattr(args, "worker_memory", None)
+    for given, option in (
+        (args.scheduler, "--scheduler"),
+        (scheduler_file, "--scheduler-file"),
+        (worker_memory, "--worker-memory"),
+    ):
+        if given and args.executor != "dask":
+            raise SweepError(
+                f"{option} is used only with --executor dask (got --executor {args.executor})."
+            )
+    if args.scheduler and scheduler_file:
+        raise SweepError(
+            "give either --scheduler ADDR or --scheduler-file PATH, not both: both name the "
+            "scheduler to connect to."
+        )
+    if worker_memory and (args.scheduler or scheduler_file):
+        raise SweepError(
+            "--worker-memory sets the memory of the workers of a local cluster; the workers "
+            "of an existing scheduler keep the limit they were started with (dask worker "
+            "--memory-limit SIZE)."
+        )
+    if args.scheduler:
+        check_scheduler_address(args.scheduler)
+    if scheduler_file and not Path(scheduler_file).is_file():
+        raise SweepError(
+            f"--scheduler-file '{shorten(scheduler_file, 120)}' is not a file; give the file "
+            "that 'dask scheduler --scheduler-file PATH' writes once the scheduler runs."
+        )
+    if args.executor == "dask" and not (args.scheduler or scheduler_file):
+        # A local cluster: refuse it before the sweep folder is made, not after.
+        from dask.utils import parse_bytes
+
+        from sim.experiments import executors
+
+        workers = args.workers or executors.DASK_LOCAL_WORKERS
+        memory = worker_memory or parse_bytes(executors.DASK_WORKER_MEMORY)
+        try:
+            executors.check_memory_fits(workers, int(memory))
+        except executors.ExecutorError as exc:
+            raise SweepError(str(exc)) from None
 
 
 def _announce(sweep: Any, args: argparse.Namespace) -> None:

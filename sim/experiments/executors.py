@@ -11,9 +11,11 @@ depend on the executor: each run is seeded by its own integer seed.
   default; workers ignore Ctrl-C, which the parent handles, and end with
   their parent however it ends: ``kill -9`` or ``SIGTERM`` included).
 * ``dask``: a Dask distributed cluster, either an existing scheduler
-  (``scheduler="tcp://HOST:PORT"``, whose workers must be able to import
-  ``sim``: start them from the project folder) or a ``LocalCluster`` of worker
-  processes bound to 127.0.0.1, speaking TLS with temporary credentials.
+  (``scheduler="tcp://HOST:PORT"`` or a scheduler file written by ``dask
+  scheduler --scheduler-file``, whose workers must be able to import ``sim``:
+  start them from the project folder) or a ``LocalCluster`` of worker
+  processes bound to 127.0.0.1, speaking TLS with temporary credentials, each
+  with a stated memory limit (``DASK_WORKER_MEMORY`` by default).
 
 ``map_chunked`` runs a list of tasks in small chunks, serially or in a pool,
 with a progress bar: the runs of ``sim.experiments.replications`` and ``sim.analysis.validation``.
@@ -45,6 +47,17 @@ DASK_LOCAL_WORKERS = 2
 
 #: Seconds to wait for a Dask scheduler to answer.
 DASK_CONNECT_TIMEOUT = 20
+
+#: Memory limit of each worker of a Dask LocalCluster when none is asked for.
+#: Measured (README, "National sweeps on Dask"): a 2-worker LocalCluster
+#: running national runs one at a time peaked at about 0.6 GB resident per
+#: worker; 2 GiB leaves room for a national run of five levels (issue 28 caps
+#: it at 2 GB) without the nanny restarting a worker.
+DASK_WORKER_MEMORY = "2GiB"
+
+#: Memory left to the client process and the operating system when checking
+#: that a LocalCluster's workers fit into the machine's available memory.
+DASK_CLIENT_RESERVE = "0.5GiB"
 
 
 class ExecutorError(RuntimeError):
@@ -244,6 +257,14 @@ def _http_config(dashboard: bool) -> dict[str, Any]:
 class DaskExecutor:
     """A Dask distributed cluster: an existing scheduler or a local cluster.
 
+    The local cluster's workers each get a memory limit (``memory_limit``,
+    default ``DASK_WORKER_MEMORY``): Dask's nanny restarts a worker that
+    passes 95% of it, and Dask runs its tasks again elsewhere (a run is a pure
+    function of its seed, so the result is the same). The cluster is refused
+    before it starts when the workers' limits together do not fit into the
+    machine's available memory. An external scheduler's workers have the
+    limits they were started with (``dask worker --memory-limit``).
+
     The local cluster is locked down: its scheduler and workers talk TLS with
     temporary credentials made for this cluster only
     (``distributed.security.Security.temporary()``), so another process on
@@ -256,11 +277,17 @@ class DaskExecutor:
 
     Args:
         scheduler: Address of a running scheduler (``tcp://HOST:PORT`` or
-            ``tls://HOST:PORT``); ``None`` starts a ``LocalCluster`` on 127.0.0.1.
+            ``tls://HOST:PORT``); ``None`` starts a ``LocalCluster`` on 127.0.0.1
+            (unless ``scheduler_file`` is given).
         workers: Worker processes of the local cluster (default 2); ignored
-            with ``scheduler``.
+            with an external scheduler.
         window: Items in flight per worker thread.
         dashboard: Start the local cluster's dashboard on 127.0.0.1 (a free port).
+        memory_limit: Memory limit of each local worker, bytes or a size such
+            as ``"2GiB"`` (default ``DASK_WORKER_MEMORY``); ignored with an
+            external scheduler.
+        scheduler_file: A scheduler file (JSON with the scheduler's address,
+            written by ``dask scheduler --scheduler-file``) instead of ``scheduler``.
     """
 
     name = "dask"
@@ -272,11 +299,23 @@ class DaskExecutor:
         window: int = 2,
         *,
         dashboard: bool = False,
+        memory_limit: int | str | None = None,
+        scheduler_file: str | os.PathLike[str] | None = None,
     ):
+        from dask.utils import parse_bytes
+
+        if scheduler and scheduler_file:
+            raise ValueError("give a scheduler address or a scheduler file, not both")
         self.scheduler = scheduler
+        self.scheduler_file = os.fspath(scheduler_file) if scheduler_file else None
         self.workers = int(workers or DASK_LOCAL_WORKERS)
         self.window = window
         self.dashboard = dashboard
+        limit = DASK_WORKER_MEMORY if memory_limit is None else memory_limit
+        self.memory_limit = int(parse_bytes(limit) if isinstance(limit, str) else limit)
+        if self.memory_limit <= 0:
+            raise ValueError(f"memory_limit must be positive, got {memory_limit!r}")
+        self.peak_memory: list[int] = []
         self.security: Any = None
         self.slots = self.workers
         self._client: Any = None
@@ -289,11 +328,16 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
         from distributed.security import Security
 
+        if not self.external:
+            check_memory_fits(self.workers, self.memory_limit)
         try:
-            if self.scheduler:
+            if self.external:
                 self.security = Security()  # TLS credentials from Dask's configuration
                 self._client = Client(
-                    self.scheduler, timeout=DASK_CONNECT_TIMEOUT, security=self.security
+                    self.scheduler,
+                    scheduler_file=self.scheduler_file,
+                    timeout=DASK_CONNECT_TIMEOUT,
+                    security=self.security,
                 )
             else:
                 self.security = Security.temporary()
@@ -302,6 +346,7 @@ class DaskExecutor:
                         n_workers=self.workers,
                         threads_per_worker=1,
                         processes=True,
+                        memory_limit=self.memory_limit,
                         host="127.0.0.1",
                         protocol="tls://",
                         security=self.security,
@@ -310,12 +355,23 @@ class DaskExecutor:
                         silence_logs=logging.ERROR,
                     )
                 self._client = Client(self._cluster, security=self.security)
+                from dask.utils import format_bytes
+
+                print(
+                    f"Dask LocalCluster: {self.workers} worker{'s' if self.workers != 1 else ''}"
+                    f", memory limit {format_bytes(self.memory_limit)} each",
+                    file=sys.stderr,
+                )
                 if self.dashboard:
                     link = self._cluster.dashboard_link
                     print(f"Dask dashboard (this machine only): {link}", file=sys.stderr)
         except (OSError, TimeoutError, ValueError, TypeError) as exc:
             self.__exit__(None)
-            where = self.scheduler or "a local cluster on 127.0.0.1"
+            where = self.scheduler or (
+                f"the scheduler file {shorten(self.scheduler_file, 120)}"
+                if self.scheduler_file
+                else "a local cluster on 127.0.0.1"
+            )
             raise ExecutorError(
                 f"could not start Dask with {where}: {shorten(str(exc), 300)}. Check that the "
                 "scheduler is running (dask scheduler), that the address is tcp://HOST:PORT "
@@ -324,6 +380,26 @@ class DaskExecutor:
         threads = sum(self._client.nthreads().values())
         self.slots = max(1, threads)
         return self
+
+    @property
+    def external(self) -> bool:
+        """Whether the scheduler was started elsewhere (an address or a scheduler file)."""
+        return bool(self.scheduler or self.scheduler_file)
+
+    def measure_peak_memory(self) -> list[int]:
+        """Ask every worker for its peak resident memory so far; keep and return it.
+
+        The peak is the worker process's ``ru_maxrss`` (the operating system's
+        high-water mark of resident memory, what a memory limit bounds), in
+        bytes, sorted, without worker addresses. A worker restarted after a
+        death reports its new process only.
+        """
+        if self._client is None:
+            return self.peak_memory
+        with contextlib.suppress(Exception):
+            peaks = self._client.run(_peak_rss_bytes)
+            self.peak_memory = sorted(int(v) for v in peaks.values())
+        return self.peak_memory
 
     def __exit__(self, *exc: object) -> None:
         client, cluster = self._client, self._cluster
@@ -364,11 +440,52 @@ class DaskExecutor:
 
     def describe(self) -> dict[str, Any]:
         """JSON-ready description for the manifest (no host addresses are recorded)."""
-        return {
+        info: dict[str, Any] = {
             "executor": self.name,
-            "cluster": "remote scheduler" if self.scheduler else "LocalCluster (127.0.0.1)",
+            "cluster": "remote scheduler" if self.external else "LocalCluster (127.0.0.1)",
             "worker_threads": self.slots,
         }
+        if not self.external:
+            info["worker_memory_limit_bytes"] = self.memory_limit
+        if self.peak_memory:
+            info["worker_peak_rss_bytes"] = list(self.peak_memory)
+        return info
+
+
+def _peak_rss_bytes() -> int:
+    """This process's peak resident memory in bytes (run in each Dask worker)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kibibytes, macOS bytes.
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+def check_memory_fits(workers: int, memory_limit: int) -> None:
+    """Refuse a local cluster whose workers' memory limits exceed the available memory.
+
+    Args:
+        workers: Worker processes.
+        memory_limit: Memory limit of each, in bytes.
+
+    Raises:
+        ExecutorError: When ``workers * memory_limit`` plus ``DASK_CLIENT_RESERVE``
+            is more than the memory the machine has available now.
+    """
+    import psutil  # a dependency of distributed
+    from dask.utils import format_bytes, parse_bytes
+
+    available = int(psutil.virtual_memory().available)
+    needed = workers * memory_limit + int(parse_bytes(DASK_CLIENT_RESERVE))
+    if needed > available:
+        raise ExecutorError(
+            f"a Dask local cluster of {workers} worker{'s' if workers != 1 else ''} with "
+            f"{format_bytes(memory_limit)} each needs {format_bytes(needed)} (with "
+            f"{DASK_CLIENT_RESERVE} for this process), but this machine has "
+            f"{format_bytes(available)} available. Use fewer workers (--workers) or less "
+            "memory per worker (--worker-memory, e.g. 1GiB: a national run peaks near "
+            "0.6 GB), or run on a cluster (--scheduler / --scheduler-file)."
+        )
 
 
 def _dask_result(future: Any) -> Any:
@@ -405,6 +522,8 @@ def make_executor(
     scheduler: str | None = None,
     *,
     dashboard: bool = False,
+    memory_limit: int | str | None = None,
+    scheduler_file: str | os.PathLike[str] | None = None,
 ) -> SerialExecutor | PoolExecutor | DaskExecutor:
     """Return an executor by name.
 
@@ -413,6 +532,8 @@ def make_executor(
         workers: Processes of the pool or of a local Dask cluster.
         scheduler: Dask scheduler address (``dask`` only).
         dashboard: Start the dashboard of a local Dask cluster (``dask`` only).
+        memory_limit: Memory limit per worker of a local Dask cluster (``dask`` only).
+        scheduler_file: Dask scheduler file (``dask`` only).
 
     Returns:
         An executor, to be used in a ``with`` statement.
@@ -422,13 +543,19 @@ def make_executor(
     """
     if kind not in EXECUTORS:
         raise ValueError(f"unknown executor {kind!r}; choose one of {', '.join(EXECUTORS)}")
-    if scheduler and kind != "dask":
+    if (scheduler or scheduler_file) and kind != "dask":
         raise ValueError("a scheduler address is used only with the dask executor")
     if kind == "serial":
         return SerialExecutor()
     if kind == "pool":
         return PoolExecutor(workers)
-    return DaskExecutor(scheduler, workers, dashboard=dashboard)
+    return DaskExecutor(
+        scheduler,
+        workers,
+        dashboard=dashboard,
+        memory_limit=memory_limit,
+        scheduler_file=scheduler_file,
+    )
 
 
 # ------------------------------------------------------------- chunked runs

@@ -32,7 +32,7 @@ from tqdm import tqdm
 
 from sim.experiments import replications as experiment
 from sim.experiments.data_files import results_root
-from sim.experiments.executors import make_executor
+from sim.experiments.executors import DaskExecutor, make_executor
 from sim.experiments.store import SweepStore
 from sim.experiments.sweep_definition import Sweep
 from sim.experiments.sweep_designs import build_design, check_design
@@ -193,6 +193,8 @@ def run_sweep(
     argv: Sequence[str] | None = None,
     batch_size: int | None = None,
     dashboard: bool = False,
+    memory_limit: int | str | None = None,
+    scheduler_file: str | os.PathLike[str] | None = None,
 ) -> SweepResult:
     """Run (or resume) a sweep, streaming each finished batch to disk.
 
@@ -207,6 +209,9 @@ def run_sweep(
         argv: Command line for the manifest (default ``sys.argv``).
         batch_size: Runs per part (default: up to 16, fewer towards the end).
         dashboard: Start the dashboard of a local Dask cluster (on 127.0.0.1).
+        memory_limit: Memory limit per worker of a local Dask cluster (bytes
+            or e.g. ``"2GiB"``; default ``executors.DASK_WORKER_MEMORY``).
+        scheduler_file: Dask scheduler file of an existing scheduler.
 
     Returns:
         What was run (summarize the folder with
@@ -221,8 +226,18 @@ def run_sweep(
     out = Path(out_dir) if out_dir is not None else default_sweep_dir(sweep)
     store = SweepStore.open(out, sweep, design)  # locked until the runs are written
     try:
+        dask_options = {"memory_limit": memory_limit, "scheduler_file": scheduler_file}
         return _run_open_sweep(
-            sweep, design, store, executor, workers, scheduler, progress, batch_size, dashboard
+            sweep,
+            design,
+            store,
+            executor,
+            workers,
+            scheduler,
+            progress,
+            batch_size,
+            dashboard,
+            dask_options,
         )
     finally:
         store.close()
@@ -238,6 +253,7 @@ def _run_open_sweep(
     progress: bool,
     batch_size: int | None,
     dashboard: bool,
+    dask_options: dict[str, Any] | None = None,
 ) -> SweepResult:
     """The runs of :func:`run_sweep` not finished in the (locked) folder."""
     out = store.root
@@ -275,7 +291,8 @@ def _run_open_sweep(
     ran = 0
     described: dict[str, Any] = {"executor": executor}
     if tasks:
-        with make_executor(executor, workers, scheduler, dashboard=dashboard) as ex:
+        options = {k: v for k, v in (dask_options or {}).items() if v is not None}
+        with make_executor(executor, workers, scheduler, dashboard=dashboard, **options) as ex:
             described = ex.describe()
             bar = tqdm(
                 total=total,
@@ -293,6 +310,9 @@ def _run_open_sweep(
                     n = int(pc.sum(table.column("final")).as_py())
                     ran += n
                     bar.update(n)
+            if isinstance(ex, DaskExecutor):  # each worker's peak memory, for the manifest
+                ex.measure_peak_memory()
+                described = ex.describe()
     elapsed = time.perf_counter() - start
     run_info = {
         **described,
