@@ -32,9 +32,10 @@ examples:
 
 --quick runs a small version of the file: the same designs, uncertainties,
 ranges, fixed values, outcomes and seed, with at most 80 Latin hypercube points
-and 2 paired replications (for the shipped file 320 runs instead of 2,400:
-about 2-3 minutes on two free cores, against 15-20 for the full one). It is a
-first look: PRIM needs many points to bound a weak region. Its folder is
+and 2 paired replications (for the shipped file 320 runs instead of 2,400,
+about 100 s of processor time: 1-2 minutes on two free cores, 6 minutes
+measured on two cores shared by eight jobs). It is a first look: PRIM needs
+many points to bound a weak region. Its folder is
 results/discovery/<file name>-quick.
 
 Writes into DIR (default results/discovery/<file name>/): discovery.yaml and
@@ -86,7 +87,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--quick",
         action="store_true",
         help="a small version of the file: same parameters and ranges, at most 80 points and "
-        "2 replications (the shipped file: 320 runs, about 2-3 minutes on two cores)",
+        "2 replications (the shipped file: 320 runs, 1-2 minutes on two free cores)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
@@ -145,10 +146,11 @@ def _box_lines(analysis: Any, lang: str) -> list[str]:
             above = mine[mine["above_floor"].astype(bool)] if "above_floor" in mine else mine[:0]
             if len(mine) and (mine["score"] > 0).any():
                 named = ", ".join(
-                    f"{p} {v:.2f}" for p, v in zip(above["parameter"], above["score"], strict=True)
+                    f"{p} {v:.3f}" for p, v in zip(above["parameter"], above["score"], strict=True)
                 )
                 floor = float(mine["noise_floor"].iloc[0])
-                lines.append(f"  {i18n.t('disc_above_floor', lang, floor=floor)}: {named or '–'}")
+                text = f"{i18n.t('disc_above_floor', lang, floor=floor)}: {named or '–'}"
+                lines.extend(textwrap.wrap(text, 77, initial_indent="  ", subsequent_indent="    "))
     return lines
 
 

@@ -276,8 +276,14 @@ def prim_note(row: Any, lang: str = "en") -> str | None:
         "mass": row["best_mass"],
         "min_density": row["min_density"],
     }
-    key = "disc_no_box_no_region" if result == "no_region" else "disc_weak_boxes"
-    return i18n.t(key, lang, **values)
+    below = not row["best_density"] >= row["min_density"]
+    if result == "no_region":
+        keys = ["disc_no_box_no_region"]
+        keys += ["disc_why_below", "disc_why_none_clear"] if below else ["disc_why_reached_none"]
+        keys.append("disc_spread")
+    else:
+        keys = ["disc_weak_boxes", "disc_why_below" if below else "disc_why_reached_some"]
+    return " ".join(i18n.t(key, lang, **values) for key in keys)
 
 
 def summary_row(analysis: DiscoveryAnalysis, design: str, outcome: str) -> Any:

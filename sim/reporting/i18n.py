@@ -628,23 +628,44 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "disc_no_box_no_region": (
         "No PRIM box: the design is worse at {share:.0%} of the points (95% CI {low:.0%}–"
-        "{high:.0%}), but they form no region that PRIM can box. The densest box on the first "
-        "peeling trajectory had density {best:.2f} (mass {mass:.2f}) against min_density "
-        "{min_density:.2f}, and no restriction of the box kept was clear of chance (quasi "
-        "p-value at most 0.05). The worse points are spread over the sampled space; the "
-        "feature scores and the CART tree below show what leans towards them.",
+        "{high:.0%}), but they form no region that PRIM can box.",
         "没有 PRIM 盒子：该体制在 {share:.0%} 的点上更差（95% 置信区间 {low:.0%}–{high:.0%}），"
-        "但这些点不构成 PRIM 能框出的区域。第一条剥离轨迹上密度最高的盒子密度为 {best:.2f}"
-        "（质量 {mass:.2f}），而 min_density 为 {min_density:.2f}；所保留盒子的各项限制均未显著"
-        "区别于偶然（准 p 值不超过 0.05）。更差的点分散在抽样空间中；下方的特征得分和 CART "
-        "树显示哪些因素与之相关。",
+        "但这些点不构成 PRIM 能框出的区域。",
+    ),
+    "disc_spread": (
+        "The worse points are spread over the sampled space; the feature scores and the CART "
+        "tree show what leans towards them.",
+        "更差的点分散在抽样空间中；特征得分和 CART 树显示哪些因素与之相关。",
     ),
     "disc_weak_boxes": (
-        "No box reaches min_density {min_density:.2f} (the densest step of the first trajectory "
-        "had density {best:.2f}, mass {mass:.2f}): the boxes are the densest steps, leanings "
-        "rather than regions where the design is worse.",
-        "没有盒子达到 min_density {min_density:.2f}（第一条轨迹上密度最高的一步为 {best:.2f}，"
-        "质量 {mass:.2f}）：所列盒子是密度最高的一步，只表示倾向，而非该体制更差的区域。",
+        "No box reaches min_density {min_density:.2f}: the boxes are leanings rather than "
+        "regions where the design is worse.",
+        "没有盒子达到 min_density {min_density:.2f}：所列盒子只表示倾向，而非该体制更差的区域。",
+    ),
+    "disc_why_below": (
+        "The densest box on the first peeling trajectory had density {best:.2f} (mass "
+        "{mass:.2f}), below min_density {min_density:.2f}.",
+        "第一条剥离轨迹上密度最高的盒子密度为 {best:.2f}（质量 {mass:.2f}），"
+        "低于 min_density {min_density:.2f}。",
+    ),
+    "disc_why_none_clear": (
+        "None of its restrictions was clear of chance (quasi p-value at most 0.05).",
+        "其各项限制均未显著区别于偶然（准 p 值不超过 0.05）。",
+    ),
+    "disc_why_reached_none": (
+        "The first peeling trajectory reached density {best:.2f} (mass {mass:.2f}; min_density "
+        "{min_density:.2f}), but none of the restrictions that got it there was clear of chance "
+        "(quasi p-value at most 0.05): with these points such a box arises by chance.",
+        "第一条剥离轨迹的密度达到 {best:.2f}（质量 {mass:.2f}；min_density {min_density:.2f}），"
+        "但达到该密度的各项限制均未显著区别于偶然（准 p 值不超过 0.05）：在这些点上，"
+        "偶然也会出现这样的盒子。",
+    ),
+    "disc_why_reached_some": (
+        "The first peeling trajectory reached density {best:.2f} (mass {mass:.2f}), but some "
+        "restrictions that got it there were not clear of chance (quasi p-value above 0.05) "
+        "and were dropped.",
+        "第一条剥离轨迹的密度达到 {best:.2f}（质量 {mass:.2f}），但达到该密度的部分限制未显著"
+        "区别于偶然（准 p 值大于 0.05），已被去除。",
     ),
     "disc_cart_title": ("CART tree", "CART 决策树"),
     "disc_cart_note": (
