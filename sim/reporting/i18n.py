@@ -601,7 +601,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "disc_below_density": (
         "Below min_density: no step of this box's peeling trajectory reached it, or the "
         "restrictions that did were not clear of chance and were dropped.",
-        "低于 min_density：该盒子的剥离轨迹中没有一步达到它，或达到它的限制未显著区别于偶然而被去除。",
+        "低于 min_density：该盒子的剥离轨迹中没有一步达到它，"
+        "或达到它的限制未显著区别于偶然而被去除。",
     ),
     "disc_regime_note": ("dark grey: no point", "深灰：无样本点"),
     "disc_weak": ("below min_density", "低于 min_density"),
