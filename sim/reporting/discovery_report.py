@@ -283,7 +283,8 @@ def prim_note(row: Any, lang: str = "en") -> str | None:
         keys.append("disc_spread")
     else:
         keys = ["disc_weak_boxes", "disc_why_below" if below else "disc_why_reached_some"]
-    return " ".join(i18n.t(key, lang, **values) for key in keys)
+    joint = "" if lang == "zh" else " "  # Chinese sentences follow each other without a space
+    return joint.join(i18n.t(key, lang, **values) for key in keys)
 
 
 def summary_row(analysis: DiscoveryAnalysis, design: str, outcome: str) -> Any:
