@@ -207,6 +207,21 @@ def test_discover_command_writes_the_tables_report_and_manifest(tmp_path):
         "mean_months_to_service",
     }
     assert len(points) == 12 * 3
+    summary = pd.read_csv(out / "summary.csv")
+    assert len(summary) == 3 and "95% 置信区间" in done.stdout
+    assert (summary["share_low"] <= summary["share_worse"]).all()
+    assert (summary["share_worse"] <= summary["share_high"]).all()
+    assert set(summary["prim"]) <= set(analysis.PRIM_RESULTS)
+    trees = (out / "cart_trees.txt").read_text("utf-8")
+    assert trees.count("# centralized against dispersed on ") == 3
+    assert "CART" in page and "<pre" in page
+    scores = pd.read_csv(out / "feature_scores.csv")
+    assert {"noise_floor", "above_floor"} <= set(scores.columns)
+    helped = subprocess.run(
+        [sys.executable, "run.py", "discover", "--help"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "--quick" in helped.stdout and "80 points" in " ".join(helped.stdout.split())
 
 
 def test_discover_command_refuses_a_bad_file_with_status_2(tmp_path):
