@@ -207,6 +207,21 @@ def test_discover_command_writes_the_tables_report_and_manifest(tmp_path):
         "mean_months_to_service",
     }
     assert len(points) == 12 * 3
+    summary = pd.read_csv(out / "summary.csv")
+    assert len(summary) == 3 and "95% 置信区间" in done.stdout
+    assert (summary["share_low"] <= summary["share_worse"]).all()
+    assert (summary["share_worse"] <= summary["share_high"]).all()
+    assert set(summary["prim"]) <= set(analysis.PRIM_RESULTS)
+    trees = (out / "cart_trees.txt").read_text("utf-8")
+    assert trees.count("# centralized against dispersed on ") == 3
+    assert "CART" in page and "<pre" in page
+    scores = pd.read_csv(out / "feature_scores.csv")
+    assert {"noise_floor", "above_floor"} <= set(scores.columns)
+    helped = subprocess.run(
+        [sys.executable, "run.py", "discover", "--help"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "--quick" in helped.stdout and "80 points" in " ".join(helped.stdout.split())
 
 
 def test_discover_command_refuses_a_bad_file_with_status_2(tmp_path):
@@ -218,3 +233,115 @@ def test_discover_command_refuses_a_bad_file_with_status_2(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "samples" in done.stderr
     assert not (tmp_path / "o").exists()
+
+
+# ------------------------------------------------------------ quick, weak boxes, CART, noise floor
+
+
+def test_quick_keeps_the_parameters_and_shrinks_points_and_replications():
+    from sim.experiments.discovery_files import QUICK_REPLICATIONS, QUICK_SAMPLES
+    from sim.experiments.discovery_runner import default_discovery_dir
+
+    full = load_discovery("centralized_vs_dispersed")
+    quick = load_discovery("centralized_vs_dispersed", quick=True)
+    assert quick.quick and not full.quick
+    assert quick.samples == min(full.samples, QUICK_SAMPLES) < full.samples
+    assert quick.replications == min(full.replications, QUICK_REPLICATIONS) < full.replications
+    assert quick.designs == full.designs and quick.outcomes == full.outcomes
+    assert quick.root_seed == full.root_seed and quick.min_density == full.min_density
+    for design in full.designs:
+        a, b = full.sweeps[design], quick.sweeps[design]
+        assert [(p.name, p.low, p.high) for p in a.swept] == [
+            (p.name, p.low, p.high) for p in b.swept
+        ]
+        assert dict(a.fixed) == dict(b.fixed)
+        assert b.replications == quick.replications
+    assert quick.definition_hash != full.definition_hash  # never resumes the full runs
+    assert default_discovery_dir(quick).name == default_discovery_dir(full).name + "-quick"
+    assert f"samples: {quick.samples}" in quick.sweep_text(quick.designs[1])
+
+
+def test_unstructured_worse_points_get_a_true_message_and_no_empty_chart():
+    from sim.reporting import discovery_report
+
+    rng = np.random.default_rng(11)
+    points = pd.DataFrame({"point": range(300)})
+    for name in ("a", "b", "c"):
+        points[name] = rng.uniform(0, 1, 300)
+    worse_here = rng.uniform(size=300) < 0.3  # worse at random: no region to find
+    runs = {}
+    for design, sign in (("dispersed", 0.0), ("centralized", 1.0)):
+        frame = points.loc[points.index.repeat(2)].assign(replication=[0, 1] * 300)
+        frame["cost_per_service_month"] = 1.0 + sign * np.where(
+            worse_here[frame["point"]], 0.5, -0.5
+        )
+        frame["capability_coverage"] = 0.5  # the same in both: worse nowhere
+        runs[design] = frame.reset_index(drop=True)
+    found = analysis.analyze(
+        runs,
+        ("dispersed", "centralized"),
+        ("a", "b", "c"),
+        {name: (0.0, 1.0) for name in "abc"},
+        ("cost_per_service_month", "capability_coverage"),
+    )
+    summary = found.summary.set_index("outcome")
+    cost = summary.loc["cost_per_service_month"]
+    assert cost["worse_points"] == worse_here.sum()
+    assert cost["share_low"] < worse_here.mean() < cost["share_high"]
+    assert cost["share_high"] - cost["share_low"] < 0.12
+    assert cost["prim"] in ("no_region", "weak_boxes"), cost["prim"]
+    assert cost["best_density"] < cost["min_density"]
+    assert summary.loc["capability_coverage", "prim"] == "worse_nowhere"
+    for lang in ("en", "zh"):
+        note = discovery_report.prim_note(cost, lang)
+        assert f"{cost['best_density']:.2f}" in note and "0.80" in note
+        if cost["prim"] == "no_region":
+            assert f"{cost['share_worse']:.0%}" in note
+        assert "every point or at none" not in note
+    assert "none of the points" in discovery_report.prim_note(
+        summary.loc["capability_coverage"], "en"
+    )
+    figures = discovery_report.discovery_figures(found)
+    # No trade-off chart without a kept box, no scores or maps where all is zero.
+    if cost["prim"] == "no_region":
+        assert "tradeoff_centralized_cost_per_service_month" not in figures
+    assert not any(k.endswith("capability_coverage") for k in figures), list(figures)
+    for figure in figures.values():
+        assert any(_drawn(trace) for trace in figure.data)
+
+
+def _drawn(trace) -> bool:
+    """Whether a trace has data (x of a bar or line, z of a heatmap)."""
+    values = getattr(trace, "z", None)
+    if values is None:
+        values = getattr(trace, "x", None)
+    return values is not None and len(values) > 0
+
+
+def test_cart_tree_text_is_seeded_and_names_the_planted_split():
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.uniform(0, 1, size=(300, 4)), columns=["a", "b", "c", "d"])
+    worse = ((x["a"] > 0.6) & (x["b"] < 0.5)).to_numpy()
+    text = analysis.cart_tree(x, worse)
+    assert text == analysis.cart_tree(x, worse)
+    assert "a <= 0.6" in text or "a >  0.5" in text or "a >  0.6" in text, text
+    assert "b <= 0.5" in text or "b <= 0.4" in text, text
+    assert "class: worse" in text and "class: not worse" in text
+    assert analysis.cart_tree(x, np.zeros(300, bool)) == ""
+
+
+def test_feature_scores_mark_noise_parameters_below_the_floor():
+    rng = np.random.default_rng(7)
+    x = pd.DataFrame(rng.uniform(0, 1, size=(300, 6)), columns=list("abcdef"))
+    worse = ((x["a"] > 0.6) & (x["b"] < 0.5)).to_numpy()
+    scores = analysis.feature_scores(x, worse)
+    assert list(scores.index[:2]) in (["a", "b"], ["b", "a"])
+    assert scores.loc[["a", "b"], "above_floor"].all()
+    assert not scores.loc[["c", "d", "e", "f"], "above_floor"].any()
+    floor = scores["noise_floor"].iloc[0]
+    assert 0 < floor < scores.loc["b", "score"]
+    assert (scores["noise_floor"] == floor).all()
+    pd.testing.assert_frame_equal(scores, analysis.feature_scores(x, worse))
+    # With no signal at all, the parameters fall about the floor, not far above it.
+    noise = analysis.feature_scores(x, rng.uniform(size=300) < 0.3)
+    assert noise["above_floor"].sum() <= 2, noise

@@ -18,10 +18,22 @@ discovery tools of EMA Workbench (Kwakkel 2017; Bryant and Lempert 2010):
   kept box whose quasi p-value is above ``QP_MAX`` (0.05) are then dropped,
   most doubtful first, so that a box names only the conditions that matter;
   a box none of whose restrictions is clear of chance ends the search.
-* CART (``ema_workbench.analysis.cart``, scikit-learn's decision tree): the
-  leaves where the design is worse.
+  Where no box is kept, :func:`prim_search` says why (the design is worse at
+  every point or at none; or the worse points have no region: the densest
+  box on the first peeling trajectory, its density against ``min_density``,
+  and whether any of its restrictions was clear of chance), and
+  ``DiscoveryAnalysis.summary`` gives the share of worse points with its 95%
+  Wilson interval over the sampled points.
+* CART (``ema_workbench.analysis.cart``, scikit-learn's decision tree,
+  seeded): the leaves where the design is worse, and the whole tree as text
+  (``sklearn.tree.export_text``).
 * Feature scores (extra trees, ``feature_scoring.get_ex_feature_scores``):
-  which sampled parameters separate worse from not.
+  which sampled parameters separate worse from not, with a noise floor: the
+  scores are the mean of ``NOISE_REPEATS`` fits, each with one added column
+  of uniform random numbers (a probe unrelated to any outcome); the floor is
+  the largest score the probe got in them, and a parameter scoring below it
+  separates worse from not no better than noise (the "random probe" or
+  "shadow feature" test; Stoppiglia et al. 2003, Kursa and Rudnicki 2010).
 * Regime maps: the share of points where the design is worse over the bins
   of two parameters (the highest-scoring pairs).
 """
@@ -29,6 +41,7 @@ discovery tools of EMA Workbench (Kwakkel 2017; Bryant and Lempert 2010):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import logging
 import math
@@ -63,6 +76,23 @@ SCORING_SEED = 20261205
 #: unseeded tree can give other leaves from the same runs.
 CART_SEED = 20261205
 
+#: Extra-trees fits (each with its own random probe column) behind the feature
+#: scores and their noise floor; ten gives a floor near the probe's 90th-95th
+#: percentile at a fraction of a second per fit for a few hundred points.
+NOISE_REPEATS = 10
+
+#: Name of the random probe column of :func:`feature_scores` (no parameter has it).
+PROBE = "(random probe)"
+
+#: Why PRIM kept no box, by code (``DiscoveryAnalysis.summary["prim"]``).
+PRIM_RESULTS = (
+    "boxes",  # at least one box at or above min_density
+    "weak_boxes",  # boxes kept, none reaching min_density (the densest step of each)
+    "no_region",  # worse points, but no box whose restrictions are clear of chance
+    "worse_nowhere",
+    "worse_everywhere",
+)
+
 
 @dataclass(frozen=True)
 class DiscoveryAnalysis:
@@ -78,11 +108,19 @@ class DiscoveryAnalysis:
             (coverage, density, mass, restricted dimensions, kept).
         cart: CART leaves where the design is worse, one row per leaf and
             restricted parameter.
-        scores: Feature scores per design, outcome and parameter.
+        scores: Feature scores per design, outcome and parameter, with
+            ``noise_floor`` and ``above_floor`` (see :func:`feature_scores`).
         regimes: Share of worse points per bin pair of the top parameters.
         sampled: The sampled parameters.
         ranges: Their sampled ranges.
         reference: The reference design.
+        summary: One row per design and outcome: ``points``, ``worse_points``,
+            ``share_worse`` with its 95% Wilson interval over the sampled points
+            (``share_low``, ``share_high``), ``prim`` (one of
+            :data:`PRIM_RESULTS`), ``boxes`` kept, ``best_density`` and
+            ``best_mass`` (the densest step of the first peeling trajectory),
+            ``min_density``.
+        cart_trees: Per ``(design, outcome)``, the CART tree as text.
     """
 
     points: pd.DataFrame
@@ -94,6 +132,8 @@ class DiscoveryAnalysis:
     sampled: tuple[str, ...]
     ranges: dict[str, tuple[float, float]]
     reference: str
+    summary: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    cart_trees: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
 
 
 def paired_points(
@@ -163,6 +203,26 @@ def _kept_step(trajectory: pd.DataFrame, min_density: float) -> int:
     return int(trajectory["density"].idxmax())
 
 
+@dataclass(frozen=True)
+class PrimResult:
+    """What PRIM found for one design and outcome.
+
+    Attributes:
+        boxes: As :func:`prim_boxes` returns.
+        trajectories: As :func:`prim_boxes` returns.
+        result: One of :data:`PRIM_RESULTS`.
+        best_density: Density of the densest step of the first peeling
+            trajectory (NaN when PRIM did not run: worse everywhere or nowhere).
+        best_mass: That step's mass.
+    """
+
+    boxes: pd.DataFrame
+    trajectories: pd.DataFrame
+    result: str
+    best_density: float = math.nan
+    best_mass: float = math.nan
+
+
 def prim_boxes(
     x: pd.DataFrame,
     worse: np.ndarray,
@@ -170,7 +230,23 @@ def prim_boxes(
     max_boxes: int,
     ranges: Mapping[str, tuple[float, float]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """PRIM boxes of the worse points.
+    """PRIM boxes of the worse points (:func:`prim_search` without the reason).
+
+    Returns:
+        ``(boxes, trajectories)`` of :func:`prim_search`.
+    """
+    found = prim_search(x, worse, min_density, max_boxes, ranges)
+    return found.boxes, found.trajectories
+
+
+def prim_search(
+    x: pd.DataFrame,
+    worse: np.ndarray,
+    min_density: float,
+    max_boxes: int,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+) -> PrimResult:
+    """PRIM boxes of the worse points, and why there are none when there are none.
 
     Args:
         x: Sampled values, one row per point.
@@ -184,21 +260,30 @@ def prim_boxes(
             restriction.
 
     Returns:
-        ``(boxes, trajectories)``: one row per box and restricted parameter
-        (``box``, ``coverage``, ``density``, ``mass``, ``n_points``,
+        The boxes, one row per box and restricted parameter (``box``,
+        ``coverage``, ``density``, ``mass``, ``n_points``,
         ``meets_min_density``, ``parameter``, ``low``, ``high``, ``qp_low``,
-        ``qp_high``) and every trajectory step.
+        ``qp_high``), every trajectory step, the result code and the densest
+        step of the first trajectory.
     """
     worse = np.asarray(worse, dtype=bool)
-    if worse.all() or not worse.any():
-        return pd.DataFrame(), pd.DataFrame()
+    if not worse.any():
+        return PrimResult(pd.DataFrame(), pd.DataFrame(), "worse_nowhere")
+    if worse.all():
+        return PrimResult(pd.DataFrame(), pd.DataFrame(), "worse_everywhere")
     boxes, trajectories = [], []
+    best_density = best_mass = math.nan
     with _quiet():
         finder = prim.Prim(x.reset_index(drop=True), worse)
         for number in range(1, max_boxes + 1):
             box = finder.find_box()
             if box is None or box.peeling_trajectory["coverage"].max() <= 0:
                 break  # no worse point left outside the earlier boxes
+            if number == 1:
+                peeled = box.peeling_trajectory.reset_index(drop=True)
+                densest = int(peeled["density"].idxmax())
+                best_density = float(peeled.loc[densest, "density"])
+                best_mass = float(peeled.loc[densest, "mass"])
             step = _kept_step(box.peeling_trajectory.reset_index(drop=True), min_density)
             box.select(step)
             step = _prune(box, step)
@@ -239,8 +324,25 @@ def prim_boxes(
             if box.coverage >= 0.999:
                 break
     if not trajectories:
-        return pd.DataFrame(), pd.DataFrame()
-    return pd.DataFrame(boxes), pd.concat(trajectories, ignore_index=True)
+        return PrimResult(pd.DataFrame(), pd.DataFrame(), "no_region", best_density, best_mass)
+    frame = pd.DataFrame(boxes)
+    result = "boxes" if frame["meets_min_density"].any() else "weak_boxes"
+    return PrimResult(
+        frame, pd.concat(trajectories, ignore_index=True), result, best_density, best_mass
+    )
+
+
+def share_interval(worse: int, points: int) -> tuple[float, float]:
+    """95% Wilson interval of a share of sampled points (``scipy.stats.binomtest``).
+
+    The share is of the sampled space: the interval says how well the sampled
+    points pin down the share of the plausible space where the design is
+    worse, not a probability that the real world is such a point.
+    """
+    if points <= 0:
+        return math.nan, math.nan
+    ci = stats.binomtest(int(worse), int(points)).proportion_ci(method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def _prune(box: Any, step: int) -> int:
@@ -340,19 +442,73 @@ def _build_seeded_tree(tree: Any) -> None:
     tree.clf.fit(tree._x, tree.y)  # noqa: SLF001 (CART's encoded inputs, as build_tree uses)
 
 
-def feature_scores(x: pd.DataFrame, worse: np.ndarray) -> pd.Series:
-    """Extra-trees feature scores of the sampled parameters for separating worse points."""
+def feature_scores(
+    x: pd.DataFrame, worse: np.ndarray, repeats: int = NOISE_REPEATS
+) -> pd.DataFrame:
+    """Extra-trees feature scores for separating worse points, with their noise floor.
+
+    Each of ``repeats`` fits (``feature_scoring.get_ex_feature_scores``,
+    seeded ``SCORING_SEED + r``) sees the sampled parameters plus one column
+    of uniform random numbers drawn afresh (a probe that by construction
+    tells nothing about the outcome). A parameter's score is its mean over
+    the fits; the noise floor is the largest score the probe reached in any
+    of them. A parameter below the floor does no better than noise at
+    separating worse points from the others.
+
+    Returns:
+        Indexed by parameter, highest score first: ``score``, ``noise_floor``
+        (the same in every row), ``above_floor``. All zero (and nothing above
+        the floor) when the design is worse everywhere or nowhere.
+    """
     worse = np.asarray(worse, dtype=int)
     if worse.min() == worse.max():
-        return pd.Series(0.0, index=x.columns)
+        frame = pd.DataFrame({"score": 0.0, "noise_floor": 0.0, "above_floor": False}, x.columns)
+        return frame.rename_axis("parameter")
+    rng = np.random.default_rng(SCORING_SEED)
+    runs, probes = [], []
+    data = x.reset_index(drop=True)
     with _quiet():
-        scores, _ = feature_scoring.get_ex_feature_scores(
-            x.reset_index(drop=True),
-            worse,
-            mode=RuleInductionType.CLASSIFICATION,
-            random_state=SCORING_SEED,
-        )
-    return scores.iloc[:, 0].rename("score")
+        for r in range(repeats):
+            probed = data.assign(**{PROBE: rng.uniform(size=len(data))})
+            scores, _ = feature_scoring.get_ex_feature_scores(
+                probed,
+                worse,
+                mode=RuleInductionType.CLASSIFICATION,
+                random_state=SCORING_SEED + r,
+            )
+            column = scores.iloc[:, 0]
+            probes.append(float(column[PROBE]))
+            runs.append(column.drop(PROBE))
+    score = pd.concat(runs, axis=1).mean(axis=1).sort_values(ascending=False)
+    floor = max(probes)
+    frame = pd.DataFrame({"score": score, "noise_floor": floor, "above_floor": score > floor})
+    return frame.rename_axis("parameter")
+
+
+def cart_tree(x: pd.DataFrame, worse: np.ndarray) -> str:
+    """The seeded CART tree of :func:`cart_leaves` as text (``sklearn.tree.export_text``).
+
+    Each leaf shows its class (``worse`` or ``not worse``) and its points of
+    each class (``weights: [not worse, worse]``). Empty when the design is
+    worse everywhere or nowhere.
+    """
+    from sklearn.tree import export_text
+
+    worse = np.asarray(worse, dtype=bool)
+    if worse.all() or not worse.any():
+        return ""
+    with _quiet():
+        tree = cart.CART(x.reset_index(drop=True), worse, mass_min=max(0.05, 1.0 / len(x)))
+        _build_seeded_tree(tree)
+    names = ["worse" if c else "not worse" for c in tree.clf.classes_]
+    return export_text(
+        tree.clf,
+        feature_names=list(tree.feature_names),
+        class_names=names,
+        show_weights=True,
+        decimals=3,
+        max_depth=12,
+    )
 
 
 def regime_grid(
@@ -428,22 +584,42 @@ def analyze(
         The analysis.
     """
     points = paired_points(runs, designs, sampled, outcomes)
-    boxes, trajectories, leaves, scores, regimes = [], [], [], [], []
+    boxes, trajectories, leaves, scores, regimes, summary = [], [], [], [], [], []
+    trees: dict[tuple[str, str], str] = {}
     for (design, outcome), group in points.groupby(["design", "outcome"], sort=False):
         # As floats: EMA Workbench's PRIM pastes fractional limits into integer columns,
         # which pandas refuses (e.g. n_departments 59.5).
         x = group[list(sampled)].reset_index(drop=True).astype(float)
         worse = group["worse"].to_numpy()
         tag = {"design": design, "outcome": outcome}
-        found, trajectory = prim_boxes(x, worse, min_density, max_boxes, ranges)
-        if len(found):
-            boxes.append(found.assign(**tag))
-            trajectories.append(trajectory.assign(**tag))
+        found = prim_search(x, worse, min_density, max_boxes, ranges)
+        if len(found.boxes):
+            boxes.append(found.boxes.assign(**tag))
+            trajectories.append(found.trajectories.assign(**tag))
+        low, high = share_interval(int(worse.sum()), len(worse))
+        summary.append(
+            {
+                **tag,
+                "points": len(worse),
+                "worse_points": int(worse.sum()),
+                "share_worse": float(worse.mean()),
+                "share_low": low,
+                "share_high": high,
+                "prim": found.result,
+                "boxes": int(found.boxes["box"].nunique()) if len(found.boxes) else 0,
+                "best_density": found.best_density,
+                "best_mass": found.best_mass,
+                "min_density": float(min_density),
+            }
+        )
         leaf = cart_leaves(x, worse, min_density, ranges)
         if len(leaf):
             leaves.append(leaf.assign(**tag))
+        trees[(design, outcome)] = cart_tree(x, worse)
         score = feature_scores(x, worse)
-        scores.append(score.rename_axis("parameter").reset_index().assign(**tag))
+        scores.append(score.reset_index().assign(**tag))
+        if found.result in ("worse_nowhere", "worse_everywhere"):
+            continue  # a map of all 0% or all 100% shows nothing
         top = [p for p in score.index[:3]]
         pairs = [(a, b) for i, a in enumerate(top) for b in top[i + 1 :]][:regime_pairs]
         for first, second in pairs:
@@ -466,6 +642,8 @@ def analyze(
         sampled=tuple(sampled),
         ranges={k: (float(v[0]), float(v[1])) for k, v in ranges.items()},
         reference=designs[0],
+        summary=pd.DataFrame(summary),
+        cart_trees=trees,
     )
 
 

@@ -28,13 +28,24 @@ examples:
   python run.py discover sweeps/discovery/centralized_vs_dispersed.yaml
   python run.py discover centralized_vs_dispersed --lang zh --formats png
   python run.py discover FILE --executor dask --workers 2
+  python run.py discover centralized_vs_dispersed --quick
+
+--quick runs a small version of the file: the same designs, uncertainties,
+ranges, fixed values, outcomes and seed, with at most 80 Latin hypercube points
+and 2 paired replications (for the shipped file 320 runs instead of 2,400,
+about 100 s of processor time: 1-2 minutes on two free cores, 6 minutes
+measured on two cores shared by eight jobs). It is a first look: PRIM needs
+many points to bound a weak region. Its folder is
+results/discovery/<file name>-quick.
 
 Writes into DIR (default results/discovery/<file name>/): discovery.yaml and
 discovery.json (what identifies its runs), one sweep file and sweep folder per
 design, points.csv (per point: the paired difference and whether the design
 is worse), boxes.csv (PRIM boxes: limits, coverage, density, mass, quasi
-p-values), prim_trajectories.csv, cart.csv, feature_scores.csv, regimes.csv,
-report.html (or report_zh.html), figures/ with --formats, and manifest.json.
+p-values), prim_trajectories.csv, cart.csv, cart_trees.txt (each CART tree as
+text), feature_scores.csv (with the noise floor), regimes.csv, summary.csv
+(share of worse points with its 95% CI, what PRIM found), report.html (or
+report_zh.html), figures/ with --formats, and manifest.json.
 Ctrl-C keeps the finished runs; the same command resumes.
 """
 
@@ -72,13 +83,23 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--batch", type=cli_types.at_least(1), metavar="N", help="runs per batched model"
     )
     cli_types.report_options(p, formats_default="none")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small version of the file: same parameters and ranges, at most 80 points and "
+        "2 replications (the shipped file: 320 runs, 1-2 minutes on two free cores)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
 
 
 def _box_lines(analysis: Any, lang: str) -> list[str]:
-    """The terminal table: share of worse points and the PRIM boxes of each outcome."""
-    from sim.reporting import i18n
+    """The terminal table: share of worse points (95% CI) and the PRIM boxes of each outcome.
+
+    Where PRIM kept no box at or above ``min_density`` a sentence says what it
+    found instead (``discovery_report.prim_note``).
+    """
+    from sim.reporting import discovery_report, i18n
 
     lines = []
     for (design, outcome), group in analysis.points.groupby(["design", "outcome"], sort=False):
@@ -90,14 +111,20 @@ def _box_lines(analysis: Any, lang: str) -> list[str]:
             reference=analysis.reference,
             outcome=i18n.outcome_label(outcome, lang),
         )
-        lines.append(f"{title}: {worse.mean():.0%} ({int(worse.sum())}/{len(worse)})")
+        row = discovery_report.summary_row(analysis, design, outcome)
+        share = (
+            discovery_report.share_text(row, lang)
+            if row is not None
+            else f"{worse.mean():.0%} ({int(worse.sum())}/{len(worse)})"
+        )
+        lines.append(f"{title}: {share}")
+        note = discovery_report.prim_note(row, lang) if row is not None else None
+        if note:
+            lines.extend(textwrap.wrap(note, 77, initial_indent="  ", subsequent_indent="  "))
         boxes = analysis.boxes
         if len(boxes):
             boxes = boxes[(boxes["design"] == design) & (boxes["outcome"] == outcome)]
-        if not len(boxes):
-            lines.append("  " + i18n.t("disc_no_box", lang))
-            continue
-        for number, box in boxes.groupby("box"):
+        for number, box in boxes.groupby("box") if len(boxes) else ():
             first = box.iloc[0]
             weak = "" if first["meets_min_density"] else f" ({i18n.t('disc_weak', lang)})"
             lines.append(
@@ -113,6 +140,17 @@ def _box_lines(analysis: Any, lang: str) -> list[str]:
                     f"{row['low']:>9.3g} – {row['high']:<9.3g}"
                     + (f" qp {min(qp):.3f}" if qp else "")
                 )
+        scores = analysis.scores
+        if len(scores):
+            mine = scores[(scores["design"] == design) & (scores["outcome"] == outcome)]
+            above = mine[mine["above_floor"].astype(bool)] if "above_floor" in mine else mine[:0]
+            if len(mine) and (mine["score"] > 0).any():
+                named = ", ".join(
+                    f"{p} {v:.3f}" for p, v in zip(above["parameter"], above["score"], strict=True)
+                )
+                floor = float(mine["noise_floor"].iloc[0])
+                text = f"{i18n.t('disc_above_floor', lang, floor=floor)}: {named or '–'}"
+                lines.extend(textwrap.wrap(text, 77, initial_indent="  ", subsequent_indent="    "))
     return lines
 
 
@@ -124,7 +162,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from sim.experiments.discovery_files import load_discovery
     from sim.reporting.export import parse_formats
 
-    discovery = load_discovery(args.file)
+    discovery = load_discovery(args.file, quick=args.quick)
     formats = parse_formats(args.formats)
     if args.scheduler and args.executor != "dask":
         from sim.experiments.discovery_files import DiscoveryError
@@ -199,7 +237,12 @@ def cmd_discover(args: argparse.Namespace) -> int:
             "cart.csv": (analysis.cart, "CART leaves where the design is worse (density >= "
                          "min_density), per leaf and restricted parameter"),
             "feature_scores.csv": (analysis.scores, "extra-trees feature scores per design and "
-                                   "outcome"),
+                                   "outcome (mean of several fits) with the noise floor (the "
+                                   "largest score of a random probe column) and above_floor"),
+            "summary.csv": (analysis.summary, "per design and outcome: share of worse points "
+                            "with its 95% Wilson CI, what PRIM found (boxes, weak_boxes, "
+                            "no_region, worse_nowhere, worse_everywhere), the densest box's "
+                            "density and mass, min_density"),
             "regimes.csv": (analysis.regimes, "share of worse points per bin pair of the top three "
                             "parameters"),
         }  # fmt: skip
@@ -207,6 +250,14 @@ def cmd_discover(args: argparse.Namespace) -> int:
         for name, (frame, what) in tables.items():
             results.write_csv(frame, out / name)
             files[name] = what
+        trees = "".join(
+            f"# {design} against {discovery.designs[0]} on {outcome}\n{text or '(no tree: the '}"
+            + ("" if text else "design is worse at every point or at none)\n")
+            + "\n"
+            for (design, outcome), text in analysis.cart_trees.items()
+        )
+        atomic_write(out / "cart_trees.txt", lambda p: p.write_text(trees, "utf-8"))
+        files["cart_trees.txt"] = "the CART tree of each design and outcome, as text"
         settings = {
             "fixed": dict(first.fixed),
             "designs": list(discovery.designs),
@@ -214,6 +265,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
             "replications": discovery.replications,
             "root_seed": discovery.root_seed,
             "min_density": discovery.min_density,
+            "quick": discovery.quick,
         }
         page = "report_zh.html" if args.lang == "zh" else "report.html"
         discovery_report.write_discovery_report(
@@ -224,7 +276,10 @@ def cmd_discover(args: argparse.Namespace) -> int:
             lang=args.lang,
             provenance=provenance.code_record(uses=provenance.DISCOVERY_PACKAGES),
         )
-        files[page] = "the report: boxes, trade-off charts, regime maps, feature scores"
+        files[page] = (
+            "the report: shares with CIs, boxes, trade-off charts, regime maps, feature scores "
+            "with their noise floor, CART trees"
+        )
         images: list[Path] = []
         problem = None
         if formats:

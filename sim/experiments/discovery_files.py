@@ -55,6 +55,15 @@ from sim.experiments.yaml_files import (
 #: Folder holding the example discovery files.
 DISCOVERY_DIR = data_dir("sweeps") / "discovery"
 
+#: ``run.py discover --quick``: at most this many Latin hypercube points...
+QUICK_SAMPLES = 80
+
+#: ...and this many paired replications, over the same uncertainties and ranges.
+#: Two is the fewest that gives a paired difference an interval; 80 points are
+#: four per sampled parameter of the shipped file, enough for PRIM to find a
+#: strong region, too few to bound a weak one (a first look, not the answer).
+QUICK_REPLICATIONS = 2
+
 #: Outcomes a design can be judged on, with the direction that is worse.
 WORSE: dict[str, str] = {
     "cost_per_service_month": "higher",
@@ -134,6 +143,7 @@ class Discovery:
         min_density: PRIM: the chosen box is the one of highest coverage whose
             density is at least this (else the densest).
         boxes: PRIM boxes sought per outcome.
+        quick: Whether this is the small version of the file (``--quick``).
     """
 
     path: Path
@@ -147,6 +157,7 @@ class Discovery:
     root_seed: int
     min_density: float = 0.8
     boxes: int = 3
+    quick: bool = False
 
     @property
     def definition_hash(self) -> str:
@@ -283,11 +294,15 @@ def _read_density(data: Mapping, path: Path) -> float:
     return float(value)
 
 
-def load_discovery(path: str | Path) -> Discovery:
+def load_discovery(path: str | Path, *, quick: bool = False) -> Discovery:
     """Load and validate a discovery file.
 
     Args:
         path: The file (``.yaml``), or the name of one in ``sweeps/discovery/``.
+        quick: A small version of the file (``run.py discover --quick``): the
+            same designs, uncertainties, ranges, fixed values, outcomes and
+            seed, with at most :data:`QUICK_SAMPLES` points and
+            :data:`QUICK_REPLICATIONS` replications.
 
     Returns:
         The validated discovery.
@@ -316,6 +331,18 @@ def load_discovery(path: str | Path) -> Discovery:
             d: sweep_from_data(path, text, _sweep_data(data, d, samples, root_seed))
             for d in designs
         }
+        if quick:
+            samples = min(samples, QUICK_SAMPLES)
+            small = {
+                **data,
+                "replications": min(sweeps[designs[0]].replications, QUICK_REPLICATIONS),
+            }
+            small_data = LineMapping(small)
+            small_data.lines = key_lines(data)
+            sweeps = {
+                d: sweep_from_data(path, text, _sweep_data(small_data, d, samples, root_seed))
+                for d in designs
+            }
     except SweepError as exc:
         raise _relabel(exc) from None
     first = sweeps[designs[0]]
@@ -332,4 +359,5 @@ def load_discovery(path: str | Path) -> Discovery:
         root_seed=root_seed,
         min_density=min_density,
         boxes=boxes,
+        quick=quick,
     )

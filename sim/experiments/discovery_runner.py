@@ -34,8 +34,10 @@ def design_slug(design: str) -> str:
 
 
 def default_discovery_dir(discovery: Discovery) -> Path:
-    """``results/discovery/<file stem>``."""
-    return results_root() / "discovery" / discovery.path.stem
+    """``results/discovery/<file stem>`` (``<file stem>-quick`` for ``--quick``)."""
+    return (
+        results_root() / "discovery" / (discovery.path.stem + ("-quick" if discovery.quick else ""))
+    )
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ def discovery_manifest_extra(discovery: Discovery, run: DiscoveryRun) -> dict[st
         "reference_design": discovery.designs[0],
         "sampled": list(discovery.parameter_names),
         "samples": discovery.samples,
+        "quick": discovery.quick,
         "outcomes_judged": list(discovery.outcomes),
         "min_density": discovery.min_density,
         "boxes": discovery.boxes,

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.analysis.discovery import DiscoveryAnalysis
+from sim.analysis.discovery import NOISE_REPEATS, DiscoveryAnalysis
 from sim.reporting import i18n
 from sim.reporting.pages import figure_divs, provenance_section, write_page
 from sim.reporting.style import color, figure_title, format_number, style_figure
@@ -171,19 +171,40 @@ def _cell_texts(shares: Any, counts: Any) -> list[list[str]]:
 
 def scores_figure(
     scores: pd.DataFrame, design: str, reference: str, outcome: str, lang: str = "en"
-) -> go.Figure:
-    """Feature scores (extra trees) of the sampled parameters, largest on top."""
+) -> go.Figure | None:
+    """Feature scores (extra trees), largest on top, with the noise floor.
+
+    The floor is a dashed line and bars below it are grey. ``None`` when every
+    score is zero (the design is worse everywhere or nowhere: nothing to
+    separate).
+    """
     frame = scores[(scores["design"] == design) & (scores["outcome"] == outcome)]
+    if frame.empty or not (frame["score"] > 0).any():
+        return None
     frame = frame.sort_values("score")
+    above = frame["above_floor"].astype(bool) if "above_floor" in frame else None
+    colors = [
+        color(0) if above is None or flag else "#b0b0b0"
+        for flag in (above if above is not None else frame["score"])
+    ]
     fig = go.Figure(
         go.Bar(
             x=frame["score"],
             y=[i18n.parameter_label(p, lang) for p in frame["parameter"]],
             orientation="h",
-            marker={"color": color(0)},
+            marker={"color": colors},
             hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+            showlegend=False,
         )
     )
+    if "noise_floor" in frame:
+        floor = float(frame["noise_floor"].iloc[0])
+        fig.add_vline(
+            x=floor,
+            line={"dash": "dash", "color": "#d62728", "width": 1.5},
+            annotation_text=f"{i18n.t('disc_noise_floor', lang)} {floor:.3f}",
+            annotation_position="top right",
+        )
     style_figure(fig, height=max(300, 26 * len(frame) + 120))
     fig.update_layout(
         title=figure_title(
@@ -202,17 +223,98 @@ def discovery_figures(analysis: DiscoveryAnalysis, lang: str = "en") -> dict[str
     pairs = analysis.points[["design", "outcome"]].drop_duplicates().itertuples(index=False)
     for design, outcome in pairs:
         stem = f"{design}_{outcome}"
-        if len(analysis.trajectories):
+        if _has_pair(analysis.trajectories, design, outcome):  # no box, no empty chart
             figures[f"tradeoff_{stem}"] = tradeoff_figure(
                 analysis.trajectories, design, analysis.reference, outcome, lang
             )
         regime = regime_figure(analysis.regimes, design, analysis.reference, outcome, lang)
         if regime is not None:
             figures[f"regimes_{stem}"] = regime
-        figures[f"scores_{stem}"] = scores_figure(
-            analysis.scores, design, analysis.reference, outcome, lang
-        )
+        scores = scores_figure(analysis.scores, design, analysis.reference, outcome, lang)
+        if scores is not None:
+            figures[f"scores_{stem}"] = scores
     return figures
+
+
+def _has_pair(frame: pd.DataFrame, design: str, outcome: str) -> bool:
+    """Whether a tidy frame has rows of this design and outcome."""
+    if frame.empty:
+        return False
+    return bool(((frame["design"] == design) & (frame["outcome"] == outcome)).any())
+
+
+def share_text(row: Any, lang: str = "en") -> str:
+    """The share of points where the design is worse, with its 95% interval."""
+    return i18n.t(
+        "disc_share_line",
+        lang,
+        share=row["share_worse"],
+        points=int(row["points"]),
+        worse=int(row["worse_points"]),
+        low=row["share_low"],
+        high=row["share_high"],
+    )
+
+
+def prim_note(row: Any, lang: str = "en") -> str | None:
+    """What PRIM found when it found no box at or above min_density (else ``None``).
+
+    Args:
+        row: A row of ``DiscoveryAnalysis.summary``.
+        lang: ``en`` or ``zh``.
+    """
+    result = row["prim"]
+    if result == "boxes":
+        return None
+    if result in ("worse_nowhere", "worse_everywhere"):
+        return i18n.t(f"disc_no_box_{result}", lang)
+    values = {
+        "share": row["share_worse"],
+        "low": row["share_low"],
+        "high": row["share_high"],
+        "best": row["best_density"],
+        "mass": row["best_mass"],
+        "min_density": row["min_density"],
+    }
+    below = not row["best_density"] >= row["min_density"]
+    if result == "no_region":
+        keys = ["disc_no_box_no_region"]
+        keys += ["disc_why_below", "disc_why_none_clear"] if below else ["disc_why_reached_none"]
+        keys.append("disc_spread")
+    else:
+        keys = ["disc_weak_boxes", "disc_why_below" if below else "disc_why_reached_some"]
+    joint = "" if lang == "zh" else " "  # Chinese sentences follow each other without a space
+    return joint.join(i18n.t(key, lang, **values) for key in keys)
+
+
+def summary_row(analysis: DiscoveryAnalysis, design: str, outcome: str) -> Any:
+    """The row of ``analysis.summary`` of a design and outcome (``None`` if absent)."""
+    frame = analysis.summary
+    if frame.empty:
+        return None
+    rows = frame[(frame["design"] == design) & (frame["outcome"] == outcome)]
+    return rows.iloc[0] if len(rows) else None
+
+
+def cart_section(analysis: DiscoveryAnalysis, design: str, outcome: str, lang: str) -> str:
+    """The CART tree of a design and outcome as preformatted text (empty if none)."""
+    text = analysis.cart_trees.get((design, outcome), "")
+    if not text:
+        return ""
+    if lang == "zh":
+        text = text.replace("class: not worse", "类别：不更差").replace(
+            "class: worse", "类别：更差"
+        )
+        text = text.replace("weights:", "点数：")
+    group = analysis.points[
+        (analysis.points["design"] == design) & (analysis.points["outcome"] == outcome)
+    ]
+    leaf = max(1, int(max(0.05, 1.0 / max(len(group), 1)) * len(group)))
+    return (
+        f"<h3>{html.escape(i18n.t('disc_cart_title', lang))}</h3>"
+        f"<p class='note'>{html.escape(i18n.t('disc_cart_note', lang, leaf=leaf))}</p>"
+        f"<pre style='overflow-x:auto;font-size:12px;line-height:1.3'>{html.escape(text)}</pre>"
+    )
 
 
 def _cell(value: Any) -> str:
@@ -221,9 +323,10 @@ def _cell(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _boxes_table(boxes: pd.DataFrame, lang: str) -> str:
+def _boxes_table(boxes: pd.DataFrame, lang: str, message: str | None = None) -> str:
+    intro = f"<p class='note'>{html.escape(message)}</p>" if message else ""
     if boxes.empty:
-        return f"<p class='note'>{html.escape(i18n.t('disc_no_box', lang))}</p>"
+        return intro
     head = [
         i18n.t(k, lang)
         for k in (
@@ -263,10 +366,11 @@ def _boxes_table(boxes: pd.DataFrame, lang: str) -> str:
                 f"<td class='num'>{', '.join(f'{v:.3f}' for v in qp) or '–'}</td></tr>"
             )
     header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    note = ""
     if "meets_min_density" in boxes and not boxes["meets_min_density"].all():
         note = f"<p class='note'>* {html.escape(i18n.t('disc_below_density', lang))}</p>"
-    return f"<table><tr>{header}</tr>{''.join(rows)}</table>{note}"
+    else:
+        note = ""
+    return f"{intro}<table><tr>{header}</tr>{''.join(rows)}</table>{note}"
 
 
 def _finite(value: Any) -> bool:
@@ -281,10 +385,16 @@ def _summary_table(analysis: DiscoveryAnalysis, lang: str) -> str:
     rows = []
     for (design, outcome), group in analysis.points.groupby(["design", "outcome"], sort=False):
         label = html.escape(i18n.outcome_label(outcome, lang))
+        row = summary_row(analysis, design, outcome)
+        share = (
+            share_text(row, lang)
+            if row is not None
+            else f"{group['worse'].mean():.0%} ({int(group['worse'].sum())}/{len(group)})"
+        )
         rows.append(
             f"<tr><td>{html.escape(design)}</td><td>{label}"
-            f"</td><td class='num'>{group['worse'].mean():.0%} ({int(group['worse'].sum())}/"
-            f"{len(group)})</td><td class='num'>{group['clearly_worse'].mean():.0%}</td></tr>"
+            f"</td><td class='num'>{html.escape(share)}</td>"
+            f"<td class='num'>{group['clearly_worse'].mean():.0%}</td></tr>"
         )
     header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     return f"<table><tr>{header}</tr>{''.join(rows)}</table>"
@@ -361,11 +471,19 @@ def write_discovery_report(
         if len(boxes):
             boxes = boxes[(boxes["design"] == design) & (boxes["outcome"] == outcome)]
         body.append(f"<h3>{html.escape(i18n.t('disc_boxes', lang))}</h3>")
-        body.append(_boxes_table(boxes, lang))
+        row = summary_row(analysis, design, outcome)
+        body.append(_boxes_table(boxes, lang, prim_note(row, lang) if row is not None else None))
         for kind in ("tradeoff", "regimes", "scores"):
             key = f"{kind}_{design}_{outcome}"
             if key in divs:
                 body.append(f"<div class='fig'>{divs[key]}</div>")
+            if kind == "scores" and key in divs:
+                body.append(
+                    "<p class='note'>"
+                    + html.escape(i18n.t("disc_floor_note", lang, repeats=NOISE_REPEATS))
+                    + "</p>"
+                )
+        body.append(cart_section(analysis, design, outcome, lang))
     body.append(f"<p class='note'>{html.escape(i18n.t('disc_method', lang))}</p>")
     if provenance:
         seeds = {"root_seed": settings["root_seed"]}

@@ -643,8 +643,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "每次运行固定（覆盖各体制情景的取值）：{fixed}。",
     ),
     "disc_below_density": (
-        "No step of this box's peeling trajectory reached min_density; the densest is shown.",
-        "该盒子的剥离轨迹中没有一步达到 min_density；显示的是密度最高的一步。",
+        "Below min_density: no step of this box's peeling trajectory reached it, or the "
+        "restrictions that did were not clear of chance and were dropped.",
+        "低于 min_density：该盒子的剥离轨迹中没有一步达到它，"
+        "或达到它的限制未显著区别于偶然而被去除。",
     ),
     "disc_regime_note": ("dark grey: no point", "深灰：无样本点"),
     "disc_weak": ("below min_density", "低于 min_density"),
@@ -658,9 +660,78 @@ TEXT: dict[str, tuple[str, str]] = {
     "disc_limits": ("limits", "范围"),
     "disc_qp": ("quasi p-value", "准 p 值"),
     "disc_whole_space": ("the whole space", "整个空间"),
-    "disc_no_box": (
-        "No box: the design is worse at every point or at none.",
-        "没有盒子：该体制在所有点都更差，或在任何点都不更差。",
+    "disc_share_line": (
+        "{share:.0%} of {points} points ({worse} worse; 95% CI {low:.0%}–{high:.0%})",
+        "{points} 个点中的 {share:.0%}（{worse} 个更差；95% 置信区间 {low:.0%}–{high:.0%}）",
+    ),
+    "disc_no_box_worse_nowhere": (
+        "No PRIM box: the design is worse at none of the points.",
+        "没有 PRIM 盒子：该体制在任何点都不更差。",
+    ),
+    "disc_no_box_worse_everywhere": (
+        "No PRIM box: the design is worse at every point.",
+        "没有 PRIM 盒子：该体制在所有点都更差。",
+    ),
+    "disc_no_box_no_region": (
+        "No PRIM box: the design is worse at {share:.0%} of the points (95% CI {low:.0%}–"
+        "{high:.0%}), but they form no region that PRIM can box.",
+        "没有 PRIM 盒子：该体制在 {share:.0%} 的点上更差（95% 置信区间 {low:.0%}–{high:.0%}），"
+        "但这些点不构成 PRIM 能框出的区域。",
+    ),
+    "disc_spread": (
+        "The worse points are spread over the sampled space; the feature scores and the CART "
+        "tree show what leans towards them.",
+        "更差的点分散在抽样空间中；特征得分和 CART 树显示哪些因素与之相关。",
+    ),
+    "disc_weak_boxes": (
+        "No box reaches min_density {min_density:.2f}: the boxes are leanings rather than "
+        "regions where the design is worse.",
+        "没有盒子达到 min_density {min_density:.2f}：所列盒子只表示倾向，而非该体制更差的区域。",
+    ),
+    "disc_why_below": (
+        "The densest box on the first peeling trajectory had density {best:.2f} (mass "
+        "{mass:.2f}), below min_density {min_density:.2f}.",
+        "第一条剥离轨迹上密度最高的盒子密度为 {best:.2f}（质量 {mass:.2f}），"
+        "低于 min_density {min_density:.2f}。",
+    ),
+    "disc_why_none_clear": (
+        "None of its restrictions was clear of chance (quasi p-value at most 0.05).",
+        "其各项限制均未显著区别于偶然（准 p 值不超过 0.05）。",
+    ),
+    "disc_why_reached_none": (
+        "The first peeling trajectory reached density {best:.2f} (mass {mass:.2f}; min_density "
+        "{min_density:.2f}), but none of the restrictions that got it there was clear of chance "
+        "(quasi p-value at most 0.05): with these points such a box arises by chance.",
+        "第一条剥离轨迹的密度达到 {best:.2f}（质量 {mass:.2f}；min_density {min_density:.2f}），"
+        "但达到该密度的各项限制均未显著区别于偶然（准 p 值不超过 0.05）：在这些点上，"
+        "偶然也会出现这样的盒子。",
+    ),
+    "disc_why_reached_some": (
+        "The first peeling trajectory reached density {best:.2f} (mass {mass:.2f}), but some "
+        "restrictions that got it there were not clear of chance (quasi p-value above 0.05) "
+        "and were dropped.",
+        "第一条剥离轨迹的密度达到 {best:.2f}（质量 {mass:.2f}），但达到该密度的部分限制未显著"
+        "区别于偶然（准 p 值大于 0.05），已被去除。",
+    ),
+    "disc_cart_title": ("CART tree", "CART 决策树"),
+    "disc_cart_note": (
+        "scikit-learn's decision tree (seeded; at least {leaf} points per leaf) on whether the "
+        "design is worse; each leaf gives its class and its points as [not worse, worse].",
+        "scikit-learn 决策树（固定种子；每片叶子至少 {leaf} 个点），判别该体制是否更差；"
+        "每片叶子给出其类别及点数 [不更差, 更差]。",
+    ),
+    "disc_above_floor": (
+        "above the noise floor {floor:.3f}",
+        "高于噪声底线 {floor:.3f}",
+    ),
+    "disc_noise_floor": ("noise floor", "噪声底线"),
+    "disc_below_floor": ("below the noise floor", "低于噪声底线"),
+    "disc_floor_note": (
+        "Scores are the mean of {repeats} extra-trees fits, each with an added column of random "
+        "numbers unrelated to any outcome; the noise floor (dashed) is the largest score that "
+        "column reached. Grey bars are below it: no better than noise.",
+        "得分为 {repeats} 次极端随机树拟合的平均值，每次拟合都加入一列与任何结果无关的随机数；"
+        "噪声底线（虚线）是该列得到的最高得分。灰色条形低于底线：与噪声无异。",
     ),
     "disc_res_dim": ("restricted parameters", "受限参数数"),
     "disc_hover_step": (
