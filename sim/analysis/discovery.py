@@ -332,6 +332,13 @@ def prim_search(
     )
 
 
+#: Columns of the tables below when they have no rows (no box, no leaf).
+BOX_COLUMNS = ("box", "coverage", "density", "mass", "n_points", "meets_min_density",
+               "parameter", "low", "high", "qp_low", "qp_high")  # fmt: skip
+TRAJECTORY_COLUMNS = ("coverage", "density", "mass", "res_dim", "box", "step", "kept")
+CART_COLUMNS = ("leaf", "coverage", "density", "mass", "parameter", "low", "high")
+
+
 def share_interval(worse: int, points: int) -> tuple[float, float]:
     """95% Wilson interval of a share of sampled points (``scipy.stats.binomtest``).
 
@@ -625,18 +632,20 @@ def analyze(
         for first, second in pairs:
             regimes.append(regime_grid(x, worse, first, second, ranges).assign(**tag))
 
-    def stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    def stack(frames: list[pd.DataFrame], columns: tuple[str, ...] = ()) -> pd.DataFrame:
+        # An empty table keeps its header, so that readers of the CSV files
+        # (pandas, the notebooks) get the columns and no rows, not an error.
         if not frames:
-            return pd.DataFrame()
+            return pd.DataFrame(columns=["design", "outcome", *columns])
         frame = pd.concat(frames, ignore_index=True)
         front = ["design", "outcome"]
         return frame[front + [c for c in frame.columns if c not in front]]
 
     return DiscoveryAnalysis(
         points=points,
-        boxes=stack(boxes),
-        trajectories=stack(trajectories),
-        cart=stack(leaves),
+        boxes=stack(boxes, BOX_COLUMNS),
+        trajectories=stack(trajectories, TRAJECTORY_COLUMNS),
+        cart=stack(leaves, CART_COLUMNS),
         scores=stack(scores),
         regimes=stack(regimes),
         sampled=tuple(sampled),
