@@ -31,6 +31,7 @@ from sim.experiments.replications import (
     batch_blocks,
     final_values,
     ordered_outcomes,
+    ordered_results,
     simulate_batch,
 )
 from sim.experiments.scenarios import Scenario
@@ -146,16 +147,10 @@ class Job:
 
 def comparison(job: Job, parts: list, elapsed: float) -> Comparison:
     """The ``Comparison`` of the runs, ordered and summarized as ``sim.compare`` does."""
-    order = {s.name: i for i, s in enumerate(job.scenarios)}
+    names = [s.name for s in job.scenarios]
 
     def ordered(k: int, keys: list[str]) -> pd.DataFrame:
-        table = pd.concat([p[k] for p in parts], ignore_index=True)
-        return (
-            table.assign(_order=table["scenario"].map(order))
-            .sort_values(["_order", "replication", *keys], kind="stable")
-            .drop(columns="_order")
-            .reset_index(drop=True)
-        )
+        return ordered_results(parts, names, k, keys)
 
     frame = ordered(0, ["month"])
     frame.attrs["root_seed"] = int(job.root_seed)

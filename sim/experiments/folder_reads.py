@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from sim.experiments.input_limits import available_memory, shorten
+from sim.experiments.input_limits import available_memory, file_type, shorten
 
 #: Largest JSON file read from a folder (``manifest.json``, ``sweep.json``...).
 #: A sweep's manifest with 100,000 seeds is about 2 MB.
@@ -153,22 +153,10 @@ def _check_inside(path: Path, folder: Path) -> None:
 def _check_status(path: Path, info: os.stat_result, limit: int) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise FolderFileError(
-            f"{shorten(str(path), 200)} is {_kind(info.st_mode)}, not a regular file"
+            f"{shorten(str(path), 200)} is {file_type(info.st_mode)}, not a regular file"
         )
     if info.st_size > limit:
         raise FolderFileError(
             f"{shorten(str(path), 200)} is {info.st_size:,} bytes, more than the {limit:,} "
             "a file of this kind may have"
         )
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"

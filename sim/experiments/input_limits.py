@@ -86,7 +86,7 @@ def read_input_file(path: Path, kind: str) -> str:
         raise InputFileError(f"{kind} {shown} cannot be read ({os_problem(exc)}).") from None
     if not stat.S_ISREG(info.st_mode):
         raise InputFileError(
-            f"{kind} {shown} is {_file_type(info.st_mode)}, not a regular file; give the "
+            f"{kind} {shown} is {file_type(info.st_mode)}, not a regular file; give the "
             "path of a .yaml file."
         )
     if info.st_size > MAX_INPUT_BYTES:
@@ -112,7 +112,8 @@ def read_input_file(path: Path, kind: str) -> str:
         ) from None
 
 
-def _file_type(mode: int) -> str:
+def file_type(mode: int) -> str:
+    """What a path that is not a regular file is, for messages (``a FIFO (named pipe)``)."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):

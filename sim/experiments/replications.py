@@ -452,17 +452,8 @@ def run_replications_with_networks(
         )
         pairs = [result for results in batches for result in results]
 
-    order = {name: i for i, name in enumerate(names)}
-
     def ordered(part: int, keys: list[str]) -> pd.DataFrame:
-        """One kind of result of every run, scenarios in the order given, then ``keys``."""
-        table = pd.concat([result[part] for result in pairs], ignore_index=True)
-        return (
-            table.assign(_order=table["scenario"].map(order))
-            .sort_values(["_order", "replication", *keys], kind="stable")
-            .drop(columns="_order")
-            .reset_index(drop=True)
-        )
+        return ordered_results(pairs, names, part, keys)
 
     frame = ordered(0, ["month"])
     frame.attrs["root_seed"] = int(root_seed)
@@ -504,6 +495,27 @@ def batch_layout(replications: int, batch: int) -> list[tuple[int, int, int]]:
         for block in batch_blocks(replications, batch)
         for copy in range(len(block))
     ]
+
+
+def ordered_results(
+    results: Sequence[Sequence[pd.DataFrame]], names: Sequence[str], part: int, keys: list[str]
+) -> pd.DataFrame:
+    """One kind of result of every run, stacked: scenarios in the order given, then ``keys``.
+
+    Args:
+        results: Per run (or batch), its result frames (outcomes, networks, governments).
+        names: Scenario names in the order wanted.
+        part: Which frame of each result (0 outcomes, 1 networks, 2 governments).
+        keys: Columns that order the rows within a replication (``month``, ...).
+    """
+    order = {name: i for i, name in enumerate(names)}
+    table = pd.concat([result[part] for result in results], ignore_index=True)
+    return (
+        table.assign(_order=table["scenario"].map(order))
+        .sort_values(["_order", "replication", *keys], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def final_values(frame: pd.DataFrame, batch: int | None = None) -> pd.DataFrame:
