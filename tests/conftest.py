@@ -3,18 +3,52 @@
 ``final(design, seeds, months=..., **overrides)`` runs one design over several
 seeds and returns the last row of each run's outcomes, indexed by seed. A
 design is a scenario name, a ``Scenario``, a ``Parameters`` instance or None
-(the defaults, i.e. the dispersed status quo).
+(the defaults, i.e. the dispersed status quo). The browser tests share
+``needs_chromium``, ``launch_chromium`` and ``local_only`` (every request
+that is not to this machine aborted and listed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pandas as pd
+import pytest
 
 from sim.experiments.scenarios import Scenario, load_scenario
 from sim.model.governance import GovernanceModel
+
+#: Debian's Chromium, which the browser tests drive through Playwright.
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)",
+)
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Headless Chromium as this machine runs it (no sandbox, GPU or background network)."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+
+
+def local_only(aborted: list[str]) -> Callable[[Any], None]:
+    """A Playwright route handler that lets local requests through and aborts (and lists) others."""
+
+    def route(request_route: Any) -> None:
+        if urlparse(request_route.request.url).hostname in ("127.0.0.1", "localhost"):
+            request_route.continue_()
+        else:
+            aborted.append(request_route.request.url)
+            request_route.abort()
+
+    return route
+
 
 #: Small world used by the mechanism tests unless a test says otherwise.
 SMALL = {"n_departments": 15, "months": 48}

@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from conftest import launch_chromium, local_only, needs_chromium
 
 from sim.dashboard import controls
 from sim.dashboard.app import _scenarios, create_app
 from sim.dashboard.layout import city_scenarios
 from sim.experiments.scenarios import load_scenario
 from sim.model.parameters import SPECS
-
-CHROMIUM = Path("/usr/bin/chromium")
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)",
-)
 
 
 def test_fields_come_from_the_declarations():
@@ -79,13 +72,6 @@ TIMESERIES_Y = (
 )
 
 
-def launch(p):
-    return p.chromium.launch(
-        executable_path=str(CHROMIUM),
-        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    )
-
-
 def set_field(page, selector: str, value: str) -> None:
     """Type a value into a number field and commit it (the fields are debounced)."""
     field = page.locator(selector)
@@ -100,19 +86,12 @@ def test_dashboard_in_headless_chromium_offline(server, tmp_path):
     aborted: list[str] = []
     errors: list[str] = []
 
-    def route(r):
-        if urlparse(r.request.url).hostname in ("127.0.0.1", "localhost"):
-            r.continue_()
-        else:
-            aborted.append(r.request.url)
-            r.abort()
-
     with sync_api.sync_playwright() as p:
-        browser = launch(p)
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.route("**/*", route)
+            page.route("**/*", local_only(aborted))
             page.goto(server)
             # the page renders and the first run (3 paired replications) finishes
             wait_until_finished(page, "runs in")
@@ -203,7 +182,7 @@ def test_dashboard_in_headless_chromium_offline(server, tmp_path):
 def test_the_sweep_tab_runs_a_one_parameter_sweep(server):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        browser = launch(p)
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.goto(server)
@@ -253,7 +232,7 @@ def test_a_stale_job_id_leads_to_the_newest_job():
 def test_save_a_design_as_a_scenario_file_and_load_it_back(server, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        browser = launch(p)
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
             page.goto(server)

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import launch_chromium, local_only, needs_chromium
 
 from sim.experiments.input_limits import TooLargeError
 from sim.experiments.replications import simulate
@@ -28,12 +27,6 @@ from sim.model import snapshot
 from sim.model.capabilities import N_COMMON
 from sim.model.governance import GovernanceModel
 from sim.model.outcomes import OUTCOME_NAMES
-
-CHROMIUM = Path("/usr/bin/chromium")
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)",
-)
 
 MONTHS = 48
 
@@ -288,22 +281,12 @@ def test_viewer_play_pause_step_in_headless_chromium(server, tmp_path):
     aborted: list[str] = []
     errors: list[str] = []
 
-    def route(r):
-        if urlparse(r.request.url).hostname in ("127.0.0.1", "localhost"):
-            r.continue_()
-        else:
-            aborted.append(r.request.url)
-            r.abort()
-
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1500})
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.route("**/*", route)
+            page.route("**/*", local_only(aborted))
             page.goto(server + "watch")
             page.wait_for_function(
                 "() => document.querySelector('#viewer-status')?.innerText?.includes('records')",
