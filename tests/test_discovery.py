@@ -91,7 +91,8 @@ def test_prim_recovers_a_planted_region_and_scores_its_parameter_first():
     x["e"] = rng.integers(15, 81, size=400)  # an integer parameter, like n_departments
     worse = ((x["a"] > 0.6) & (x["b"] < 0.5)).to_numpy()
     ranges = {name: (0.0, 1.0) for name in "abcd"} | {"e": (15, 80)}
-    boxes, trajectories = analysis.prim_boxes(x.astype(float), worse, 0.9, 2, ranges)
+    found = analysis.prim_search(x.astype(float), worse, 0.9, 2, ranges)
+    boxes, trajectories = found.boxes, found.trajectories
     first = boxes[boxes["box"] == 1].set_index("parameter")
     assert set(first.index) == {"a", "b"}
     assert first.loc["a", "low"] == pytest.approx(0.6, abs=0.08)
@@ -136,7 +137,7 @@ def test_analyze_handles_integer_parameters_such_as_government_size():
 def test_no_box_when_the_design_is_worse_everywhere_or_nowhere():
     x = pd.DataFrame({"a": np.linspace(0, 1, 50)})
     for worse in (np.zeros(50, bool), np.ones(50, bool)):
-        boxes, _ = analysis.prim_boxes(x, worse, 0.8, 3)
+        boxes = analysis.prim_search(x, worse, 0.8, 3).boxes
         assert boxes.empty
 
 

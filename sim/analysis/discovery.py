@@ -208,8 +208,8 @@ class PrimResult:
     """What PRIM found for one design and outcome.
 
     Attributes:
-        boxes: As :func:`prim_boxes` returns.
-        trajectories: As :func:`prim_boxes` returns.
+        boxes: As :func:`prim_search` returns.
+        trajectories: As :func:`prim_search` returns.
         result: One of :data:`PRIM_RESULTS`.
         best_density: Density of the densest step of the first peeling
             trajectory (NaN when PRIM did not run: worse everywhere or nowhere).
@@ -221,22 +221,6 @@ class PrimResult:
     result: str
     best_density: float = math.nan
     best_mass: float = math.nan
-
-
-def prim_boxes(
-    x: pd.DataFrame,
-    worse: np.ndarray,
-    min_density: float,
-    max_boxes: int,
-    ranges: Mapping[str, tuple[float, float]] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """PRIM boxes of the worse points (:func:`prim_search` without the reason).
-
-    Returns:
-        ``(boxes, trajectories)`` of :func:`prim_search`.
-    """
-    found = prim_search(x, worse, min_density, max_boxes, ranges)
-    return found.boxes, found.trajectories
 
 
 def prim_search(
@@ -582,7 +566,7 @@ def analyze(
         sampled: The sampled parameters.
         ranges: Their sampled ranges (for the regime maps' bins).
         outcomes: Outcomes judged.
-        min_density: PRIM box choice (see :func:`prim_boxes`).
+        min_density: PRIM box choice (see :func:`prim_search`).
         max_boxes: PRIM boxes per design and outcome.
         regime_pairs: Regime maps per design and outcome (pairs of the top
             three parameters by feature score).
