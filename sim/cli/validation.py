@@ -7,9 +7,10 @@ variants, and writes a results folder with ``validation.csv``,
 ``manifest.json``. With ``--mutants`` it also runs every fact under every
 mutant and writes ``mutants.csv``. With ``--screen`` (or ``--screen-only``,
 without the facts) it runs a Morris screen of every lever and uncertainty
-(``sim.analysis.validation.screen``; ``--quick`` for a small one), prints
-each parameter's largest normalized mu* and writes ``screen.csv``,
-``screen_indices.csv`` and the screen's sweep files and folders. Exit status
+against a measured seed-noise floor (``sim.analysis.validation.screen``;
+``--quick`` for a small one), prints each parameter's largest mu* / floor
+and verdict and writes ``screen.csv``, ``screen_indices.csv``,
+``screen_floors.csv``, ``screen_design.csv`` and ``screen_runs.csv``. Exit status
 0 when every fact passes, 1 when any fails, 2 for bad input; the screen is
 reported and does not change it.
 """
@@ -36,10 +37,11 @@ validation.txt and manifest.json to a new results folder. With --mutants,
 also runs every fact under every mutant (the model with one mechanism switched
 off) and writes mutants.csv: a fact that fails under a mutant shows that the
 check can catch it. With --screen, also runs a Morris screen of every lever and
-uncertainty around the centralized and dispersed designs (the sweep engine)
-and prints, per parameter, its largest normalized mu* over the headline
-outcomes, flagging parameters that move none; --screen-only runs the screen
-without the facts, --quick makes the screen small.
+uncertainty over its whole plausible range, with seed dummies (factors that
+change only the seeds) giving each headline outcome its noise floor, and
+prints, per parameter, its largest mu* / floor and whether it is active (above
+the floor on some outcome) or inert (below on every one); --screen-only runs
+the screen without the facts, --quick makes the screen small.
 
 Exit status: 0 if every fact passes, 1 if any fails, 2 for bad input.
 """
@@ -49,8 +51,8 @@ examples:
   python run.py validate-model                    full: 100 replications (about 30 s on 2 cores)
   python run.py validate-model --fast             12 replications, smaller worlds (a smoke run)
   python run.py validate-model --mutants --fast   the mutation table as well
-  python run.py validate-model --screen-only      Morris screen only (about 10 minutes on 2 cores)
-  python run.py validate-model --screen-only --quick   a small screen (about 2 minutes)
+  python run.py validate-model --screen-only      Morris screen only (2,520 runs; docs/VALIDATION.md)
+  python run.py validate-model --screen-only --quick   a small screen (736 runs of 20 departments)
 """
 
 
@@ -107,7 +109,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--quick",
         action="store_true",
         help="with --screen or --screen-only: a small screen (4 trajectories, 2 replications, "
-        "20 departments) instead of 10 trajectories, 3 replications, 40 departments",
+        "20 departments) instead of 9 trajectories, 3 replications, 40 departments",
     )
     p.add_argument(
         "--facts",
@@ -306,22 +308,21 @@ def _run_screen(args: argparse.Namespace, out: Any) -> tuple[str, dict[str, Any]
     block = screen.format_screen(result)
     print()
     print(block)
-    atomic_write(
-        out / "screen.csv", lambda p: result.table.to_csv(p, index=False, float_format="%.6g")
-    )
-    atomic_write(
-        out / "screen_indices.csv",
-        lambda p: result.indices.to_csv(p, index=False, float_format="%.6g"),
-    )
+    for name, frame in (
+        ("screen.csv", result.table),
+        ("screen_indices.csv", result.indices),
+        ("screen_floors.csv", result.floors),
+    ):
+        atomic_write(out / name, lambda p, f=frame: f.to_csv(p, index=False, float_format="%.6g"))
     files = {
-        "screen.csv": "per parameter: largest normalized Morris mu* per scenario, where, and "
-        "whether it moves a headline outcome",
-        "screen_indices.csv": "per scenario, parameter and outcome: SALib mu*, its 95% "
-        "confidence, mu, sigma, the outcome's spread, the noise floor, normalized mu*",
+        "screen.csv": "per parameter and seed dummy: largest mu* / noise floor over the headline "
+        "outcomes with its 95% interval, where, on how many outcomes above the floor, verdict",
+        "screen_indices.csv": "per parameter (or dummy) and outcome: SALib mu*, its 95% "
+        "bootstrap interval, mu, sigma, the noise floor, mu* / floor, above",
+        "screen_floors.csv": "per outcome: the noise floor, the mean do-nothing mu*, the seed SD",
+        "screen_design.csv": "the Morris points run (parameter values, dummies' levels, seeds)",
+        "screen_runs.csv": "final values of every run",
     }
-    for scenario, folder in result.folders.items():
-        files[f"screen-{scenario}.yaml"] = f"the Morris sweep file of the {scenario} screen"
-        files[f"{folder.name}/"] = "its sweep folder (run.py sweep layout)"
     info = {
         "settings": {
             "trajectories": settings.trajectories,
@@ -329,12 +330,18 @@ def _run_screen(args: argparse.Namespace, out: Any) -> tuple[str, dict[str, Any]
             "n_departments": settings.n_departments,
             "months": settings.months,
             "levels": settings.levels,
-            "scenarios": list(settings.scenarios),
+            "dummies": settings.dummies,
+            "base_scenario": screen.SCREEN_BASE,
             "quick": settings.quick,
         },
-        "threshold": screen.THRESHOLD,
-        "lever_window": screen.LEVER_WINDOW,
-        "moving_nothing": result.table.loc[~result.table["moves"], "parameter"].tolist(),
+        "family_alpha": screen.FAMILY_ALPHA,
+        "floor_quantile": screen.floor_quantile(),
+        "inert": result.table.loc[
+            (result.table["group"] != "dummy") & (result.table["verdict"] != "active"),
+            "parameter",
+        ].tolist(),
+        "seeds": "per point and replication in screen_design.csv (from the root seed, the "
+        "replication and the seed dummies' levels)",
         "elapsed_seconds": round(result.elapsed, 1),
         "files": files,
     }
@@ -354,7 +361,7 @@ def _screen_only(args: argparse.Namespace, out: Any, start: float) -> int:
     atomic_write(out / "validation.txt", lambda p: p.write_text(block + "\n", "utf-8"))
     files["manifest.json"] = "provenance: scenarios, seeds, versions, git commit"
     manifest = provenance.build_manifest(
-        [load_scenario(s) for s in info["settings"]["scenarios"]],
+        [load_scenario(info["settings"]["base_scenario"])],
         root_seed=int(args.seed),
         seeds=spawn_seeds(int(args.seed), info["settings"]["replications"]),
         replications=info["settings"]["replications"],

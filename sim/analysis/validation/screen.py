@@ -1,72 +1,89 @@
-"""Morris screen of every lever and uncertainty: does each parameter move an outcome?
+"""Morris screen of every lever and uncertainty, against a measured seed-noise floor.
 
 Issue 11 asks that every declared parameter move at least one outcome, or
-go. This module answers with the sweep engine: for each of
-``SCREEN_SCENARIOS`` it writes a Morris sweep file (``sweep_text``) that
-varies every lever and uncertainty of ``sim/model/parameters.py``, loads it
-with ``sim.experiments.sweep_files.load_sweep`` (the same checks as any sweep
-file), runs it with ``sim.experiments.sweep_runner.run_sweep`` (SALib's Morris
-trajectories, paired seeds at every point) and reads SALib's Morris indices
-from ``sim.analysis.sweep_summary.summarize_sweep``.
+go; issue 26 (item 5) that a parameter be called inert only when its effect
+is below what seed noise alone gives, on every headline outcome. This module
+screens every lever and uncertainty of ``sim/model/parameters.py`` with
+SALib's Morris method and measures that noise floor with *seed dummies*.
 
-Ranges. Each parameter is screened over its plausible range, declared with
-it in ``sim/model/parameters.py`` (``ParameterSpec.plausible_range``, with its
-reason; the allowed range where none is declared, as for the lever shares).
-Uncertainties take that range in
-every scenario; levers take a window around the scenario's own value
-(``LEVER_WINDOW`` of the range, centred on it and shifted to fit), so the
-screen is *around* each design rather than twice the same global screen.
-Integer parameters are sampled as the sweep engine does (on ``[low - 0.5,
-high + 0.5]``, rounded).
+Ranges. One global screen: every lever and uncertainty varies over its whole
+plausible range, read from its declaration (``ParameterSpec.plausible_range``;
+the allowed range where none is declared, as for the lever shares). Since
+the two designs differ only in levers, and every lever varies, the base
+scenario (``SCREEN_BASE``) supplies nothing but the structure. Integers are
+sampled as the sweep engine does (on ``[low - 0.5, high + 0.5]``, rounded).
 
-Indices. SALib's ``mu_star`` is the mean absolute elementary effect: the
-change of the mean outcome (over the replications of a point) per step,
-scaled to the parameter's whole range. It is normalized by the outcome's
-spread, the standard deviation of the point means over the design points of
-that scenario: ``normalized = mu_star / spread``. A parameter *moves* an
-outcome when its normalized mu* is at least ``THRESHOLD`` (a tenth of the
-outcome's spread over the parameter's whole range) **and** at least
-``NOISE_MULTIPLE`` times its noise floor: what replication noise alone would
-give (``elementary_effects``, ``noise_floor``: the paired effect of each step
-is computed per replication, so the floor is the parameter's own). Verdicts:
-``moves`` (some outcome in some scenario), ``noise only`` (at or above the
-threshold somewhere, but never clear of the noise), ``nothing`` (below the
-threshold on every outcome in every scenario): a parameter that moves nothing
-is a candidate for removal. Runs at different points share seeds, so a
-parameter that the model never reads under the screened conditions changes no
-run at all (mu* exactly 0).
+Seeds and dummies. Replication ``r`` of every point runs with the same seed
+(common random numbers), so a step that changes one parameter changes the
+run only through that parameter, except for ``SEED_DUMMIES`` extra Morris
+factors that the model never reads: the seed of a run is derived from the
+replication *and the levels of the dummies*, so a dummy's step changes
+nothing but the seeds. Its elementary effect is what a pure-noise change
+gives: an inert parameter that still perturbs the random stream decorrelates
+the paired runs at most this much.
+
+Index and floor. Per outcome, SALib's ``mu_star`` (mean over trajectories of
+the absolute elementary effect of the mean over replications; change of the
+outcome per whole range, in the outcome's units) with a 95% bootstrap
+interval over trajectories. The noise floor is the ``NOISE_QUANTILE`` (95%)
+quantile of the mu* a do-nothing parameter gets: a bootstrap that draws, in
+each trajectory, one of the dummies' effects there (the same trajectories,
+the same places in the space, hence the same noise as the parameters'
+steps) and averages them over trajectories. A parameter is **active** when
+its mu* is above that floor on at least one headline outcome, **inert** when
+it is below the floor on every one (``never read`` when its mu* is exactly 0
+everywhere: the paired runs are identical). Each dummy is judged the same
+way against a floor built from the others (``dummy_table``): the share of
+dummies called active is the screen's measured false-active rate.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
+from scipy import stats
 
 from sim.analysis.validation.core import VALIDATION_SEED
 from sim.experiments.replications import HEADLINE_OUTCOMES
 from sim.experiments.scenarios import load_scenario
 from sim.model.parameters import SPECS
 
-#: Scenarios screened (levers windowed around each one's values).
-SCREEN_SCENARIOS: tuple[str, ...] = ("centralized", "dispersed")
+#: Scenario supplying the values of what the screen does not vary (the
+#: structure); every lever and uncertainty varies, so the design is immaterial.
+SCREEN_BASE = "dispersed"
 #: Outcomes read: the headline outcomes of every summary.
 SCREEN_OUTCOMES: tuple[str, ...] = HEADLINE_OUTCOMES
-#: A parameter moves an outcome when its mu* is at least this share of the
-#: outcome's spread ...
-THRESHOLD = 0.1
-#: ... and at least this multiple of its noise floor (under pure noise, mu*
-#: averages about the floor, with a spread of about 0.75 floor / sqrt(trajectories)).
-NOISE_MULTIPLE = 2.0
-#: Width of a lever's window around the scenario's value, as a share of its range.
-LEVER_WINDOW = 0.5
+#: Morris factors that change only the seeds of the runs (see the module).
+SEED_DUMMIES = 8
+#: Chance that a factor changing nothing but the seeds is called active on
+#: some outcome: the floor of each outcome is the ``1 - FAMILY_ALPHA /
+#: outcomes`` quantile of its do-nothing mu* (Bonferroni over the outcomes).
+FAMILY_ALPHA = 0.05
+#: Bootstrap draws of the floor and of the intervals.
+BOOTSTRAP = 4000
+#: Short names of the outcomes in the printed table.
+SHORT = {
+    "n_redundant_common_systems": "redundant",
+    "duplication_rate": "dup_rate",
+    "data_sharing_rate": "sharing",
+    "platform_adoption_rate": "adoption",
+    "capability_coverage": "coverage",
+    "mean_months_to_service": "months",
+    "cum_spending": "spending",
+    "cost_per_service_month": "cost/month",
+    "cum_service_months": "service",
+}
 
 
 @dataclass(frozen=True)
@@ -74,13 +91,13 @@ class ScreenSettings:
     """Size of a Morris screen.
 
     Attributes:
-        trajectories: Morris trajectories per scenario (points = trajectories
-            x (parameters + 1)).
+        trajectories: Morris trajectories (points = trajectories x (parameters
+            + dummies + 1)).
         replications: Paired replications per point (the index reads their mean).
         n_departments: Departments of the government.
         months: Length of every run.
         levels: Morris grid levels (even).
-        scenarios: Scenarios screened.
+        dummies: Seed dummies (``SEED_DUMMIES``).
         quick: Whether this is the quick screen.
     """
 
@@ -89,7 +106,7 @@ class ScreenSettings:
     n_departments: int
     months: int = 120
     levels: int = 4
-    scenarios: tuple[str, ...] = SCREEN_SCENARIOS
+    dummies: int = SEED_DUMMIES
     quick: bool = False
 
     @property
@@ -98,7 +115,7 @@ class ScreenSettings:
         return self.levels / (2.0 * (self.levels - 1))
 
 
-SCREEN_FULL = ScreenSettings(trajectories=10, replications=3, n_departments=40)
+SCREEN_FULL = ScreenSettings(trajectories=12, replications=3, n_departments=40)
 SCREEN_QUICK = ScreenSettings(trajectories=4, replications=2, n_departments=20, quick=True)
 
 
@@ -107,175 +124,139 @@ def screen_parameters() -> tuple[str, ...]:
     return tuple(n for n, s in SPECS.items() if s.group in ("lever", "uncertainty"))
 
 
-def screen_range(name: str) -> tuple[float, float]:
-    """Range a parameter is screened over: its declared plausible range."""
+def screen_range(name: str) -> tuple[float | int, float | int]:
+    """Range a parameter is screened over: its declared plausible range (read, not copied)."""
     return SPECS[name].plausible_range
 
 
-def _typed(name: str, value: float) -> float | int:
-    return int(value) if SPECS[name].type is int else float(value)
+def dummy_names(settings: ScreenSettings) -> tuple[str, ...]:
+    """Names of the seed dummies (no parameter has them)."""
+    return tuple(f"(seed dummy {k + 1})" for k in range(settings.dummies))
 
 
-def scenario_ranges(scenario: str, parameters: Sequence[str]) -> dict[str, tuple[Any, Any]]:
-    """Ranges of ``parameters`` in one scenario: levers windowed around its values.
-
-    A lever's window is ``LEVER_WINDOW`` of its screen range, centred on the
-    scenario's value and shifted to stay inside the range (widened to whole
-    numbers for integers); an uncertainty keeps its whole screen range.
-    """
-    values = load_scenario(scenario).parameters
-    out: dict[str, tuple[Any, Any]] = {}
-    for name in parameters:
-        low, high = screen_range(name)
-        if SPECS[name].group == "lever":
-            width = LEVER_WINDOW * (high - low)
-            centre = min(max(float(getattr(values, name)), low), high)
-            start = min(max(centre - width / 2, low), high - width)
-            a, b = start, start + width
-            if SPECS[name].type is int:
-                a, b = math.floor(a), math.ceil(b)
-            low, high = _typed(name, a), _typed(name, b)
-        out[name] = (low, high)
-    return out
-
-
-def sweep_text(
-    scenario: str,
-    settings: ScreenSettings,
-    parameters: Sequence[str] | None = None,
-    root_seed: int = VALIDATION_SEED,
-) -> str:
-    """The Morris sweep file of the screen of one scenario (YAML text)."""
-    names = list(parameters or screen_parameters())
-    ranges = scenario_ranges(scenario, names)
-    sections: dict[str, dict[str, dict[str, Any]]] = {"levers": {}, "uncertainties": {}}
+def salib_problem(names: Sequence[str], settings: ScreenSettings) -> dict[str, Any]:
+    """SALib problem: the parameters over their plausible ranges, then the dummies on [0, 1]."""
+    bounds = []
     for name in names:
-        section = "levers" if SPECS[name].group == "lever" else "uncertainties"
-        low, high = ranges[name]
-        sections[section][name] = {"low": low, "high": high}
-    data = {
-        "description": f"Morris screen of {len(names)} levers and uncertainties around the "
-        f"{scenario} design (python run.py validate-model --screen"
-        f"{' --quick' if settings.quick else ''}).",
-        "scenario": scenario,
-        "parameters": {"n_departments": settings.n_departments},
-        "months": settings.months,
-        **{k: v for k, v in sections.items() if v},
-        "design": {
-            "method": "morris",
-            "samples": settings.trajectories,
-            "levels": settings.levels,
-            "seed": root_seed,
-        },
-        "replications": settings.replications,
-        "root_seed": root_seed,
-        # One model per run: replication r of every point then uses the same
-        # random stream (common random numbers), which the paired elementary
-        # effects and their noise floor assume; batched points share a seed
-        # but not a stream.
-        "batch": 1,
-        "outcomes": list(SCREEN_OUTCOMES),
+        low, high = screen_range(name)
+        if SPECS[name].type is int:  # as the sweep engine: every integer equally likely
+            bounds.append([low - 0.5, high + 0.5])
+        else:
+            bounds.append([float(low), float(high)])
+    dummies = dummy_names(settings)
+    return {
+        "num_vars": len(names) + len(dummies),
+        "names": [*names, *dummies],
+        "bounds": bounds + [[0.0, 1.0]] * len(dummies),
     }
-    head = "# Written by sim.analysis.validation.screen; run with: python run.py sweep FILE\n"
-    return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 @dataclass(frozen=True)
-class ScreenResult:
-    """What a screen produced.
+class ScreenDesign:
+    """The points of a screen and the seed of every run.
 
     Attributes:
-        table: One row per parameter (``screen_table``).
-        indices: One row per scenario, parameter and outcome (``screen_indices``).
-        settings: Size of the screen.
-        parameters: Parameters screened.
-        folders: Per scenario, its sweep folder.
-        elapsed: Wall-clock seconds.
+        samples: SALib's Morris samples (unrounded), ``(points, parameters + dummies)``.
+        values: One row per point: the parameter values run (integers rounded).
+        seeds: ``(points, replications)`` integer seeds.
+        names: The parameters.
+        dummies: The seed dummies.
     """
 
-    table: pd.DataFrame
-    indices: pd.DataFrame
-    settings: ScreenSettings
-    parameters: tuple[str, ...]
-    folders: dict[str, Path]
-    elapsed: float
+    samples: np.ndarray
+    values: pd.DataFrame
+    seeds: np.ndarray
+    names: tuple[str, ...]
+    dummies: tuple[str, ...]
 
 
-def run_screen(
-    out_dir: str | os.PathLike[str],
-    settings: ScreenSettings = SCREEN_FULL,
+def build_design(
+    names: Sequence[str], settings: ScreenSettings, root_seed: int = VALIDATION_SEED
+) -> ScreenDesign:
+    """Draw the Morris design and the seeds of its runs.
+
+    Replication ``r`` of a point is seeded from ``(root_seed, r, levels of the
+    dummies)``: equal at every point of a trajectory until a dummy steps.
+    """
+    from SALib.sample import morris as morris_sample
+
+    names = tuple(names)
+    problem = salib_problem(names, settings)
+    samples = morris_sample.sample(
+        problem, settings.trajectories, num_levels=settings.levels, seed=root_seed
+    )
+    values = pd.DataFrame(samples[:, : len(names)].copy(), columns=list(names))
+    for name in names:
+        if SPECS[name].type is int:
+            low, high = screen_range(name)
+            values[name] = np.clip(np.rint(values[name]), low, high).astype(np.int64)
+    levels = np.rint(samples[:, len(names) :] * (settings.levels - 1)).astype(np.int64)
+    seeds = np.empty((len(samples), settings.replications), dtype=np.int64)
+    for p, row in enumerate(levels):
+        for r in range(settings.replications):
+            sequence = np.random.SeedSequence([int(root_seed), r, *map(int, row)])
+            seeds[p, r] = int(sequence.generate_state(1)[0])
+    return ScreenDesign(samples, values, seeds, names, dummy_names(settings))
+
+
+def _run_tasks(context: dict[str, Any], tasks: Sequence[tuple[int, int, int, tuple]]) -> list:
+    """Run ``(point, replication, seed, values)`` tasks; return their final outcomes (a worker)."""
+    from sim.experiments.replications import run_one
+    from sim.model.parameters import make_parameters
+
+    base, names, outcomes = context["base"], context["names"], context["outcomes"]
+    rows = []
+    for point, rep, seed, values in tasks:
+        params = make_parameters(**{**base, **dict(zip(names, values, strict=True))})
+        run = SimpleNamespace(name="", parameters=params, policy_changes=())
+        last = run_one(run, seed, rep).iloc[-1]
+        rows.append({"point": point, "replication": rep, "seed": seed,
+                     **{o: float(last[o]) for o in outcomes}})  # fmt: skip
+    return rows
+
+
+def run_design(
+    design: ScreenDesign,
+    settings: ScreenSettings,
     *,
-    parameters: Sequence[str] | None = None,
     workers: int | None = None,
     progress: bool = True,
-    root_seed: int = VALIDATION_SEED,
-) -> ScreenResult:
-    """Run the Morris screen of every scenario into ``out_dir`` and read its indices.
+) -> pd.DataFrame:
+    """Run every point and replication of a screen; one row per run (final values)."""
+    from tqdm import tqdm
 
-    Args:
-        out_dir: Folder receiving ``screen-<scenario>.yaml`` (the sweep file) and
-            ``screen-<scenario>/`` (its sweep folder) per scenario.
-        settings: Size of the screen.
-        parameters: Parameters to screen (default: every lever and uncertainty).
-        workers: Processes (``None`` = all cores; 1 = in this process).
-        progress: Progress bar on stderr.
-        root_seed: Seed of the Morris design and root of the replication seeds.
+    from sim.experiments.executors import make_executor
 
-    Returns:
-        The per-parameter table and the indices.
-    """
-    import time
-
-    from sim.analysis.sweep_summary import summarize_sweep
-    from sim.experiments.files import atomic_write
-    from sim.experiments.sweep_files import load_sweep
-    from sim.experiments.sweep_runner import run_sweep
-
-    names = tuple(parameters or screen_parameters())
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    frames, folders = [], {}
-    for scenario in settings.scenarios:
-        text = sweep_text(scenario, settings, names, root_seed)
-        path = out / f"screen-{scenario}.yaml"
-        atomic_write(path, lambda p, t=text: p.write_text(t, "utf-8"))
-        sweep = load_sweep(path)
-        folder = out / f"screen-{scenario}"
-        run_sweep(
-            sweep,
-            folder,
-            executor="serial" if workers == 1 else "pool",
-            workers=workers,
-            progress=progress,
-            argv=["validate-model", "--screen"],
-        )
-        summary = summarize_sweep(folder, argv=["validate-model", "--screen"])
-        samples = pd.read_parquet(folder / "design_samples.parquet")
-        frames.append(
-            screen_indices(summary.sensitivity, summary.runs, samples, scenario, settings)
-        )
-        folders[scenario] = folder
-    indices = pd.concat(frames, ignore_index=True)
-    return ScreenResult(
-        screen_table(indices, names),
-        indices,
-        settings,
-        names,
-        folders,
-        time.perf_counter() - start,
-    )
+    base = load_scenario(SCREEN_BASE).parameters.model_dump()
+    base.update(n_departments=settings.n_departments, months=settings.months)
+    context = {"base": base, "names": list(design.names), "outcomes": list(SCREEN_OUTCOMES)}
+    rows = design.values.itertuples(index=False, name=None)
+    values = [tuple(v.item() if hasattr(v, "item") else v for v in row) for row in rows]
+    tasks = [
+        (p, r, int(design.seeds[p, r]), values[p])
+        for r in range(settings.replications)
+        for p in range(len(values))
+    ]
+    chunks = [tasks[i : i + 8] for i in range(0, len(tasks), 8)]
+    out: list[dict[str, Any]] = []
+    executor = "serial" if workers == 1 else "pool"
+    with make_executor(executor, workers) as ex:
+        bar = tqdm(total=len(tasks), disable=not progress, file=sys.stderr, unit="run",
+                   desc="screen", dynamic_ncols=True)  # fmt: skip
+        with bar:
+            for rows_done in ex.imap_unordered(partial(_run_tasks, context), chunks):
+                out.extend(rows_done)
+                bar.update(len(rows_done))
+    return pd.DataFrame(out).sort_values(["point", "replication"], ignore_index=True)
 
 
 def elementary_effects(samples: np.ndarray, y: np.ndarray, delta: float) -> np.ndarray:
     """Elementary effects of every Morris step, per replication.
 
     SALib's Morris design is a stack of trajectories of ``D + 1`` points in
-    which each step changes one parameter by ``delta`` of its range; the
+    which each step changes one factor by ``delta`` of its range; the
     effect of a step is the change of the outcome divided by the step (signed
-    by its direction), as in ``SALib.analyze.morris``. Computed here for each
-    replication so that the noise of the mean effect can be estimated from
-    the paired differences (replication r has the same seed at every point).
+    by its direction), as in ``SALib.analyze.morris``.
 
     Args:
         samples: SALib's (unrounded) samples, ``(points, D)``.
@@ -283,7 +264,7 @@ def elementary_effects(samples: np.ndarray, y: np.ndarray, delta: float) -> np.n
         delta: The step as a share of the range.
 
     Returns:
-        Array ``(trajectories, D, R)``: the effect of each parameter in each
+        Array ``(trajectories, D, R)``: the effect of each factor in each
         trajectory and replication.
     """
     points, d = samples.shape
@@ -300,179 +281,372 @@ def elementary_effects(samples: np.ndarray, y: np.ndarray, delta: float) -> np.n
     return effects
 
 
-def noise_floor(effects: np.ndarray) -> np.ndarray:
-    """Per parameter, the mu* that replication noise alone would give.
-
-    The mean effect of a step over ``R`` replications has standard error
-    ``se`` = SD of its per-replication effects / sqrt(R); a true effect of 0
-    gives ``|mean|`` about ``se x sqrt(2 / pi)`` on average. The floor is that,
-    averaged over trajectories. NaN with one replication.
+def null_mu_star(
+    dummy_effects: np.ndarray, trajectories: int, draws: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Bootstrap draws of the mu* of a factor that changes nothing but the seeds.
 
     Args:
-        effects: ``elementary_effects`` ``(trajectories, D, R)``.
+        dummy_effects: The absolute mean effects of the dummies' steps (any shape).
+        trajectories: Steps averaged in a mu* (one per trajectory).
+        draws: Bootstrap draws.
+        rng: Random generator.
 
     Returns:
-        One floor per parameter, in the outcome's units per whole range.
+        ``draws`` means of ``trajectories`` effects drawn from ``dummy_effects``
+        with replacement. Drawing from every trajectory's dummies, not from
+        the trajectory's own, adds the spread of the noise between regions
+        of the space: the floor errs high.
     """
-    reps = effects.shape[2]
-    if reps < 2:
-        return np.full(effects.shape[1], np.nan)
-    se = effects.std(axis=2, ddof=1) / math.sqrt(reps)
-    return (se * math.sqrt(2.0 / math.pi)).mean(axis=0)
+    pool = np.asarray(dummy_effects, dtype=float).ravel()
+    return pool[rng.integers(0, pool.size, size=(draws, trajectories))].mean(axis=1)
+
+
+def _mu_star_interval(
+    absolute: np.ndarray, draws: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """95% percentile bootstrap interval over trajectories of mu* (``absolute``: (t, D))."""
+    t = absolute.shape[0]
+    idx = rng.integers(0, t, size=(draws, t))
+    boot = absolute[idx].mean(axis=1)  # (draws, D)
+    return np.quantile(boot, 0.025, axis=0), np.quantile(boot, 0.975, axis=0)
+
+
+def floor_quantile(outcomes: int = len(SCREEN_OUTCOMES)) -> float:
+    """Per-outcome quantile of the do-nothing mu* that is the floor (Bonferroni over outcomes)."""
+    return 1.0 - FAMILY_ALPHA / outcomes
 
 
 def screen_indices(
-    sensitivity: pd.DataFrame | None,
-    runs: pd.DataFrame,
-    samples: pd.DataFrame,
-    scenario: str,
-    settings: ScreenSettings,
-) -> pd.DataFrame:
-    """Normalized Morris indices of one scenario's screen, with their noise floors.
+    design: ScreenDesign, runs: pd.DataFrame, settings: ScreenSettings, seed: int = VALIDATION_SEED
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Morris indices of every parameter and dummy on every outcome, with their noise floors.
 
     Args:
-        sensitivity: ``sensitivity.csv`` of the sweep (SALib's Morris indices).
-        runs: Final values of every run of the sweep (``point``, ``replication``,
-            outcomes).
-        samples: ``design_samples.parquet`` of the sweep (``point`` and the
-            unrounded samples of every parameter).
-        scenario: The scenario screened.
-        settings: Size of the screen (for the Morris step).
+        design: The screen's design.
+        runs: ``run_design``'s runs.
+        settings: Size of the screen (Morris step).
+        seed: Seed of the bootstraps and of the simulated floors.
 
     Returns:
-        One row per parameter and outcome: ``scenario``, ``parameter``,
-        ``outcome``, SALib's ``mu_star``, ``mu_star_conf``, ``mu`` and
-        ``sigma``, ``spread`` (SD of the point means), ``noise``
-        (``noise_floor``), ``normalized`` (mu* / spread),
-        ``noise_normalized`` and ``moves``.
+        ``(indices, floors)``. ``indices``: one row per factor (parameter or
+        dummy) and outcome: ``parameter``, ``dummy``, ``outcome``, ``mu_star``
+        (SALib's), ``ci_low``, ``ci_high`` (95% bootstrap over trajectories),
+        ``mu`` and ``sigma`` (SALib's), ``noise_floor`` (the
+        ``floor_quantile`` quantile of the do-nothing mu*, from every dummy's
+        steps; for a dummy, from the other dummies'), ``ratio`` (mu* / floor)
+        and ``above`` (mu* > floor). ``floors``: per outcome, ``noise_floor``,
+        ``noise_mean`` (mean absolute effect of a dummy's step: the expected
+        do-nothing mu*) and ``seed_sd`` (SD of the runs of a point, root mean
+        square over points).
 
     Raises:
-        ValueError: If the sweep gave no indices, or if the per-replication
-            effects do not average to SALib's mu* (they must).
+        ValueError: If the per-replication effects do not average to SALib's
+            mu* (they must), or with fewer than two replications.
     """
-    if sensitivity is None or sensitivity.empty:
-        raise ValueError(f"the screen of {scenario} produced no Morris indices")
-    names = [c for c in samples.columns if c != "point"]
-    x = samples.sort_values("point")[names].to_numpy(dtype=float)
-    means = runs.groupby("point").mean(numeric_only=True)
-    rows = []
-    for outcome, part in sensitivity.groupby("outcome", sort=False):
-        wide = part.pivot_table(index="parameter", columns="index", values=["value", "conf"])
+    from SALib.analyze import morris as morris_analyze
+
+    if settings.replications < 2:
+        raise ValueError("the noise floor needs at least two replications per point")
+    names = [*design.names, *design.dummies]
+    d = len(design.names)
+    problem = salib_problem(design.names, settings)
+    rng = np.random.default_rng(seed)
+    quantile = floor_quantile()
+    rows, floors = [], []
+    for outcome in SCREEN_OUTCOMES:
         y = runs.pivot(index="point", columns="replication", values=outcome).to_numpy(float)
-        effects = elementary_effects(x, y, settings.delta)
-        floor = noise_floor(effects)
-        mu_star = wide.loc[names, ("value", "mu_star")].to_numpy(dtype=float)
-        if not np.allclose(np.abs(effects.mean(axis=2)).mean(axis=0), mu_star, atol=1e-9):
+        effects = elementary_effects(design.samples, y, settings.delta)
+        absolute = np.abs(effects.mean(axis=2))  # (t, factors)
+        indices = morris_analyze.analyze(
+            problem, design.samples, y.mean(axis=1), num_levels=settings.levels, seed=seed
+        )
+        mu_star = np.asarray(indices["mu_star"], dtype=float)
+        if not np.allclose(absolute.mean(axis=0), mu_star, atol=1e-9, rtol=1e-9):
             raise ValueError(f"elementary effects of {outcome} do not match SALib's mu*")
-        spread = float(means[outcome].std(ddof=1))
+        low, high = _mu_star_interval(absolute, BOOTSTRAP, rng)
+        t = absolute.shape[0]
+        dummy = absolute[:, d:]
+        floor = np.full(len(names), float(np.quantile(null_mu_star(dummy, t, BOOTSTRAP, rng),
+                                                      quantile)))  # fmt: skip
+        for k in range(dummy.shape[1]):  # a dummy is judged against the others
+            others = np.delete(dummy, k, axis=1)
+            floor[d + k] = np.quantile(null_mu_star(others, t, BOOTSTRAP, rng), quantile)
+        floors.append(
+            {
+                "outcome": outcome,
+                "noise_floor": float(floor[0]),
+                "noise_mean": float(dummy.mean()),
+                "seed_sd": float(np.sqrt(np.nanmean(y.var(axis=1, ddof=1)))),
+            }
+        )
         for i, name in enumerate(names):
-            normalized = mu_star[i] / spread if spread > 0 else math.nan
-            clear = not math.isfinite(floor[i]) or mu_star[i] >= NOISE_MULTIPLE * floor[i]
+            ratio = mu_star[i] / floor[i] if floor[i] > 0 else (math.inf if mu_star[i] else 0.0)
             rows.append(
                 {
-                    "scenario": scenario,
                     "parameter": name,
+                    "dummy": i >= d,
                     "outcome": outcome,
                     "mu_star": mu_star[i],
-                    "mu_star_conf": float(wide.loc[name, ("conf", "mu_star")]),
-                    "mu": float(wide.loc[name, ("value", "mu")]),
-                    "sigma": float(wide.loc[name, ("value", "sigma")]),
-                    "spread": spread,
-                    "noise": float(floor[i]),
-                    "normalized": normalized,
-                    "noise_normalized": floor[i] / spread if spread > 0 else math.nan,
-                    "moves": bool(normalized >= THRESHOLD and clear),
+                    "ci_low": float(low[i]),
+                    "ci_high": float(high[i]),
+                    "mu": float(indices["mu"][i]),
+                    "sigma": float(indices["sigma"][i]),
+                    "noise_floor": float(floor[i]),
+                    "ratio": ratio,
+                    "above": bool(mu_star[i] > floor[i]),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), pd.DataFrame(floors)
 
 
-def screen_table(indices: pd.DataFrame, parameters: Sequence[str]) -> pd.DataFrame:
-    """One row per parameter: its largest normalized mu*, where, and whether it moves anything.
-
-    Args:
-        indices: ``screen_indices`` of every scenario.
-        parameters: Parameters screened (every one gets a row, in this order).
+def screen_table(indices: pd.DataFrame) -> pd.DataFrame:
+    """One row per parameter and dummy: its largest mu* / floor, where, and its verdict.
 
     Returns:
-        Columns ``parameter``, ``group``, per scenario ``<scenario>`` (its
-        largest normalized mu* over the outcomes), ``<scenario>_outcome``
-        (which outcome) and ``<scenario>_clear`` (whether that index is clear
-        of its noise floor), then ``largest``, ``outcome``, ``scenario``
-        (the largest over scenarios), ``moves`` (True when some outcome in
-        some scenario is moved, see the module) and ``verdict`` (``moves``,
-        ``noise only``, ``nothing``).
+        Columns ``parameter``, ``group`` (``dummy`` for a seed dummy),
+        ``largest`` (largest mu* / noise floor over the outcomes), ``ci_low``,
+        ``ci_high`` (its 95% interval), ``outcome`` (where), ``outcomes_above``
+        (how many outcomes are above the floor), ``verdict`` (``active``,
+        ``inert`` or ``never read``), in the order of the indices.
     """
-    scenarios = list(dict.fromkeys(indices["scenario"]))
-    valid = indices.dropna(subset=["normalized"])
-    clear = ~(valid["noise"] * NOISE_MULTIPLE > valid["mu_star"])
-    valid = valid.assign(clear=clear)
     rows = []
-    for name in parameters:
-        part = valid[valid["parameter"] == name]
-        row: dict[str, Any] = {"parameter": name, "group": SPECS[name].group}
-        for sc in [*scenarios, None]:
-            mine = part if sc is None else part[part["scenario"] == sc]
-            best = mine.loc[mine["normalized"].idxmax()] if len(mine) else None
-            key = "largest" if sc is None else sc
-            row[key] = float(best["normalized"]) if best is not None else math.nan
-            row["outcome" if sc is None else f"{sc}_outcome"] = (
-                best["outcome"] if best is not None else ""
-            )
-            if sc is None:
-                row["scenario"] = best["scenario"] if best is not None else ""
-            else:
-                row[f"{sc}_clear"] = bool(best["clear"]) if best is not None else False
-        moves = bool(indices.loc[indices["parameter"] == name, "moves"].any())
-        above = bool((part["normalized"] >= THRESHOLD).any())
-        row["moves"] = moves
-        row["verdict"] = "moves" if moves else ("noise only" if above else "nothing")
-        rows.append(row)
+    for name, part in indices.groupby("parameter", sort=False):
+        best = part.loc[part["ratio"].idxmax()]
+        floor = float(best["noise_floor"])
+        above = int(part["above"].sum())
+        if (part["mu_star"] == 0).all():
+            verdict = "never read"
+        else:
+            verdict = "active" if above else "inert"
+        rows.append(
+            {
+                "parameter": name,
+                "group": "dummy" if bool(best["dummy"]) else SPECS[name].group,
+                "largest": float(best["ratio"]),
+                "ci_low": float(best["ci_low"]) / floor if floor > 0 else math.nan,
+                "ci_high": float(best["ci_high"]) / floor if floor > 0 else math.nan,
+                "outcome": best["outcome"],
+                "outcomes_above": above,
+                "verdict": verdict,
+            }
+        )
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class ScreenResult:
+    """What a screen produced.
+
+    Attributes:
+        table: One row per parameter and dummy (``screen_table``).
+        indices: One row per factor and outcome (``screen_indices``).
+        floors: One row per outcome: the noise floor.
+        runs: One row per run (final values).
+        design: The design.
+        settings: Size of the screen.
+        elapsed: Wall-clock seconds.
+    """
+
+    table: pd.DataFrame
+    indices: pd.DataFrame
+    floors: pd.DataFrame
+    runs: pd.DataFrame
+    design: ScreenDesign
+    settings: ScreenSettings
+    elapsed: float
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """Parameters screened (without the dummies)."""
+        return self.design.names
+
+
+def run_screen(
+    out_dir: str | os.PathLike[str] | None,
+    settings: ScreenSettings = SCREEN_FULL,
+    *,
+    parameters: Sequence[str] | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    root_seed: int = VALIDATION_SEED,
+) -> ScreenResult:
+    """Run the screen and compute its indices and noise floor.
+
+    Args:
+        out_dir: Folder receiving ``screen_design.csv`` (the points run, the
+            dummies' levels and the seeds) and ``screen_runs.csv`` (final values
+            of every run); ``None`` writes nothing.
+        settings: Size of the screen.
+        parameters: Parameters to screen (default: every lever and uncertainty).
+        workers: Processes (``None`` = all cores; 1 = in this process).
+        progress: Progress bar on stderr.
+        root_seed: Seed of the Morris design, the runs and the bootstraps.
+
+    Returns:
+        The table, the indices and the floors.
+    """
+    start = time.perf_counter()
+    design = build_design(parameters or screen_parameters(), settings, root_seed)
+    runs = run_design(design, settings, workers=workers, progress=progress)
+    indices, floors = screen_indices(design, runs, settings, root_seed)
+    if out_dir is not None:
+        from sim.experiments.files import atomic_write
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        frame = design.values.copy()
+        frame[list(design.dummies)] = design.samples[:, len(design.names) :]
+        for r in range(settings.replications):
+            frame[f"seed_{r}"] = design.seeds[:, r]
+        frame.insert(0, "point", np.arange(len(frame)))
+        for name, table in (("screen_design.csv", frame), ("screen_runs.csv", runs)):
+            atomic_write(out / name, lambda p, t=table: t.to_csv(p, index=False))
+    return ScreenResult(
+        screen_table(indices),
+        indices,
+        floors,
+        runs,
+        design,
+        settings,
+        time.perf_counter() - start,
+    )
 
 
 def format_screen(result: ScreenResult) -> str:
     """Return the screen's table as printed by ``run.py validate-model --screen``."""
     s, table = result.settings, result.table
-    short = {
-        "n_redundant_common_systems": "redundant",
-        "duplication_rate": "dup_rate",
-        "data_sharing_rate": "sharing",
-        "platform_adoption_rate": "adoption",
-        "capability_coverage": "coverage",
-        "mean_months_to_service": "months",
-        "cum_spending": "spending",
-        "cost_per_service_month": "cost/month",
-        "cum_service_months": "service",
-    }
-    points = s.trajectories * (len(result.parameters) + 1)
+    n = len(result.parameters)
+    points = s.trajectories * (n + s.dummies + 1)
     lines = [
-        f"Morris screen: {len(result.parameters)} levers and uncertainties, "
-        f"{s.trajectories} trajectories ({points} points) x {s.replications} paired "
-        f"replications per scenario, {s.n_departments} departments, {s.months} months"
-        f"{' (quick)' if s.quick else ''}; levers in a window of {LEVER_WINDOW:g} of their "
-        "range around each scenario's value, uncertainties over their whole screen range.",
-        f"Normalized mu* = SALib mu* / SD of the outcome over the design points; a parameter "
-        f"moves an outcome when it is >= {THRESHOLD:g} and >= {NOISE_MULTIPLE:g} x its "
-        "replication-noise floor (~: the largest is not). "
-        f"Outcomes: {', '.join(f'{v} = {k}' for k, v in short.items())}.",
+        f"Morris screen: {n} levers and uncertainties over their whole plausible ranges and "
+        f"{s.dummies} seed dummies, {s.trajectories} trajectories ({points} points) x "
+        f"{s.replications} paired replications ({points * s.replications} runs), "
+        f"{s.n_departments} departments, {s.months} months{' (quick)' if s.quick else ''}.",
+        "Noise floor per outcome: the mu* of a factor that changes nothing but the seeds "
+        f"(mean of {s.trajectories} steps drawn from the seed dummies' steps), its "
+        f"{floor_quantile():.4f} quantile: a do-nothing parameter passes it on some outcome "
+        f"with chance {FAMILY_ALPHA:g}. mu* in the outcome's units per whole range; noise "
+        "mean = the expected do-nothing mu*; seed SD = SD of one run over seeds.",
+        f"{'outcome':<28}{'floor':>11}{'noise mean':>11}{'seed SD':>11}",
     ]
-    scenarios = [sc for sc in s.scenarios if sc in table.columns]
-    width = max(len(p) for p in table["parameter"]) + 2
-    head = f"{'parameter':<{width}}{'group':<13}" + "".join(f"{sc[:22]:<24}" for sc in scenarios)
-    lines.append(head + "verdict")
-    for _, r in table.iterrows():
-        cells = ""
-        for sc in scenarios:
-            v = r[sc]
-            mark = "" if r[f"{sc}_clear"] else "~"
-            cell = f"{v:.2f}{mark} {short.get(r[f'{sc}_outcome'], r[f'{sc}_outcome'])}"
-            cells += f"{cell if math.isfinite(v) else '-':<24}"
-        lines.append(f"{r['parameter']:<{width}}{r['group']:<13}{cells}{r['verdict']}")
-    idle = table[~table["moves"].astype(bool)]
+    for _, f in result.floors.iterrows():
+        lines.append(
+            f"{f['outcome']:<28}{f['noise_floor']:>11.4g}{f['noise_mean']:>11.4g}"
+            f"{f['seed_sd']:>11.4g}"
+        )
     lines.append(
-        f"{int(table['moves'].sum())} of {len(table)} parameters move at least one headline "
-        f"outcome; moving none ({len(idle)}): {', '.join(idle['parameter']) or '-'} "
+        "Per parameter: largest mu* / floor over the outcomes [95% bootstrap interval], where, "
+        "and on how many of the "
+        f"{len(SCREEN_OUTCOMES)} outcomes mu* is above the floor. Active: above on at least one; "
+        "inert: below on every one; never read: mu* = 0 everywhere."
+    )
+    width = max(len(p) for p in table["parameter"]) + 2
+    lines.append(
+        f"{'parameter':<{width}}{'group':<13}{'mu*/floor':>10} {'[95% CI]':<15}"
+        f"{'outcome':<12}{'above':>6}  verdict"
+    )
+    for _, r in table.iterrows():
+        ci = f"[{r['ci_low']:.2f}, {r['ci_high']:.2f}]" if math.isfinite(r["ci_low"]) else "-"
+        lines.append(
+            f"{r['parameter']:<{width}}{r['group']:<13}{r['largest']:>10.2f} {ci:<15}"
+            f"{SHORT.get(r['outcome'], r['outcome']):<12}{r['outcomes_above']:>6}  {r['verdict']}"
+        )
+    params = table[table["group"] != "dummy"]
+    dummies = table[table["group"] == "dummy"]
+    idle = params[params["verdict"] != "active"]
+    lines.append(
+        f"{int((params['verdict'] == 'active').sum())} of {len(params)} parameters are active; "
+        f"inert or never read ({len(idle)}): {', '.join(idle['parameter']) or '-'}. "
+        f"Seed dummies called active (the screen's false-active rate): "
+        f"{int((dummies['verdict'] == 'active').sum())} of {len(dummies)} "
         f"({result.elapsed:.0f} s)."
     )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class EndsCheck:
+    """A parameter run at both ends of its plausible range with paired seeds.
+
+    Attributes:
+        table: One row per headline outcome: ``low_mean``, ``high_mean``,
+            ``difference`` (high minus low, mean over replications), ``se``,
+            ``t``, ``p`` (paired t test) and ``clear`` (p below the
+            Bonferroni level ``alpha / outcomes``).
+        alpha: Family-wise level.
+    """
+
+    table: pd.DataFrame
+    alpha: float
+
+    @property
+    def distinguishable(self) -> bool:
+        """Whether the effect is clear of seed noise on at least one outcome."""
+        return bool(self.table["clear"].any())
+
+
+def ends_check(
+    name: str,
+    scenario: str,
+    *,
+    replications: int = 20,
+    n_departments: int = 20,
+    months: int = 120,
+    alpha: float = 0.05,
+    root_seed: int = VALIDATION_SEED,
+) -> EndsCheck:
+    """Run the model at both ends of a parameter's plausible range and test the difference.
+
+    The spot check of the screen's verdicts: ``replications`` seeds, each run
+    at the low and at the high end (paired), every headline outcome, a paired
+    t test per outcome with a Bonferroni level over the outcomes (a parameter
+    that does nothing is called distinguishable with probability at most
+    ``alpha``).
+
+    Args:
+        name: The parameter.
+        scenario: Scenario supplying the other values.
+        replications: Paired seeds.
+        n_departments: Departments of the government.
+        months: Length of every run.
+        alpha: Family-wise level.
+        root_seed: Root of the seeds.
+
+    Returns:
+        The per-outcome table.
+    """
+    from sim.experiments.replications import run_one
+    from sim.experiments.seeds import spawn_seeds
+    from sim.model.parameters import make_parameters
+
+    base = load_scenario(scenario).parameters.model_dump()
+    base.update(n_departments=n_departments, months=months)
+    ends = screen_range(name)
+    finals: dict[int, list[pd.Series]] = {0: [], 1: []}
+    for r, seed in enumerate(spawn_seeds(root_seed, replications)):
+        for side, value in enumerate(ends):
+            params = make_parameters(**{**base, name: value})
+            run = SimpleNamespace(name=scenario, parameters=params, policy_changes=())
+            finals[side].append(run_one(run, seed, r).iloc[-1])
+    low, high = pd.DataFrame(finals[0]), pd.DataFrame(finals[1])
+    level = alpha / len(SCREEN_OUTCOMES)
+    rows = []
+    for outcome in SCREEN_OUTCOMES:
+        diff = high[outcome].to_numpy(float) - low[outcome].to_numpy(float)
+        se = diff.std(ddof=1) / math.sqrt(len(diff))
+        t = diff.mean() / se if se > 0 else (0.0 if diff.mean() == 0 else math.inf)
+        p = float(2 * stats.t.sf(abs(t), len(diff) - 1)) if math.isfinite(t) else 0.0
+        rows.append(
+            {
+                "outcome": outcome,
+                "low_mean": float(low[outcome].mean()),
+                "high_mean": float(high[outcome].mean()),
+                "difference": float(diff.mean()),
+                "se": float(se),
+                "t": float(t),
+                "p": p,
+                "clear": p < level,
+            }
+        )
+    return EndsCheck(pd.DataFrame(rows), alpha)
