@@ -51,7 +51,7 @@ examples:
   python run.py validate-model                    full: 100 replications (about 30 s on 2 cores)
   python run.py validate-model --fast             12 replications, smaller worlds (a smoke run)
   python run.py validate-model --mutants --fast   the mutation table as well
-  python run.py validate-model --screen-only      Morris screen only (2,520 runs; docs/VALIDATION.md)
+  python run.py validate-model --screen-only      Morris screen (docs/VALIDATION.md)
   python run.py validate-model --screen-only --quick   a small screen (736 runs of 20 departments)
 """
 
@@ -352,7 +352,7 @@ def _screen_only(args: argparse.Namespace, out: Any, start: float) -> int:
     """``--screen-only``: run the screen, write its files and a manifest; exit status 0."""
     from sim.experiments import provenance
     from sim.experiments.files import atomic_write
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.experiments.seeds import spawn_seeds
 
     block, info = _run_screen(args, out)

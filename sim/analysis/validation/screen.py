@@ -55,8 +55,8 @@ import pandas as pd
 from scipy import stats
 
 from sim.analysis.validation.core import VALIDATION_SEED
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import HEADLINE_OUTCOMES
-from sim.experiments.scenarios import load_scenario
 from sim.model.parameters import SPECS
 
 #: Scenario supplying the values of what the screen does not vary (the
@@ -415,10 +415,7 @@ def screen_table(indices: pd.DataFrame) -> pd.DataFrame:
         best = part.loc[part["ratio"].idxmax()]
         floor = float(best["noise_floor"])
         above = int(part["above"].sum())
-        if (part["mu_star"] == 0).all():
-            verdict = "never read"
-        else:
-            verdict = "active" if above else "inert"
+        verdict = "never read" if (part["mu_star"] == 0).all() else "active" if above else "inert"
         rows.append(
             {
                 "parameter": name,
