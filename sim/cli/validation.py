@@ -109,7 +109,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--quick",
         action="store_true",
         help="with --screen or --screen-only: a small screen (4 trajectories, 2 replications, "
-        "20 departments) instead of 9 trajectories, 3 replications, 40 departments",
+        "20 departments) instead of 10 trajectories, 2 replications, 40 departments",
     )
     p.add_argument(
         "--facts",

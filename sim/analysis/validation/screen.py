@@ -115,7 +115,7 @@ class ScreenSettings:
         return self.levels / (2.0 * (self.levels - 1))
 
 
-SCREEN_FULL = ScreenSettings(trajectories=12, replications=3, n_departments=40)
+SCREEN_FULL = ScreenSettings(trajectories=10, replications=2, n_departments=40)
 SCREEN_QUICK = ScreenSettings(trajectories=4, replications=2, n_departments=20, quick=True)
 
 
