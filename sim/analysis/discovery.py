@@ -36,6 +36,10 @@ discovery tools of EMA Workbench (Kwakkel 2017; Bryant and Lempert 2010):
   "shadow feature" test; Stoppiglia et al. 2003, Kursa and Rudnicki 2010).
 * Regime maps: the share of points where the design is worse over the bins
   of two parameters (the highest-scoring pairs).
+* Drivers (``sim.analysis.drivers``): PAWN moment-independent indices of
+  every sampled parameter on the paired differences themselves (not only on
+  worse or not), with bootstrap intervals and a noise floor from random
+  probe columns.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ with warnings.catch_warnings():
     from ema_workbench.analysis import cart, feature_scoring, prim
     from ema_workbench.analysis.scenario_discovery_util import RuleInductionType
 
+from sim.analysis.drivers import DRIVER_COLUMNS, driver_indices, paired_worlds
 from sim.experiments.discovery.files import WORSE
 
 #: Largest quasi p-value of a restriction kept in a PRIM box.
@@ -121,6 +126,10 @@ class DiscoveryAnalysis:
             ``best_mass`` (the densest step of the first peeling trajectory),
             ``min_density``.
         cart_trees: Per ``(design, outcome)``, the CART tree as text.
+        drivers: Global sensitivity of the paired differences
+            (``sim.analysis.drivers.driver_indices``: PAWN indices of every
+            sampled parameter with 95% intervals and the probe noise floor),
+            with a ``design`` column; one row per design, outcome and parameter.
     """
 
     points: pd.DataFrame
@@ -134,6 +143,7 @@ class DiscoveryAnalysis:
     reference: str
     summary: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     cart_trees: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
+    drivers: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def paired_points(
@@ -625,6 +635,12 @@ def analyze(
         front = ["design", "outcome"]
         return frame[front + [c for c in frame.columns if c not in front]]
 
+    drivers = [
+        driver_indices(
+            paired_worlds(runs, designs[0], design, sampled, outcomes), sampled, outcomes
+        ).assign(design=design)
+        for design in designs[1:]
+    ]
     return DiscoveryAnalysis(
         points=points,
         boxes=stack(boxes, BOX_COLUMNS),
@@ -637,6 +653,7 @@ def analyze(
         reference=designs[0],
         summary=pd.DataFrame(summary),
         cart_trees=trees,
+        drivers=stack(drivers, DRIVER_COLUMNS[1:]),
     )
 
 

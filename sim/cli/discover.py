@@ -43,7 +43,9 @@ discovery.json (what identifies its runs), one sweep file and sweep folder per
 design, points.csv (per point: the paired difference and whether the design
 is worse), boxes.csv (PRIM boxes: limits, coverage, density, mass, quasi
 p-values), prim_trajectories.csv, cart.csv, cart_trees.txt (each CART tree as
-text), feature_scores.csv (with the noise floor), regimes.csv, summary.csv
+text), feature_scores.csv (with the noise floor), regimes.csv, drivers.csv
+(PAWN sensitivity of the paired differences with intervals and noise
+floor), summary.csv
 (share of worse points with its 95% CI, what PRIM found), report.html (or
 report_zh.html), figures/ with --formats, and manifest.json.
 Ctrl-C keeps the finished runs; the same command resumes.
@@ -154,6 +156,30 @@ def _box_lines(analysis: Any, lang: str) -> list[str]:
     return lines
 
 
+def _driver_lines(analysis: Any) -> list[str]:
+    """The terminal lines of the drivers: per design and outcome, those above the noise floor."""
+    drivers = analysis.drivers
+    if drivers.empty:
+        return []
+    lines = ["", "Drivers of the paired difference (PAWN index [95% CI]; noise floor):"]
+    for (design, outcome), part in drivers.groupby(["design", "outcome"], sort=False):
+        first = part.iloc[0]
+        if not part["index"].notna().any():
+            lines.append(f"  {design} - {analysis.reference}, {outcome}: too few worlds")
+            continue
+        top = part[part["above_floor"].astype(bool)].nlargest(5, "index")
+        named = ", ".join(
+            f"{r.parameter} {r.index:.2f} [{r.ci_low:.2f}, {r.ci_high:.2f}]"
+            for r in top.itertuples()
+        )
+        text = (
+            f"{design} - {analysis.reference}, {outcome} (floor {first['noise_floor']:.2f}; "
+            f"seed share {first['seed_share']:.0%}): {named or 'none above the floor'}"
+        )
+        lines.extend(textwrap.wrap(text, 77, initial_indent="  ", subsequent_indent="    "))
+    return lines
+
+
 def cmd_discover(args: argparse.Namespace) -> int:
     """Run a discovery file, analyse it, print the boxes and write the folder."""
     from sim.cli.extras import require
@@ -246,6 +272,10 @@ def cmd_discover(args: argparse.Namespace) -> int:
                             "density and mass, min_density"),
             "regimes.csv": (analysis.regimes, "share of worse points per bin pair of the top three "
                             "parameters"),
+            "drivers.csv": (analysis.drivers, "global sensitivity of the paired differences per "
+                            "design, outcome and parameter: PAWN index with its 95% bootstrap "
+                            "interval, the noise floor (largest index of random probe columns), "
+                            "above_floor, the seed-noise share of the variance"),
         }  # fmt: skip
         files = {}
         for name, (frame, what) in tables.items():
@@ -312,7 +342,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         )
         body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
         atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
-        print("\n".join(_box_lines(analysis, args.lang)))
+        print("\n".join(_box_lines(analysis, args.lang) + _driver_lines(analysis)))
         print()
         made = f"{run.ran} run{'s' if run.ran != 1 else ''} in {run.elapsed:.1f} s"
         if run.skipped:

@@ -2,7 +2,8 @@
 
 Figures are built from the tidy frames of ``sim.analysis.discovery``: the
 PRIM trade-off between coverage and density, regime maps (share of points
-where the design is worse over two parameters), feature scores. The report is
+where the design is worse over two parameters), feature scores, drivers of the
+paired differences (PAWN indices with intervals and noise floor). The report is
 one self-contained HTML page (plotly.js embedded once) in English or Chinese.
 """
 
@@ -217,6 +218,126 @@ def scores_figure(
     return fig
 
 
+def drivers_figure(
+    drivers: pd.DataFrame, design: str, reference: str, lang: str = "en", top: int = 12
+) -> go.Figure | None:
+    """PAWN indices of the paired differences, one panel per outcome, with intervals and floor.
+
+    Bars are the ``top`` largest indices of each outcome with their 95%
+    intervals; bars of parameters that are not drivers (not clear of the
+    probes) are grey; the dashed line is the outcome's noise floor. ``None``
+    when no outcome has an index.
+    """
+    if drivers.empty:
+        return None
+    frame = drivers[(drivers["design"] == design) & drivers["index"].notna()]
+    outcomes = list(dict.fromkeys(frame["outcome"]))
+    if not outcomes:
+        return None
+    fig = make_subplots(
+        rows=1,
+        cols=len(outcomes),
+        subplot_titles=[i18n.outcome_label(o, lang) for o in outcomes],
+        horizontal_spacing=0.16,
+    )
+    for col, outcome in enumerate(outcomes, start=1):
+        part = frame[frame["outcome"] == outcome].nlargest(top, "index").iloc[::-1]
+        above = part["above_floor"].astype(bool)
+        fig.add_trace(
+            go.Bar(
+                x=part["index"],
+                y=[i18n.parameter_label(p, lang) for p in part["parameter"]],
+                orientation="h",
+                marker={"color": [color(0) if a else "#b0b0b0" for a in above]},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (part["ci_high"] - part["index"]).clip(lower=0),
+                    "arrayminus": (part["index"] - part["ci_low"]).clip(lower=0),
+                    "color": "#444",
+                    "thickness": 1,
+                },
+                customdata=part[["ci_low", "ci_high"]].to_numpy(),
+                hovertemplate="%{y}: %{x:.3f} [%{customdata[0]:.3f}, %{customdata[1]:.3f}]"
+                "<extra></extra>",
+                showlegend=False,
+            ),
+            row=1,
+            col=col,
+        )
+        floor = float(part["noise_floor"].iloc[0])
+        fig.add_vline(
+            x=floor,
+            line={"dash": "dash", "color": "#d62728", "width": 1.5},
+            annotation_text=f"{i18n.t('disc_noise_floor', lang)} {floor:.3f}",
+            annotation_position="top right",
+            row=1,
+            col=col,
+        )
+        fig.update_xaxes(title=i18n.t("disc_drivers_index", lang), row=1, col=col)
+        fig.update_yaxes(type="category", row=1, col=col)
+    style_figure(fig, height=max(320, 26 * min(top, len(frame)) + 140))
+    fig.update_layout(
+        title=figure_title(i18n.t("disc_drivers_title", lang, design=design, reference=reference)),
+        hovermode="closest",
+    )
+    return fig
+
+
+def drivers_section(analysis: DiscoveryAnalysis, lang: str, divs: dict[str, str]) -> str:
+    """The report's Drivers section: per design, the chart and one line per outcome."""
+    from sim.analysis.drivers import PROBES
+
+    drivers = analysis.drivers
+    if drivers.empty:
+        return ""
+    parts = [f"<h2>{html.escape(i18n.t('disc_drivers', lang))}</h2>"]
+    for design in dict.fromkeys(drivers["design"]):
+        parts.append(
+            "<p class='note'>"
+            + html.escape(
+                i18n.t(
+                    "disc_drivers_note",
+                    lang,
+                    design=design,
+                    reference=analysis.reference,
+                    probes=PROBES,
+                )
+            )
+            + "</p>"
+        )
+        if f"drivers_{design}" in divs:
+            parts.append(f"<div class='fig'>{divs[f'drivers_{design}']}</div>")
+        mine = drivers[drivers["design"] == design]
+        items = []
+        for outcome, part in mine.groupby("outcome", sort=False):
+            top = part[part["above_floor"].astype(bool)].nlargest(5, "index")
+            names = ", ".join(
+                f"{i18n.parameter_label(r.parameter, lang)} {r.index:.3f} "
+                f"[{r.ci_low:.3f}, {r.ci_high:.3f}]"
+                for r in top.itertuples()
+            )
+            first = part.iloc[0]
+            share = first["seed_share"]
+            items.append(
+                "<li>"
+                + html.escape(
+                    i18n.t(
+                        "disc_drivers_seed",
+                        lang,
+                        outcome=i18n.outcome_label(outcome, lang),
+                        share=f"{share:.0%}" if _finite(share) else "–",
+                        worlds=int(first["worlds"]),
+                        reps=int(first["replications"]),
+                        names=names or "–",
+                    )
+                )
+                + "</li>"
+            )
+        parts.append(f"<ul>{''.join(items)}</ul>")
+    return "\n".join(parts)
+
+
 def discovery_figures(analysis: DiscoveryAnalysis, lang: str = "en") -> dict[str, go.Figure]:
     """Every figure of a discovery, keyed by a file stem."""
     figures: dict[str, go.Figure] = {}
@@ -233,6 +354,10 @@ def discovery_figures(analysis: DiscoveryAnalysis, lang: str = "en") -> dict[str
         scores = scores_figure(analysis.scores, design, analysis.reference, outcome, lang)
         if scores is not None:
             figures[f"scores_{stem}"] = scores
+    for design in dict.fromkeys(analysis.drivers["design"]) if len(analysis.drivers) else ():
+        drivers = drivers_figure(analysis.drivers, design, analysis.reference, lang)
+        if drivers is not None:
+            figures[f"drivers_{design}"] = drivers
     return figures
 
 
@@ -461,6 +586,7 @@ def write_discovery_report(
         _summary_table(analysis, lang),
         f"<details><summary>{html.escape(i18n.t('disc_ranges', lang))}</summary>"
         f"<table>{ranges}</table></details>",
+        drivers_section(analysis, lang, divs),
     ]
     pairs = analysis.points[["design", "outcome"]].drop_duplicates().itertuples(index=False)
     for design, outcome in pairs:

@@ -725,6 +725,33 @@ TEXT: dict[str, tuple[str, str]] = {
         "高于噪声底线 {floor:.3f}",
     ),
     "disc_noise_floor": ("noise floor", "噪声底线"),
+    "disc_drivers": (
+        "Drivers: what moves the paired difference",
+        "驱动因素：什么改变了配对差异",
+    ),
+    "disc_drivers_title": (
+        "Drivers of {design} minus {reference}",
+        "{design} 减 {reference} 的驱动因素",
+    ),
+    "disc_drivers_index": ("PAWN index (median KS distance)", "PAWN 指数（KS 距离中位数）"),
+    "disc_drivers_note": (
+        "Global sensitivity of the paired difference ({design} minus {reference}, same seeds) of "
+        "each outcome over the sampled worlds: PAWN, a moment-independent index (SALib; Pianosi "
+        "and Wagener 2015, 2018), on each world's mean difference over its replications, with a "
+        "95% bootstrap interval over worlds. The noise floor (dashed) is the largest index of "
+        "{probes} columns of random numbers that drive nothing; a parameter is a driver (coloured) "
+        "when it beats the largest of them in 95% of the resamples. Seed share: the part of the "
+        "variance of one paired difference that is seed noise, which no parameter can explain.",
+        "各结果配对差异（{design} 减 {reference}，相同种子）在抽样世界上的全局敏感性：PAWN 矩无关"
+        "指数（SALib；Pianosi 和 Wagener 2015、2018），基于每个世界各次重复的平均差异，附世界上的"
+        " 95% 自助法区间。噪声底线（虚线）是 {probes} 列不驱动任何结果的随机数所得的最大指数；某参"
+        "数在 95% 的重抽样中超过其中最大者时才算驱动因素（彩色）。种子占比：单个配对差异的方差中"
+        "属于种子噪声、任何参数都无法解释的部分。",
+    ),
+    "disc_drivers_seed": (
+        "{outcome}: seed share {share}, {worlds} worlds x {reps} replications; drivers: {names}",
+        "{outcome}：种子占比 {share}，{worlds} 个世界 x {reps} 次重复；驱动因素：{names}",
+    ),
     "disc_below_floor": ("below the noise floor", "低于噪声底线"),
     "disc_floor_note": (
         "Scores are the mean of {repeats} extra-trees fits, each with an added column of random "
