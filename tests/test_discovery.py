@@ -218,6 +218,12 @@ def test_discover_command_writes_the_tables_report_and_manifest(tmp_path):
     assert "CART" in page and "<pre" in page
     scores = pd.read_csv(out / "feature_scores.csv")
     assert {"noise_floor", "above_floor"} <= set(scores.columns)
+    found_drivers = pd.read_csv(out / "drivers.csv")
+    assert {"design", "outcome", "parameter", "index", "ci_low", "ci_high", "noise_floor",
+            "above_floor", "seed_share"} <= set(found_drivers.columns)  # fmt: skip
+    assert len(found_drivers) == 3 * found_drivers["parameter"].nunique()
+    assert "驱动因素" in page
+    assert "Drivers of the paired difference" in done.stdout
     helped = subprocess.run(
         [sys.executable, "run.py", "discover", "--help"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,

@@ -337,59 +337,7 @@ def test_f4_is_measured_on_needs_and_checked_without_the_abandonment_formula():
     assert f4.F4.replications(core.FAST) >= 24
 
 
-def test_screen_covers_every_lever_and_uncertainty_with_ranges_inside_the_allowed_ones(tmp_path):
-    from sim.analysis.validation import screen
-    from sim.experiments.sweeps.files import load_sweep
-    from sim.model.parameters import SPECS
-
-    names = screen.screen_parameters()
-    assert set(names) == {n for n, s in SPECS.items() if s.group in ("lever", "uncertainty")}
-    for scenario in screen.SCREEN_SCENARIOS:
-        ranges = screen.scenario_ranges(scenario, names)
-        for name, (low, high) in ranges.items():
-            spec = SPECS[name]
-            assert spec.low <= low < high <= spec.high, (scenario, name, low, high)
-        # The sweep file passes the sweep engine's checks and sweeps every parameter.
-        path = tmp_path / f"{scenario}.yaml"
-        path.write_text(screen.sweep_text(scenario, screen.SCREEN_FULL))
-        sweep = load_sweep(path)
-        assert set(sweep.parameter_names) == set(names)
-        assert sweep.design.method == "morris" and sweep.scenario.name == scenario
-    # Levers are windowed around each design: review authority low in one, high in the other.
-    assert screen.scenario_ranges("dispersed", ["review_authority"])["review_authority"] == (
-        0.0,
-        0.5,
-    )
-    assert screen.scenario_ranges("centralized", ["review_authority"])["review_authority"] == (
-        0.5,
-        1.0,
-    )
-
-
-def test_screen_ranks_a_parameter_that_matters_above_one_the_model_never_reads(tmp_path):
-    from sim.analysis.validation import screen
-
-    # central_local_link acts only between levels of a multi-level run: in one
-    # government it is never read, so paired runs are identical (mu* = 0).
-    # 20 departments: with 10, the budget's effect did not clear the noise floor
-    # of 2 replications once sharing and platforms had their costs (issue 11).
-    settings = screen.ScreenSettings(
-        trajectories=4, replications=2, n_departments=20, months=60, scenarios=("dispersed",)
-    )
-    names = ("central_local_link", "annual_budget", "review_authority")
-    result = screen.run_screen(tmp_path, settings, parameters=names, workers=1, progress=False)
-    table = result.table.set_index("parameter")
-    assert list(table.index) == list(names)
-    assert table.loc["central_local_link", "largest"] == 0.0
-    assert table.loc["central_local_link", "verdict"] == "nothing"
-    assert table.loc["annual_budget", "largest"] >= screen.THRESHOLD
-    assert table.loc["annual_budget", "verdict"] == "moves"
-    assert (tmp_path / "screen-dispersed" / "sensitivity.csv").is_file()
-    text = screen.format_screen(result)
-    assert all(name in text for name in names)
-    assert "moving none" in text.splitlines()[-1]
-    assert "central_local_link" in text.splitlines()[-1].split("moving none")[1]
-    assert "annual_budget" not in text.splitlines()[-1]
+# The Morris screen's tests are in tests/test_screen.py.
 
 
 def test_validate_model_command_writes_table_and_manifest(tmp_path, capsys):
