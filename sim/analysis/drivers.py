@@ -32,9 +32,8 @@ Per outcome:
   construction drive nothing; Pianosi and Wagener 2018 use such a dummy
   input as the screening threshold, since a KS distance on finite slices is
   above 0 even for an input that does nothing). An input is a driver
-  (``above_floor``) when its index beats the largest probe's in at least
-  ``FLOOR_LEVEL`` (95%) of the bootstrap resamples of the worlds (compared
-  inside each resample, where both are computed from the same worlds).
+  (``above_floor``) when the lower end of its 95% bootstrap interval (over
+  worlds) is above the floor.
 
 Typical use::
 
@@ -56,10 +55,6 @@ PROBES = 5
 
 #: Bootstrap resamples of each index's interval.
 RESAMPLES = 100
-
-#: An input is above the floor when it beats the largest probe in this share
-#: of the bootstrap resamples.
-FLOOR_LEVEL = 0.95
 
 #: Seed of the probes and of SALib's bootstrap (the table is reproducible).
 DRIVERS_SEED = 20261208
@@ -151,8 +146,8 @@ def driver_indices(
         largest index first within an outcome: ``outcome``, ``parameter``,
         ``index`` (PAWN's median KS distance, 0-1), ``ci_low``, ``ci_high``
         (95% basic bootstrap interval over worlds, clipped to 0-1),
-        ``noise_floor`` (the largest index of a probe), ``above_floor`` (the
-        index beats the largest probe's in ``FLOOR_LEVEL`` of the resamples),
+        ``noise_floor`` (the largest index of a probe), ``above_floor``
+        (``ci_low`` above the floor),
         ``seed_share`` (see :func:`seed_share`), ``worlds``,
         ``replications`` (per world, the most) and ``slides``. An outcome
         with fewer than ``MIN_WORLDS`` worlds of finite difference, or whose
@@ -191,19 +186,13 @@ def driver_indices(
         )
         # Resampling worlds with replacement inflates a KS distance (repeated
         # worlds fill the slices less), so the interval is the basic bootstrap
-        # one (the estimate minus the resamples' deviations), and an input is
-        # compared with the probes inside each resample, where both are
-        # inflated alike: above the floor when its index beats the largest
-        # probe's in at least 95% of the resamples.
+        # one (the estimate minus the resamples' deviations from it), which
+        # corrects that shift and compares with the probes' indices on the
+        # worlds as sampled.
         q_low, q_high = np.nanquantile(boot, 0.025, axis=0), np.nanquantile(boot, 0.975, axis=0)
         low = np.clip(2 * index - q_high, 0.0, 1.0)
         high = np.clip(2 * index - q_low, 0.0, 1.0)
         floor = float(np.nanmax(index[len(inputs) :])) if probes else 0.0
-        if probes:
-            margin = boot[:, : len(inputs)] - np.nanmax(boot[:, len(inputs) :], axis=1)[:, None]
-            clear = np.nanquantile(margin, 1 - FLOOR_LEVEL, axis=0) > 0
-        else:
-            clear = np.zeros(len(inputs), dtype=bool)
         for i, name in enumerate(inputs):
             rows.append(
                 {
@@ -213,7 +202,7 @@ def driver_indices(
                     "ci_low": float(low[i]),
                     "ci_high": float(high[i]),
                     "noise_floor": floor,
-                    "above_floor": bool(clear[i]),
+                    "above_floor": bool(low[i] > floor),
                     "slides": slides,
                 }
             )

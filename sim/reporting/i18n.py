@@ -740,12 +740,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "and Wagener 2015, 2018), on each world's mean difference over its replications, with a "
         "95% bootstrap interval over worlds. The noise floor (dashed) is the largest index of "
         "{probes} columns of random numbers that drive nothing; a parameter is a driver (coloured) "
-        "when it beats the largest of them in 95% of the resamples. Seed share: the part of the "
+        "when its whole interval is above it. Seed share: the part of the "
         "variance of one paired difference that is seed noise, which no parameter can explain.",
         "各结果配对差异（{design} 减 {reference}，相同种子）在抽样世界上的全局敏感性：PAWN 矩无关"
         "指数（SALib；Pianosi 和 Wagener 2015、2018），基于每个世界各次重复的平均差异，附世界上的"
         " 95% 自助法区间。噪声底线（虚线）是 {probes} 列不驱动任何结果的随机数所得的最大指数；某参"
-        "数在 95% 的重抽样中超过其中最大者时才算驱动因素（彩色）。种子占比：单个配对差异的方差中"
+        "数的整个区间高于噪声底线时才算驱动因素（彩色）。种子占比：单个配对差异的方差中"
         "属于种子噪声、任何参数都无法解释的部分。",
     ),
     "disc_drivers_seed": (
