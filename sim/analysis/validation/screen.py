@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.special import gammaln
 
 from sim.analysis.validation.core import VALIDATION_SEED
 from sim.experiments.inputs.scenarios import load_scenario
@@ -281,25 +282,41 @@ def elementary_effects(samples: np.ndarray, y: np.ndarray, delta: float) -> np.n
     return effects
 
 
-def null_mu_star(
-    dummy_effects: np.ndarray, trajectories: int, draws: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Bootstrap draws of the mu* of a factor that changes nothing but the seeds.
+def c4(n: int) -> float:
+    """E[sample SD] / SD of ``n`` normal values: the bias of an SD over few replications."""
+    return math.sqrt(2.0 / (n - 1)) * math.exp(gammaln(n / 2) - gammaln((n - 1) / 2))
+
+
+def paired_noise(effects: np.ndarray) -> np.ndarray:
+    """Per trajectory and factor, the standard error of the mean effect over the replications.
+
+    The SD over replications of a step's paired per-replication effects
+    (replication ``r`` has the same seed at both ends of the step), divided by
+    ``c4(R)`` (unbiased at two or three replications) and by ``sqrt(R)``.
 
     Args:
-        dummy_effects: The absolute mean effects of the dummies' steps (any shape).
-        trajectories: Steps averaged in a mu* (one per trajectory).
-        draws: Bootstrap draws.
+        effects: ``elementary_effects``, ``(trajectories, D, R)``.
+
+    Returns:
+        ``(trajectories, D)``.
+    """
+    reps = effects.shape[2]
+    return effects.std(axis=2, ddof=1) / (c4(reps) * math.sqrt(reps))
+
+
+def null_mu_star(noise: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """Draws of the mu* each factor would get if its steps changed the outcome by noise alone.
+
+    Args:
+        noise: ``paired_noise``, ``(trajectories, D)``.
+        draws: Draws.
         rng: Random generator.
 
     Returns:
-        ``draws`` means of ``trajectories`` effects drawn from ``dummy_effects``
-        with replacement. Drawing from every trajectory's dummies, not from
-        the trajectory's own, adds the spread of the noise between regions
-        of the space: the floor errs high.
+        ``(draws, D)``: means over trajectories of ``|N(0, noise^2)|``.
     """
-    pool = np.asarray(dummy_effects, dtype=float).ravel()
-    return pool[rng.integers(0, pool.size, size=(draws, trajectories))].mean(axis=1)
+    z = np.abs(rng.standard_normal((draws, noise.shape[0])))
+    return np.einsum("bt,td->bd", z, noise) / noise.shape[0]
 
 
 def _mu_star_interval(
@@ -365,18 +382,15 @@ def screen_indices(
         if not np.allclose(absolute.mean(axis=0), mu_star, atol=1e-9, rtol=1e-9):
             raise ValueError(f"elementary effects of {outcome} do not match SALib's mu*")
         low, high = _mu_star_interval(absolute, BOOTSTRAP, rng)
-        t = absolute.shape[0]
-        dummy = absolute[:, d:]
-        floor = np.full(len(names), float(np.quantile(null_mu_star(dummy, t, BOOTSTRAP, rng),
-                                                      quantile)))  # fmt: skip
-        for k in range(dummy.shape[1]):  # a dummy is judged against the others
-            others = np.delete(dummy, k, axis=1)
-            floor[d + k] = np.quantile(null_mu_star(others, t, BOOTSTRAP, rng), quantile)
+        noise = paired_noise(effects)
+        floor = np.quantile(null_mu_star(noise, BOOTSTRAP, rng), quantile, axis=0)
+        expected = noise.mean(axis=0) * math.sqrt(2.0 / math.pi)
         floors.append(
             {
                 "outcome": outcome,
-                "noise_floor": float(floor[0]),
-                "noise_mean": float(dummy.mean()),
+                "noise_floor": float(np.median(floor[:d])),
+                "noise_mean": float(np.median(expected[:d])),
+                "dummy_floor": float(np.median(floor[d:])) if len(names) > d else math.nan,
                 "seed_sd": float(np.sqrt(np.nanmean(y.var(axis=1, ddof=1)))),
             }
         )
@@ -403,19 +417,27 @@ def screen_indices(
 def screen_table(indices: pd.DataFrame) -> pd.DataFrame:
     """One row per parameter and dummy: its largest mu* / floor, where, and its verdict.
 
+    The seed dummies calibrate the verdict: a parameter is ``active`` when it
+    is above its floor on some outcome *and* its largest mu* / floor is above
+    the largest any seed dummy reached (what pure seed noise produced in this
+    screen); ``weak`` when it is above its floor somewhere but not beyond the
+    dummies; ``inert`` when it is below its floor on every outcome; ``never
+    read`` when its mu* is exactly 0 everywhere (the paired runs are
+    identical). A dummy's own verdict compares it with its floor only.
+
     Returns:
         Columns ``parameter``, ``group`` (``dummy`` for a seed dummy),
         ``largest`` (largest mu* / noise floor over the outcomes), ``ci_low``,
         ``ci_high`` (its 95% interval), ``outcome`` (where), ``outcomes_above``
-        (how many outcomes are above the floor), ``verdict`` (``active``,
-        ``inert`` or ``never read``), in the order of the indices.
+        (how many outcomes are above the floor), ``verdict``, in the order of
+        the indices.
     """
     rows = []
     for name, part in indices.groupby("parameter", sort=False):
         best = part.loc[part["ratio"].idxmax()]
         floor = float(best["noise_floor"])
         above = int(part["above"].sum())
-        verdict = "never read" if (part["mu_star"] == 0).all() else "active" if above else "inert"
+        never = bool((part["mu_star"] == 0).all())
         rows.append(
             {
                 "parameter": name,
@@ -425,10 +447,21 @@ def screen_table(indices: pd.DataFrame) -> pd.DataFrame:
                 "ci_high": float(best["ci_high"]) / floor if floor > 0 else math.nan,
                 "outcome": best["outcome"],
                 "outcomes_above": above,
-                "verdict": verdict,
+                "verdict": "never read" if never else ("active" if above else "inert"),
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    dummies = table["group"] == "dummy"
+    reach = float(table.loc[dummies, "largest"].max()) if dummies.any() else 0.0
+    weak = ~dummies & (table["verdict"] == "active") & (table["largest"] <= reach)
+    table.loc[weak, "verdict"] = "weak"
+    return table
+
+
+def dummy_reach(table: pd.DataFrame) -> float:
+    """The largest mu* / floor any seed dummy reached (0 without dummies)."""
+    dummies = table[table["group"] == "dummy"]
+    return float(dummies["largest"].max()) if len(dummies) else 0.0
 
 
 @dataclass(frozen=True)
@@ -520,23 +553,27 @@ def format_screen(result: ScreenResult) -> str:
         f"{s.dummies} seed dummies, {s.trajectories} trajectories ({points} points) x "
         f"{s.replications} paired replications ({points * s.replications} runs), "
         f"{s.n_departments} departments, {s.months} months{' (quick)' if s.quick else ''}.",
-        "Noise floor per outcome: the mu* of a factor that changes nothing but the seeds "
-        f"(mean of {s.trajectories} steps drawn from the seed dummies' steps), its "
-        f"{floor_quantile():.4f} quantile: a do-nothing parameter passes it on some outcome "
-        f"with chance {FAMILY_ALPHA:g}. mu* in the outcome's units per whole range; noise "
-        "mean = the expected do-nothing mu*; seed SD = SD of one run over seeds.",
-        f"{'outcome':<28}{'floor':>11}{'noise mean':>11}{'seed SD':>11}",
+        "Noise floor of each parameter and outcome: the mu* its own steps would get from seed "
+        "noise alone (the SD over the paired replications of each step's effect, bias-corrected, "
+        f"as |N(0, SE^2)| averaged over the trajectories), its {floor_quantile():.4f} quantile: "
+        f"a normal do-nothing parameter passes it on some outcome with chance {FAMILY_ALPHA:g}. "
+        "mu* in the outcome's units per whole range. Per outcome: the median floor and expected "
+        "noise mu* over the parameters, the median floor of the seed dummies (their steps "
+        "change the seeds: fully decorrelated runs), and the SD of one run over seeds.",
+        f"{'outcome':<28}{'floor':>11}{'noise mean':>11}{'dummy floor':>12}{'seed SD':>11}",
     ]
     for _, f in result.floors.iterrows():
         lines.append(
             f"{f['outcome']:<28}{f['noise_floor']:>11.4g}{f['noise_mean']:>11.4g}"
-            f"{f['seed_sd']:>11.4g}"
+            f"{f['dummy_floor']:>12.4g}{f['seed_sd']:>11.4g}"
         )
+    reach = dummy_reach(table)
     lines.append(
         "Per parameter: largest mu* / floor over the outcomes [95% bootstrap interval], where, "
-        "and on how many of the "
-        f"{len(SCREEN_OUTCOMES)} outcomes mu* is above the floor. Active: above on at least one; "
-        "inert: below on every one; never read: mu* = 0 everywhere."
+        f"and on how many of the {len(SCREEN_OUTCOMES)} outcomes mu* is above the floor. "
+        f"Active: above the floor somewhere and beyond the largest ratio a seed dummy reached "
+        f"({reach:.2f}); weak: above the floor somewhere, not beyond the dummies; inert: below "
+        "the floor on every outcome; never read: mu* = 0 everywhere."
     )
     width = max(len(p) for p in table["parameter"]) + 2
     lines.append(
@@ -551,11 +588,14 @@ def format_screen(result: ScreenResult) -> str:
         )
     params = table[table["group"] != "dummy"]
     dummies = table[table["group"] == "dummy"]
-    idle = params[params["verdict"] != "active"]
+    counts = params["verdict"].value_counts()
+    idle = params[params["verdict"].isin(["inert", "never read"])]
+    weak = params[params["verdict"] == "weak"]
     lines.append(
-        f"{int((params['verdict'] == 'active').sum())} of {len(params)} parameters are active; "
-        f"inert or never read ({len(idle)}): {', '.join(idle['parameter']) or '-'}. "
-        f"Seed dummies called active (the screen's false-active rate): "
+        f"{int(counts.get('active', 0))} of {len(params)} parameters are active, "
+        f"{int(counts.get('weak', 0))} weak ({', '.join(weak['parameter']) or '-'}); inert or "
+        f"never read ({len(idle)}): {', '.join(idle['parameter']) or '-'}. Seed dummies above "
+        f"their floor (the nominal test's measured false-active rate): "
         f"{int((dummies['verdict'] == 'active').sum())} of {len(dummies)} "
         f"({result.elapsed:.0f} s)."
     )
