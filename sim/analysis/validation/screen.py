@@ -15,26 +15,32 @@ sampled as the sweep engine does (on ``[low - 0.5, high + 0.5]``, rounded).
 
 Seeds and dummies. Replication ``r`` of every point runs with the same seed
 (common random numbers), so a step that changes one parameter changes the
-run only through that parameter, except for ``SEED_DUMMIES`` extra Morris
-factors that the model never reads: the seed of a run is derived from the
-replication *and the levels of the dummies*, so a dummy's step changes
-nothing but the seeds. Its elementary effect is what a pure-noise change
-gives: an inert parameter that still perturbs the random stream decorrelates
-the paired runs at most this much.
+run only through that parameter. ``SEED_DUMMIES`` extra Morris factors are
+never read by the model: the seed of a run is derived from the replication
+*and the levels of the dummies*, so a dummy's step changes nothing but the
+seeds (fully decorrelated runs: what a parameter that does nothing but
+perturb the random stream would give at most).
 
 Index and floor. Per outcome, SALib's ``mu_star`` (mean over trajectories of
 the absolute elementary effect of the mean over replications; change of the
 outcome per whole range, in the outcome's units) with a 95% bootstrap
-interval over trajectories. The noise floor is the ``NOISE_QUANTILE`` (95%)
-quantile of the mu* a do-nothing parameter gets: a bootstrap that draws, in
-each trajectory, one of the dummies' effects there (the same trajectories,
-the same places in the space, hence the same noise as the parameters'
-steps) and averages them over trajectories. A parameter is **active** when
-its mu* is above that floor on at least one headline outcome, **inert** when
-it is below the floor on every one (``never read`` when its mu* is exactly 0
-everywhere: the paired runs are identical). Each dummy is judged the same
-way against a floor built from the others (``dummy_table``): the share of
-dummies called active is the screen's measured false-active rate.
+interval over trajectories. Each parameter's noise floor comes from its own
+steps: the standard error of each step's mean effect, from the spread of its
+paired per-replication effects (``paired_noise``, bias-corrected), gives the
+mu* seed noise alone would produce (``null_mu_star``: ``|N(0, SE^2)|``
+averaged over the trajectories); the floor is its ``floor_quantile``
+quantile, ``1 - FAMILY_ALPHA / outcomes`` (Bonferroni: a do-nothing
+parameter with normal noise passes on some outcome with chance 0.05). The
+seed dummies are judged the same way, and calibrate the verdict: a parameter
+is **active** when it is above its floor on some headline outcome and its
+largest mu* / floor is above the largest a dummy reached; **weak** when above
+its floor somewhere but not beyond the dummies; **inert** when below its floor
+on every outcome; **never read** when its mu* is exactly 0 everywhere (the
+paired runs are identical). A floor from the dummies' fully decorrelated
+steps instead was tried and is 5-10 times the paired noise of the
+parameters' steps (common random numbers keep most of the randomness
+shared): it called 72 of 83 parameters inert, including the three levers that
+issue 26 shows move outcomes (docs/VALIDATION.md).
 """
 
 from __future__ import annotations
@@ -116,6 +122,7 @@ class ScreenSettings:
         return self.levels / (2.0 * (self.levels - 1))
 
 
+#: 10 x 92 points x 2 = 1,840 runs (2,056 s on two cores shared by other jobs).
 SCREEN_FULL = ScreenSettings(trajectories=10, replications=2, n_departments=40)
 SCREEN_QUICK = ScreenSettings(trajectories=4, replications=2, n_departments=20, quick=True)
 
@@ -350,12 +357,13 @@ def screen_indices(
         dummy) and outcome: ``parameter``, ``dummy``, ``outcome``, ``mu_star``
         (SALib's), ``ci_low``, ``ci_high`` (95% bootstrap over trajectories),
         ``mu`` and ``sigma`` (SALib's), ``noise_floor`` (the
-        ``floor_quantile`` quantile of the do-nothing mu*, from every dummy's
-        steps; for a dummy, from the other dummies'), ``ratio`` (mu* / floor)
-        and ``above`` (mu* > floor). ``floors``: per outcome, ``noise_floor``,
-        ``noise_mean`` (mean absolute effect of a dummy's step: the expected
-        do-nothing mu*) and ``seed_sd`` (SD of the runs of a point, root mean
-        square over points).
+        ``floor_quantile`` quantile of the mu* the factor's own steps would
+        get from seed noise alone, ``null_mu_star``), ``ratio`` (mu* / floor)
+        and ``above`` (mu* > floor). ``floors``: per outcome, ``noise_floor``
+        and ``noise_mean`` (medians over the parameters of the floor and of
+        the expected noise mu*), ``dummy_floor`` (median floor of the seed
+        dummies, whose steps decorrelate the runs fully) and ``seed_sd`` (SD of
+        the runs of a point, root mean square over points).
 
     Raises:
         ValueError: If the per-replication effects do not average to SALib's
