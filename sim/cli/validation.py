@@ -38,10 +38,10 @@ also runs every fact under every mutant (the model with one mechanism switched
 off) and writes mutants.csv: a fact that fails under a mutant shows that the
 check can catch it. With --screen, also runs a Morris screen of every lever and
 uncertainty over its whole plausible range, with seed dummies (factors that
-change only the seeds) giving each headline outcome its noise floor, and
+change only the seeds) calibrating each parameter's seed-noise floor, and
 prints, per parameter, its largest mu* / floor and whether it is active (above
-the floor on some outcome) or inert (below on every one); --screen-only runs
-the screen without the facts, --quick makes the screen small.
+the floor on some outcome, beyond the dummies), weak or inert (below on every
+one); --screen-only runs the screen without the facts, --quick makes it small.
 
 Exit status: 0 if every fact passes, 1 if any fails, 2 for bad input.
 """
@@ -337,9 +337,11 @@ def _run_screen(args: argparse.Namespace, out: Any) -> tuple[str, dict[str, Any]
         "family_alpha": screen.FAMILY_ALPHA,
         "floor_quantile": screen.floor_quantile(),
         "inert": result.table.loc[
-            (result.table["group"] != "dummy") & (result.table["verdict"] != "active"),
+            result.table["verdict"].isin(["inert", "never read"])
+            & (result.table["group"] != "dummy"),
             "parameter",
         ].tolist(),
+        "weak": result.table.loc[result.table["verdict"] == "weak", "parameter"].tolist(),
         "seeds": "per point and replication in screen_design.csv (from the root seed, the "
         "replication and the seed dummies' levels)",
         "elapsed_seconds": round(result.elapsed, 1),

@@ -37,7 +37,7 @@ largest mu* / floor is above the largest a dummy reached; **weak** when above
 its floor somewhere but not beyond the dummies; **inert** when below its floor
 on every outcome; **never read** when its mu* is exactly 0 everywhere (the
 paired runs are identical). A floor from the dummies' fully decorrelated
-steps instead was tried and is 5-10 times the paired noise of the
+steps instead was tried and is 2-30 times the paired noise of the
 parameters' steps (common random numbers keep most of the randomness
 shared): it called 72 of 83 parameters inert, including the three levers that
 issue 26 shows move outcomes (docs/VALIDATION.md).
