@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import behaviour, money, running_costs
-from sim.model.arrays import ragged_ranges
+from sim.model.arrays import add_at, ragged_ranges
 from sim.model.capabilities import MISSION_FAMILIES, N_COMMON, N_SUBFUNCTIONS
 from sim.model.state import (
     KEPT_LIFE_SHARE,
@@ -149,7 +149,7 @@ def add(model: GovernanceModel, jurs: np.ndarray, cells: np.ndarray, masks: np.n
     """Systems with bundles ``masks`` join their governments' stock."""
     if not len(jurs):
         return
-    np.add.at(model.mask_count, (jurs, cells, masks), 1)
+    add_at(model.mask_count, (jurs, cells, masks), 1)
     np.add.at(model.system_total, jurs, 1)
     model.cell_dirty[jurs, cells] = True
 
@@ -158,7 +158,7 @@ def remove(model: GovernanceModel, jurs: np.ndarray, cells: np.ndarray, masks: n
     """Systems leave their governments' stock."""
     if not len(jurs):
         return
-    np.subtract.at(model.mask_count, (jurs, cells, masks), 1)
+    add_at(model.mask_count, (jurs, cells, masks), 1, subtract=True)
     np.subtract.at(model.system_total, jurs, 1)
     model.cell_dirty[jurs, cells] = True
 
@@ -304,7 +304,7 @@ def _drop_owners(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> N
     # Each owner's slot (several may leave one list at once).
     slot = np.argmax(model.owners[jurs, ks] == depts[:, None], axis=1)
     model.owners[jurs, ks, slot] = -1
-    np.subtract.at(model.own_count, (jurs, ks), 1)
+    add_at(model.own_count, (jurs, ks), 1, subtract=True)
     np.minimum(model.registered_count, model.own_count, out=model.registered_count)
     # Close the gaps: the remaining owners first, in their order.
     cells = np.unique(jurs * N_COMMON + ks)
