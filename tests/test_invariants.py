@@ -78,6 +78,7 @@ def small_world(name: str) -> dict:
     if params.n_provinces:
         world.update(n_provinces=2, n_prefectures=min(params.n_prefectures, 3))
         world.update(n_counties=min(params.n_counties, 6))
+        world.update(n_townships=min(params.n_townships, 12))
     return world
 
 
