@@ -223,7 +223,9 @@ def refresh_duplicative(model: GovernanceModel) -> None:
     left = np.repeat(np.arange(len(cell)), reps)
     right = ragged_ranges(starts[cell], reps)
     rule = model.overlap_rule[jurs[cell[left]]]
-    similar = model.overlap_tables[rule, masks[left], masks[right]] * present[right]
+    # One flat index into the tables: NumPy's indexing by three arrays is slower.
+    pair = (rule * N_MASKS + masks[left]) * N_MASKS + masks[right]
+    similar = model.overlap_tables.reshape(-1)[pair] * present[right]
     overlapping = np.bincount(left, weights=similar, minlength=len(cell))
     members = np.bincount(cell, weights=present * (overlapping >= 2), minlength=len(jurs))
     model.dup_members[jurs, cells] = members.astype(np.int64)
