@@ -72,7 +72,7 @@ ALPHA = 0.05
 
 
 def _final(task: tuple[str, int, int]) -> list[dict[str, float]]:
-    from sim.experiments.inputs.scenarios import load_scenario
+    load_scenario = _load_scenario_function()
     from sim.model.governance import GovernanceModel
 
     name, seed, batch = task
@@ -90,6 +90,15 @@ def _final(task: tuple[str, int, int]) -> list[dict[str, float]]:
     ]
 
 
+def _load_scenario_function():
+    """``load_scenario`` of the model in use (its module moved in the 2026-12-08 layout)."""
+    try:
+        from sim.experiments.inputs.scenarios import load_scenario
+    except ImportError:  # a version from before the layout of sim/experiments
+        from sim.experiments.scenarios import load_scenario
+    return load_scenario
+
+
 def _known(overrides: dict[str, int]) -> dict[str, int]:
     """The overrides of parameters the model in use declares (older versions lack some).
 
@@ -104,7 +113,7 @@ def _known(overrides: dict[str, int]) -> dict[str, int]:
 
 def _mixed_final(task: tuple[tuple[str, ...], int, int]) -> list[dict[str, float]]:
     """One batched model whose replicas cycle through the parameters of ``names``."""
-    from sim.experiments.inputs.scenarios import load_scenario
+    load_scenario = _load_scenario_function()
     from sim.model.governance import GovernanceModel
 
     names, seed, batch = task
@@ -130,7 +139,7 @@ def _mixed_final(task: tuple[tuple[str, ...], int, int]) -> list[dict[str, float
 
 def mixed_groups() -> list[tuple[str, ...]]:
     """The scenarios grouped by layout and policy changes (those that can share a model)."""
-    from sim.experiments.inputs.scenarios import load_scenario
+    load_scenario = _load_scenario_function()
     from sim.model.replica_parameters import layout_key
 
     groups: dict[tuple, list[str]] = {}

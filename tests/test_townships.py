@@ -16,7 +16,7 @@ import pytest
 from conftest import run_model
 from pydantic import ValidationError
 
-from sim.experiments.scenarios import load_scenario
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.model.parameters import make_parameters
 from sim.model.state import PEER_USER, PLATFORM_USER
 from sim.model.structure import (
