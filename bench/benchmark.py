@@ -253,6 +253,16 @@ def main(argv: list[str] | None = None) -> int:
 
     for layout, townships in NATIONAL_LAYOUTS:
         setup, months, n_dept, peak_mb = national(national_name, 120, townships)
+        # On a shared machine the load drifts during a national run: the
+        # reference is measured again right after it, and its ratio is taken
+        # to the mean of the two measurements beside it.
+        ref_after = reference_cost()
+        local_ref, ref = (ref + ref_after) / 2, ref_after
+        print(
+            f"Reference again after the national run: {ref_after * 1e6:.2f} us per agent-step; "
+            f"the national ratios below use the mean of the two beside it, "
+            f"{local_ref * 1e6:.2f} us"
+        )
         per_month = months / (n_dept * 120)
         per_run = (setup + months) / (n_dept * 120)
         memory_target = TARGET_MEMORY_MB if townships == 0 else TARGET_MEMORY_MB_FIVE_LEVELS
@@ -262,13 +272,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"  months only (like the reference, timed over steps): {per_month * 1e6:.3f} us per "
-            f"department-month = {per_month / ref:.2f} x reference (target <= "
-            f"{TARGET_NATIONAL_RATIO}: {verdict(per_month / ref <= TARGET_NATIONAL_RATIO)})"
+            f"department-month = {per_month / local_ref:.2f} x reference (target <= "
+            f"{TARGET_NATIONAL_RATIO}: {verdict(per_month / local_ref <= TARGET_NATIONAL_RATIO)})"
         )
         print(
             f"  whole run with set-up: {per_run * 1e6:.3f} us per department-month = "
-            f"{per_run / ref:.2f} x reference (target <= {TARGET_NATIONAL_RATIO}: "
-            f"{verdict(per_run / ref <= TARGET_NATIONAL_RATIO)})"
+            f"{per_run / local_ref:.2f} x reference (target <= {TARGET_NATIONAL_RATIO}: "
+            f"{verdict(per_run / local_ref <= TARGET_NATIONAL_RATIO)})"
         )
         print(
             f"  peak memory {peak_mb:.0f} MB "
