@@ -190,6 +190,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                         "held_out": t.held_out,
                         "source": t.source,
                         "mapping": t.mapping,
+                        "regime": dict(t.regime),
                     }
                     for t in calibration.targets
                 ],
@@ -225,15 +226,22 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         )
         body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
         atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
-        print(_format(summary, run.table))
+        print(_format(summary, run.table, run.generations))
         if problem:
             print(f"no images: {' '.join(problem.split())}", file=sys.stderr)
         print(f"\nReport: {page}\nResults: {out}")
         return 1 if problem else 0
 
 
-def _format(summary: Any, table: Any) -> str:
-    lines = ["Posterior (weighted; 90% interval; narrowing = interval / 90% of the prior range):"]
+def _format(summary: Any, table: Any, generations: Any = None) -> str:
+    lines = []
+    if generations is not None and len(generations):
+        lines.append("Epsilon per generation (ABC-SMC; particles accepted / simulations):")
+        for r in generations.itertuples():
+            lines.append(f"  t={int(r.t):<3} epsilon {r.epsilon:.4g}   {r.particles} / {r.samples}")
+    lines.append(
+        "Posterior (weighted; 90% interval; narrowing = interval / 90% of the prior range):"
+    )
     for r in summary.itertuples():
         lines.append(
             f"  {r.parameter:<28} prior {r.prior_low:.3g}-{r.prior_high:.3g}   posterior mean "

@@ -324,6 +324,8 @@ def predictive_table(
             row[f"{kind}_covers"] = bool(low <= target.observed <= high)
         row["source"] = target.source
         row["mapping"] = target.mapping
+        row["regime"] = target.regime.get("name", target.scenario.name)
+        row["regime_description"] = target.regime_text
         rows.append(row)
     return pd.DataFrame(rows)
 
