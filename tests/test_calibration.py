@@ -420,3 +420,22 @@ def test_partial_failure_counts_the_projects_delivered_after_stalling():
     partial = final["project_partial_failure_share"]
     assert partial == pytest.approx(late * failure / failed)
     assert 0 < partial < 1 and failure + partial <= 1
+
+
+def test_posterior_correlations_find_a_combination_and_respect_the_weights(tmp_path):
+    import pandas as pd
+
+    calibration = load_calibration(write(tmp_path, REGIME_FILE.replace(
+        "  annual_budget: plausible", "  annual_budget: plausible\n  build_months: plausible"
+    )))  # fmt: skip
+    rng = np.random.default_rng(0)
+    budget = rng.uniform(0.3, 5, 200)
+    months = 3 + 4 * budget + rng.normal(0, 0.1, 200)  # a ridge: only the combination is known
+    posterior = pd.DataFrame({"annual_budget": budget, "build_months": months, "weight": 1.0})
+    table = runner.posterior_correlations(calibration, posterior)
+    assert table.iloc[0]["correlation"] > 0.99
+    # Weight only on two points off the ridge in opposite directions: the correlation flips.
+    posterior["weight"] = 1e-12
+    posterior.loc[0, ["annual_budget", "build_months", "weight"]] = [1.0, 20.0, 1.0]
+    posterior.loc[1, ["annual_budget", "build_months", "weight"]] = [4.0, 5.0, 1.0]
+    assert runner.posterior_correlations(calibration, posterior).iloc[0]["correlation"] < -0.9

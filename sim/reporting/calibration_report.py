@@ -238,6 +238,7 @@ def write_calibration_report(
     generations: pd.DataFrame,
     lang: str = "en",
     provenance: Mapping[str, Any] | None = None,
+    correlations: pd.DataFrame | None = None,
 ) -> Path:
     """Write ``report.html`` (``report_zh.html`` in Chinese) into the calibration folder.
 
@@ -263,6 +264,21 @@ def write_calibration_report(
                 "posterior_q95": "95%",
                 "narrowing": t("cal_narrowing"),
             },
+        ),
+        *(
+            [
+                f"<h2>{html.escape(t('cal_correlations'))}</h2>",
+                _table(
+                    correlations,
+                    {
+                        "first": t("disc_parameter"),
+                        "second": t("disc_parameter"),
+                        "correlation": t("cal_correlation"),
+                    },
+                ),
+            ]
+            if correlations is not None and len(correlations)
+            else []
         ),
         f"<h2>{html.escape(t('cal_targets'))}</h2>",
         _table(

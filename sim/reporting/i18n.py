@@ -624,6 +624,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "cal_source": ("source", "来源"),
     "cal_mapping": ("mapping", "映射"),
     "cal_regime": ("regime observed (parameters)", "观测时的体制（参数）"),
+    "cal_correlations": (
+        "Posterior correlations of the free parameters (the prior has none: a strong one is a "
+        "combination the targets constrain, not each parameter alone)",
+        "自由参数的后验相关（先验无相关：强相关表示目标约束的是参数组合，而非单个参数）",
+    ),
+    "cal_correlation": ("weighted correlation", "加权相关系数"),
     "cal_generations": (
         "Generations (epsilon: distance a particle had to beat)",
         "各代（epsilon：粒子须低于的距离）",
