@@ -554,11 +554,11 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         plausible=(
             12.0,
             96.0,
-            "statistics: Zhuji (Zhejiang) had 15 county party secretaries in the 40 years "
-            "1978-2018, 2.7 years each (Si Shunwei 2018, '改革开放四十年诸暨的15位父母官'); 6 of "
-            "the 7 Zhejiang county secretaries moved in November 2018 had served two years "
-            "(Zhejiang Online, 28 Nov 2018); MODEL.md: 3-4 years; one year to two five-year "
-            "terms (department heads may stay longer)",
+            "statistics: Zhuji, a county-level city in Zhejiang, had 15 party secretaries in the "
+            "40 years 1978-2018, 2.7 years each (Si Shunwei 2018, "
+            "'改革开放四十年诸暨的15位父母官'); 6 of the 7 Zhejiang county secretaries moved in "
+            "November 2018 had served two years (Zhejiang Online, 28 Nov 2018); MODEL.md: 3-4 "
+            "years; one year to two five-year terms (department heads may stay longer)",
         ),
     ),
     _P(
@@ -594,8 +594,8 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
             0.1,
             0.9,
             "seed: [004] e-government is a 'number-one leader project' that depends largely on "
-            "the leader's push, and [001] asks heads to take charge in person because many do "
-            "not: from heads who ignore it to heads who lead it; the allowed ends are degenerate",
+            "the leader's push, and [001] asks every head to take charge of it in person: from "
+            "heads who leave it to others to heads who lead it; the allowed ends are degenerate",
         ),
     ),
     _P(
@@ -1273,8 +1273,9 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         plausible=(
             60.0,
             180.0,
-            "literature: GAO-16-468 (2016): hardware is refreshed in about five years while "
-            "software is kept for decades: five to fifteen years",
+            "literature: GAO-16-468 (2016) finds federal systems with components at least 50 "
+            "years old, the extreme it reports on; judgement: a departmental system is renewed "
+            "after five years (one five-year plan, [002]) to fifteen",
         ),
     ),
     _P(
@@ -1291,9 +1292,9 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         plausible=(
             0.0,
             0.3,
-            "literature: GAO-16-468 (2016): operations and maintenance took a growing share of "
-            "federal IT spending over fiscal years 2010-2017 as systems aged; judgement: from "
-            "flat to 30% more each year",
+            "literature: GAO-16-468 (2016): spending on operating and maintaining ageing legacy "
+            "systems rose over seven fiscal years and crowded out development by $7.3 billion "
+            "(FY2010-2017); judgement: from flat to 30% more each year",
         ),
     ),
     _P(
@@ -1311,9 +1312,9 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         plausible=(
             0.0,
             0.6,
-            "literature: GAO-16-468 (2016): agencies keep ageing legacy systems running; "
-            "judgement: from none to most replaced systems running beside their replacements for "
-            "a while",
+            "literature: GAO-16-468 (2016): several at-risk legacy investments had no plans to "
+            "be retired or modernized; judgement: from none to most replaced systems kept "
+            "running beside their replacements for a while",
         ),
     ),
     # ------------------------------------------------------------------ levers
