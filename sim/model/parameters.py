@@ -133,12 +133,13 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "of county-level departments",
         "Number of departments in each government.",
         plausible=(
-            15,
+            10,
             80,
-            "seed: [004] 'tens of thousands' of county-level departments in 2,000-odd counties "
-            "(10-25 a county) up to a province's ~60 (Shandong 2018: 59 provincial departments "
-            "on the exchange platform) and the 71 State Council departments connected in 2018 "
-            "(docs/OBSERVED_TARGETS.md T7, T8)",
+            "seed: [004] '數萬' (tens of thousands) of county-level departments in '2000多' "
+            "(2,000-odd) counties, so at least 10 a county; up to a province's ~60 (Shandong "
+            "2018: 59 provincial departments on the exchange platform, docs/OBSERVED_TARGETS.md "
+            "T8), the 71 State Council departments connected in 2018 (T7) and a large city "
+            "(Wuhan: 90 budget units, T9)",
         ),
     ),
     _P(
@@ -234,10 +235,9 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         plausible=(
             0,
             20,
-            "judgement: [004]'s count (tens of thousands of county departments in 2,000-odd "
-            "counties) puts counties at about 10-25 departments, some 8 either side of their "
-            "mean; up to 20 allows larger units of one level to differ more (provinces of ~60, "
-            "docs/OBSERVED_TARGETS.md T8); 0 for identical governments",
+            "judgement: no source gives the spread within one level; [004] stresses the extreme "
+            "diversity of administrative units ('行政機構的極端多樣性'), so up to 20 either side "
+            "of the mean (half a 40-department government), 0 for identical governments",
         ),
     ),
     # ------------------------------------------------------------ uncertainties
