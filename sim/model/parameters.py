@@ -14,7 +14,7 @@ marked "assumption" is a modelling choice, documented so that it can be swept.
 Each plausible range names its own source (a seed, literature, statistics or
 a judgement with its reasoning; ``ParameterSpec.plausible``).
 
-A scenario is a set of overrides of these defaults (see ``sim/experiments/scenarios.py``).
+A scenario is a set of overrides of these defaults (see ``sim/experiments/inputs/scenarios.py``).
 The defaults themselves describe the dispersed status quo of the 2000s.
 """
 
