@@ -798,12 +798,16 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "Yearly staff cost of the reviewing office per proposal a month of review_capacity; "
         "paid from the government's e-government money whether or not the capacity is used.",
         plausible=(
-            0.0,
+            0.03,
             0.5,
             "judgement: yearly pay of the staff that review one proposal a month, in "
-            "departmental systems: 0 when reviewers hold existing posts paid outside the "
-            "e-government budget ([001] reforms 'within the existing framework', the office in "
-            "the general office); up to 0.5 when a scarce IT professional ([002]; 2010 mean wage "
+            "departmental systems: at least 0.03 even when reviewers hold existing posts paid "
+            "outside the e-government budget ([001] reforms 'within the existing framework', "
+            "the office in the general office), because their time is still paid by the "
+            "government (a civil servant at the 2010 urban mean wage of 37,147 CNY with "
+            "overhead, about 0.06 of a 1 million CNY system, reviewing two proposals a month; "
+            "the range does not let a design run its bodies for nothing); "
+            "up to 0.5 when a scarce IT professional ([002]; 2010 mean wage "
             "in IT services 66,598 CNY against 37,147 for all urban non-private units, National "
             "Bureau of Statistics) costs 0.1-0.2 million CNY a year with overhead, reviews one "
             "proposal a month, and a system costs 0.3-1 million CNY",
@@ -819,10 +823,11 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "assumption, as review_staff_cost: one coordinator handles about 2 cases a month",
         "Yearly staff cost of the coordinating body per case a month of coordination_capacity.",
         plausible=(
-            0.0,
+            0.03,
             0.5,
-            "judgement: as review_staff_cost, per coordination case a month: 0 for existing "
-            "posts of the general office ([001]), up to 0.5 for scarce IT professionals ([002]) "
+            "judgement: as review_staff_cost, per coordination case a month: 0.03 for existing "
+            "posts of the general office ([001]), whose time the government still pays, "
+            "up to 0.5 for scarce IT professionals ([002]) "
             "handling one case a month",
         ),
     ),
@@ -838,12 +843,13 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "Yearly running cost of the technical service center per platform project of "
         "technical_center_capacity.",
         plausible=(
-            0.0,
+            0.15,
             4.0,
             "judgement: a platform team of 3-10 engineers at 0.05-0.4 of a departmental system "
             "each a year (IT-services pay, National Bureau of Statistics 2010: 66,598 CNY; "
-            "systems of 0.3-1 million CNY); 0 when the centre is a public institution ([001]: "
-            "'参照事业单位进行管理') paid outside the e-government budget",
+            "systems of 0.3-1 million CNY); the lower end, 3 engineers at 0.05, holds also when "
+            "the centre is a public institution ([001]: '参照事业单位进行管理') paid outside the "
+            "e-government budget: the government still pays its staff",
         ),
     ),
     _P(
