@@ -39,6 +39,8 @@ SHARES = (
     "joint_service_rate",
     "duplicate_project_share",
     "project_failure_share",
+    "project_partial_failure_share",
+    "duplicative_common_share",
     "staff_bill_paid_share",
     "platform_upkeep_paid_share",
     "system_upkeep_paid_share",

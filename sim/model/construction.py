@@ -68,6 +68,12 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     book, rng = model.projects, model.rng
     book.end(pids, Status.DONE)
     model.tallies.add("projects_completed", book.jur[pids])
+    # Delivered, but significantly late (Heeks's partial failure, issue 26):
+    # the project was a 'beard' project at some point, at least stall_months
+    # months with under half the money it needed, and was finished anyway.
+    stall_months = model.params(book.jur[pids]).stall_months
+    late = book.stalled[pids] >= stall_months
+    model.tallies.add("late_projects_completed", book.jur[pids[late]])
     business = book.kind[pids] == BUSINESS
     _complete_business(model, pids[business])
     # A business system built without approval runs the audit's risk too
