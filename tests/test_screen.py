@@ -89,3 +89,30 @@ def test_a_parameter_the_screen_calls_active_moves_an_outcome_beyond_seed_noise(
 def test_a_parameter_the_screen_calls_inert_moves_no_outcome_beyond_seed_noise(name, scenario):
     check = screen.ends_check(name, scenario, replications=16, n_departments=20)
     assert not check.distinguishable, check.table.to_string()
+
+
+def test_screen_only_command_writes_the_table_floors_runs_and_manifest(
+    tmp_path, monkeypatch, capsys
+):
+    import json
+
+    from sim.cli.main import main
+
+    tiny = screen.ScreenSettings(
+        trajectories=2, replications=2, n_departments=10, months=24, dummies=3, quick=True
+    )
+    monkeypatch.setattr(screen, "SCREEN_QUICK", tiny)
+    monkeypatch.setattr(
+        screen, "screen_parameters", lambda: ("annual_budget", "central_local_link")
+    )
+    out = tmp_path / "s"
+    argv = ["validate-model", "--screen-only", "--quick", "--workers", "1", "--quiet"]
+    assert main([*argv, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Noise floor" in printed and "central_local_link" in printed
+    for name in ("screen.csv", "screen_indices.csv", "screen_floors.csv", "screen_design.csv",
+                 "screen_runs.csv", "validation.txt", "manifest.json"):  # fmt: skip
+        assert (out / name).is_file(), name
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert "central_local_link" in manifest["screen"]["inert"]
+    assert manifest["screen"]["settings"]["dummies"] == 3
