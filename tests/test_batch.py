@@ -306,9 +306,7 @@ def test_every_parameter_that_may_vary_is_read_per_replica(name):
     scenario = load_scenario(name).with_overrides(months=60, n_departments=12)
     # The levels of a national run are moved in a multi-level batch (below).
     national = {"n_provinces", "n_prefectures", "n_counties", "n_ministries"}
-    moved = {
-        s.name: _moved(s) for s in PARAMETERS if s.name not in SHARED_IN_A_BATCH | national
-    }
+    moved = {s.name: _moved(s) for s in PARAMETERS if s.name not in SHARED_IN_A_BATCH | national}
     assert {"n_departments", "n_jurisdictions", "approval_bodies"} <= set(moved)
     model = GovernanceModel(
         scenario.parameters,

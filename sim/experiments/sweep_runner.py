@@ -77,7 +77,7 @@ def run_batch(context: dict[str, Any], batch: Sequence[tuple[Any, int, int, tupl
     changes = tuple(context["policy_changes"])
     runs = []
     for point, replication, seed, values in batch:
-        if isinstance(point, tuple):  # points of equal layout in one batched model
+        if isinstance(point, tuple):  # points of equal months in one batched model
             own = [dict(zip(names, v, strict=True)) for v in values]
             outs = experiment.simulate_points(base, own, changes, seed, replication)
             runs.extend(
@@ -113,13 +113,14 @@ def run_batch(context: dict[str, Any], batch: Sequence[tuple[Any, int, int, tupl
 
 
 def point_blocks(sweep: Sweep, values: Sequence[tuple], size: int) -> list[tuple[int, ...]]:
-    """Design points run together in one batched model: equal layout, ``size`` at most.
+    """Design points run together in one batched model: equal months, ``size`` at most.
 
-    Points are grouped by the values of the parameters that set the layout
-    (``sim.model.replica_parameters.SHARED_IN_A_BATCH``), groups in the order
-    of their first point, points in design order; each group is cut into
-    blocks of ``size``. Depends only on the sweep, so a resumed sweep makes
-    the same blocks.
+    Points are grouped by the values of the parameters every replica of a
+    batch must share (``sim.model.replica_parameters.SHARED_IN_A_BATCH``:
+    ``months``; points of different sizes, numbers of governments or approval
+    bodies share a model), groups in the order of their first point, points
+    in design order; each group is cut into blocks of ``size``. Depends only
+    on the sweep, so a resumed sweep makes the same blocks.
     """
     base = sweep.scenario.parameters.model_dump()
     names = list(sweep.parameter_names)
@@ -152,9 +153,9 @@ def _batch_note(size: int) -> dict[str, Any]:
         size,
         unit="run",
         how=(
-            f"replication r of up to {size} consecutive design points of equal layout ran side "
+            f"replication r of up to {size} consecutive design points of equal months ran side "
             "by side as the replicas of one batched model seeded with replication r's seed, "
-            "each replica with its point's parameter values (GovernanceModel("
+            "each replica with its point's parameter values and layout (GovernanceModel("
             "replica_parameters=...); sim.experiments.sweep_runner.point_blocks)"
         ),
     )

@@ -46,9 +46,10 @@ SHARED_IN_A_BATCH_WHY: dict[str, str] = {
 SHARED_IN_A_BATCH: frozenset[str] = frozenset(SHARED_IN_A_BATCH_WHY)
 
 #: Parameters that set the layout but may differ between the replicas of a batch.
-LAYOUT_PARAMETERS: frozenset[str] = frozenset(
-    {s.name for s in PARAMETERS if s.group == "structure"} | {"approval_bodies"}
-) - SHARED_IN_A_BATCH
+LAYOUT_PARAMETERS: frozenset[str] = (
+    frozenset({s.name for s in PARAMETERS if s.group == "structure"} | {"approval_bodies"})
+    - SHARED_IN_A_BATCH
+)
 
 
 class ReplicaParameters:
