@@ -422,8 +422,10 @@ class GovernanceModel(mesa.Model):
 
 
 def _mandates(n_bodies: int) -> list[frozenset[Mandate]]:
-    """Mandates of a government's ``n_bodies`` bodies: all sign off, the first
-    reviews, the last coordinates."""
+    """Mandates of a government's ``n_bodies`` bodies.
+
+    All sign off; the first reviews; the last coordinates.
+    """
     mandates = []
     for b in range(n_bodies):
         held = {Mandate.SIGNOFF}
