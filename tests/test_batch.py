@@ -456,3 +456,27 @@ def test_a_replica_passes_its_own_number_of_signoffs():
     assert waits[~three].mean() == pytest.approx(2.0, rel=0.15)
     assert waits[three].mean() == pytest.approx(6.0, rel=0.15)
     assert waits[~three].var() == pytest.approx(4.0, rel=0.35)  # one exponential: var = mean**2
+
+
+def test_replication_overrides_ride_along_in_batched_models():
+    # compare --posterior: each copy carries its replication's values, layout included.
+    from sim.experiments import replications as experiment
+
+    small = [
+        load_scenario("centralized").with_overrides(
+            months=36, n_departments=10, approval_patience_months=600.0
+        )
+    ]
+    overrides = [
+        {"review_capacity": 0.0 if r % 2 == 0 else 5.0, "n_departments": 8 + 4 * (r % 3)}
+        for r in range(6)
+    ]
+    frame, _, governments = experiment.run_replications_with_networks(
+        small, 6, root_seed=3, workers=1, progress=False, replication_overrides=overrides
+    )
+    assert frame.attrs["batch"] == 6  # one model (chosen from the layout, draws counted)
+    final = experiment.final_values(frame).set_index("replication")
+    redirected = final["cum_proposals_redirected"]
+    assert (redirected[0::2] == 0).all() and (redirected[1::2] > 0).all()
+    sizes = governments.set_index("replication")["departments"]
+    assert sizes.tolist() == [8 + 4 * (r % 3) for r in range(6)]
