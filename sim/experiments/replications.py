@@ -445,12 +445,11 @@ def run_replications_with_networks(
         batch = auto_batch(scenarios, replications, replication_overrides)
     if batch < 1:
         raise ValueError(f"batch must be at least 1, got {batch}")
-    if replication_overrides is not None:
-        if len(replication_overrides) != replications:
-            raise ValueError(
-                f"replication_overrides has {len(replication_overrides)} entries for "
-                f"{replications} replications"
-            )
+    if replication_overrides is not None and len(replication_overrides) != replications:
+        raise ValueError(
+            f"replication_overrides has {len(replication_overrides)} entries for "
+            f"{replications} replications"
+        )
     seeds = spawn_seeds(root_seed, replications)
     if batch == 1:
         tasks = [(i, r, seeds[r]) for r in range(replications) for i in range(len(scenarios))]
