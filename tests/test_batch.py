@@ -480,3 +480,21 @@ def test_replication_overrides_ride_along_in_batched_models():
     assert (redirected[0::2] == 0).all() and (redirected[1::2] > 0).all()
     sizes = governments.set_index("replication")["departments"]
     assert sizes.tolist() == [8 + 4 * (r % 3) for r in range(6)]
+
+
+def test_tallies_by_group_sum_each_groups_governments():
+    # Groups in any order, some empty: the sums per group of every tally.
+    from sim.model.tallies import TALLIES, Tallies
+
+    rng = np.random.default_rng(1)
+    tallies = Tallies(300)
+    tallies.matrix[:] = rng.random(tallies.matrix.shape)
+    group = rng.integers(0, 200, 300)
+    group[group == 7] = 8  # group 7 has no government
+    sums = tallies.by_group(group, 201)  # nor has group 200
+    names = list(TALLIES)
+    for name in names[:5]:
+        row = tallies.matrix[tallies.row[name]]
+        expected = np.bincount(group, weights=row, minlength=201)
+        np.testing.assert_allclose(sums[name], expected, rtol=1e-12)
+    assert sums[names[0]][7] == 0 and sums[names[0]][200] == 0
