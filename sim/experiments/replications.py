@@ -208,6 +208,26 @@ def simulate_points(
     Returns:
         One ``run_one``-like frame per point, in order (scenario name empty).
     """
+    out = simulate_points_outcomes(base, points, policy_changes, seed)
+    copies = out["replica"].to_numpy()
+    return [
+        _tidy(out[copies == i].drop(columns="replica"), "", replication, seed)
+        for i in range(len(points))
+    ]
+
+
+def simulate_points_outcomes(
+    base: Mapping[str, Any],
+    points: Sequence[Mapping[str, Any]],
+    policy_changes: Sequence[tuple[int, Mapping[str, Any]]],
+    seed: int,
+) -> pd.DataFrame:
+    """The batched model of ``simulate_points``, its outcomes in one frame.
+
+    Returns:
+        ``replica``, ``month`` and every outcome: one row per copy and month,
+        sorted by copy then month (copy ``i`` ran ``points[i]``).
+    """
     model = GovernanceModel(
         parameters=dict(base),
         rng=int(seed),
@@ -219,11 +239,7 @@ def simulate_points(
     out = model.outcomes_frame()
     if "replica" not in out:  # a batch of one is an ordinary model
         out.insert(0, "replica", 0)
-    copies = out["replica"].to_numpy()
-    return [
-        _tidy(out[copies == i].drop(columns="replica"), "", replication, seed)
-        for i in range(len(points))
-    ]
+    return out
 
 
 def _tidy(out: pd.DataFrame, name: str, replication: int, seed: int) -> pd.DataFrame:
