@@ -145,7 +145,7 @@ def _run_options() -> argparse.ArgumentParser:
         "the scenario's governments, or of a whole hierarchy). Many times faster for many "
         "replications of small scenarios; replication r is then copy r mod N of the model "
         "seeded with replication N*(r//N)'s seed, so results differ from --batch 1 by "
-        "chance only. Default: chosen from the layout (up to 4,000 departments and 100 "
+        "chance only. Default: chosen from the layout (up to 8,000 departments and 100 "
         "replications per model: a city 100, a province 1); 1: one model per replication.",
     )
     group.add_argument(

@@ -322,9 +322,14 @@ def batch_note(batch: int, unit: str = "replication", how: str = "") -> dict[str
 
 
 #: Departments per batched model when the batch size is chosen automatically:
-#: about 40 MB of state and the fastest size measured (``run.py bench``);
-#: a city run (40 departments) then batches 100 replications.
-DEPARTMENTS_PER_MODEL = 4_000
+#: about 80 MB of state; a city run (40 departments) batches 100 replications
+#: (``MAX_AUTO_BATCH``), a design whose governments reach 80 departments 100
+#: points. Issue 27 measured larger models faster still (a discovery design
+#: of 15-80 departments: 43 runs per CPU second at 50 runs a model, 64-70 at
+#: 100, 79 at 200); 4,000 had been the fastest only while the outcomes of
+#: 128 replicas or more went through an OpenBLAS product that stalls on a
+#: loaded machine (``Tallies.by_group``).
+DEPARTMENTS_PER_MODEL = 8_000
 
 #: Most replications per automatically sized batch.
 MAX_AUTO_BATCH = 100
