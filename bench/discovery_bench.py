@@ -18,11 +18,11 @@ It prints
    (``sweeps/discovery/centralized_vs_dispersed.yaml``, 2,400 runs; with
    ``--quick`` its ``--quick`` version, 320 runs) on 2 pool workers, runs and
    analysis included, in a fresh process;
-3. ``ema``: the EMA Workbench adapter (``sim.experiments.ema.ema_model`` with
+3. ``ema``: the EMA Workbench adapter (``sim.experiments.discovery.ema.ema_model`` with
    every declared uncertainty over its plausible range, the two designs, 2
    replications, 120 months, government size among the uncertainties): runs
    per second per core with the workbench's ``SequentialEvaluator`` (one
-   model per run) and with ``sim.experiments.ema_evaluator.BatchedEvaluator``
+   model per run) and with ``sim.experiments.discovery.ema_evaluator.BatchedEvaluator``
    (serial, batched through the sweep runner).
 
 Other load on the machine lowers every figure: the load averages are printed
@@ -57,7 +57,7 @@ def verdict(ok: bool) -> str:
 
 def discovery_sweep(samples: int, batch: int | None = None):
     """The shipped discovery's sweep of its second design, ``samples`` points, 1 replication."""
-    from sim.experiments.discovery_files import load_discovery
+    from sim.experiments.discovery.files import load_discovery
 
     discovery = load_discovery(SHIPPED)
     design = discovery.designs[-1]
@@ -74,7 +74,7 @@ def design_rate(samples: int, batch: int | None = None) -> tuple[float, float, i
         model, design)``. On a loaded machine the process gets a share of a
         core: the CPU figure is its speed on a core of its own.
     """
-    from sim.experiments.sweep_runner import run_sweep
+    from sim.experiments.sweeps.runner import run_sweep
 
     design, sweep = discovery_sweep(samples, batch)
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,8 +111,8 @@ def ema_rates(scenarios_plain: int, scenarios_batched: int) -> tuple[float, floa
         warnings.simplefilter("ignore", UserWarning)
         import ema_workbench as wb
 
-    from sim.experiments import ema
-    from sim.experiments.ema_evaluator import BatchedEvaluator
+    from sim.experiments.discovery import ema
+    from sim.experiments.discovery.ema_evaluator import BatchedEvaluator
     from sim.model.parameters import SPECS
 
     uncertain = [n for n, s in SPECS.items() if s.group == "uncertainty"] + ["n_departments"]

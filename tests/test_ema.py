@@ -13,7 +13,7 @@ with warnings.catch_warnings():
     from ema_workbench import perform_experiments
     from ema_workbench.analysis import prim
 
-from sim.experiments import ema
+from sim.experiments.discovery import ema
 from sim.experiments.seeds import spawn_seeds
 from sim.model.parameters import SPECS
 
@@ -103,7 +103,7 @@ def _parameter_columns(experiments):
 
 
 def test_batched_evaluator_with_one_run_a_model_gives_the_workbench_runs_bit_for_bit():
-    from sim.experiments.ema_evaluator import BatchedEvaluator
+    from sim.experiments.discovery.ema_evaluator import BatchedEvaluator
 
     model = ema.ema_model(uncertainties=UNCERTAIN, replications=2, root_seed=7, fixed=FIXED)
     plain_x, plain_y = perform_experiments(model, **_kwargs(4))
@@ -120,7 +120,7 @@ def test_batched_evaluator_runs_experiments_of_any_size_together(fifty):
     # The same 25 scenarios, with government size varied too, in batched
     # models: each experiment keeps its own values (its outcomes follow the
     # one-model-per-run outcomes), and sizes share models.
-    from sim.experiments.ema_evaluator import BatchedEvaluator, perform_experiments
+    from sim.experiments.discovery.ema_evaluator import BatchedEvaluator, perform_experiments
 
     model = ema.ema_model(uncertainties=UNCERTAIN, replications=2, root_seed=7, fixed=FIXED)
     plain_x, plain_y = fifty

@@ -67,7 +67,7 @@ def run_one(scenario: Any, seed: int, replication: int = 0) -> pd.DataFrame:
     """Run one scenario once and return its monthly outcomes.
 
     Args:
-        scenario: A ``sim.experiments.scenarios.Scenario``.
+        scenario: A ``sim.experiments.inputs.scenarios.Scenario``.
         seed: Integer seed of the model's random number generator.
         replication: Replication number recorded in the frame.
 
@@ -84,7 +84,7 @@ def simulate(
     """Run one scenario once; return its monthly outcomes and its sharing network.
 
     Args:
-        scenario: A ``sim.experiments.scenarios.Scenario``.
+        scenario: A ``sim.experiments.inputs.scenarios.Scenario``.
         seed: Integer seed of the model's random number generator.
         replication: Replication number recorded in both frames.
 
@@ -126,7 +126,7 @@ def simulate_batch(
     layout too), as ``simulate`` of ``scenario.with_overrides(**values)``.
 
     Args:
-        scenario: A ``sim.experiments.scenarios.Scenario``.
+        scenario: A ``sim.experiments.inputs.scenarios.Scenario``.
         seed: Seed of the batched model (recorded as every replication's seed).
         replications: Replication numbers of the copies, in order.
         after_month: Called with the months simulated so far after every

@@ -5,7 +5,7 @@ call the model's function once per replication of every experiment: one
 ``GovernanceModel`` per run, about 40 times slower per run than ``run.py
 sweep`` (issue 27). :class:`BatchedEvaluator` takes the experiment set of
 ``perform_experiments`` at once and runs it as a sweep does
-(``sim.experiments.sweep_runner.run_batch``): replication r of up to
+(``sim.experiments.sweeps.runner.run_batch``): replication r of up to
 ``batch`` experiments of one design side by side as the copies of one
 batched model seeded with replication r's seed, each copy with its
 experiment's values and layout (``GovernanceModel(replica_parameters=...)``;
@@ -14,8 +14,8 @@ experiment's outcomes are then processed by the model's own outcomes (the
 mean over its replications) and handed to the workbench's callback, so the
 results are what ``perform_experiments`` returns with any evaluator::
 
-    from sim.experiments import ema
-    from sim.experiments.ema_evaluator import BatchedEvaluator
+    from sim.experiments.discovery import ema
+    from sim.experiments.discovery.ema_evaluator import BatchedEvaluator
 
     model = ema.ema_model(replications=3)
     with BatchedEvaluator(model, workers=2) as evaluator:
@@ -43,13 +43,13 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from sim.experiments.executors import make_executor
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import (
     DEPARTMENTS_PER_MODEL,
     MAX_AUTO_BATCH,
     departments_per_run,
 )
-from sim.experiments.scenarios import load_scenario
-from sim.experiments.sweep_runner import run_batch
+from sim.experiments.sweeps.runner import run_batch
 from sim.model.outcomes import OUTCOME_NAMES
 from sim.model.parameters import SPECS, plain_value
 from sim.model.replica_parameters import layout_key
@@ -59,10 +59,10 @@ with warnings.catch_warnings():
     import ema_workbench as ema_wb
     from ema_workbench.em_framework.evaluators import BaseEvaluator
 
-#: Name of the categorical lever holding the design (``sim.experiments.ema.DESIGN``).
+#: Name of the categorical lever holding the design (``sim.experiments.discovery.ema.DESIGN``).
 DESIGN = "design"
 
-#: Name of the replication entry holding its seed (``sim.experiments.ema.SEED``).
+#: Name of the replication entry holding its seed (``sim.experiments.discovery.ema.SEED``).
 SEED = "seed"
 
 #: Name of the constant holding the fixed parameter values (``ema.ema_model``).
@@ -72,7 +72,7 @@ FIXED = "fixed"
 class BatchedEvaluator(BaseEvaluator):
     """Evaluate an experiment set in batched models through the sweep runner.
 
-    Works with models built by ``sim.experiments.ema.ema_model`` (a
+    Works with models built by ``sim.experiments.discovery.ema.ema_model`` (a
     ``design`` lever, a ``fixed`` constant, replications carrying a ``seed``).
 
     Args:
@@ -257,7 +257,7 @@ def perform_experiments(models: Any, *args: Any, evaluator: Any = None, **kwargs
     """``ema_workbench.perform_experiments`` with a :class:`BatchedEvaluator` by default.
 
     Args:
-        models: The model(s) of ``sim.experiments.ema.ema_model``.
+        models: The model(s) of ``sim.experiments.discovery.ema.ema_model``.
         *args: Passed on (``scenarios``, ``policies``, ...).
         evaluator: Another evaluator, if wanted.
         **kwargs: Passed on; ``batch``, ``executor``, ``workers`` and

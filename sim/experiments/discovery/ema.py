@@ -14,8 +14,8 @@ designs of a scenario are paired: common random numbers, as in ``compare``.
 the per-scenario difference between two designs, ready for PRIM::
 
     from ema_workbench.analysis import prim
-    from sim.experiments import ema
-    from sim.experiments.ema_evaluator import perform_experiments  # batched
+    from sim.experiments.discovery import ema
+    from sim.experiments.discovery.ema_evaluator import perform_experiments  # batched
 
     model = ema.ema_model(replications=3, fixed={"n_departments": 20})
     experiments, outcomes = perform_experiments(
@@ -26,7 +26,7 @@ the per-scenario difference between two designs, ready for PRIM::
     )
     box = prim.Prim(x, difference > 0).find_box()   # where centralized costs more
 
-``sim.experiments.ema_evaluator.BatchedEvaluator`` runs the experiment set in
+``sim.experiments.discovery.ema_evaluator.BatchedEvaluator`` runs the experiment set in
 batched models through the sweep runner; the workbench's own evaluators call
 :func:`run_design` once per run.
 """
@@ -40,8 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import HEADLINE_OUTCOMES
-from sim.experiments.scenarios import load_scenario
 from sim.experiments.seeds import spawn_seeds
 from sim.model.governance import GovernanceModel
 from sim.model.parameters import SPECS, plain_value
