@@ -504,3 +504,29 @@ def test_tallies_by_group_sum_each_groups_governments():
         expected = np.bincount(group, weights=row, minlength=201)
         np.testing.assert_allclose(sums[name], expected, rtol=1e-12)
     assert sums[names[0]][7] == 0 and sums[names[0]][200] == 0
+
+
+def test_a_five_level_copy_shares_a_batch_with_flat_and_four_level_copies():
+    base = load_scenario("centralized").with_overrides(months=24)
+    province = {"n_provinces": 1, "n_prefectures": 2, "n_counties": 4, "n_ministries": 6}
+    layouts = [
+        {"n_departments": 10},
+        {**province, "n_townships": 12, "township_offices": 4, "n_departments": 9},
+        {**province, "n_townships": 0, "n_departments": 9},
+        {**province, "n_townships": 8, "township_offices": 7, "n_departments": 9},
+    ]
+    model = GovernanceModel(base.parameters, rng=2, replicas=4, replica_parameters=layouts)
+    s = model.structure
+    assert np.bincount(model.replica_of).tolist() == [1, 1 + 1 + 2 + 4 + 12, 1 + 1 + 2 + 4, 16]
+    assert s.ancestors.shape[1] == 4  # as deep as the deepest copy
+    townships = s.level == 4
+    offices = s.size[townships]
+    of = model.replica_of[townships]
+    assert ((offices >= 2) & (offices <= 6))[of == 1].all() and (offices[of == 3] >= 5).all()
+    linked = s.ancestors >= 0
+    rows = np.nonzero(linked)[0]
+    assert (model.replica_of[s.ancestors[linked]] == model.replica_of[rows]).all()
+    assert (model.replica_of[s.root] == model.replica_of).all()
+    model.run()
+    assert np.isfinite(model.current["cum_spending"]).all()
+    assert model.current["n_redundant_across_levels"][0] == 0  # the flat copy has no levels
