@@ -311,7 +311,10 @@ def test_every_parameter_that_may_vary_is_read_per_replica(name):
 
     scenario = load_scenario(name).with_overrides(months=60, n_departments=12)
     # The levels of a national run are moved in a multi-level batch (below).
-    national = {"n_provinces", "n_prefectures", "n_counties", "n_ministries"}
+    national = {
+        "n_provinces", "n_prefectures", "n_counties", "n_ministries", "n_townships",
+        "township_offices",
+    }  # fmt: skip
     moved = {s.name: _moved(s) for s in PARAMETERS if s.name not in SHARED_IN_A_BATCH | national}
     assert {"n_departments", "n_jurisdictions", "approval_bodies"} <= set(moved)
     model = GovernanceModel(
