@@ -56,7 +56,7 @@ examples:
 
 def _facts(text: str) -> tuple[str, ...]:
     facts = tuple(f.strip().upper() for f in text.split(",") if f.strip())
-    known = tuple(f"F{i}" for i in range(1, 8))
+    known = tuple(f"F{i}" for i in range(1, 11))
     unknown = [f for f in facts if f not in known]
     if unknown or not facts:
         raise argparse.ArgumentTypeError(
@@ -113,7 +113,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--facts",
         type=_facts,
         metavar="LIST",
-        help="comma-separated facts to check, e.g. F1,F7 (default all: F1 to F7)",
+        help="comma-separated facts to check, e.g. F1,F7 (default all: F1 to F10)",
     )
     p.add_argument(
         "--seed",
