@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.comparison import compare
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import auto_batch
-from sim.experiments.scenarios import load_scenario
 from sim.experiments.seeds import DEFAULT_SEED
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sim.cli import arguments as cli_types
-from sim.experiments.input_limits import MAX_REPLICATIONS, shorten
+from sim.experiments.inputs.limits import MAX_REPLICATIONS, shorten
 from sim.experiments.seeds import DEFAULT_SEED
 
 #: The main job: what ``python run.py`` with no command does.
@@ -332,7 +332,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             print("  ".join([*cells, row[-1]]))
         return 0
 
-    from sim.experiments import scenarios as sc
+    from sim.experiments.inputs import scenarios as sc
 
     names_fn = getattr(sc, "scenario_names", None)
     status = 0
@@ -374,7 +374,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check each scenario file; print ok or the error."""
-    from sim.experiments.scenarios import ScenarioError, load_scenario
+    from sim.experiments.inputs.scenarios import ScenarioError, load_scenario
 
     status = 0
     for item in args.files:
@@ -393,7 +393,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _load_all(names: Sequence[str], args: argparse.Namespace) -> list[Any]:
     """Load scenarios and apply --months and --departments."""
-    from sim.experiments.scenarios import ScenarioError, load_scenario
+    from sim.experiments.inputs.scenarios import ScenarioError, load_scenario
 
     scenarios = [load_scenario(n) for n in names]
     overrides = {}
@@ -418,7 +418,7 @@ def _load_all(names: Sequence[str], args: argparse.Namespace) -> list[Any]:
 
 def cmd_experiment(args: argparse.Namespace) -> int:
     """Run or compare scenarios, print the report and the results folder."""
-    from sim.experiments.scenarios import ScenarioError
+    from sim.experiments.inputs.scenarios import ScenarioError
 
     if args.command == "compare" and len(args.scenarios) < 2:
         raise ScenarioError(
@@ -435,7 +435,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 
     draws, posterior = None, None
     if getattr(args, "posterior", None):
-        from sim.experiments.posterior_draws import draw_parameter_sets, load_posterior
+        from sim.experiments.calibration.posterior_draws import draw_parameter_sets, load_posterior
 
         particles, posterior = load_posterior(args.posterior)
         draws = draw_parameter_sets(particles, args.replications, args.seed)
@@ -489,7 +489,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         print("\ninterrupted (Ctrl-C); no results folder was written.", file=sys.stderr)
         return 130
     except OSError as exc:  # e.g. the disk filled up while the results were written
-        from sim.experiments.input_limits import os_problem
+        from sim.experiments.inputs.limits import os_problem
 
         where = shorten(str(args.out or exc.filename or RESULTS_DIR), 160)
         return _error(
@@ -513,7 +513,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 
 def _check_size(scenarios: Sequence[Any], args: argparse.Namespace) -> None:
     """Refuse a run that cannot fit in memory; print the estimate of a long one."""
-    from sim.experiments import input_limits
+    from sim.experiments.inputs import limits as input_limits
 
     runs = len(scenarios) * args.replications
     months = max(s.parameters.months for s in scenarios)

@@ -12,7 +12,7 @@ report; [003] the lecture on the four local arrangements; [004] the paper on
 China's national conditions) or the literature of ``docs/ODD.md``. A value
 marked "assumption" is a modelling choice, documented so that it can be swept.
 
-A scenario is a set of overrides of these defaults (see ``sim/experiments/scenarios.py``).
+A scenario is a set of overrides of these defaults (see ``sim/experiments/inputs/scenarios.py``).
 The defaults themselves describe the dispersed status quo of the 2000s.
 """
 

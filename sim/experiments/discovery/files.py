@@ -22,7 +22,7 @@ design is judged worse than the first one::
     batch: 100                            # optional: runs per batched model
 
 Every design runs the same points with the same seeds: the file becomes one
-sweep file per design (``sim.experiments.sweep_files``), written into the
+sweep file per design (``sim.experiments.sweeps.files``), written into the
 results folder and run by the sweep engine, so a discovery streams, resumes
 and runs on every executor as a sweep does. Loading is as strict as for sweep
 files; errors name the discovery file, the line and the key.
@@ -39,11 +39,8 @@ from typing import Any
 import yaml
 
 from sim.experiments.data_files import data_dir
-from sim.experiments.experiment_files import open_experiment_file, relabel
-from sim.experiments.sweep_definition import Sweep, SweepError
-from sim.experiments.sweep_files import sweep_from_data
-from sim.experiments.sweep_ranges import whole_number
-from sim.experiments.yaml_files import (
+from sim.experiments.inputs.experiment_files import open_experiment_file, relabel
+from sim.experiments.inputs.reading import (
     LineMapping,
     describe_value,
     did_you_mean,
@@ -51,6 +48,9 @@ from sim.experiments.yaml_files import (
     file_location,
     key_lines,
 )
+from sim.experiments.sweeps.definition import Sweep, SweepError
+from sim.experiments.sweeps.files import sweep_from_data
+from sim.experiments.sweeps.ranges import whole_number
 
 #: Folder holding the example discovery files.
 DISCOVERY_DIR = data_dir("sweeps") / "discovery"
