@@ -352,7 +352,7 @@ def test_f4_is_measured_on_needs_and_checked_without_the_abandonment_formula():
     for _, _, (name, overrides), _ in f4.F4_PAIRS:
         permanence = overrides.get("body_permanence")
         if permanence is None:
-            from sim.experiments.scenarios import load_scenario
+            from sim.experiments.inputs.scenarios import load_scenario
 
             permanence = load_scenario(name).parameters.body_permanence
         assert 0.5 < permanence < 1.0, name
@@ -531,7 +531,7 @@ def test_bootstrap_leaves_out_resamples_where_the_statistic_is_undefined():
 
 
 def _run(scenario, seed=2, replicas=1, months=96, **overrides):
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.governance import GovernanceModel
 
     s = load_scenario(scenario).with_overrides(n_departments=20, months=months, **overrides)
@@ -624,7 +624,7 @@ def test_a_peer_slope_is_recovered_from_the_record_sums():
 
 
 def test_needs_open_at_the_reform_adopt_from_zero_and_never_un_adopt():
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
 
     d = core.design("gradual_reform", n_departments=20, months=96)
     runs = core.simulate_designs([d], 4, root_seed=3, workers=1, progress=False, batch=2)
