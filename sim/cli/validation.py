@@ -1,6 +1,6 @@
 """The ``validate-model`` command of ``run.py``: stylized facts and mutation check.
 
-``python run.py validate-model`` runs the seven stylized facts of MODEL.md
+``python run.py validate-model`` runs the ten stylized facts of MODEL.md
 section 7 (``sim.analysis.validation``), prints the validation table and the docking
 variants, and writes a results folder with ``validation.csv``,
 ``docking_variants.csv``, ``validation.txt`` (the printed report) and
@@ -24,7 +24,7 @@ from typing import Any
 
 from sim.cli import arguments as cli_types
 
-HELP = "check the seven stylized facts (MODEL.md section 7) over paired replications"
+HELP = "check the ten stylized facts (MODEL.md section 7) over paired replications"
 
 DESCRIPTION = """\
 Run the stylized-fact checks of MODEL.md section 7 (sim/analysis/validation/): each
