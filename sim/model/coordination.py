@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import behaviour, money
-from sim.model.arrays import first_of_runs, lexsort_whole, ragged_ranges
+from sim.model.arrays import first_of_runs, lexsort_whole, nonzero_cells, ragged_ranges
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -50,7 +50,7 @@ def _pick_members(rng: np.random.Generator, sizes: np.ndarray, pools: np.ndarray
         repeat &= used
         if not repeat.any():
             break
-        rows, cols = np.nonzero(repeat)
+        rows, cols = nonzero_cells(repeat)
         draw[rows, cols] = np.floor(rng.random(len(rows)) * pools[rows]).astype(np.int64)
     return np.where(used, draw, -1)
 
