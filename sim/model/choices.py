@@ -38,6 +38,57 @@ from sim.model.state import (
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
+#: What a deciding department could have adopted, whether or not it knew of
+#: it: an operating platform in reach; else only a planned or building one;
+#: else only a peer's or its line ministry's system; else nothing.
+AVAILABLE_OPERATING, AVAILABLE_PENDING, AVAILABLE_PEER, AVAILABLE_NOTHING = range(4)
+N_AVAILABLE = 4
+#: Sums kept per government and availability in the record of choices that
+#: fact 10 reads (``adoption_record``): choices n, the peer share x summed,
+#: x squared, shared-route choices y, and x y (a linear fit of y on x).
+ADOPTION_SUMS = ("n", "x", "xx", "y", "xy")
+
+
+def init_adoption_record(model: GovernanceModel) -> None:
+    """Empty record of common-need choices against the peer share (observed only, fact 10).
+
+    One cell per replica, availability, capability and year of the run:
+    fact 10 compares choices made in the same conditions.
+    """
+    years = int(model.p.months) // 12 + 1
+    shape = (model.replicas, N_AVAILABLE, N_COMMON, years, len(ADOPTION_SUMS))
+    model.adoption_record = np.zeros(shape)
+
+
+def _record_adoption_choices(
+    model: GovernanceModel,
+    jurs: np.ndarray,
+    ks: np.ndarray,
+    share: np.ndarray,
+    available: np.ndarray,
+    shared: np.ndarray,
+) -> None:
+    """Add this month's choices to the record, by replica, availability, capability, year.
+
+    ``share`` is the share of the government's departments already using a
+    shared route for the capability (what word of mouth reads), ``shared``
+    whether the department chose one (adopt a platform, wait for one, reuse
+    a peer's system). Nothing reads the record but the validation
+    (MODEL.md fact 10).
+    """
+    record = model.adoption_record
+    shape = record.shape[:-1]
+    year = min(model.month // 12, shape[-1] - 1)
+    cells = np.ravel_multi_index(
+        (model.replica_of[jurs], available, ks, np.full(len(ks), year)), shape
+    )
+    y = shared.astype(float)
+    size = int(np.prod(shape))
+    for i, w in enumerate((None, share, share * share, y, share * y)):
+        sums = np.bincount(cells, weights=w, minlength=size)
+        record[..., i] += sums.reshape(shape)
+
+
 #: A build counts as a vanity project only if the head's taste for visibility
 #: times the capability's visibility reaches this (assumption).
 VANITY_THRESHOLD = 0.15
@@ -154,7 +205,8 @@ def decide_common_needs(model: GovernanceModel) -> None:
     # Awareness: the office publicizes what its registry holds; peers using a
     # shared route (a platform, a co-built one, a peer's system) spread word
     # of mouth, in either design (the source of the S-curve; MODEL.md fact 10).
-    contagion = np.minimum(1.0, p.adoption_contagion * _shared_use(model, jurs, ks))
+    share = _shared_use(model, jurs, ks)
+    contagion = np.minimum(1.0, p.adoption_contagion * share)
     base_aware = p.peer_awareness + (1 - p.peer_awareness) * p.registry_completeness
     aware = rng.random(n) < 1 - (1 - base_aware) * (1 - contagion)
     op_target = platform_plans.nearest(model, jurs, ks, (PLATFORM_OPERATING,), reach)
@@ -220,6 +272,12 @@ def decide_common_needs(model: GovernanceModel) -> None:
     choice = behaviour.logit_choice(utilities, p.choice_rationality, rng)
     model.tallies.add("common_need_choices", jurs)
     model.tallies.add("shared_route_choices", jurs[choice != behaviour.BUILD])
+    available = np.select(
+        [op_target >= 0, pend_target >= 0, (others > 0) | (line_owner >= 0)],
+        [AVAILABLE_OPERATING, AVAILABLE_PENDING, AVAILABLE_PEER],
+        AVAILABLE_NOTHING,
+    )
+    _record_adoption_choices(model, jurs, ks, share, available, choice != behaviour.BUILD)
     adopt = choice == behaviour.ADOPT_PLATFORM
     routes.adopt_platform(model, depts[adopt], ks[adopt], op_target[adopt])
     wait = choice == behaviour.WAIT_FOR_PLATFORM

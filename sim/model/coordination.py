@@ -159,6 +159,7 @@ def _work_services(model: GovernanceModel, ids: np.ndarray) -> None:
     finished = joined >= sizes
     done = ids[finished]
     services.done[done] = True
+    services.done_month[done] = t
     services.case_open[done] = False
     done_jurs = services.jur[done]
     model.tallies.add("cases_resolved", done_jurs)
