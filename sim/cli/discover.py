@@ -154,6 +154,26 @@ def _box_lines(analysis: Any, lang: str) -> list[str]:
     return lines
 
 
+def held_lines(discovery: Any) -> str:
+    """What the discovery sampled, and each parameter of the space it did not, with why."""
+    sampled = len(discovery.parameter_names)
+    lines = [
+        f"Sampled: {sampled} of the {sampled + len(discovery.held)} declared uncertainty and "
+        "structure parameters, each over its plausible range"
+        + (" (the whole space less what is fixed)." if discovery.whole_space else "."),
+    ]
+    if discovery.held:
+        lines.append("Not explored:")
+    for name, value, reason in discovery.held:
+        shown = "each design's value" if value is None else f"= {value}"
+        lines.extend(
+            textwrap.wrap(
+                f"{name} {shown}: {reason}", 77, initial_indent="  ", subsequent_indent="    "
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
 def cmd_discover(args: argparse.Namespace) -> int:
     """Run a discovery file, analyse it, print the boxes and write the folder."""
     from sim.cli.extras import require
@@ -260,6 +280,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         files["cart_trees.txt"] = "the CART tree of each design and outcome, as text"
         settings = {
             "fixed": dict(first.fixed),
+            "held": [list(h) for h in discovery.held],
             "designs": list(discovery.designs),
             "samples": discovery.samples,
             "replications": discovery.replications,
@@ -311,6 +332,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         )
         body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
         atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
+        print(held_lines(discovery))
         print("\n".join(_box_lines(analysis, args.lang)))
         print()
         made = f"{run.ran} run{'s' if run.ran != 1 else ''} in {run.elapsed:.1f} s"

@@ -642,6 +642,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "Fixed in every run (over each design's scenario): {fixed}.",
         "每次运行固定（覆盖各体制情景的取值）：{fixed}。",
     ),
+    "disc_held": (
+        "Not explored ({held} of the {total} declared uncertainty and structure parameters; "
+        "the other {sampled} are sampled over their plausible ranges), and why",
+        "未探索的参数（已声明的 {total} 个不确定性与结构参数中的 {held} 个；"
+        "其余 {sampled} 个在其合理范围内抽样）及原因",
+    ),
+    "disc_held_value": ("value", "取值"),
+    "disc_held_reason": ("reason", "原因"),
+    "disc_held_design": ("each design's", "各体制自身取值"),
     "disc_below_density": (
         "Below min_density: no step of this box's peeling trajectory reached it, or the "
         "restrictions that did were not clear of chance and were dropped.",
