@@ -45,8 +45,8 @@ from typing import Any
 import yaml
 
 from sim.experiments.data_files import data_dir
-from sim.experiments.space import Fixed, read_fixed_section, space_parameters
 from sim.experiments.experiment_files import open_experiment_file, relabel
+from sim.experiments.space import Fixed, read_fixed_section, space_parameters
 from sim.experiments.sweep_definition import Sweep, SweepError
 from sim.experiments.sweep_files import sweep_from_data
 from sim.experiments.sweep_ranges import whole_number

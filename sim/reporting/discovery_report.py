@@ -413,10 +413,12 @@ def held_table(held: Sequence[Sequence[Any]], sampled: int, lang: str = "en") ->
         f"<th>{html.escape(i18n.t(k, lang))}</th>"
         for k in ("disc_parameter", "disc_held_value", "disc_held_reason")
     )
+    design_value = i18n.t("disc_held_design", lang)
     rows = "".join(
         f"<tr><td><code>{html.escape(str(name))}</code> "
         f"{html.escape(i18n.parameter_label(str(name), lang))}</td>"
-        f"<td class='num'>{html.escape(i18n.t('disc_held_design', lang) if value is None else format_number(value))}</td>"
+        f"<td class='num'>"
+        f"{html.escape(design_value if value is None else format_number(value))}</td>"
         f"<td>{html.escape(str(reason))}</td></tr>"
         for name, value, reason in held
     )
