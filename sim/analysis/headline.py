@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.discovery import WORSE, share_interval
+from sim.experiments.discovery_files import WORSE
 from sim.model.parameters import SPECS
 
 #: The outcomes of the headline, in the order of its sentence.
@@ -50,6 +50,20 @@ MEANING = (
     "on the ranges (widen one and the share moves), and the interval says only how well the "
     "sampled worlds pin the share of that space down."
 )
+
+
+def share_interval(count: int, total: int) -> tuple[float, float]:
+    """95% Wilson interval of a share of sampled worlds (``scipy.stats.binomtest``).
+
+    The same interval as ``sim.analysis.discovery.share_interval``, here
+    without importing EMA Workbench (the main job runs in a core install).
+    """
+    from scipy import stats
+
+    if total <= 0:
+        return float("nan"), float("nan")
+    ci = stats.binomtest(int(count), int(total)).proportion_ci(method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def size_bands(name: str = SIZE) -> list[tuple[str, int, int]]:

@@ -208,3 +208,44 @@ def read_fixed_section(raw: Any, path: Any, line: int | None, error: Any) -> dic
             )
         out[name] = Fixed(name, value, " ".join(reason.split()))
     return out
+
+
+def sample_worlds(
+    count: int, seed: int, fixed: Mapping[str, Fixed] | None = None
+) -> list[dict[str, Any]]:
+    """Worlds drawn from the space by Latin hypercube (SALib, as discovery designs are).
+
+    Integer parameters are sampled on [low - 0.5, high + 0.5] and rounded, as
+    in sweeps, so each whole number is equally likely.
+
+    Args:
+        count: Worlds to draw.
+        seed: Seed of the sampler.
+        fixed: Parameters held (default :data:`CITY_FIXED`); their values are
+            included in every world.
+
+    Returns:
+        One ``{parameter: value}`` per world: the sampled values and the fixed ones.
+    """
+    from SALib.sample import latin
+
+    fixed = CITY_FIXED if fixed is None else fixed
+    names = space_parameters(fixed)
+    bounds = []
+    for name in names:
+        low, high = SPECS[name].plausible_range
+        widen = 0.5 if SPECS[name].type is int else 0.0
+        bounds.append([float(low) - widen, float(high) + widen])
+    problem = {"num_vars": len(names), "names": list(names), "bounds": bounds}
+    samples = latin.sample(problem, int(count), seed=int(seed))
+    worlds = []
+    for row in samples:
+        world: dict[str, Any] = dict(fixed_values(fixed))
+        for name, value in zip(names, row, strict=True):
+            if SPECS[name].type is int:
+                low, high = SPECS[name].plausible_range
+                world[name] = int(min(max(round(float(value)), low), high))
+            else:
+                world[name] = float(value)
+        worlds.append(world)
+    return worlds

@@ -359,6 +359,8 @@ def add_headline(
         record = headline_space.explore_space(
             designs, out, worlds=worlds, workers=workers, progress=progress
         )
+        if record is None:
+            return {}
     written = headline_space.write_headline(out, dict(record), paired)
     if (out / "space").is_dir():
         written["space/"] = out / "space"

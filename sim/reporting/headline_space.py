@@ -91,7 +91,7 @@ def explore_space(
     replications: int = SPACE_REPLICATIONS,
     workers: int | None = None,
     progress: bool = True,
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """Run the space discovery into ``out_dir/space`` and analyse it.
 
     Args:
@@ -103,9 +103,19 @@ def explore_space(
         progress: Progress bars on stderr.
 
     Returns:
-        The headline record (see :func:`write_headline`).
+        The headline record (see :func:`write_headline`), or None (with a
+        message) when EMA Workbench is not installed.
     """
-    from sim.analysis import discovery as analysis_module
+    try:
+        from sim.analysis import discovery as analysis_module
+    except ImportError:  # a core install: PRIM and the feature scores need EMA Workbench
+        print(
+            "no headline over the plausible space: it needs the optional package "
+            "ema_workbench (PRIM boxes and feature scores); install it with: pip install "
+            "'egov-governance-abm[discovery]'",
+            file=sys.stderr,
+        )
+        return None
     from sim.analysis.sweep_summary import summarize_sweep
     from sim.experiments.discovery_runner import run_discovery
 

@@ -519,6 +519,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "The centralized design is worse under: {items}.",
         "集中推进模式在以下条件下更差：{items}。",
     ),
+    "where_worlds": (
+        "Sampled worlds: {worlds} worlds drawn by Latin hypercube from every declared "
+        "uncertainty and structure parameter over its plausible range (the city layout fixed), "
+        "{replications} paired replications each. Share of worlds where the centralized design "
+        "is worse (mean paired difference on the bad side; 95% Wilson CI over worlds) and "
+        "clearly worse (the whole 95% CI on the bad side):",
+        "抽样世界：从每个已声明的不确定性与结构参数的合理范围中以拉丁超立方抽取 {worlds} 个世界"
+        "（城市布局固定），每个世界 {replications} 次配对重复。集中推进模式更差的世界比例"
+        "（平均配对差值落在不利一侧；各世界上的 95% Wilson 区间）及明显更差的比例"
+        "（整个 95% 置信区间落在不利一侧）：",
+    ),
+    "where_worlds_row": (
+        "  {outcome} worse in {share} [{low}, {high}] ({worse}/{n}); clearly worse in {clear}",
+        "  {outcome} 更差 {share} [{low}, {high}]（{worse}/{n}）；明显更差 {clear}",
+    ),
+    "where_ends": (
+        "Plausible ends: each parameter at the low and the high end of its plausible range, "
+        "one at a time, the others at their defaults.",
+        "合理范围端点：每个参数依次取其合理范围的下端和上端，其余参数取默认值。",
+    ),
     "where_row": (
         "  {outcome} dispersed {dispersed}  centralized {centralized}  diff {difference} "
         "{interval} {verdict}",
