@@ -32,9 +32,9 @@ examples:
 
 --quick runs a small version of the file: the same designs, uncertainties,
 ranges, fixed values, outcomes and seed, with at most 80 Latin hypercube points
-and 2 paired replications (for the shipped file 320 runs instead of 2,400,
-about 100 s of processor time: 1-2 minutes on two free cores, 6 minutes
-measured on two cores shared by eight jobs). It is a first look: PRIM needs
+and 2 paired replications (for the shipped file 320 runs instead of 800;
+its 63 parameters include government size, so runs are not batched: about
+0.5 s of processor time each). It is a first look: PRIM needs
 many points to bound a weak region. Its folder is
 results/discovery/<file name>-quick.
 
@@ -87,7 +87,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--quick",
         action="store_true",
         help="a small version of the file: same parameters and ranges, at most 80 points and "
-        "2 replications (the shipped file: 320 runs, 1-2 minutes on two free cores)",
+        "2 replications (the shipped file: 320 runs)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
