@@ -48,7 +48,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from reference_model import BoltzmannWealth  # noqa: E402
 
-from sim.experiments.scenarios import load_scenario  # noqa: E402
+from sim.experiments.inputs.scenarios import load_scenario  # noqa: E402
 from sim.model.governance import GovernanceModel  # noqa: E402
 
 #: Targets of the project (issue "National multi-level scenario and benchmark").
@@ -181,8 +181,8 @@ def discovery_rate(runs: int, batch: str, workers: int = 1) -> float:
     """
     import tempfile
 
-    from sim.experiments.sweep_files import load_sweep
-    from sim.experiments.sweep_runner import run_sweep
+    from sim.experiments.sweeps.files import load_sweep
+    from sim.experiments.sweeps.runner import run_sweep
 
     text = DISCOVERY_SWEEP.format(samples=runs, batch=batch)
     if batch == "auto":

@@ -67,7 +67,7 @@ ALPHA = 0.05
 
 
 def _final(task: tuple[str, int, int]) -> list[dict[str, float]]:
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.governance import GovernanceModel
 
     name, seed, batch = task
@@ -87,7 +87,7 @@ def _final(task: tuple[str, int, int]) -> list[dict[str, float]]:
 
 def _mixed_final(task: tuple[tuple[str, ...], int, int]) -> list[dict[str, float]]:
     """One batched model whose replicas cycle through the parameters of ``names``."""
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.governance import GovernanceModel
 
     names, seed, batch = task
@@ -113,7 +113,7 @@ def _mixed_final(task: tuple[tuple[str, ...], int, int]) -> list[dict[str, float
 
 def mixed_groups() -> list[tuple[str, ...]]:
     """The scenarios grouped by layout and policy changes (those that can share a model)."""
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.replica_parameters import layout_key
 
     groups: dict[tuple, list[str]] = {}

@@ -65,8 +65,8 @@ def _cpu_seconds(who: tuple[int, ...] = (resource.RUSAGE_SELF, resource.RUSAGE_C
 def child(file: str, out: str, executor: str, workers: int) -> None:
     """Run one sweep in this process and print its timings and memory as JSON."""
     sys.path.insert(0, str(ROOT))
-    from sim.experiments.sweep_files import load_sweep
-    from sim.experiments.sweep_runner import run_sweep
+    from sim.experiments.sweeps.files import load_sweep
+    from sim.experiments.sweeps.runner import run_sweep
 
     sweep = load_sweep(file)
     cpu_before = _cpu_seconds()

@@ -7,7 +7,9 @@ documentation can be regenerated whenever a declaration changes::
     uv run python docs/make_parameter_table.py > /tmp/parameters.md
 
 Rows are ordered by group (structure, lever, uncertainty) and, within a group,
-in declaration order.
+in declaration order. The plausible range's own source (a seed, literature,
+statistics or a judgement with its reasoning) has a column of its own, beside
+the source of the default and mechanism.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ HEADER: tuple[str, ...] = (
     "Unit",
     "Range",
     "Plausible range",
-    "Source",
+    "Source of the plausible range",
+    "Source of the default and mechanism",
     "Meaning",
 )
 
@@ -56,8 +59,8 @@ def markdown_table() -> str:
             _number(row["default"]),
             row["unit"],
             f"{_number(row['low'])} – {_number(row['high'])}",
-            f"{_number(row['plausible_low'])} – {_number(row['plausible_high'])} "
-            f"({row['plausible_reason']})",
+            f"{_number(row['plausible_low'])} – {_number(row['plausible_high'])}",
+            row["plausible_reason"],
             row["source"],
             row["description"],
         )

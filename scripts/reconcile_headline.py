@@ -57,7 +57,7 @@ def from_ema(worlds: int, replications: int, seed: int) -> list[dict]:
         warnings.simplefilter("ignore")
         from ema_workbench import perform_experiments
 
-    from sim.experiments import ema
+    from sim.experiments.discovery import ema
 
     model = ema.ema_model(replications=replications, root_seed=seed)
     experiments, outcomes = perform_experiments(

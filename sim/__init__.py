@@ -33,11 +33,11 @@ __version__ = "0.1.0"  # also in pyproject.toml and sim/experiments/version.py (
 #: Public name -> (module, attribute); attribute None means the module itself.
 _API: dict[str, tuple[str, str | None]] = {
     # scenarios and parameters
-    "load_scenario": ("sim.experiments.scenarios", "load_scenario"),
-    "list_scenarios": ("sim.experiments.scenarios", "list_scenarios"),
-    "scenario_names": ("sim.experiments.scenarios", "scenario_names"),
-    "Scenario": ("sim.experiments.scenarios", "Scenario"),
-    "ScenarioError": ("sim.experiments.scenarios", "ScenarioError"),
+    "load_scenario": ("sim.experiments.inputs.scenarios", "load_scenario"),
+    "list_scenarios": ("sim.experiments.inputs.scenarios", "list_scenarios"),
+    "scenario_names": ("sim.experiments.inputs.scenarios", "scenario_names"),
+    "Scenario": ("sim.experiments.inputs.scenarios", "Scenario"),
+    "ScenarioError": ("sim.experiments.inputs.scenarios", "ScenarioError"),
     "make_parameters": ("sim.model.parameters", "make_parameters"),
     "parameter_table": ("sim.model.parameters", "parameter_table"),
     "PARAMETERS": ("sim.model.parameters", "PARAMETERS"),
@@ -53,8 +53,8 @@ _API: dict[str, tuple[str, str | None]] = {
     "spawn_seeds": ("sim.experiments.seeds", "spawn_seeds"),
     "DEFAULT_SEED": ("sim.experiments.seeds", "DEFAULT_SEED"),
     # sweeps
-    "load_sweep": ("sim.experiments.sweep_files", "load_sweep"),
-    "run_sweep": ("sim.experiments.sweep_runner", "run_sweep"),
+    "load_sweep": ("sim.experiments.sweeps.files", "load_sweep"),
+    "run_sweep": ("sim.experiments.sweeps.runner", "run_sweep"),
     "summarize_sweep": ("sim.analysis.sweep_summary", "summarize_sweep"),
     # results folders, charts and reports
     "save": ("sim.reporting.experiment_folder", "save_comparison"),

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
-from sim.experiments.scenarios import Scenario, load_scenario
+from sim.experiments.inputs.scenarios import Scenario, load_scenario
 from sim.model.governance import GovernanceModel
 
 #: Debian's Chromium, which the browser tests drive through Playwright.

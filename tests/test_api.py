@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.experiments.scenarios import ScenarioError, load_scenario
+from sim.experiments.inputs.scenarios import ScenarioError, load_scenario
 from sim.model.governance import GovernanceModel
 
 ROOT = Path(__file__).resolve().parent.parent

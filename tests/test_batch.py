@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.experiments.scenarios import load_scenario
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.seeds import spawn_seeds
 from sim.model.governance import GovernanceModel
 from sim.model.outcomes import OUTCOME_NAMES

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.experiments import calibration_runner as runner
-from sim.experiments.calibration_files import CalibrationError, load_calibration
+from sim.experiments.calibration import runner as runner
+from sim.experiments.calibration.files import CalibrationError, load_calibration
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "sweeps" / "calibration" / "synthetic_recovery.yaml"
@@ -92,7 +92,7 @@ def test_round_sampler_gives_the_particles_of_pyabcs_single_core_sampler(tmp_pat
     # draws and accepts: a toy model, sampled both ways from the same generator state.
     import pyabc
 
-    from sim.experiments.abc_sampler import RoundModel, RoundSampler
+    from sim.experiments.calibration.sampler import RoundModel, RoundSampler
 
     def draw(parameters):
         return {"mu": float(parameters["mu"])}, int(np.random.randint(0, 2**31 - 1))
@@ -165,7 +165,7 @@ def test_a_batched_calibration_is_the_same_on_one_process_or_two(tmp_path):
 def test_posterior_draws_follow_the_weights_and_the_seed():
     import pandas as pd
 
-    from sim.experiments.posterior_draws import draw_parameter_sets
+    from sim.experiments.calibration.posterior_draws import draw_parameter_sets
 
     posterior = pd.DataFrame(
         {"annual_budget": [1.0, 2.0, 3.0], "stall_months": [10.0, 20.0, 30.0], "weight": [0, 3, 1]}

@@ -274,7 +274,7 @@ def test_network_figure_from_tidy_frames():
 
 def test_network_of_a_multi_level_run_draws_one_government():
     """A national-style run: nodes come from its governments (of unequal sizes)."""
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.governance import GovernanceModel
 
     scenario = load_scenario("three_provinces_centralized").with_overrides(months=24)
@@ -301,7 +301,7 @@ def test_network_figure_leaves_out_links_to_departments_not_drawn():
 
 
 def test_network_frames_from_a_finished_model():
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.governance import GovernanceModel
 
     scenario = load_scenario("centralized").with_overrides(months=24, n_departments=8)

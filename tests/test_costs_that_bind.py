@@ -15,8 +15,8 @@ from conftest import final, make_model, run_model, show
 from conftest import paired as conftest_paired
 
 from sim.analysis.comparison import compare
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import HEADLINE_OUTCOMES
-from sim.experiments.scenarios import load_scenario
 from sim.model import behaviour, running_costs
 from sim.model.state import PLATFORM_BUILDING
 

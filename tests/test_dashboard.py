@@ -17,7 +17,7 @@ from conftest import launch_chromium, local_only, needs_chromium
 from sim.dashboard import controls
 from sim.dashboard.app import _scenarios, create_app
 from sim.dashboard.layout import city_scenarios
-from sim.experiments.scenarios import load_scenario
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.model.parameters import SPECS
 
 

@@ -15,7 +15,7 @@ from sim.dashboard import controls, design_files, requests
 from sim.dashboard.app import results_zip, sweep_figure
 from sim.dashboard.jobs import Job
 from sim.dashboard.layout import field_names
-from sim.experiments.scenarios import load_scenario
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.model.parameters import SPECS
 
 

@@ -18,8 +18,8 @@ import pytest
 
 from sim.experiments.executors import DaskExecutor, ExecutorError, check_memory_fits
 from sim.experiments.store import SweepStore
-from sim.experiments.sweep_files import load_sweep
-from sim.experiments.sweep_runner import run_sweep
+from sim.experiments.sweeps.files import load_sweep
+from sim.experiments.sweeps.runner import run_sweep
 
 pytest.importorskip("distributed")
 

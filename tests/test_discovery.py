@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from sim.analysis import discovery as analysis
-from sim.experiments.discovery_files import DiscoveryError, load_discovery
-from sim.experiments.discovery_runner import run_discovery
+from sim.experiments.discovery.files import DiscoveryError, load_discovery
+from sim.experiments.discovery.runner import run_discovery
 from sim.model.parameters import SPECS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -240,8 +240,8 @@ def test_discover_command_refuses_a_bad_file_with_status_2(tmp_path):
 
 
 def test_quick_keeps_the_parameters_and_shrinks_points_and_replications():
-    from sim.experiments.discovery_files import QUICK_REPLICATIONS, QUICK_SAMPLES
-    from sim.experiments.discovery_runner import default_discovery_dir
+    from sim.experiments.discovery.files import QUICK_REPLICATIONS, QUICK_SAMPLES
+    from sim.experiments.discovery.runner import default_discovery_dir
 
     full = load_discovery("centralized_vs_dispersed")
     quick = load_discovery("centralized_vs_dispersed", quick=True)

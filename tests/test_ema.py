@@ -12,7 +12,7 @@ with warnings.catch_warnings():
     from ema_workbench import perform_experiments
     from ema_workbench.analysis import prim
 
-from sim.experiments import ema
+from sim.experiments.discovery import ema
 from sim.experiments.seeds import spawn_seeds
 from sim.model.parameters import SPECS
 

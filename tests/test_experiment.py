@@ -12,7 +12,7 @@ import pytest
 from sim.analysis import statistics
 from sim.experiments import provenance, results
 from sim.experiments import replications as experiment
-from sim.experiments.scenarios import load_scenario
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.seeds import spawn_seeds
 from sim.reporting import charts, experiment_folder, terminal
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.experiments import input_limits
-from sim.experiments.input_limits import InputFileError, read_input_file
+from sim.experiments.inputs import limits as input_limits
+from sim.experiments.inputs.limits import InputFileError, read_input_file
+from sim.experiments.inputs.loader import YamlLimitError
+from sim.experiments.inputs.reading import StrictLoader
+from sim.experiments.inputs.scenarios import ScenarioError, load_scenario
 from sim.experiments.output_checks import OutputLocationError, check_writable
-from sim.experiments.scenarios import ScenarioError, load_scenario
-from sim.experiments.yaml_files import StrictLoader
-from sim.experiments.yaml_limits import YamlLimitError
 from tests.test_fuzz_inputs import run_cli
 
 HEADER = "description: d\nsource: s\n"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.experiments import calibration_runner as runner
-from sim.experiments.calibration_files import load_calibration
+from sim.experiments.calibration import runner as runner
+from sim.experiments.calibration.files import load_calibration
 from sim.experiments.folder_lock import FolderLock, FolderLockedError
 from tests.test_fuzz_inputs import run_cli
 

@@ -21,10 +21,10 @@ import pytest
 
 from sim.experiments import output_checks, results
 from sim.experiments.folder_lock import FolderLock, FolderLockedError
-from sim.experiments.folder_reads import FolderFileError, open_folder_file, read_folder_json
+from sim.experiments.inputs.folder_reads import FolderFileError, open_folder_file, read_folder_json
 from sim.experiments.store import SweepStore
-from sim.experiments.sweep_files import load_sweep
-from sim.experiments.sweep_runner import run_sweep
+from sim.experiments.sweeps.files import load_sweep
+from sim.experiments.sweeps.runner import run_sweep
 from tests.test_fuzz_inputs import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ import pytest
 
 from sim.analysis import headline
 from sim.experiments import space
-from sim.experiments.discovery_files import DiscoveryError, load_discovery
+from sim.experiments.discovery.files import DiscoveryError, load_discovery
 from sim.model.parameters import SPECS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,7 +128,7 @@ def test_the_discovery_report_lists_what_was_not_explored_and_why():
 
 def test_the_ema_adapter_explores_the_same_space_by_default():
     pytest.importorskip("ema_workbench")
-    from sim.experiments import ema
+    from sim.experiments.discovery import ema
 
     model = ema.ema_model(replications=2)
     names = {u.name for u in model.uncertainties}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.experiments.scenarios import ScenarioError, list_scenarios, load_scenario
+from sim.experiments.inputs.scenarios import ScenarioError, list_scenarios, load_scenario
 from sim.model.outcomes import OUTCOME_NAMES
 from sim.model.parameters import SPECS
 from sim.reporting import experiment_folder, i18n, report, sources

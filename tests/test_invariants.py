@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import make_model
 
-from sim.experiments.scenarios import load_scenario, scenario_names
+from sim.experiments.inputs.scenarios import load_scenario, scenario_names
 from sim.model.outcomes import OUTCOME_NAMES
 from sim.model.state import (
     DATA_FOREGONE,

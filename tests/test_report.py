@@ -17,7 +17,7 @@ import pytest
 
 import run
 from sim.experiments import replications as experiment
-from sim.experiments.scenarios import load_scenario
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.model import network
 from sim.reporting import experiment_folder, export, report
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.experiments.scenarios import (
+from sim.experiments.inputs.scenarios import (
     SCENARIO_DIR,
     Scenario,
     ScenarioError,
@@ -410,7 +410,7 @@ def test_with_overrides_checks_policy_changes_again():
 
 
 def test_list_scenarios_names_a_broken_file(tmp_path, monkeypatch):
-    import sim.experiments.scenarios as scenarios
+    import sim.experiments.inputs.scenarios as scenarios
 
     write(tmp_path, "good", "parameters: {}\n")
     write(tmp_path, "rotten", "parameters:\n  nonsense: 1\n")

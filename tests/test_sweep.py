@@ -19,9 +19,9 @@ from scipy import stats
 
 from sim.analysis.sweep_summary import summarize_sweep
 from sim.experiments.store import SweepStore
-from sim.experiments.sweep_designs import build_design, count_points
-from sim.experiments.sweep_files import SweepError, load_sweep
-from sim.experiments.sweep_runner import point_blocks, run_sweep
+from sim.experiments.sweeps.designs import build_design, count_points
+from sim.experiments.sweeps.files import SweepError, load_sweep
+from sim.experiments.sweeps.runner import point_blocks, run_sweep
 from sim.model.outcomes import OUTCOME_NAMES
 from sim.model.parameters import SPECS
 

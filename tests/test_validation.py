@@ -127,7 +127,7 @@ def test_scurve_fit_tells_an_s_curve_from_concave_and_linear_growth():
 
 
 def test_overrides_also_hold_after_a_policy_change():
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
 
     reform = core.with_parameters(load_scenario("gradual_reform"), {"registry_completeness": 0})
     assert reform.parameters.registry_completeness == 0
@@ -177,7 +177,7 @@ EQUIVALENT_MUTANTS: set[str] = set()
 def _final_outcomes(scenario, mutant=None, seed=1):
     import contextlib
 
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.governance import GovernanceModel
 
     s = load_scenario(scenario).with_overrides(n_departments=20, months=72)
@@ -228,7 +228,7 @@ def test_every_mutant_is_a_valid_parameter_set():
 
 
 def test_new_builds_since_counts_own_systems_for_late_needs():
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.governance import GovernanceModel
 
     s = load_scenario("dispersed").with_overrides(n_departments=10, months=72)
@@ -241,7 +241,7 @@ def test_new_builds_since_counts_own_systems_for_late_needs():
 
 
 def test_new_builds_since_counts_each_replica_of_a_batched_model_apart():
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.governance import GovernanceModel
     from sim.model.projects import Status
 
@@ -267,7 +267,7 @@ def test_new_builds_since_counts_each_replica_of_a_batched_model_apart():
 
 @pytest.mark.parametrize("replicas", [1, 3])
 def test_late_needs_counts_every_need_served_late_or_never(replicas):
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.governance import GovernanceModel
 
     s = load_scenario("dispersed").with_overrides(n_departments=10, months=72)
@@ -339,7 +339,7 @@ def test_f4_is_measured_on_needs_and_checked_without_the_abandonment_formula():
 
 def test_screen_covers_every_lever_and_uncertainty_with_ranges_inside_the_allowed_ones(tmp_path):
     from sim.analysis.validation import screen
-    from sim.experiments.sweep_files import load_sweep
+    from sim.experiments.sweeps.files import load_sweep
     from sim.model.parameters import SPECS
 
     names = screen.screen_parameters()

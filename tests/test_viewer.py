@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 from conftest import launch_chromium, local_only, needs_chromium
 
-from sim.experiments.input_limits import TooLargeError
+from sim.experiments.inputs.limits import TooLargeError
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import simulate
-from sim.experiments.scenarios import load_scenario
 from sim.experiments.watch import FILES, check_size, read_run, record_run, write_run
 from sim.model import snapshot
 from sim.model.capabilities import N_COMMON

@@ -36,7 +36,7 @@ ATOL = 1e-9
 
 def compute() -> dict[str, Any]:
     """Run every design and seed; return the golden record."""
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.model.governance import GovernanceModel
 
     runs: dict[str, dict[str, dict[str, float]]] = {}

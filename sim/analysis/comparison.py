@@ -25,13 +25,13 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.summaries import difference_table, summary_table
+from sim.experiments.inputs.scenarios import Scenario, load_scenario
 from sim.experiments.replications import (
     auto_batch,
     final_values,
     ordered_outcomes,
     run_replications_with_networks,
 )
-from sim.experiments.scenarios import Scenario, load_scenario
 from sim.experiments.seeds import DEFAULT_SEED
 
 
@@ -118,7 +118,7 @@ def compare(
     Raises:
         ValueError: For invalid arguments (see
             ``sim.experiments.replications.run_replications_with_networks``).
-        sim.experiments.scenarios.ScenarioError: For a bad scenario file.
+        sim.experiments.inputs.scenarios.ScenarioError: For a bad scenario file.
     """
     scenarios = as_scenarios(scenarios)
     if batch is None:

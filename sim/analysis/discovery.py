@@ -60,7 +60,7 @@ with warnings.catch_warnings():
     from ema_workbench.analysis import cart, feature_scoring, prim
     from ema_workbench.analysis.scenario_discovery_util import RuleInductionType
 
-from sim.experiments.discovery_files import WORSE
+from sim.experiments.discovery.files import WORSE
 
 #: Largest quasi p-value of a restriction kept in a PRIM box.
 QP_MAX = 0.05
@@ -644,9 +644,9 @@ def read_runs(folders: Mapping[str, Path]) -> dict[str, pd.DataFrame]:
     """Each design's ``runs.csv`` (written by ``summarize_sweep``).
 
     Each is read only if it is a regular file inside its folder, of a size
-    that fits in memory (``sim.experiments.folder_reads``).
+    that fits in memory (``sim.experiments.inputs.folder_reads``).
     """
-    from sim.experiments.folder_reads import open_folder_file, table_limit
+    from sim.experiments.inputs.folder_reads import open_folder_file, table_limit
 
     runs = {}
     for design, folder in folders.items():

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.discovery_files import WORSE
+from sim.experiments.discovery.files import WORSE
 from sim.model.parameters import SPECS
 
 #: The outcomes of the headline, in the order of its sentence.

@@ -24,16 +24,16 @@ import pandas as pd
 from sim.analysis import statistics
 from sim.analysis.summaries import add_labels
 from sim.experiments import provenance
-from sim.experiments.folder_reads import (
+from sim.experiments.inputs.folder_reads import (
     open_folder_file,
     read_folder_json,
     read_folder_text,
     table_limit,
 )
-from sim.experiments.input_limits import shorten
+from sim.experiments.inputs.limits import shorten
 from sim.experiments.store import SweepStore, write_csv, write_text
-from sim.experiments.sweep_definition import SweepError
-from sim.experiments.sweep_folder_checks import check_sweep_folder
+from sim.experiments.sweeps.definition import SweepError
+from sim.experiments.sweeps.folder_checks import check_sweep_folder
 from sim.model.parameters import make_parameters
 
 #: Files ``summarize_sweep`` writes, with what each holds.

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.comparison import compare
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import auto_batch
-from sim.experiments.scenarios import load_scenario
 from sim.experiments.seeds import DEFAULT_SEED
 from sim.model.parameters import SPECS
 

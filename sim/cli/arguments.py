@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from sim.experiments.input_limits import shorten
+from sim.experiments.inputs.limits import shorten
 
 #: Most worker processes accepted (far more than any machine has cores).
 MAX_WORKERS = 1_024

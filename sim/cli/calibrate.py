@@ -1,7 +1,7 @@
 """The ``calibrate`` command: ABC-SMC of the free uncertainties against observed targets.
 
-Loads a calibration file (``sim.experiments.calibration_files``), runs or
-continues its ABC-SMC (``sim.experiments.calibration_runner``), then writes
+Loads a calibration file (``sim.experiments.calibration.files``), runs or
+continues its ABC-SMC (``sim.experiments.calibration.runner``), then writes
 ``posterior.parquet`` (the last generation, with weights), ``posterior.csv``
 (per parameter: prior range, posterior mean and 90% interval),
 ``calibration.csv`` (per target: observed, prior and posterior predictive
@@ -85,7 +85,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.cli.extras import require
 
     require("pyabc")
-    from sim.experiments.calibration_files import load_calibration
+    from sim.experiments.calibration.files import load_calibration
 
     calibration = load_calibration(args.file)
     if args.quick:
@@ -95,7 +95,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             generations=min(calibration.generations, 2),
         )
     from sim.experiments import provenance, results
-    from sim.experiments.calibration_runner import posterior_summary, run_calibration
+    from sim.experiments.calibration.runner import posterior_summary, run_calibration
     from sim.experiments.data_files import results_root
     from sim.experiments.files import atomic_write
     from sim.experiments.output_checks import check_writable
@@ -202,13 +202,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                     "generations_run_now": run.generations_run,
                     "quick": bool(args.quick),
                     "workers": args.workers,
-                    "sampler": "sim.experiments.abc_sampler.RoundSampler: rounds of particles "
-                    "proposed by pyabc, simulated together, then judged by pyabc in order; the "
-                    "same particles for any number of workers; NumPy's global generator is "
-                    "seeded at the start of every generation from the root seed and the "
-                    "generation's number (sim.experiments.abc_sampler.generation_seed), so a "
-                    "calibration stopped and continued gives the particles of one run without "
-                    "a stop",
+                    "sampler": "sim.experiments.calibration.sampler.RoundSampler: rounds of "
+                    "particles proposed by pyabc, simulated together, then judged by pyabc in "
+                    "order; the same particles for any number of workers; NumPy's global "
+                    "generator is seeded at the start of every generation from the root seed "
+                    "and the generation's number "
+                    "(sim.experiments.calibration.sampler.generation_seed), so a calibration "
+                    "stopped and continued gives the particles of one run without a stop",
                     "reproducible": True,
                 },
                 "batch": batch_note(
@@ -217,7 +217,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                     how=f"the runs of up to {run.batch} consecutive particles' replications of a "
                     "round (equal layout) ran side by side as the replicas of one batched model, "
                     "seeded from those particles' run seeds "
-                    "(sim.experiments.calibration_simulation.simulate_many)",
+                    "(sim.experiments.calibration.simulation.simulate_many)",
                 ),
                 "elapsed_seconds": round(time.perf_counter() - start, 1),
                 "files": files,

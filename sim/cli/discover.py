@@ -1,8 +1,8 @@
 """The ``discover`` command: scenario discovery of where a design does worse.
 
-Loads a discovery file (``sim.experiments.discovery_files``), runs one sweep
+Loads a discovery file (``sim.experiments.discovery.files``), runs one sweep
 per design with the same Latin hypercube points and seeds
-(``sim.experiments.discovery_runner``; streamed and resumable like
+(``sim.experiments.discovery.runner``; streamed and resumable like
 ``run.py sweep``), then finds the regions where each design does worse than
 the reference (``sim.analysis.discovery``: PRIM, CART, feature scores, regime
 maps) and writes the tables, the charts and a self-contained report
@@ -179,13 +179,13 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from sim.cli.extras import require
 
     require("ema_workbench", *(("dask", "distributed") if args.executor == "dask" else ()))
-    from sim.experiments.discovery_files import load_discovery
+    from sim.experiments.discovery.files import load_discovery
     from sim.reporting.export import parse_formats
 
     discovery = load_discovery(args.file, quick=args.quick)
     formats = parse_formats(args.formats)
     if args.scheduler and args.executor != "dask":
-        from sim.experiments.discovery_files import DiscoveryError
+        from sim.experiments.discovery.files import DiscoveryError
 
         raise DiscoveryError(
             f"--scheduler is used only with --executor dask (got --executor {args.executor})."
@@ -194,11 +194,12 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from sim.analysis import discovery as analysis_module
     from sim.analysis.sweep_summary import summarize_sweep
     from sim.cli.sweep import _announce
-    from sim.experiments import discovery_runner, provenance, results
+    from sim.experiments import provenance, results
+    from sim.experiments.discovery import runner as discovery_runner
     from sim.experiments.executors import ExecutorError
     from sim.experiments.files import atomic_write
     from sim.experiments.output_checks import check_writable
-    from sim.experiments.sweep_definition import SweepError
+    from sim.experiments.sweeps.definition import SweepError
     from sim.reporting import discovery_report, export
 
     for sweep in discovery.sweeps.values():

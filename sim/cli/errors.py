@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sim.experiments.input_limits import os_problem, shorten
+from sim.experiments.inputs.limits import os_problem, shorten
 
 #: Longest message printed for an error.
 MAX_MESSAGE_CHARS = 1_500
@@ -37,10 +37,10 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     """The exceptions that describe a user's input (loaded on first use)."""
     from sim.experiments.executors import ExecutorError
     from sim.experiments.folder_lock import FolderLockedError
-    from sim.experiments.folder_reads import FolderFileError
-    from sim.experiments.input_limits import InputFileError, TooLargeError
+    from sim.experiments.inputs.folder_reads import FolderFileError
+    from sim.experiments.inputs.limits import InputFileError, TooLargeError
+    from sim.experiments.inputs.parameter_checks import ScenarioError
     from sim.experiments.output_checks import OutputLocationError
-    from sim.experiments.parameter_checks import ScenarioError
     from sim.experiments.results import OutputExistsError
 
     types: list[type[BaseException]] = [

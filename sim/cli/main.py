@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sim.cli import arguments as cli_types
-from sim.experiments.input_limits import MAX_REPLICATIONS, shorten
+from sim.experiments.inputs.limits import MAX_REPLICATIONS, shorten
 from sim.experiments.seeds import DEFAULT_SEED
 
 #: The main job: what ``python run.py`` with no command does.
@@ -355,7 +355,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             print("  ".join([*cells, row[-1]]))
         return 0
 
-    from sim.experiments import scenarios as sc
+    from sim.experiments.inputs import scenarios as sc
 
     names_fn = getattr(sc, "scenario_names", None)
     status = 0
@@ -397,7 +397,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check each scenario file; print ok or the error."""
-    from sim.experiments.scenarios import ScenarioError, load_scenario
+    from sim.experiments.inputs.scenarios import ScenarioError, load_scenario
 
     status = 0
     for item in args.files:
@@ -416,7 +416,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _load_all(names: Sequence[str], args: argparse.Namespace) -> list[Any]:
     """Load scenarios and apply --months and --departments."""
-    from sim.experiments.scenarios import ScenarioError, load_scenario
+    from sim.experiments.inputs.scenarios import ScenarioError, load_scenario
 
     scenarios = [load_scenario(n) for n in names]
     overrides = {}
@@ -441,7 +441,7 @@ def _load_all(names: Sequence[str], args: argparse.Namespace) -> list[Any]:
 
 def cmd_experiment(args: argparse.Namespace) -> int:
     """Run or compare scenarios, print the report and the results folder."""
-    from sim.experiments.scenarios import ScenarioError
+    from sim.experiments.inputs.scenarios import ScenarioError
 
     if args.command == "compare" and len(args.scenarios) < 2:
         raise ScenarioError(
@@ -458,7 +458,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 
     draws, posterior = None, None
     if getattr(args, "posterior", None):
-        from sim.experiments.posterior_draws import draw_parameter_sets, load_posterior
+        from sim.experiments.calibration.posterior_draws import draw_parameter_sets, load_posterior
 
         particles, posterior = load_posterior(args.posterior)
         draws = draw_parameter_sets(particles, args.replications, args.seed)
@@ -523,7 +523,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         print("\ninterrupted (Ctrl-C); no results folder was written.", file=sys.stderr)
         return 130
     except OSError as exc:  # e.g. the disk filled up while the results were written
-        from sim.experiments.input_limits import os_problem
+        from sim.experiments.inputs.limits import os_problem
 
         where = shorten(str(args.out or exc.filename or RESULTS_DIR), 160)
         return _error(
@@ -536,7 +536,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     print(format_report(result, lang=args.lang))
     print()
     if "headline.json" in result.files:
-        from sim.experiments.folder_reads import read_folder_json
+        from sim.experiments.inputs.folder_reads import read_folder_json
         from sim.reporting.headline_section import headline_lines
 
         record = read_folder_json(result.files["headline.json"], folder=result.out_dir)
@@ -554,7 +554,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 
 def _check_size(scenarios: Sequence[Any], args: argparse.Namespace) -> None:
     """Refuse a run that cannot fit in memory; print the estimate of a long one."""
-    from sim.experiments import input_limits
+    from sim.experiments.inputs import limits as input_limits
 
     runs = len(scenarios) * args.replications
     months = max(s.parameters.months for s in scenarios)

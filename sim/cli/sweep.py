@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli import arguments as cli_types
-from sim.experiments.input_limits import shorten
+from sim.experiments.inputs.limits import shorten
 
 SWEEP_EPILOG = """\
 examples:
@@ -136,7 +136,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.cli.extras import require
 
     require(*(("dask", "distributed") if args.executor == "dask" else ()))
-    from sim.experiments.sweep_files import SweepError, load_sweep
+    from sim.experiments.sweeps.files import SweepError, load_sweep
 
     check_dask_options(args)
     sweep = load_sweep(args.file)
@@ -144,9 +144,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         sweep = dataclasses.replace(sweep, batch=args.batch)
     # heavy: only once the file is valid
     from sim.analysis.sweep_summary import summarize_sweep
-    from sim.experiments import sweep_runner as sweep_run
     from sim.experiments.executors import ExecutorError
     from sim.experiments.output_checks import check_writable
+    from sim.experiments.sweeps import runner as sweep_run
     from sim.reporting.terminal import format_sweep_report
 
     out = Path(args.out) if args.out else sweep_run.default_sweep_dir(sweep)
@@ -239,7 +239,7 @@ def check_scheduler_address(address: str) -> None:
     Raises:
         SweepError: For anything else (the message shows the address shortened).
     """
-    from sim.experiments.sweep_files import SweepError
+    from sim.experiments.sweeps.files import SweepError
 
     match = SCHEDULER_ADDRESS.fullmatch(address)
     if match is None or not 0 < int(address.rsplit(":", 1)[1]) < 65536:
@@ -259,7 +259,7 @@ def check_dask_options(args: argparse.Namespace) -> None:
             external scheduler, a malformed address, a missing scheduler file, or
             a local cluster whose workers' memory does not fit into the machine.
     """
-    from sim.experiments.sweep_files import SweepError
+    from sim.experiments.sweeps.files import SweepError
 
     scheduler_file = getattr(args, "scheduler_file", None)
     worker_memory = getattr(args, "worker_memory", None)
@@ -306,8 +306,8 @@ def check_dask_options(args: argparse.Namespace) -> None:
 
 def _announce(sweep: Any, args: argparse.Namespace) -> None:
     """Refuse a sweep too large for this machine; print the estimate of a long one."""
-    from sim.experiments import input_limits
-    from sim.experiments.sweep_designs import count_points
+    from sim.experiments.inputs import limits as input_limits
+    from sim.experiments.sweeps.designs import count_points
 
     points = count_points(sweep) + 1
     runs = points * sweep.replications
@@ -346,7 +346,7 @@ def _finished(out: Path) -> int:
 
 def _sweep_folder(text: str) -> Path:
     """The folder given to ``summarize``, refused early when it is not a folder."""
-    from sim.experiments.sweep_files import SweepError
+    from sim.experiments.sweeps.files import SweepError
 
     if len(text) > 4096 or "\0" in text:
         raise SweepError(

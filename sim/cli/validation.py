@@ -345,7 +345,7 @@ def _screen_only(args: argparse.Namespace, out: Any, start: float) -> int:
     """``--screen-only``: run the screen, write its files and a manifest; exit status 0."""
     from sim.experiments import provenance
     from sim.experiments.files import atomic_write
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.experiments.seeds import spawn_seeds
 
     block, info = _run_screen(args, out)

@@ -49,9 +49,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     """Record one run and write its folder."""
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.experiments.output_checks import check_writable
     from sim.experiments.results import RESULTS_DIR, check_output_dir, default_output_dir
-    from sim.experiments.scenarios import load_scenario
     from sim.experiments.seeds import DEFAULT_SEED, spawn_seeds
     from sim.experiments.watch import check_size, record_run, write_run
 

@@ -24,8 +24,8 @@ import yaml
 
 from sim.dashboard import controls
 from sim.dashboard.requests import RequestError, clean_name, known_design, known_designs
-from sim.experiments.input_limits import MAX_INPUT_BYTES, shorten
-from sim.experiments.scenarios import Scenario, load_scenario
+from sim.experiments.inputs.limits import MAX_INPUT_BYTES, shorten
+from sim.experiments.inputs.scenarios import Scenario, load_scenario
 from sim.model.parameters import SPECS
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from sim.analysis.comparison import Comparison
 from sim.analysis.summaries import difference_table, summary_table
+from sim.experiments.inputs.scenarios import Scenario
 from sim.experiments.replications import (
     batch_blocks,
     final_values,
@@ -34,7 +35,6 @@ from sim.experiments.replications import (
     ordered_results,
     simulate_batch,
 )
-from sim.experiments.scenarios import Scenario
 from sim.experiments.seeds import DEFAULT_SEED, spawn_seeds
 
 #: Jobs running at once (over every page of the app): the machine's work is bounded.

@@ -28,11 +28,11 @@ from functools import lru_cache
 from typing import Any
 
 from sim.dashboard.controls import plain
-from sim.experiments import input_limits
-from sim.experiments.input_limits import Estimate, TooLargeError, shorten
-from sim.experiments.parameter_checks import ScenarioError
+from sim.experiments.inputs import limits as input_limits
+from sim.experiments.inputs.limits import Estimate, TooLargeError, shorten
+from sim.experiments.inputs.parameter_checks import ScenarioError
+from sim.experiments.inputs.scenarios import Scenario, list_scenarios, load_scenario
 from sim.experiments.replications import auto_batch, departments_per_run
-from sim.experiments.scenarios import Scenario, list_scenarios, load_scenario
 from sim.model.parameters import SPECS
 
 #: Fewest paired replications of a dashboard run (a paired CI needs two).

@@ -75,7 +75,7 @@ class RunCache:
 
 def record(scenario_name: str, seed: int, months: int) -> tuple[Any, figures.RunView]:
     """Record one run (``sim.experiments.watch.record_run``) and index it for drawing."""
-    from sim.experiments.scenarios import load_scenario
+    from sim.experiments.inputs.scenarios import load_scenario
     from sim.experiments.watch import record_run
 
     scenario = load_scenario(scenario_name).with_overrides(name=scenario_name, months=int(months))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 from sim.dashboard.viewer_texts import t
+from sim.experiments.inputs.scenarios import list_scenarios
 from sim.experiments.replications import HEADLINE_OUTCOMES
-from sim.experiments.scenarios import list_scenarios
 from sim.experiments.seeds import DEFAULT_SEED, spawn_seeds
 from sim.reporting import i18n
 

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
-from sim.experiments.input_limits import shorten
+from sim.experiments.inputs.limits import shorten
 
 #: Executor names accepted by ``make_executor`` and ``run.py sweep --executor``.
 EXECUTORS: tuple[str, ...] = ("serial", "pool", "dask")

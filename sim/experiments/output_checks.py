@@ -13,7 +13,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from sim.experiments.input_limits import MAX_PATH_CHARS, os_problem, shorten
+from sim.experiments.inputs.limits import MAX_PATH_CHARS, os_problem, shorten
 
 #: Longest name of one file or folder (bytes, as most file systems allow).
 MAX_NAME_BYTES = 255

@@ -200,7 +200,7 @@ def scenario_record(scenario: Any) -> dict[str, Any]:
     """Return the manifest entry of one scenario.
 
     Args:
-        scenario: A ``sim.experiments.scenarios.Scenario``.
+        scenario: A ``sim.experiments.inputs.scenarios.Scenario``.
 
     Returns:
         Name, path (relative to the project), description, source, resolved

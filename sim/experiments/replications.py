@@ -67,7 +67,7 @@ def run_one(scenario: Any, seed: int, replication: int = 0) -> pd.DataFrame:
     """Run one scenario once and return its monthly outcomes.
 
     Args:
-        scenario: A ``sim.experiments.scenarios.Scenario``.
+        scenario: A ``sim.experiments.inputs.scenarios.Scenario``.
         seed: Integer seed of the model's random number generator.
         replication: Replication number recorded in the frame.
 
@@ -84,7 +84,7 @@ def simulate(
     """Run one scenario once; return its monthly outcomes and its sharing network.
 
     Args:
-        scenario: A ``sim.experiments.scenarios.Scenario``.
+        scenario: A ``sim.experiments.inputs.scenarios.Scenario``.
         seed: Integer seed of the model's random number generator.
         replication: Replication number recorded in both frames.
 
@@ -122,7 +122,7 @@ def simulate_batch(
     run ``simulate`` would give with the same seed.
 
     Args:
-        scenario: A ``sim.experiments.scenarios.Scenario``.
+        scenario: A ``sim.experiments.inputs.scenarios.Scenario``.
         seed: Seed of the batched model (recorded as every replication's seed).
         replications: Replication numbers of the copies, in order.
         after_month: Called with the months simulated so far after every

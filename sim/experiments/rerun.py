@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments import provenance
+from sim.experiments.inputs.scenarios import Scenario
 from sim.experiments.replications import (
     batch_layout,
     final_values,
@@ -38,7 +39,6 @@ from sim.experiments.replications import (
     simulate,
     simulate_batch,
 )
-from sim.experiments.scenarios import Scenario
 from sim.model.parameters import make_parameters
 
 
@@ -121,7 +121,7 @@ def scenario_from_record(record: Mapping[str, Any], draw: Mapping[str, Any] | No
         draw: Parameter values applied over it (a posterior draw), if any.
 
     Returns:
-        A ``sim.experiments.scenarios.Scenario``.
+        A ``sim.experiments.inputs.scenarios.Scenario``.
     """
     values = {**dict(record.get("parameters") or {}), **dict(draw or {})}
     changes = tuple(

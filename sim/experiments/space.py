@@ -1,7 +1,7 @@
 """The one uncertainty set: every declared uncertainty and structure parameter.
 
 ``run.py discover`` (a file that names no uncertainties), the EMA Workbench
-adapter (``sim.experiments.ema``), ``run.py where-it-loses`` and the headline
+adapter (``sim.experiments.discovery.ema``), ``run.py where-it-loses`` and the headline
 of the main report explore the same space: every parameter of group
 ``uncertainty`` or ``structure`` declared in ``sim/model/parameters.py``, over
 its declared plausible range, read from the declarations (a parameter added
@@ -132,9 +132,9 @@ def read_fixed_section(raw: Any, path: Any, line: int | None, error: Any) -> dic
     """
     from collections.abc import Mapping as _Mapping
 
-    from sim.experiments.sweep_definition import SweepError
-    from sim.experiments.sweep_ranges import check_value
-    from sim.experiments.yaml_files import describe_value, did_you_mean, key_lines
+    from sim.experiments.inputs.reading import describe_value, did_you_mean, key_lines
+    from sim.experiments.sweeps.definition import SweepError
+    from sim.experiments.sweeps.ranges import check_value
 
     if raw is None:
         return {}

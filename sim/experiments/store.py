@@ -9,7 +9,7 @@ Layout of a sweep folder::
       parts/          Parquet parts, one per finished batch of runs, written as
                       they finish: part-r<replication>-p<point>.parquet
       runs.csv, summary.csv, paired_differences.csv, [sensitivity.csv],
-      manifest.json   written by ``sim.experiments.sweep_runner.summarize_sweep``
+      manifest.json   written by ``sim.experiments.sweeps.runner.summarize_sweep``
 
 Each part holds, per run, every month's outcomes with ``point``,
 ``replication``, ``seed``, the swept parameter values, ``month`` and ``final``
@@ -23,7 +23,7 @@ writing its tables, is left alone).
 The process writing a sweep folder holds its lock (``.lock``,
 ``sim.experiments.folder_lock``) from :meth:`SweepStore.open` to
 :meth:`SweepStore.close`: a second writer is refused with a message.
-Every file is read through ``sim.experiments.folder_reads`` (regular files
+Every file is read through ``sim.experiments.inputs.folder_reads`` (regular files
 inside the folder only, of a bounded size).
 
 A run is identified by ``(point, replication)``. Running the same sweep into
@@ -47,16 +47,16 @@ import pyarrow.parquet as pq
 
 from sim.experiments.files import atomic_write as _atomic_write
 from sim.experiments.folder_lock import LOCK_FILE, FolderLock
-from sim.experiments.folder_reads import (
+from sim.experiments.inputs.folder_reads import (
     FolderFileError,
     open_folder_file,
     read_folder_json,
     table_limit,
 )
-from sim.experiments.input_limits import shorten
-from sim.experiments.sweep_definition import Sweep, SweepError
-from sim.experiments.sweep_designs import Design, salib_problem
-from sim.experiments.yaml_files import display_path
+from sim.experiments.inputs.limits import shorten
+from sim.experiments.inputs.reading import display_path
+from sim.experiments.sweeps.definition import Sweep, SweepError
+from sim.experiments.sweeps.designs import Design, salib_problem
 
 #: Sub-folder of the streamed parts.
 PARTS = "parts"

@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.files import atomic_write
-from sim.experiments.input_limits import TooLargeError
+from sim.experiments.inputs.limits import TooLargeError
 from sim.experiments.provenance import build_manifest
 from sim.experiments.results import check_output_dir, write_parquet
 from sim.model import network
@@ -126,7 +126,7 @@ def record_run(
     """Run one scenario once and record its agents every month.
 
     Args:
-        scenario: A ``sim.experiments.scenarios.Scenario``.
+        scenario: A ``sim.experiments.inputs.scenarios.Scenario``.
         seed: Seed of the model's random number generator (a replication's
             ``seed`` in ``runs.csv`` of a ``--batch 1`` run gives that run).
         months: Months to simulate (default: the scenario's).

@@ -352,7 +352,7 @@ def add_headline(
     Returns:
         File name to path of the files added.
     """
-    from sim.experiments.folder_reads import read_folder_json
+    from sim.experiments.inputs.folder_reads import read_folder_json
     from sim.reporting import headline_space
 
     if record is None:

@@ -63,7 +63,7 @@ class SpaceError(ValueError):
 
 def _space_discovery(designs: Sequence[str], worlds: int, replications: int, folder: Path) -> Any:
     """The shipped discovery file with these designs, worlds and replications, loaded."""
-    from sim.experiments.discovery_files import DISCOVERY_DIR, load_discovery
+    from sim.experiments.discovery.files import DISCOVERY_DIR, load_discovery
 
     source = DISCOVERY_DIR / f"{SPACE_FILE}.yaml"
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -117,7 +117,7 @@ def explore_space(
         )
         return None
     from sim.analysis.sweep_summary import summarize_sweep
-    from sim.experiments.discovery_runner import run_discovery
+    from sim.experiments.discovery.runner import run_discovery
 
     space = out_dir / "space"
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,7 +182,7 @@ def read_space(folder: str | Path) -> dict[str, Any]:
     Raises:
         SpaceError: If the folder holds no finished discovery analysis.
     """
-    from sim.experiments.folder_reads import open_folder_file, read_folder_json, table_limit
+    from sim.experiments.inputs.folder_reads import open_folder_file, read_folder_json, table_limit
 
     path = Path(folder)
     need = ("points.csv", "feature_scores.csv", "boxes.csv", "summary.csv", "manifest.json")

@@ -31,8 +31,8 @@ import plotly.graph_objects as go
 
 from sim.analysis import statistics
 from sim.experiments import replications as experiment
-from sim.experiments.folder_reads import open_folder_file, read_folder_json, table_limit
-from sim.experiments.input_limits import shorten
+from sim.experiments.inputs.folder_reads import open_folder_file, read_folder_json, table_limit
+from sim.experiments.inputs.limits import shorten
 from sim.model import network
 from sim.reporting import charts, export, i18n
 from sim.reporting.results_checks import check_manifest, check_tables

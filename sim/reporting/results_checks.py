@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.experiments.input_limits import shorten
+from sim.experiments.inputs.limits import shorten
 
 #: Columns identifying a run in the time series and runs tables.
 RUN_COLUMNS: tuple[str, ...] = ("scenario", "replication")

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from sim.experiments.input_limits import shorten
+from sim.experiments.inputs.limits import shorten
 from sim.reporting import i18n
 from sim.reporting.pages import figure_divs, provenance_section, write_page
 from sim.reporting.style import color, figure_title, format_number, style_figure

@@ -22,8 +22,8 @@ import numpy as np
 
 from sim.analysis.validation.inference import ALPHA, ci, sign_test
 from sim.experiments import executors
+from sim.experiments.inputs.scenarios import Scenario, load_scenario
 from sim.experiments.replications import auto_batch
-from sim.experiments.scenarios import Scenario, load_scenario
 from sim.experiments.seeds import spawn_seeds
 from sim.model.capabilities import N_COMMON
 from sim.model.governance import GovernanceModel

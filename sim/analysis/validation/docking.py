@@ -36,8 +36,8 @@ from sim.analysis.validation.core import (
     world,
 )
 from sim.analysis.validation.inference import TOST_ALPHA, tost
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import HEADLINE_OUTCOMES
-from sim.experiments.scenarios import load_scenario
 from sim.model.parameters import SPECS
 
 F6_STATEMENT = (

@@ -4,8 +4,8 @@ Issue 11 asks that every declared parameter move at least one outcome, or
 go. This module answers with the sweep engine: for each of
 ``SCREEN_SCENARIOS`` it writes a Morris sweep file (``sweep_text``) that
 varies every lever and uncertainty of ``sim/model/parameters.py``, loads it
-with ``sim.experiments.sweep_files.load_sweep`` (the same checks as any sweep
-file), runs it with ``sim.experiments.sweep_runner.run_sweep`` (SALib's Morris
+with ``sim.experiments.sweeps.files.load_sweep`` (the same checks as any sweep
+file), runs it with ``sim.experiments.sweeps.runner.run_sweep`` (SALib's Morris
 trajectories, paired seeds at every point) and reads SALib's Morris indices
 from ``sim.analysis.sweep_summary.summarize_sweep``.
 
@@ -51,8 +51,8 @@ import pandas as pd
 import yaml
 
 from sim.analysis.validation.core import VALIDATION_SEED
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import HEADLINE_OUTCOMES
-from sim.experiments.scenarios import load_scenario
 from sim.model.parameters import SPECS
 
 #: Scenarios screened (levers windowed around each one's values).
@@ -228,8 +228,8 @@ def run_screen(
 
     from sim.analysis.sweep_summary import summarize_sweep
     from sim.experiments.files import atomic_write
-    from sim.experiments.sweep_files import load_sweep
-    from sim.experiments.sweep_runner import run_sweep
+    from sim.experiments.sweeps.files import load_sweep
+    from sim.experiments.sweeps.runner import run_sweep
 
     names = tuple(parameters or screen_parameters())
     out = Path(out_dir)

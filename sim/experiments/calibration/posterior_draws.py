@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.calibration_files import CalibrationError
-from sim.experiments.folder_reads import open_folder_file, read_folder_json, table_limit
-from sim.experiments.input_limits import shorten
+from sim.experiments.calibration.files import CalibrationError
+from sim.experiments.inputs.folder_reads import open_folder_file, read_folder_json, table_limit
+from sim.experiments.inputs.limits import shorten
 from sim.model.parameters import SPECS
 
 

@@ -34,8 +34,8 @@ from sim.experiments import replications as experiment
 from sim.experiments.data_files import results_root
 from sim.experiments.executors import DaskExecutor, make_executor
 from sim.experiments.store import SweepStore
-from sim.experiments.sweep_definition import Sweep
-from sim.experiments.sweep_designs import build_design, check_design
+from sim.experiments.sweeps.definition import Sweep
+from sim.experiments.sweeps.designs import build_design, check_design
 from sim.model.parameters import SPECS, make_parameters
 from sim.model.replica_parameters import layout_key
 
@@ -155,7 +155,7 @@ def _batch_note(size: int) -> dict[str, Any]:
             f"replication r of up to {size} consecutive design points of equal layout ran side "
             "by side as the replicas of one batched model seeded with replication r's seed, "
             "each replica with its point's parameter values (GovernanceModel("
-            "replica_parameters=...); sim.experiments.sweep_runner.point_blocks)"
+            "replica_parameters=...); sim.experiments.sweeps.runner.point_blocks)"
         ),
     )
 

@@ -1,7 +1,7 @@
 """Strict YAML reading and the wording of errors, shared by scenario and sweep files.
 
-Scenario files (``sim.experiments.scenarios``) and sweep files
-(``sim.experiments.sweep_files``) are read with the same loader and explain
+Scenario files (``sim.experiments.inputs.scenarios``) and sweep files
+(``sim.experiments.sweeps.files``) are read with the same loader and explain
 their mistakes in the same words. The loader refuses a key written twice in
 one mapping (PyYAML would silently keep the last value) and records the line
 of every key, so that a message can name it. The helpers below turn paths,
@@ -19,14 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from sim.experiments.input_limits import shorten
-from sim.experiments.yaml_limits import BoundedSafeLoader
+from sim.experiments.data_files import PROJECT_DIR
+from sim.experiments.inputs.limits import shorten
+from sim.experiments.inputs.loader import BoundedSafeLoader
 
 if TYPE_CHECKING:
     from sim.model.parameters import ParameterSpec
-
-#: The project folder; paths inside it are shown relative to it.
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 #: File endings recognised as scenario and sweep files.
 SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
@@ -60,7 +58,7 @@ class StrictLoader(BoundedSafeLoader):
     ``review_authority`` written twice would then run with whichever value came
     last. This loader refuses such files instead. Every mapping it builds is a
     :class:`LineMapping`. Depth, alias expansion and merge keys are bounded by
-    :class:`~sim.experiments.yaml_limits.BoundedSafeLoader`.
+    :class:`~sim.experiments.inputs.loader.BoundedSafeLoader`.
     """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:

@@ -1,6 +1,6 @@
 """Design points of a sweep: drawing them from a loaded sweep file and checking them.
 
-A sweep (``sim.experiments.sweep_files``) names the parameters to vary and how
+A sweep (``sim.experiments.sweeps.files``) names the parameters to vary and how
 (``design``); ``build_design`` turns that into a table of design points with
 the reference point marked. A ``grid`` runs every combination of the values
 listed; the other designs are drawn by SALib (Latin hypercube, Saltelli's
@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.sweep_definition import Sweep, SweepError
-from sim.experiments.yaml_files import file_location
+from sim.experiments.inputs.reading import file_location
+from sim.experiments.sweeps.definition import Sweep, SweepError
 from sim.model.parameters import SPECS, make_parameters
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from sim.experiments.input_limits import available_memory, file_type, shorten
+from sim.experiments.inputs.limits import available_memory, file_type, shorten
 
 #: Largest JSON file read from a folder (``manifest.json``, ``sweep.json``...).
 #: A sweep's manifest with 100,000 seeds is about 2 MB.

@@ -47,13 +47,9 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiments.data_files import data_dir
-from sim.experiments.experiment_files import open_experiment_file, relabel
-from sim.experiments.input_limits import shorten
-from sim.experiments.scenarios import Scenario, ScenarioError, load_scenario
-from sim.experiments.sweep_definition import SweepError
-from sim.experiments.sweep_files import read_fixed
-from sim.experiments.sweep_ranges import check_value, whole_number
-from sim.experiments.yaml_files import (
+from sim.experiments.inputs.experiment_files import open_experiment_file, relabel
+from sim.experiments.inputs.limits import shorten
+from sim.experiments.inputs.reading import (
     describe_value,
     did_you_mean,
     file_location,
@@ -61,6 +57,10 @@ from sim.experiments.yaml_files import (
     key_lines,
     redacted,
 )
+from sim.experiments.inputs.scenarios import Scenario, ScenarioError, load_scenario
+from sim.experiments.sweeps.definition import SweepError
+from sim.experiments.sweeps.files import read_fixed
+from sim.experiments.sweeps.ranges import check_value, whole_number
 from sim.model.parameters import SPECS
 
 #: Folder holding the example calibration files.

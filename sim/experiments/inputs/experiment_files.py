@@ -12,16 +12,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.experiments.input_limits import MAX_PATH_CHARS, shorten
-from sim.experiments.sweep_definition import SweepError
-from sim.experiments.sweep_files import read_yaml
-from sim.experiments.yaml_files import (
+from sim.experiments.inputs.limits import MAX_PATH_CHARS, shorten
+from sim.experiments.inputs.reading import (
     SUFFIXES,
     did_you_mean,
     display_path,
     file_location,
     key_lines,
 )
+from sim.experiments.sweeps.definition import SweepError
+from sim.experiments.sweeps.files import read_yaml
 
 
 def relabel(exc: SweepError, kind: str, error: type[SweepError]) -> SweepError:

@@ -5,9 +5,9 @@
 mapping with the expected entries and types, a ``design.csv`` with a
 ``point`` column and a numeric column per swept parameter, and result parts
 whose columns are those of this sweep. Otherwise it raises a
-:class:`~sim.experiments.sweep_definition.SweepError` naming the file and
+:class:`~sim.experiments.sweeps.definition.SweepError` naming the file and
 what is wrong. Every file is opened only if it is a regular file inside the
-folder and not too large (``sim.experiments.folder_reads``): a FIFO, a
+folder and not too large (``sim.experiments.inputs.folder_reads``): a FIFO, a
 device or a link leading out of the folder is refused at once.
 """
 
@@ -20,14 +20,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.experiments.folder_reads import (
+from sim.experiments.inputs.folder_reads import (
     FolderFileError,
     open_folder_file,
     read_folder_json,
     table_limit,
 )
-from sim.experiments.input_limits import MAX_INPUT_BYTES, shorten
-from sim.experiments.sweep_definition import SweepError
+from sim.experiments.inputs.limits import MAX_INPUT_BYTES, shorten
+from sim.experiments.sweeps.definition import SweepError
 
 #: Entries of ``sweep.json`` that summaries use, with their types.
 DEFINITION_ENTRIES: dict[str, type | tuple[type, ...]] = {

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiments.data_files import results_root
-from sim.experiments.discovery_files import Discovery, DiscoveryError
+from sim.experiments.discovery.files import Discovery, DiscoveryError
 from sim.experiments.files import atomic_write
-from sim.experiments.folder_reads import read_folder_json
-from sim.experiments.sweep_runner import SweepResult, run_sweep
+from sim.experiments.inputs.folder_reads import read_folder_json
+from sim.experiments.sweeps.runner import SweepResult, run_sweep
 
 
 def design_slug(design: str) -> str:

@@ -1,7 +1,7 @@
 """What a sweep is: its swept parameters, its design and its seeds (``Sweep``).
 
-``sim.experiments.sweep_files.load_sweep`` reads and checks a sweep file into
-a ``Sweep``; ``sim.experiments.sweep_designs`` turns it into design points.
+``sim.experiments.sweeps.files.load_sweep`` reads and checks a sweep file into
+a ``Sweep``; ``sim.experiments.sweeps.designs`` turns it into design points.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sim.experiments.scenarios import Scenario, ScenarioError
-
 # The strict YAML reading and the wording of errors are shared with scenario files.
-from sim.experiments.yaml_files import (
+from sim.experiments.inputs.reading import (
     file_location,
 )
+from sim.experiments.inputs.scenarios import Scenario, ScenarioError
 from sim.model.parameters import SPECS, ParameterSpec
 
 #: Largest number of runs (design points times replications) a sweep may ask for.

@@ -28,7 +28,7 @@ fixes values without a reason; the report says that no reason was given.
 Every report lists what was not explored and why (``Discovery.held``).
 
 Every design runs the same points with the same seeds: the file becomes one
-sweep file per design (``sim.experiments.sweep_files``), written into the
+sweep file per design (``sim.experiments.sweeps.files``), written into the
 results folder and run by the sweep engine, so a discovery streams, resumes
 and runs on every executor as a sweep does. Loading is as strict as for sweep
 files; errors name the discovery file, the line and the key.
@@ -45,12 +45,8 @@ from typing import Any
 import yaml
 
 from sim.experiments.data_files import data_dir
-from sim.experiments.experiment_files import open_experiment_file, relabel
-from sim.experiments.space import Fixed, read_fixed_section, space_parameters
-from sim.experiments.sweep_definition import Sweep, SweepError
-from sim.experiments.sweep_files import sweep_from_data
-from sim.experiments.sweep_ranges import whole_number
-from sim.experiments.yaml_files import (
+from sim.experiments.inputs.experiment_files import open_experiment_file, relabel
+from sim.experiments.inputs.reading import (
     LineMapping,
     describe_value,
     did_you_mean,
@@ -58,6 +54,10 @@ from sim.experiments.yaml_files import (
     file_location,
     key_lines,
 )
+from sim.experiments.space import Fixed, read_fixed_section, space_parameters
+from sim.experiments.sweeps.definition import Sweep, SweepError
+from sim.experiments.sweeps.files import sweep_from_data
+from sim.experiments.sweeps.ranges import whole_number
 
 #: Folder holding the example discovery files.
 DISCOVERY_DIR = data_dir("sweeps") / "discovery"

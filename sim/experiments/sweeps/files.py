@@ -22,9 +22,9 @@ and how many replications to run at each point::
 Loading is strict, like scenario files: unknown keys (with a did-you-mean),
 values of the wrong type or out of the range declared in ``sim/model/parameters.py``,
 a lever that is not a lever, and a design that does not fit the ranges all
-raise :class:`SweepError` (a :class:`~sim.experiments.scenarios.ScenarioError`), whose
+raise :class:`SweepError` (a :class:`~sim.experiments.inputs.scenarios.ScenarioError`), whose
 message is one paragraph naming the file, the line and the key. The design
-points themselves are drawn by ``sim.experiments.sweep_designs``.
+points themselves are drawn by ``sim.experiments.sweeps.designs``.
 
 Policy changes of the base scenario still apply from their month on, over
 the swept values.
@@ -43,31 +43,17 @@ from typing import Any
 import yaml
 
 from sim.experiments.data_files import data_dir
-from sim.experiments.input_limits import (
+from sim.experiments.inputs.limits import (
     MAX_PATH_CHARS,
     MAX_SWEEP_POINTS,
     InputFileError,
     read_input_file,
     shorten,
 )
-from sim.experiments.scenarios import Scenario, ScenarioError, load_scenario
-from sim.experiments.sweep_definition import (
-    MAX_RUNS,
-    Sweep,
-    SweepError,
-    SweptParameter,
-    sweep_error,
-)
-from sim.experiments.sweep_ranges import (
-    LIST_HINT,
-    check_value,
-    read_design,
-    read_section,
-    whole_number,
-)
+from sim.experiments.inputs.loader import YamlLimitError
 
 # The strict YAML reading and the wording of errors are shared with scenario files.
-from sim.experiments.yaml_files import (
+from sim.experiments.inputs.reading import (
     SUFFIXES,
     DuplicateKeyError,
     StrictLoader,
@@ -79,7 +65,21 @@ from sim.experiments.yaml_files import (
     key_lines,
     redacted,
 )
-from sim.experiments.yaml_limits import YamlLimitError
+from sim.experiments.inputs.scenarios import Scenario, ScenarioError, load_scenario
+from sim.experiments.sweeps.definition import (
+    MAX_RUNS,
+    Sweep,
+    SweepError,
+    SweptParameter,
+    sweep_error,
+)
+from sim.experiments.sweeps.ranges import (
+    LIST_HINT,
+    check_value,
+    read_design,
+    read_section,
+    whole_number,
+)
 from sim.model.parameters import SPECS
 
 #: Folder holding the example sweep files.

@@ -34,22 +34,23 @@ import yaml
 from pydantic import BaseModel
 
 from sim.experiments.data_files import data_dir
-from sim.experiments.input_limits import (
+from sim.experiments.inputs.limits import (
     MAX_PATH_CHARS,
     MAX_POLICY_CHANGES,
     InputFileError,
     read_input_file,
     shorten,
 )
-from sim.experiments.parameter_checks import (
+from sim.experiments.inputs.loader import YamlLimitError
+from sim.experiments.inputs.parameter_checks import (
     PARAMETER_LIST_HINT,
     Context,
     ScenarioError,
     check_names,
     validate,
 )
-from sim.experiments.parameter_checks import scenario_location as _at
-from sim.experiments.yaml_files import (
+from sim.experiments.inputs.parameter_checks import scenario_location as _at
+from sim.experiments.inputs.reading import (
     SUFFIXES,
     DuplicateKeyError,
     LineMapping,
@@ -62,7 +63,6 @@ from sim.experiments.yaml_files import (
     key_lines,
     redacted,
 )
-from sim.experiments.yaml_limits import YamlLimitError
 from sim.model.parameters import SPECS, make_parameters, plain_value
 
 #: Folder holding the scenario files shipped with the model.

@@ -9,7 +9,7 @@ tolerance)^2)), is below the generation's epsilon (the median distance of the
 previous generation). pyabc keeps every generation in ``abc.db`` (SQLite) in
 the results folder; running the same calibration again continues from the
 last finished generation. Every generation is seeded from the root seed and
-its number (``sim.experiments.abc_sampler.generation_seed``), so a
+its number (``sim.experiments.calibration.sampler.generation_seed``), so a
 calibration stopped after any generation and continued gives the same
 posterior as one run without a stop. A database holding no finished
 generation (a calibration stopped while pyabc wrote its first records) is
@@ -42,8 +42,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.calibration_files import Calibration, CalibrationError
-from sim.experiments.calibration_simulation import (  # noqa: F401 (run_target: public here too)
+from sim.experiments.calibration.files import Calibration, CalibrationError
+from sim.experiments.calibration.simulation import (  # noqa: F401 (run_target: public here too)
     auto_runs_per_model,
     run_target,
     simulate,
@@ -51,8 +51,8 @@ from sim.experiments.calibration_simulation import (  # noqa: F401 (run_target: 
 )
 from sim.experiments.files import atomic_write
 from sim.experiments.folder_lock import LOCK_FILE, FolderLock
-from sim.experiments.folder_reads import check_folder_file, read_folder_json, table_limit
-from sim.experiments.input_limits import shorten
+from sim.experiments.inputs.folder_reads import check_folder_file, read_folder_json, table_limit
+from sim.experiments.inputs.limits import shorten
 from sim.experiments.seeds import spawn_seeds
 
 #: Parameter sets drawn from the prior and from the posterior for the predictive checks.
@@ -118,9 +118,9 @@ def run_calibration(
 ) -> CalibrationRun:
     """Run (or continue) the ABC-SMC of a calibration, then its predictive checks.
 
-    Particles are simulated in rounds (``sim.experiments.abc_sampler``): the
+    Particles are simulated in rounds (``sim.experiments.calibration.sampler``): the
     runs of a round's particles go side by side into batched models
-    (``sim.experiments.calibration_simulation.simulate_many``) on
+    (``sim.experiments.calibration.simulation.simulate_many``) on
     ``workers`` processes. The numbers depend on ``batch``, not on
     ``workers``.
 
@@ -177,7 +177,7 @@ def _run_locked(
     """:func:`run_calibration` in its locked folder."""
     import pyabc
 
-    from sim.experiments.abc_sampler import RoundModel, RoundSampler  # imports pyabc
+    from sim.experiments.calibration.sampler import RoundModel, RoundSampler  # imports pyabc
 
     identity = out / "calibration.json"
     db_path = out / "abc.db"

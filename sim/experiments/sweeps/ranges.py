@@ -14,16 +14,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sim.experiments.sweep_definition import MAX_RUNS, DesignSpec, SweptParameter, sweep_error
-
 # The strict YAML reading and the wording of errors are shared with scenario files.
-from sim.experiments.yaml_files import (
+from sim.experiments.inputs.reading import (
     EXPONENT_WITHOUT_POINT,
     allowed_values,
     describe_value,
     did_you_mean,
     key_lines,
 )
+from sim.experiments.sweeps.definition import MAX_RUNS, DesignSpec, SweptParameter, sweep_error
 from sim.model.parameters import SPECS, ParameterSpec
 
 #: Design methods: ``grid`` (every combination of ``values``) and the SALib samplers.

@@ -17,7 +17,7 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel
 
-from sim.experiments.yaml_files import (
+from sim.experiments.inputs.reading import (
     EXPONENT_WITHOUT_POINT,
     allowed_values,
     describe_value,

@@ -17,7 +17,7 @@ the per-scenario difference between two designs, ready for PRIM::
 
     from ema_workbench import perform_experiments
     from ema_workbench.analysis import prim
-    from sim.experiments import ema
+    from sim.experiments.discovery import ema
 
     model = ema.ema_model(replications=3, fixed={"n_departments": 20})
     experiments, outcomes = perform_experiments(
@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import HEADLINE_OUTCOMES
-from sim.experiments.scenarios import load_scenario
 from sim.experiments.seeds import spawn_seeds
 from sim.experiments.space import CITY_FIXED, fixed_values, space_parameters
 from sim.model.governance import GovernanceModel

@@ -1,0 +1,5 @@
+"""Reading input files.
+
+The strict, bounded YAML reader, scenario files, parameter checks and input
+limits.
+"""
