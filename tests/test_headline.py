@@ -167,13 +167,15 @@ def test_where_it_loses_draws_its_conditions_from_the_declared_ranges():
 
 def _points(rng: np.random.Generator, n: int = 90) -> pd.DataFrame:
     """Synthetic paired points: centralized better on cost in small governments only."""
-    size = rng.integers(15, 81, n)
+    low, high = SPECS["n_departments"].plausible_range
+    size = rng.integers(low, high + 1, n)
     rows = []
     for outcome, sign in headline.WORSE.items():
         if outcome not in headline.HEADLINE:
             continue
         bad = 1.0 if sign == "higher" else -1.0
-        diff = np.where(size <= 36, -bad, bad) * (1 + rng.random(n))
+        small = headline.size_bands()[0][2]
+        diff = np.where(size <= small, -bad, bad) * (1 + rng.random(n))
         rows.append(
             pd.DataFrame(
                 {
@@ -190,10 +192,17 @@ def _points(rng: np.random.Generator, n: int = 90) -> pd.DataFrame:
 
 
 def test_shares_by_size_band_follow_the_points_with_wilson_intervals():
-    assert headline.size_bands() == [("small", 15, 36), ("middle", 37, 58), ("large", 59, 80)]
+    bands = headline.size_bands()
+    low, high = SPECS["n_departments"].plausible_range
+    assert [b for b, _, _ in bands] == ["small", "middle", "large"]
+    assert bands[0][1] == low and bands[-1][2] == high  # the thirds of the declared range
+    assert all(bands[i][2] + 1 == bands[i + 1][1] for i in range(2))
+    assert max(b[2] - b[1] for b in bands) - min(b[2] - b[1] for b in bands) <= 1
     points = _points(np.random.default_rng(1))
     shares = headline.space_shares(points, "centralized").set_index(["band", "outcome"])
-    small = int((points.drop_duplicates("point")["n_departments"] <= 36).sum())
+    small = int(
+        (points.drop_duplicates("point")["n_departments"] <= headline.size_bands()[0][2]).sum()
+    )
     row = shares.loc[("all", "cost_per_service_month")]
     assert row["worlds"] == 90 and row["better"] == small
     assert row["better_low"] < row["share_better"] < row["better_high"]
@@ -249,7 +258,9 @@ def test_the_main_report_has_the_headline_with_shares_intervals_drivers_and_boxe
         f"{first['share_better']:.0%} [{first['better_low']:.0%}–{first['better_high']:.0%}]"
         in section
     )
-    for text in ("small (15–36)", "large (59–80)", "not a probability", "n_departments 0.40",
+    (_, s_low, s_high), _, (_, l_low, l_high) = headline.size_bands()
+    for text in (f"small ({s_low}–{s_high})", f"large ({l_low}–{l_high})", "not a probability",
+                 "n_departments 0.40",
                  "density 0.95", "copies only narrow intervals", str(space_dir)):  # fmt: skip
         assert text in section, text
     assert "annual_budget" not in section  # below the noise floor: not a driver
