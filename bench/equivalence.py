@@ -61,17 +61,22 @@ EQUIVALENCE_SCENARIOS: tuple[str, ...] = (
     "fiscal_disparity",
 )
 
+#: Multi-level scenarios checked with ``--scenarios`` (issue 28: city and province).
+PROVINCE_SCENARIOS: tuple[str, ...] = ("province_dispersed", "province_centralized")
+#: Overrides applied to every run (``--months``, ``--four-levels``); set before the pool forks.
+OVERRIDES: dict[str, int] = {}
+
 #: Equivalence margin in pooled standard deviations (the docking margin of docs/VALIDATION.md).
 MARGIN_SD = 0.5
 ALPHA = 0.05
 
 
 def _final(task: tuple[str, int, int]) -> list[dict[str, float]]:
-    from sim.experiments.inputs.scenarios import load_scenario
+    load_scenario = _load_scenario_function()
     from sim.model.governance import GovernanceModel
 
     name, seed, batch = task
-    scenario = load_scenario(name)
+    scenario = load_scenario(name).with_overrides(**_known(OVERRIDES))
     options = {"replicas": batch} if batch > 1 else {}
     model = GovernanceModel(
         scenario.parameters, rng=seed, policy_changes=tuple(scenario.policy_changes), **options
@@ -85,9 +90,30 @@ def _final(task: tuple[str, int, int]) -> list[dict[str, float]]:
     ]
 
 
+def _load_scenario_function():
+    """``load_scenario`` of the model in use (its module moved in the 2026-12-08 layout)."""
+    try:
+        from sim.experiments.inputs.scenarios import load_scenario
+    except ImportError:  # a version from before the layout of sim/experiments
+        from sim.experiments.scenarios import load_scenario
+    return load_scenario
+
+
+def _known(overrides: dict[str, int]) -> dict[str, int]:
+    """The overrides of parameters the model in use declares (older versions lack some).
+
+    ``--four-levels`` sets ``n_townships`` to 0 where the model has townships
+    (issue 28), so that a province scenario is the same four-level province
+    in a version from before the township level and in one after it.
+    """
+    from sim.model.parameters import SPECS
+
+    return {k: v for k, v in overrides.items() if k in SPECS}
+
+
 def _mixed_final(task: tuple[tuple[str, ...], int, int]) -> list[dict[str, float]]:
     """One batched model whose replicas cycle through the parameters of ``names``."""
-    from sim.experiments.inputs.scenarios import load_scenario
+    load_scenario = _load_scenario_function()
     from sim.model.governance import GovernanceModel
 
     names, seed, batch = task
@@ -113,7 +139,7 @@ def _mixed_final(task: tuple[tuple[str, ...], int, int]) -> list[dict[str, float
 
 def mixed_groups() -> list[tuple[str, ...]]:
     """The scenarios grouped by layout and policy changes (those that can share a model)."""
-    from sim.experiments.inputs.scenarios import load_scenario
+    load_scenario = _load_scenario_function()
     from sim.model.replica_parameters import layout_key
 
     groups: dict[tuple, list[str]] = {}
@@ -124,7 +150,14 @@ def mixed_groups() -> list[tuple[str, ...]]:
     return [tuple(g) for g in groups.values()]
 
 
-def record(out: Path, replications: int, workers: int, batch: int = 1, mixed: int = 0) -> None:
+def record(
+    out: Path,
+    replications: int,
+    workers: int,
+    batch: int = 1,
+    mixed: int = 0,
+    scenarios: tuple[str, ...] = EQUIVALENCE_SCENARIOS,
+) -> None:
     """Run every scenario ``replications`` times and write the final outcomes."""
     from tqdm import tqdm
 
@@ -139,9 +172,7 @@ def record(out: Path, replications: int, workers: int, batch: int = 1, mixed: in
     else:
         fn = _final
         models = -(-replications // batch)
-        tasks = [
-            (name, seed, batch) for name in EQUIVALENCE_SCENARIOS for seed in range(1, models + 1)
-        ]
+        tasks = [(name, seed, batch) for name in scenarios for seed in range(1, models + 1)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         rows = [
             row
@@ -215,6 +246,18 @@ def main(argv: list[str] | None = None) -> int:
     rec.add_argument(
         "--mixed", type=int, default=0, metavar="B", help="B replicas per model, mixing scenarios"
     )
+    rec.add_argument(
+        "--scenarios",
+        choices=("city", "province"),
+        default="city",
+        help="the city scenarios (default) or the province ones (PROVINCE_SCENARIOS)",
+    )
+    rec.add_argument("--months", type=int, help="override the scenarios' months")
+    rec.add_argument(
+        "--four-levels",
+        action="store_true",
+        help="n_townships 0 where the model has townships (compare with a version without)",
+    )
     cmp_ = sub.add_parser("compare", help="equivalence of two recorded files")
     cmp_.add_argument("before", type=Path)
     cmp_.add_argument("after", type=Path)
@@ -222,7 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     cmp_.add_argument("--all", action="store_true", help="print every row, not only failures")
     args = parser.parse_args(argv)
     if args.command == "record":
-        record(args.out, args.replications, args.workers, args.batch, args.mixed)
+        if args.months:
+            OVERRIDES["months"] = args.months
+        if args.four_levels:
+            OVERRIDES["n_townships"] = 0
+        names = EQUIVALENCE_SCENARIOS if args.scenarios == "city" else PROVINCE_SCENARIOS
+        record(args.out, args.replications, args.workers, args.batch, args.mixed, names)
         return 0
     before, after = pd.read_csv(args.before), pd.read_csv(args.after)
     table = compare(before, after, args.margin)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.model.arrays import LEXSORT_WHOLE_FROM, lexsort_whole, nonzero_cells
+from sim.model.arrays import LEXSORT_WHOLE_FROM, add_at, lexsort_whole, nonzero_cells
 
 
 def _random_keys(rng: np.random.Generator, n: int) -> tuple[np.ndarray, ...]:
@@ -42,3 +42,21 @@ def test_nonzero_cells_is_nonzero() -> None:
     rows, cols = nonzero_cells(mask)
     expected_rows, expected_cols = np.nonzero(mask)
     assert np.array_equal(rows, expected_rows) and np.array_equal(cols, expected_cols)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.uint16])
+def test_add_at_is_ufunc_at(seed: int, dtype) -> None:
+    """Repeated cells, 1-D to 3-D targets, adding and subtracting: the same array, bit for bit."""
+    rng = np.random.default_rng(seed)
+    for shape in ((50,), (30, 6), (20, 14, 16)):
+        start = (rng.random(shape) * 100 + 50).astype(dtype)
+        n = 500
+        index = tuple(rng.integers(0, size, n) for size in shape)
+        values = (rng.random(n) * 3).astype(dtype) if dtype is np.float64 else 1
+        for subtract in (False, True):
+            ours, theirs = start.copy(), start.copy()
+            add_at(ours, index if len(shape) > 1 else index[0], values, subtract=subtract)
+            (np.subtract if subtract else np.add).at(theirs, index, values)
+            assert ours.dtype == theirs.dtype
+            assert np.array_equal(ours, theirs)

@@ -96,13 +96,19 @@ def test_each_replica_of_a_multi_jurisdiction_scenario_keeps_its_governments():
     assert (np.bincount(model.replica_of) == per_run).all()
 
 
-SMALL_PROVINCE = {"n_prefectures": 3, "n_counties": 12, "n_departments": 12, "months": 48}
+SMALL_PROVINCE = {
+    "n_prefectures": 3,
+    "n_counties": 12,
+    "n_townships": 24,
+    "n_departments": 12,
+    "months": 48,
+}
 
 
 def test_multi_level_layouts_batch_as_copies_of_the_whole_hierarchy():
     scenario = load_scenario("province_centralized").with_overrides(**SMALL_PROVINCE)
     model = GovernanceModel(scenario.parameters, rng=1, replicas=3)
-    per_copy = 1 + 1 + 3 + 12
+    per_copy = 1 + 1 + 3 + 12 + 24
     assert model.n_jur == 3 * per_copy
     s = model.structure
     # every copy has its own centre, its own drawn hierarchy, and no link to another copy

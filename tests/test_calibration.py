@@ -255,3 +255,187 @@ def test_targets_of_one_scenario_read_the_same_runs():
     for target in calibration.targets:
         alone = np.mean([runner.run_target(target, values, s) for s in seeds])
         assert together[target.name] == pytest.approx(alone), target.name
+
+
+# --- Regimes as parameters and outcomes measured like the observers (issue 26) ---
+
+REGIME_FILE = """\
+description: regimes
+free:
+  annual_budget: plausible
+parameters: {n_departments: 10}
+months: 24
+targets:
+  - name: a
+    scenario: dispersed
+    regime:
+      name: reviewed
+      description: a review office that checks half the proposals
+      parameters: {review_coverage: 0.5, review_authority: 0.4}
+    outcome: project_failure_share
+    observed: 0.2
+    tolerance: 0.1
+    source: a source long enough to pass the check
+    mapping: the same outcome
+  - name: b
+    scenario: dispersed
+    regime:
+      name: reviewed
+      description: a review office that checks half the proposals
+      parameters: {review_coverage: 0.5, review_authority: 0.4}
+    outcome: project_partial_failure_share
+    observed: 0.3
+    tolerance: 0.1
+    held_out: true
+    source: a source long enough to pass the check
+    mapping: the same outcome
+  - name: c
+    scenario: dispersed
+    outcome: cum_spending
+    observed: 10.0
+    tolerance: 3.0
+    source: a source long enough to pass the check
+    mapping: the same outcome
+population: 10
+generations: 1
+root_seed: 1
+"""
+
+
+def test_a_targets_regime_sets_its_scenarios_parameters(tmp_path):
+    calibration = load_calibration(write(tmp_path, REGIME_FILE))
+    a, b, c = calibration.targets
+    assert a.scenario.name == b.scenario.name == "reviewed" and c.scenario.name == "dispersed"
+    values = a.scenario.parameters
+    assert values.review_coverage == 0.5 and values.review_authority == 0.4
+    assert values.n_departments == 10  # the file's fixed values still apply
+    assert c.scenario.parameters.review_coverage == 0.1  # the dispersed file's own value
+    assert a.regime["parameters"] == {"review_coverage": 0.5, "review_authority": 0.4}
+    assert "review_coverage=0.5" in a.regime_text
+    # The regime is part of what identifies the calibration's runs.
+    changed = REGIME_FILE.replace("review_authority: 0.4}", "review_authority: 0.5}")
+    other = load_calibration(write(tmp_path, changed, "other.yaml"))
+    assert other.definition_hash != calibration.definition_hash
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("    regime:\n      name: reviewed", "    regime: strict\n    x:\n      name: reviewed"),
+         "unknown key 'x'"),
+        (("      description: a review office that checks half the proposals\n", ""),
+         "lacks 'description'"),
+        (("      name: reviewed\n", "      name: reviewed\n      budget: 3\n"),
+         "unknown key 'budget'"),
+        (("{review_coverage: 0.5, review_authority: 0.4}", "{annual_budget: 2.0}"),
+         "'annual_budget', which is free"),
+        (("{review_coverage: 0.5, review_authority: 0.4}", "{review_coverag: 0.5}"),
+         "review_coverage"),
+        (("{review_coverage: 0.5, review_authority: 0.4}", "{review_coverage: 7}"),
+         "review_coverage"),
+        (("{review_coverage: 0.5, review_authority: 0.4}", "{}"), "'parameters'"),
+    ],
+)  # fmt: skip
+def test_bad_regimes_are_refused_naming_the_file_and_key(tmp_path, change, expected):
+    text = REGIME_FILE.replace(*change, 1)
+    assert text != REGIME_FILE
+    with pytest.raises(CalibrationError) as info:
+        load_calibration(write(tmp_path, text))
+    message = str(info.value)
+    assert message.startswith("Calibration file") and "\n" not in message
+    assert expected in message, message
+
+
+def test_one_regime_name_with_two_definitions_is_refused(tmp_path):
+    # The second target's regime keeps the name but changes a value: both
+    # would read the runs of whichever came first.
+    head, tail = REGIME_FILE.split("  - name: b", 1)
+    tail = tail.replace("review_authority: 0.4}", "review_authority: 0.9}", 1)
+    with pytest.raises(CalibrationError, match="names the regime 'reviewed'"):
+        load_calibration(write(tmp_path, head + "  - name: b" + tail))
+    # A regime named like another target's plain scenario is refused too.
+    clash = REGIME_FILE.replace("      name: reviewed", "      name: dispersed")
+    with pytest.raises(CalibrationError, match="names the regime 'dispersed'"):
+        load_calibration(write(tmp_path, clash))
+
+
+def test_the_observed_patterns_file_has_five_sourced_targets_under_regimes():
+    calibration = load_calibration(ROOT / "sweeps" / "calibration" / "observed_patterns.yaml")
+    assert len(calibration.targets) >= 5
+    assert all(t.regime for t in calibration.targets)
+    # Three independent publishers: Heeks/IDPM, Chinese government bodies, GAO.
+    sources = " ".join(t.source for t in calibration.targets)
+    assert "Heeks" in sources and "GAO-12-241" in sources and "gov.cn" in sources
+    held = {t.name for t in calibration.targets if t.held_out}
+    assert "gao_duplicative_share_us_departments" in held
+    # Regimes, not design labels: every target names its own regime.
+    assert not {t.scenario.name for t in calibration.targets} & {"dispersed", "centralized"}
+
+
+def _ended_run(**values):
+    from sim.experiments.inputs.scenarios import load_scenario
+    from sim.model.governance import GovernanceModel
+
+    scenario = load_scenario("dispersed")
+    scenario = scenario.with_overrides(name="x", n_departments=20, months=96, **values)
+    model = GovernanceModel(parameters=scenario.parameters, rng=5)
+    model.run()
+    return model, model.outcomes_frame().iloc[-1]
+
+
+def test_duplicative_common_share_recounts_every_member_within_each_government():
+    # Recount from scratch, pair by pair over the systems in use: a common
+    # system is a member when another system of its government and capability
+    # shares more than the threshold of the sub-functions either provides.
+    from sim.model.capabilities import N_COMMON
+    from sim.model.systems import POPCOUNT
+
+    model, final = _ended_run(n_jurisdictions=2)
+    threshold = model.params().duplication_overlap_threshold
+    members = total = 0
+    for j in range(model.n_jur):
+        for k in range(N_COMMON):
+            systems = [m for m in range(len(POPCOUNT)) for _ in range(model.mask_count[j, k, m])]
+            total += len(systems)
+            for i, a in enumerate(systems):
+                others = systems[:i] + systems[i + 1 :]
+                if any(POPCOUNT[a & b] > threshold * POPCOUNT[a | b] for b in others):
+                    members += 1
+    assert total > 0 and 0 < members < total
+    assert final["duplicative_common_share"] == pytest.approx(members / total)
+
+
+def test_partial_failure_counts_the_projects_delivered_after_stalling():
+    from sim.model.projects import Status
+
+    model, final = _ended_run(annual_budget=0.5)
+    book = model.projects
+    status, stalled = book.view("status"), book.view("stalled")
+    late = np.count_nonzero((status == Status.DONE) & (stalled >= model.params().stall_months))
+    assert late > 0  # scarce money: some projects were 'beard' projects and finished anyway
+    # Same denominator as the total failure share: projects with a fate.
+    failure = final["project_failure_share"]
+    failed = final["cum_abandoned_projects"] + final["n_unfinished_projects"]
+    assert failure > 0
+    partial = final["project_partial_failure_share"]
+    assert partial == pytest.approx(late * failure / failed)
+    assert 0 < partial < 1 and failure + partial <= 1
+
+
+def test_posterior_correlations_find_a_combination_and_respect_the_weights(tmp_path):
+    import pandas as pd
+
+    calibration = load_calibration(write(tmp_path, REGIME_FILE.replace(
+        "  annual_budget: plausible", "  annual_budget: plausible\n  build_months: plausible"
+    )))  # fmt: skip
+    rng = np.random.default_rng(0)
+    budget = rng.uniform(0.3, 5, 200)
+    months = 3 + 4 * budget + rng.normal(0, 0.1, 200)  # a ridge: only the combination is known
+    posterior = pd.DataFrame({"annual_budget": budget, "build_months": months, "weight": 1.0})
+    table = runner.posterior_correlations(calibration, posterior)
+    assert table.iloc[0]["correlation"] > 0.99
+    # Weight only on two points off the ridge in opposite directions: the correlation flips.
+    posterior["weight"] = 1e-12
+    posterior.loc[0, ["annual_budget", "build_months", "weight"]] = [1.0, 20.0, 1.0]
+    posterior.loc[1, ["annual_budget", "build_months", "weight"]] = [4.0, 5.0, 1.0]
+    assert runner.posterior_correlations(calibration, posterior).iloc[0]["correlation"] < -0.9

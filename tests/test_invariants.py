@@ -39,6 +39,8 @@ SHARES = (
     "joint_service_rate",
     "duplicate_project_share",
     "project_failure_share",
+    "project_partial_failure_share",
+    "duplicative_common_share",
     "staff_bill_paid_share",
     "platform_upkeep_paid_share",
     "system_upkeep_paid_share",
@@ -78,6 +80,7 @@ def small_world(name: str) -> dict:
     if params.n_provinces:
         world.update(n_provinces=2, n_prefectures=min(params.n_prefectures, 3))
         world.update(n_counties=min(params.n_counties, 6))
+        world.update(n_townships=min(params.n_townships, 12))
     return world
 
 

@@ -95,7 +95,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             generations=min(calibration.generations, 2),
         )
     from sim.experiments import provenance, results
-    from sim.experiments.calibration.runner import posterior_summary, run_calibration
+    from sim.experiments.calibration.runner import (
+        posterior_correlations,
+        posterior_summary,
+        run_calibration,
+    )
     from sim.experiments.data_files import results_root
     from sim.experiments.files import atomic_write
     from sim.experiments.output_checks import check_writable
@@ -124,12 +128,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         "tables and the report (no generation is run twice)."
     ):
         summary = posterior_summary(calibration, run.posterior)
+        correlations = posterior_correlations(calibration, run.posterior)
         files = {
             "posterior.parquet": "the last generation's particles: free values and weights",
             "posterior.csv": "per free parameter: prior range, posterior mean and 90% interval",
             "calibration.csv": "per target: observed, prior and posterior predictive mean and 90% "
             "interval, whether each covers the observation; fitted or held out; source, mapping",
             "generations.csv": "per ABC-SMC generation: epsilon, particles, simulations",
+            "correlations.csv": "weighted posterior correlation of every pair of free "
+            "parameters (the combinations the targets constrain)",
             "abc.db": "pyabc's database of every generation (running again continues it)",
             "calibration.json": "what identifies this calibration's runs",
         }
@@ -137,6 +144,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         results.write_csv(summary, out / "posterior.csv")
         results.write_csv(run.table, out / "calibration.csv")
         results.write_csv(run.generations, out / "generations.csv")
+        results.write_csv(correlations, out / "correlations.csv")
         from sim.reporting import calibration_report, export
 
         page = calibration_report.write_calibration_report(
@@ -147,6 +155,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             summary=summary,
             table=run.table,
             generations=run.generations,
+            correlations=correlations,
             provenance={
                 **provenance.code_record(uses=provenance.CALIBRATION_PACKAGES),
                 "seeds": {"root_seed": calibration.root_seed},
@@ -190,6 +199,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                         "held_out": t.held_out,
                         "source": t.source,
                         "mapping": t.mapping,
+                        "regime": dict(t.regime),
                     }
                     for t in calibration.targets
                 ],
@@ -225,20 +235,36 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         )
         body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
         atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
-        print(_format(summary, run.table))
+        print(_format(summary, run.table, run.generations, correlations))
         if problem:
             print(f"no images: {' '.join(problem.split())}", file=sys.stderr)
         print(f"\nReport: {page}\nResults: {out}")
         return 1 if problem else 0
 
 
-def _format(summary: Any, table: Any) -> str:
-    lines = ["Posterior (weighted; 90% interval; narrowing = interval / 90% of the prior range):"]
+def _format(summary: Any, table: Any, generations: Any = None, correlations: Any = None) -> str:
+    lines = []
+    if generations is not None and len(generations):
+        lines.append("Epsilon per generation (ABC-SMC; particles accepted / simulations):")
+        for r in generations.itertuples():
+            lines.append(f"  t={int(r.t):<3} epsilon {r.epsilon:.4g}   {r.particles} / {r.samples}")
+    lines.append(
+        "Posterior (weighted; 90% interval; narrowing = interval / 90% of the prior range):"
+    )
     for r in summary.itertuples():
         lines.append(
             f"  {r.parameter:<28} prior {r.prior_low:.3g}-{r.prior_high:.3g}   posterior mean "
             f"{r.posterior_mean:.3g} [{r.posterior_q05:.3g}, {r.posterior_q95:.3g}]   "
             f"narrowing {r.narrowing:.2f}"
+        )
+    if correlations is not None and len(correlations):
+        strong = correlations[correlations["correlation"].abs() >= 0.3]
+        lines.append(
+            "Posterior correlations |r| >= 0.3 (combinations the targets constrain): "
+            + (
+                ", ".join(f"{r.first}~{r.second} {r.correlation:+.2f}" for r in strong.itertuples())
+                or "none"
+            )
         )
     lines.append("Targets (predictive mean and 90% interval; * = held out of the fit):")
     for r in table.itertuples():

@@ -573,7 +573,9 @@ def _departments(parameters: Any) -> int:
     """Departments of all governments of a scenario (an upper bound)."""
     names = ("n_jurisdictions", "n_provinces", "n_prefectures", "n_counties", "n_ministries")
     governments = 1 + sum(int(getattr(parameters, name, 0) or 0) for name in names)
-    return int(parameters.n_departments) * governments
+    townships = int(getattr(parameters, "n_townships", 0) or 0)
+    offices = int(getattr(parameters, "township_offices", 0) or 0) + 2
+    return int(parameters.n_departments) * governments + townships * offices
 
 
 def _print_figures(figures: Sequence[Path], problem: str | None, lang: str = "en") -> None:

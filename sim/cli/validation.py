@@ -1,6 +1,6 @@
 """The ``validate-model`` command of ``run.py``: stylized facts and mutation check.
 
-``python run.py validate-model`` runs the seven stylized facts of MODEL.md
+``python run.py validate-model`` runs the ten stylized facts of MODEL.md
 section 7 (``sim.analysis.validation``), prints the validation table and the docking
 variants, and writes a results folder with ``validation.csv``,
 ``docking_variants.csv``, ``validation.txt`` (the printed report) and
@@ -24,7 +24,7 @@ from typing import Any
 
 from sim.cli import arguments as cli_types
 
-HELP = "check the seven stylized facts (MODEL.md section 7) over paired replications"
+HELP = "check the ten stylized facts (MODEL.md section 7) over paired replications"
 
 DESCRIPTION = """\
 Run the stylized-fact checks of MODEL.md section 7 (sim/analysis/validation/): each
@@ -56,7 +56,7 @@ examples:
 
 def _facts(text: str) -> tuple[str, ...]:
     facts = tuple(f.strip().upper() for f in text.split(",") if f.strip())
-    known = tuple(f"F{i}" for i in range(1, 8))
+    known = tuple(f"F{i}" for i in range(1, 11))
     unknown = [f for f in facts if f not in known]
     if unknown or not facts:
         raise argparse.ArgumentTypeError(
@@ -113,7 +113,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--facts",
         type=_facts,
         metavar="LIST",
-        help="comma-separated facts to check, e.g. F1,F7 (default all: F1 to F7)",
+        help="comma-separated facts to check, e.g. F1,F7 (default all: F1 to F10)",
     )
     p.add_argument(
         "--seed",

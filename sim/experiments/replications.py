@@ -307,7 +307,9 @@ def departments_per_run(values: Any) -> int:
     if int(get("n_provinces")) == 0:
         return int(get("n_jurisdictions")) * per_government
     below = int(get("n_provinces")) + int(get("n_prefectures")) + int(get("n_counties"))
-    return int(get("n_ministries")) + below * per_government
+    # Townships have a few offices each (up to 2 more than township_offices).
+    township = int(get("n_townships") or 0) * (int(get("township_offices") or 0) + 2)
+    return int(get("n_ministries")) + below * per_government + township
 
 
 def auto_batch(scenarios: Sequence[Any], replications: int) -> int:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import money, platform_plans, routes, running_costs
-from sim.model.arrays import lexsort_whole
+from sim.model.arrays import add_at, lexsort_whole
 from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
 from sim.model.state import PLATFORM_BUILDING, PLATFORM_NONE, PLATFORM_OPERATING, PLATFORM_PLANNED
@@ -77,7 +77,7 @@ def _review(model: GovernanceModel, queued: np.ndarray) -> None:
     pids, jurs = pids[common], jurs[common]
     ks = book.kind[pids].astype(np.int64)
     depts = book.dept[pids]
-    np.add.at(model.demand_seen, (jurs, ks), 1)
+    add_at(model.demand_seen, (jurs, ks), 1)
     platform_plans.bundle(model, jurs, ks)
     multi = model.structure.multi_level
     reach = rng.random(len(pids)) < model.params(jurs).central_local_link if multi else None

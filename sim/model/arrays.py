@@ -121,3 +121,27 @@ def lexsort_whole(keys: tuple[np.ndarray, ...]) -> np.ndarray:
     if span <= 2**15:
         folded = folded.astype(np.int16)
     return np.argsort(folded, kind="stable")
+
+
+def add_at(target: np.ndarray, index, values=1, subtract: bool = False) -> None:
+    """``np.add.at(target, index, values)`` (or ``np.subtract.at``), through NumPy's fast path.
+
+    NumPy's unbuffered ``ufunc.at`` is fast only for one index array into a
+    contiguous 1-D array whose dtype the values already have; with a tuple
+    of index arrays into a 2-D or 3-D array it takes a generic path that is
+    thousands of times slower (a national run's systems stock: seconds a
+    month). Here the tuple is folded into flat indices of the raveled
+    (C-contiguous) target and the values cast to its dtype first: the same
+    additions in the same order, so the same result.
+
+    Args:
+        target: C-contiguous array, changed in place.
+        index: An index array, or a tuple of one per axis.
+        values: One value per index, or one for all.
+        subtract: Subtract instead of add.
+    """
+    if isinstance(index, tuple):
+        index = np.ravel_multi_index(index, target.shape)
+    flat = target.reshape(-1)
+    values = np.asarray(values, dtype=target.dtype)
+    (np.subtract if subtract else np.add).at(flat, index, values)

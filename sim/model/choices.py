@@ -38,9 +38,64 @@ from sim.model.state import (
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
 
+#: What a deciding department could have adopted, whether or not it knew of
+#: it: an operating platform in reach; else only a planned or building one;
+#: else only a peer's or its line ministry's system; else nothing.
+AVAILABLE_OPERATING, AVAILABLE_PENDING, AVAILABLE_PEER, AVAILABLE_NOTHING = range(4)
+N_AVAILABLE = 4
+#: Sums kept per government and availability in the record of choices that
+#: fact 10 reads (``adoption_record``): choices n, the peer share x summed,
+#: x squared, shared-route choices y, and x y (a linear fit of y on x).
+ADOPTION_SUMS = ("n", "x", "xx", "y", "xy")
+
+
+def init_adoption_record(model: GovernanceModel) -> None:
+    """Empty record of common-need choices against the peer share (observed only, fact 10).
+
+    One cell per replica, availability, capability and year of the run:
+    fact 10 compares choices made in the same conditions.
+    """
+    years = int(model.p.months) // 12 + 1
+    shape = (model.replicas, N_AVAILABLE, N_COMMON, years, len(ADOPTION_SUMS))
+    model.adoption_record = np.zeros(shape)
+
+
+def _record_adoption_choices(
+    model: GovernanceModel,
+    jurs: np.ndarray,
+    ks: np.ndarray,
+    share: np.ndarray,
+    available: np.ndarray,
+    shared: np.ndarray,
+) -> None:
+    """Add this month's choices to the record, by replica, availability, capability, year.
+
+    ``share`` is the share of the government's departments already using a
+    shared route for the capability (what word of mouth reads), ``shared``
+    whether the department chose one (adopt a platform, wait for one, reuse
+    a peer's system). Nothing reads the record but the validation
+    (MODEL.md fact 10).
+    """
+    record = model.adoption_record
+    shape = record.shape[:-1]
+    year = min(model.month // 12, shape[-1] - 1)
+    cells = np.ravel_multi_index(
+        (model.replica_of[jurs], available, ks, np.full(len(ks), year)), shape
+    )
+    y = shared.astype(float)
+    size = int(np.prod(shape))
+    for i, w in enumerate((None, share, share * share, y, share * y)):
+        sums = np.bincount(cells, weights=w, minlength=size)
+        record[..., i] += sums.reshape(shape)
+
+
 #: A build counts as a vanity project only if the head's taste for visibility
 #: times the capability's visibility reaches this (assumption).
 VANITY_THRESHOLD = 0.15
+#: Access states that are a shared route (indexed by state): a platform's
+#: user, a peer's or line ministry's system's user, one waiting for a platform.
+SHARED_ROUTE = np.zeros(8, dtype=np.int8)
+SHARED_ROUTE[[PLATFORM_USER, PEER_USER, WAITING]] = 1
 
 
 def give_up_waiting(model: GovernanceModel) -> None:
@@ -150,7 +205,8 @@ def decide_common_needs(model: GovernanceModel) -> None:
     # Awareness: the office publicizes what its registry holds; peers using a
     # shared route (a platform, a co-built one, a peer's system) spread word
     # of mouth, in either design (the source of the S-curve; MODEL.md fact 10).
-    contagion = np.minimum(1.0, p.adoption_contagion * _shared_use(model, jurs, ks))
+    share = _shared_use(model, jurs, ks)
+    contagion = np.minimum(1.0, p.adoption_contagion * share)
     base_aware = p.peer_awareness + (1 - p.peer_awareness) * p.registry_completeness
     aware = rng.random(n) < 1 - (1 - base_aware) * (1 - contagion)
     op_target = platform_plans.nearest(model, jurs, ks, (PLATFORM_OPERATING,), reach)
@@ -216,6 +272,12 @@ def decide_common_needs(model: GovernanceModel) -> None:
     choice = behaviour.logit_choice(utilities, p.choice_rationality, rng)
     model.tallies.add("common_need_choices", jurs)
     model.tallies.add("shared_route_choices", jurs[choice != behaviour.BUILD])
+    available = np.select(
+        [op_target >= 0, pend_target >= 0, (others > 0) | (line_owner >= 0)],
+        [AVAILABLE_OPERATING, AVAILABLE_PENDING, AVAILABLE_PEER],
+        AVAILABLE_NOTHING,
+    )
+    _record_adoption_choices(model, jurs, ks, share, available, choice != behaviour.BUILD)
     adopt = choice == behaviour.ADOPT_PLATFORM
     routes.adopt_platform(model, depts[adopt], ks[adopt], op_target[adopt])
     wait = choice == behaviour.WAIT_FOR_PLATFORM
@@ -245,17 +307,14 @@ def _shared_use(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> np.
 
     Users of a platform (a center's or a co-built one), departments waiting
     for one (a co-built platform's members), and users of a peer's or the
-    line ministry's system. Counted from the cells in such a state only (few
-    against a national run's 128,000 x 6 table).
+    line ministry's system. A government's departments are consecutive rows,
+    so the counts per government and capability are one ``reduceat`` over a
+    table look-up of the access states (one pass over the table, instead of
+    listing and grouping a national run's hundreds of thousands of users).
     """
-    access = model.access
-    using = np.flatnonzero(
-        ((access == PLATFORM_USER) | (access == PEER_USER) | (access == WAITING)).ravel()
-    )
-    rows = using // N_COMMON
-    cells = model.dept_jur[rows] * N_COMMON + (using - rows * N_COMMON)
-    counts = np.bincount(cells, minlength=model.n_jur * N_COMMON)
-    return counts[jurs * N_COMMON + ks] / model.jur_size[jurs]
+    using = SHARED_ROUTE[model.access]
+    counts = np.add.reduceat(using, model.jur_start, axis=0, dtype=np.int64)
+    return counts[jurs, ks] / model.jur_size[jurs]
 
 
 def _leads_of_cobuilds(

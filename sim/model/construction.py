@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import delivery, money, running_costs, standards, systems
-from sim.model.arrays import run_lengths, run_starts
+from sim.model.arrays import add_at, run_lengths, run_starts
 from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
 from sim.model.replica_parameters import at
@@ -68,6 +68,12 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     book, rng = model.projects, model.rng
     book.end(pids, Status.DONE)
     model.tallies.add("projects_completed", book.jur[pids])
+    # Delivered, but significantly late (Heeks's partial failure, issue 26):
+    # the project was a 'beard' project at some point, at least stall_months
+    # months with under half the money it needed, and was finished anyway.
+    stall_months = model.params(book.jur[pids]).stall_months
+    late = book.stalled[pids] >= stall_months
+    model.tallies.add("late_projects_completed", book.jur[pids[late]])
     business = book.kind[pids] == BUSINESS
     _complete_business(model, pids[business])
     # A business system built without approval runs the audit's risk too
@@ -109,7 +115,7 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     model.peer_provider[depts, ks] = -1
     # Owners in completion order: after the cell's earlier owners.
     model.owners[jurs, ks, model.own_count[jurs, ks] + earlier] = depts
-    np.add.at(model.own_count, (jurs, ks), 1)
+    add_at(model.own_count, (jurs, ks), 1)
     model.tallies.add("duplicate_projects", jurs[duplicate])
     model.tallies.add("redundant_spending", jurs[duplicate], book.cost[pids[duplicate]])
     vanity = book.vanity[pids]
@@ -120,7 +126,7 @@ def _complete(model: GovernanceModel, pids: np.ndarray) -> None:
     found = flagged & (rng.random(len(pids)) < p.audit_rate)
     _sanction(model, depts[found], jurs[found])
     registered = rng.random(len(pids)) < p.registry_completeness
-    np.add.at(model.registered_count, (jurs[registered], ks[registered]), 1)
+    add_at(model.registered_count, (jurs[registered], ks[registered]), 1)
     # A department moves onto the common standard with a new system only
     # where enforcement has the top leader behind it ([001]: standards hard
     # to enforce without authority); one already on the standard stays. A

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import behaviour, money
-from sim.model.arrays import first_of_runs, lexsort_whole, ragged_ranges
+from sim.model.arrays import first_of_runs, lexsort_whole, nonzero_cells, ragged_ranges
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -50,7 +50,7 @@ def _pick_members(rng: np.random.Generator, sizes: np.ndarray, pools: np.ndarray
         repeat &= used
         if not repeat.any():
             break
-        rows, cols = np.nonzero(repeat)
+        rows, cols = nonzero_cells(repeat)
         draw[rows, cols] = np.floor(rng.random(len(rows)) * pools[rows]).astype(np.int64)
     return np.where(used, draw, -1)
 
@@ -159,6 +159,7 @@ def _work_services(model: GovernanceModel, ids: np.ndarray) -> None:
     finished = joined >= sizes
     done = ids[finished]
     services.done[done] = True
+    services.done_month[done] = t
     services.case_open[done] = False
     done_jurs = services.jur[done]
     model.tallies.add("cases_resolved", done_jurs)

@@ -311,6 +311,7 @@ class GovernanceModel(mesa.Model):
 
     def _init_counters(self) -> None:
         self.tallies = Tallies(self.n_jur)
+        choices.init_adoption_record(self)
 
     # ----------------------------------------------------------------- helpers
     @property

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
 from sim.model.state import PLATFORM_OPERATING
 
@@ -106,6 +107,43 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "they and another system of their government provide are provided by both (same "
         "capability, or business systems of one mission family). Measured like GAO-12-241 "
         "(37 of 810 investments, 4.6%): a stock, every member of a group counted.",
+    ),
+    _O(
+        "duplicative_common_share",
+        "Potentially duplicative common systems",
+        "share",
+        "duplication",
+        "duplicative_investment_share restricted to the common capabilities, GAO-12-241's "
+        "own scope (issue 26): GAO counted, within each department, the investments of three "
+        "support functions (human resource, IT and supply chain management) that were "
+        "potentially duplicative, all investments of those functions in the denominator. "
+        "Here: of the common-capability systems in use this month in a government (own "
+        "full, complementary and kept-old systems, operating platforms), the share that "
+        "belong to a duplicative group of that government (more than "
+        "duplication_overlap_threshold of the sub-functions either provides provided by "
+        "both); every member of a group counted; business systems left out. One GAO "
+        "department is one model government: GAO looked for duplicates within departments.",
+    ),
+    _O(
+        "common_instances_per_need",
+        "Common instances per need",
+        "systems per need",
+        "duplication",
+        "Instances of common capabilities in use (own full systems and operating platforms) "
+        "per common need arisen so far (issue 26): near 1 when nearly every department owns "
+        "each common system it needed (Shandong before 2017: a private network, machine room "
+        "and e-mail system per provincial department), near 0 when a few platforms serve "
+        "everyone.",
+    ),
+    _O(
+        "systems_per_department",
+        "Systems per department",
+        "systems per department",
+        "duplication",
+        "Systems in use this month (own common systems, complementary and kept-old ones, "
+        "operating platforms, business systems) per department (issue 26): what an "
+        "inventory of a government's information systems counts (Wuhan's 2020 audit: 637 "
+        "systems built by 90 municipal budget units).",
     ),
     _O(
         "cum_systems_retired",
@@ -210,7 +248,22 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
         "delivery",
         "Share of projects with a fate so far that failed: abandoned, or stalled unfinished "
         "for at least stall_months, among those completed, abandoned or so stalled (projects "
-        "still on track are not yet counted). Heeks's (2003) 'total failure'.",
+        "still on track are not yet counted). Heeks's (2003) 'total failure' (\"never "
+        'implemented"; his "implemented but immediately abandoned" is not measured).',
+    ),
+    _O(
+        "project_partial_failure_share",
+        "Project partial failure share",
+        "share",
+        "delivery",
+        "Share of projects with a fate so far (the denominator of project_failure_share) "
+        "that were delivered but significantly late: departmental projects completed after "
+        "at least stall_months months with under half the money they needed (a 'beard' "
+        "project finished in the end). Heeks's (2003) 'partial failure' (\"major goals ... "
+        'not attained and/or ... significant undesirable outcomes") in the one form the '
+        "model measures: delivery far behind plan. Not measured: systems delivered with "
+        "fewer functions or unused; shared platforms are never counted late. It is a lower "
+        "bound of Heeks's share.",
     ),
     _O(
         "cum_vanity_projects",
@@ -512,6 +565,12 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         "duplicative_investment_share": ratio(
             per_group(model.dup_members.sum(axis=1)), per_group(model.system_total)
         ),
+        "duplicative_common_share": ratio(
+            per_group(model.dup_members[:, :N_COMMON].sum(axis=1)),
+            per_group(model.mask_count[:, :N_COMMON].sum(axis=(1, 2), dtype=np.int64)),
+        ),
+        "common_instances_per_need": n_instances / n_common,
+        "systems_per_department": ratio(per_group(model.system_total), departments),
         "cum_systems_retired": tally("systems_retired"),
         "n_redundant_data_collections": tally("redundant_data_collections"),
         "cum_redundant_spending": tally("redundant_spending"),
@@ -526,6 +585,9 @@ def _outcomes(model: GovernanceModel, group: np.ndarray | None, n_groups: int) -
         "n_unfinished_projects": count(book.jur[stalled]),
         "cum_abandoned_projects": tally("abandoned_projects"),
         "project_failure_share": ratio(failed, failed + tally("projects_completed")),
+        "project_partial_failure_share": ratio(
+            tally("late_projects_completed"), failed + tally("projects_completed")
+        ),
         "cum_vanity_projects": tally("vanity_projects"),
         "cum_services_delivered": delivered,
         "joint_service_rate": ratio(delivered, tally("services_arisen")),

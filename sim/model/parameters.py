@@ -206,6 +206,44 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         ),
     ),
     _P(
+        "n_townships",
+        0,
+        "governments",
+        0,
+        60000,
+        "structure",
+        "[004] five levels of government, down to the township; MODEL.md section 6: 38,741 "
+        "township-level units (towns, townships, sumu and subdistrict offices)",
+        "Township governments, spread at random over the counties (needs n_counties > 0); "
+        "0 stops a multi-level run at the county (four levels).",
+        plausible=(
+            0,
+            38741,
+            "statistics: 38,741 township-level units (MODEL.md section 6; the count also given "
+            "for end-2020); 0 for four levels",
+        ),
+    ),
+    _P(
+        "township_offices",
+        7,
+        "departments per government",
+        2,
+        40,
+        "structure",
+        "assumption: a township government runs a handful of integrated offices (party and "
+        "government office, economic development, social affairs, public safety, the service "
+        "hall, ...), not the 30-50 departments of a county; the stations of county line "
+        "departments ('七站八所') are counted with the county",
+        "Mean number of offices (departments) of a township government; each township gets "
+        "between township_offices - 2 and township_offices + 2 (at least 2).",
+        plausible=(
+            5,
+            12,
+            "judgement: 5-9 integrated offices after the base-level integration reforms, up to "
+            "12 counting service halls and stations run by the township",
+        ),
+    ),
+    _P(
         "n_ministries",
         27,
         "departments",
@@ -1690,6 +1728,8 @@ class _Base(BaseModel):
             raise ValueError("n_prefectures > 0 needs n_provinces > 0 to sit under")
         if values["n_prefectures"] == 0 and values["n_counties"] > 0:
             raise ValueError("n_counties > 0 needs n_prefectures > 0 to sit under")
+        if values["n_counties"] == 0 and values["n_townships"] > 0:
+            raise ValueError("n_townships > 0 needs n_counties > 0 to sit under")
         if values["n_departments"] - values["department_spread"] < 2:
             raise ValueError(
                 "department_spread must leave every government at least 2 departments "

@@ -17,7 +17,6 @@ from sim.model import systems
 from sim.model.arrays import distinct_cells
 from sim.model.capabilities import N_SUBFUNCTIONS
 from sim.model.state import PLATFORM_BUILDING, PLATFORM_NONE, PLATFORM_PLANNED, RELATIVE_COST
-from sim.model.structure import MAX_DEPTH
 
 if TYPE_CHECKING:
     from sim.model.governance import GovernanceModel
@@ -51,7 +50,7 @@ def nearest(
     target = np.where(_among(status[jurs * width + ks], wanted), jurs, -1)
     if reach is None:
         return target
-    for depth in range(MAX_DEPTH):
+    for depth in range(model.ancestors.shape[1]):
         above = model.ancestors[jurs, depth]
         look = np.flatnonzero((target < 0) & reach & (above >= 0))
         found = look[_among(status[above[look] * width + ks[look]], wanted)]
@@ -91,7 +90,7 @@ def skip_for_higher(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) ->
     if not model.structure.multi_level or not len(jurs):
         return np.zeros(len(jurs), dtype=bool)
     above = np.zeros(len(jurs), dtype=bool)
-    for depth in range(MAX_DEPTH):
+    for depth in range(model.ancestors.shape[1]):
         up = model.ancestors[jurs, depth]
         has = np.zeros(len(jurs), dtype=bool)
         has[up >= 0] = model.platform_status[up[up >= 0], ks[up >= 0]] != PLATFORM_NONE

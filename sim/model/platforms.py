@@ -218,7 +218,7 @@ def _drop_orphans(
         return
     members = np.zeros(model.platform_status.shape, dtype=np.int64)
     for k in distinct_small(ks, N_COMMON):
-        np.add.at(members[:, k], waiting_for[k][1], 1)
+        members[:, k] = np.bincount(waiting_for[k][1], minlength=model.n_jur)
     orphan = members[jurs, ks] == 0
     dj, dk = jurs[orphan], ks[orphan]
     if not len(dj):

@@ -93,6 +93,9 @@ class ProjectBook(Table):
         "need_id": np.int64,  # row of the business need, -1 for common needs
         "patience_from": np.float64,  # month the department last chose to keep waiting
         "bypassed": np.bool_,  # built without waiting for its sign-offs or review
+        # Its department's head changed while it was unfinished (observed, not
+        # acted on: fact 8 compares these projects' fates with the others').
+        "head_changed": np.bool_,
     }
 
     def __init__(self, capacity: int = 1024) -> None:
@@ -147,6 +150,7 @@ class ServiceBook(Table):
         "done": np.bool_,
         "case_open": np.bool_,
         "case_since": np.float64,  # month opened or last worked (round robin)
+        "done_month": np.float64,  # month it was delivered (read only when done; fact 9)
     }
 
 

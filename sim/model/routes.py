@@ -25,7 +25,7 @@ from sim.model import (
     standards,
     systems,
 )
-from sim.model.arrays import distinct_cells
+from sim.model.arrays import add_at, distinct_cells
 from sim.model.capabilities import N_COMMON
 from sim.model.projects import Status
 from sim.model.replica_parameters import at
@@ -136,8 +136,8 @@ def adopt_platform(
     months = p.platform_integration_months / (0.3 + 0.7 * model.it_capacity[depts]) + extra
     delivery.start_integration(model, depts, ks, model.month + months)
     before = model.platform_users[targets, ks].copy()
-    np.add.at(model.platform_users, (targets, ks), 1)
-    np.add.at(model.adopters, (model.dept_jur[depts], ks), 1)
+    add_at(model.platform_users, (targets, ks), 1)
+    add_at(model.adopters, (model.dept_jur[depts], ks), 1)
     _expand(model, targets, ks, before)
 
 

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import money
+from sim.model.arrays import add_at
 from sim.model.state import OWN
 
 if TYPE_CHECKING:
@@ -248,8 +249,8 @@ def add_platform_upkeep(
     base = build_costs * share / 12.0
     np.add.at(model.platform_upkeep, jurs, base)
     np.add.at(model.platform_upkeep_age, jurs, base * model.month)
-    np.add.at(model.platform_base_upkeep, (jurs, ks), base)
-    np.add.at(model.platform_upkeep_built, (jurs, ks), base * model.month)
+    add_at(model.platform_base_upkeep, (jurs, ks), base)
+    add_at(model.platform_upkeep_built, (jurs, ks), base * model.month)
 
 
 def renew_platform_upkeep(model: GovernanceModel, jurs: np.ndarray, ks: np.ndarray) -> None:

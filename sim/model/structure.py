@@ -7,8 +7,11 @@ Two layouts share one representation:
   differ in fiscal capacity;
 * national (``n_provinces > 0``): one central government whose departments
   are the line ministries, provinces under it, prefectures spread at random
-  over the provinces and counties over the prefectures ([004]: five levels,
-  29 ministries; end-2022 counts of 34 / 333 / 2,844 units).
+  over the provinces, counties over the prefectures and, when
+  ``n_townships > 0``, townships over the counties ([004]: five levels, 29
+  ministries; end-2022 counts of 34 / 333 / 2,844 / 38,741 units). A
+  township government has a few offices (``township_offices``), not the
+  30-50 departments of the levels above.
 
 Departments are numbered government by government, so a government's
 departments are the rows ``start[j] : start[j] + size[j]``; a department's
@@ -23,10 +26,13 @@ from functools import cached_property
 
 import numpy as np
 
-LEVEL_NAMES: tuple[str, ...] = ("central", "provincial", "prefectural", "county")
-CENTRAL, PROVINCIAL, PREFECTURAL, COUNTY = range(4)
-#: Deepest chain of parents (county -> prefecture -> province -> centre).
-MAX_DEPTH = 3
+LEVEL_NAMES: tuple[str, ...] = ("central", "provincial", "prefectural", "county", "township")
+CENTRAL, PROVINCIAL, PREFECTURAL, COUNTY, TOWNSHIP = range(5)
+#: Deepest chain of parents (township -> county -> prefecture -> province -> centre).
+MAX_DEPTH = 4
+#: A township has between ``township_offices - 2`` and ``township_offices + 2``
+#: offices (assumption: townships differ by a few offices).
+TOWNSHIP_OFFICE_SPREAD = 2
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,8 @@ class Structure:
     Attributes:
         level: Level code of each government (see ``LEVEL_NAMES``).
         parent: Parent government, -1 for a top government.
-        ancestors: (governments, MAX_DEPTH) parent, grandparent, ...; -1 past the top.
+        ancestors: (governments, depth) parent, grandparent, ...; -1 past the top
+            (depth: the deepest chain of the layout, at most ``MAX_DEPTH``).
         size: Number of departments of each government.
         start: Row of each government's first department.
         dept_jur: Government of each department.
@@ -69,8 +76,7 @@ class Structure:
         central government.
         """
         top = np.arange(len(self.level))
-        for depth in range(MAX_DEPTH):
-            above = self.ancestors[:, depth]
+        for above in self.ancestors.T:
             top = np.where(above >= 0, above, top)
         return top
 
@@ -101,7 +107,7 @@ def build_structure(parameters, rng: np.random.Generator, replicas: int = 1) -> 
         level = np.full(n_flat, PREFECTURAL, dtype=np.int8)
         parent = np.full(n_flat, -1, dtype=np.int64)
     else:
-        per_copy = 1 + p.n_provinces + p.n_prefectures + p.n_counties
+        per_copy = 1 + p.n_provinces + p.n_prefectures + p.n_counties + p.n_townships
         parents, levels = [], []
         for copy in range(replicas):
             offset = copy * per_copy
@@ -110,7 +116,11 @@ def build_structure(parameters, rng: np.random.Generator, replicas: int = 1) -> 
             prefectures = rng.integers(1, first_prefecture, p.n_prefectures)
             first_county = first_prefecture + p.n_prefectures
             counties = rng.integers(first_prefecture, first_county, p.n_counties)
-            tree = np.concatenate([provinces, prefectures, counties]).astype(np.int64) + offset
+            parts = [provinces, prefectures, counties]
+            if p.n_townships:  # drawn only for five levels: a four-level run is unchanged
+                first_township = first_county + p.n_counties
+                parts.append(rng.integers(first_county, first_township, p.n_townships))
+            tree = np.concatenate(parts).astype(np.int64) + offset
             parents.append(np.concatenate([[-1], tree]).astype(np.int64))
             levels.append(
                 np.concatenate(
@@ -119,6 +129,7 @@ def build_structure(parameters, rng: np.random.Generator, replicas: int = 1) -> 
                         np.full(p.n_provinces, PROVINCIAL),
                         np.full(p.n_prefectures, PREFECTURAL),
                         np.full(p.n_counties, COUNTY),
+                        np.full(p.n_townships, TOWNSHIP),
                     ]
                 ).astype(np.int8)
             )
@@ -128,9 +139,17 @@ def build_structure(parameters, rng: np.random.Generator, replicas: int = 1) -> 
     size = p.n_departments + rng.integers(-spread, spread + 1, n_gov)
     if p.n_provinces > 0:
         size[level == CENTRAL] = p.n_ministries
-    ancestors = np.full((n_gov, MAX_DEPTH), -1, dtype=np.int64)
+        townships = np.flatnonzero(level == TOWNSHIP)
+        if len(townships):
+            offices = p.township_offices + rng.integers(
+                -TOWNSHIP_OFFICE_SPREAD, TOWNSHIP_OFFICE_SPREAD + 1, len(townships)
+            )
+            size[townships] = np.maximum(offices, 2)
+    # As many columns as the deepest chain (4 with townships, 3 without, 1 if flat).
+    depth_used = MAX_DEPTH if p.n_townships else (MAX_DEPTH - 1 if p.n_provinces else 1)
+    ancestors = np.full((n_gov, depth_used), -1, dtype=np.int64)
     ancestors[:, 0] = parent
-    for depth in range(1, MAX_DEPTH):
+    for depth in range(1, depth_used):
         above = ancestors[:, depth - 1]
         ancestors[:, depth] = np.where(above >= 0, parent[np.maximum(above, 0)], -1)
     start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import behaviour, money, running_costs
-from sim.model.arrays import ragged_ranges
+from sim.model.arrays import add_at, nonzero_cells, ragged_ranges
 from sim.model.capabilities import MISSION_FAMILIES, N_COMMON, N_SUBFUNCTIONS
 from sim.model.state import (
     KEPT_LIFE_SHARE,
@@ -149,7 +149,7 @@ def add(model: GovernanceModel, jurs: np.ndarray, cells: np.ndarray, masks: np.n
     """Systems with bundles ``masks`` join their governments' stock."""
     if not len(jurs):
         return
-    np.add.at(model.mask_count, (jurs, cells, masks), 1)
+    add_at(model.mask_count, (jurs, cells, masks), 1)
     np.add.at(model.system_total, jurs, 1)
     model.cell_dirty[jurs, cells] = True
 
@@ -158,7 +158,7 @@ def remove(model: GovernanceModel, jurs: np.ndarray, cells: np.ndarray, masks: n
     """Systems leave their governments' stock."""
     if not len(jurs):
         return
-    np.subtract.at(model.mask_count, (jurs, cells, masks), 1)
+    add_at(model.mask_count, (jurs, cells, masks), 1, subtract=True)
     np.subtract.at(model.system_total, jurs, 1)
     model.cell_dirty[jurs, cells] = True
 
@@ -208,12 +208,14 @@ def refresh_duplicative(model: GovernanceModel) -> None:
     bundle's systems are duplicative when the systems of bundles overlapping
     it, itself included, number two or more.
     """
-    jurs, cells = np.nonzero(model.cell_dirty)
+    # 2-D ``np.nonzero`` is slow on tall arrays: ``nonzero_cells`` gives the
+    # same cells in the same (row-major) order.
+    jurs, cells = nonzero_cells(model.cell_dirty)
     if not len(jurs):
         return
     model.cell_dirty[jurs, cells] = False
     counts = model.mask_count[jurs, cells]  # (changed cells, N_MASKS)
-    cell, masks = np.nonzero(counts)  # the bundles present, by cell
+    cell, masks = nonzero_cells(counts)  # the bundles present, by cell
     present = counts[cell, masks].astype(np.float64)
     sizes = np.bincount(cell, minlength=len(jurs))
     starts = np.cumsum(sizes) - sizes
@@ -221,7 +223,9 @@ def refresh_duplicative(model: GovernanceModel) -> None:
     left = np.repeat(np.arange(len(cell)), reps)
     right = ragged_ranges(starts[cell], reps)
     rule = model.overlap_rule[jurs[cell[left]]]
-    similar = model.overlap_tables[rule, masks[left], masks[right]] * present[right]
+    # One flat index into the tables: NumPy's indexing by three arrays is slower.
+    pair = (rule * N_MASKS + masks[left]) * N_MASKS + masks[right]
+    similar = model.overlap_tables.reshape(-1)[pair] * present[right]
     overlapping = np.bincount(left, weights=similar, minlength=len(cell))
     members = np.bincount(cell, weights=present * (overlapping >= 2), minlength=len(jurs))
     model.dup_members[jurs, cells] = members.astype(np.int64)
@@ -304,7 +308,7 @@ def _drop_owners(model: GovernanceModel, depts: np.ndarray, ks: np.ndarray) -> N
     # Each owner's slot (several may leave one list at once).
     slot = np.argmax(model.owners[jurs, ks] == depts[:, None], axis=1)
     model.owners[jurs, ks, slot] = -1
-    np.subtract.at(model.own_count, (jurs, ks), 1)
+    add_at(model.own_count, (jurs, ks), 1, subtract=True)
     np.minimum(model.registered_count, model.own_count, out=model.registered_count)
     # Close the gaps: the remaining owners first, in their order.
     cells = np.unique(jurs * N_COMMON + ks)

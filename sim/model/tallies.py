@@ -17,6 +17,8 @@ TALLIES: dict[str, str] = {
     "spending": "money paid for projects, platforms, adoption and re-collection",
     "redundant_spending": "money paid for duplicate systems and re-collected data",
     "projects_completed": "departmental projects and platforms completed",
+    "late_projects_completed": "departmental projects completed after at least stall_months "
+    "months with under half the money needed",
     "abandoned_projects": "projects and platforms abandoned after a turnover, and center "
     "platforms dropped after stalling",
     "vanity_projects": "completed projects started for visibility",

@@ -62,6 +62,7 @@ def _abandon_projects_of(model: GovernanceModel, depts: np.ndarray) -> None:
     alive = alive[leaving[book.dept[alive]]]
     if not len(alive):
         return
+    book.head_changed[alive] = True  # observed by fact 8; not read by any mechanism
     p = model.params(book.jur[alive])
     protection = p.body_permanence * book.reviewed[alive]
     chance = p.abandon_on_turnover * (1.0 - protection)

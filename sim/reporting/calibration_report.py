@@ -75,32 +75,52 @@ def marginals_figure(
 def pairs_figure(
     posterior: pd.DataFrame, free: Mapping[str, tuple[float, float]], lang: str = "en"
 ) -> go.Figure:
-    """Pairs of free parameters (up to six): the particles, sized by their weight."""
+    """Every pair of free parameters (a lower-triangle pair plot): particles sized by weight.
+
+    Axes span the prior ranges, so a cloud filling its panel is a pair the
+    data did not separate, and a diagonal band a combination they constrain
+    (one parameter trading off against the other).
+    """
     names = list(free)
-    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]][:6]
+    n = len(names) - 1
     weights = posterior["weight"].to_numpy(dtype=float)
-    size = 4 + 14 * weights / weights.max()
-    fig = make_subplots(rows=1, cols=len(pairs), horizontal_spacing=0.1)
-    for k, (first, second) in enumerate(pairs, start=1):
-        fig.add_trace(
-            go.Scatter(
-                x=posterior[first],
-                y=posterior[second],
-                mode="markers",
-                marker={"size": size, "color": color(0), "opacity": 0.6},
-                showlegend=False,
-                hovertemplate="%{x:.3g}, %{y:.3g}<extra></extra>",
-            ),
-            row=1,
-            col=k,
-        )
-        fig.update_xaxes(
-            title=i18n.parameter_label(first, lang), range=list(free[first]), row=1, col=k
-        )
-        fig.update_yaxes(
-            title=i18n.parameter_label(second, lang), range=list(free[second]), row=1, col=k
-        )
-    style_figure(fig, height=380)
+    size = 3 + 9 * weights / weights.max()
+    fig = make_subplots(rows=n, cols=n, horizontal_spacing=0.03, vertical_spacing=0.03)
+    for row in range(1, n + 1):
+        second = names[row]
+        for col in range(1, n + 1):
+            if col > row:
+                fig.update_xaxes(visible=False, row=row, col=col)
+                fig.update_yaxes(visible=False, row=row, col=col)
+                continue
+            first = names[col - 1]
+            fig.add_trace(
+                go.Scatter(
+                    x=posterior[first],
+                    y=posterior[second],
+                    mode="markers",
+                    marker={"size": size, "color": color(0), "opacity": 0.5},
+                    showlegend=False,
+                    hovertemplate=f"{first} %{{x:.3g}}, {second} %{{y:.3g}}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+            fig.update_xaxes(
+                title=i18n.parameter_label(first, lang) if row == n else None,
+                range=list(free[first]),
+                showticklabels=row == n,
+                row=row,
+                col=col,
+            )
+            fig.update_yaxes(
+                title=i18n.parameter_label(second, lang) if col == 1 else None,
+                range=list(free[second]),
+                showticklabels=col == 1,
+                row=row,
+                col=col,
+            )
+    style_figure(fig, height=max(380, 190 * n))
     fig.update_layout(title=figure_title(i18n.t("cal_pairs_title", lang)), hovermode="closest")
     return fig
 
@@ -218,6 +238,7 @@ def write_calibration_report(
     generations: pd.DataFrame,
     lang: str = "en",
     provenance: Mapping[str, Any] | None = None,
+    correlations: pd.DataFrame | None = None,
 ) -> Path:
     """Write ``report.html`` (``report_zh.html`` in Chinese) into the calibration folder.
 
@@ -244,12 +265,26 @@ def write_calibration_report(
                 "narrowing": t("cal_narrowing"),
             },
         ),
+        *(
+            [
+                f"<h2>{html.escape(t('cal_correlations'))}</h2>",
+                _table(
+                    correlations,
+                    {
+                        "first": t("disc_parameter"),
+                        "second": t("disc_parameter"),
+                        "correlation": t("cal_correlation"),
+                    },
+                ),
+            ]
+            if correlations is not None and len(correlations)
+            else []
+        ),
         f"<h2>{html.escape(t('cal_targets'))}</h2>",
         _table(
             table,
             {
                 "target": t("cal_target"),
-                "scenario": t("disc_design"),
                 "outcome": t("disc_outcome"),
                 "observed": t("cal_observed"),
                 "held_out": t("cal_held_out"),
@@ -262,6 +297,17 @@ def write_calibration_report(
                 "posterior_covers": t("cal_covers"),
                 "source": t("cal_source"),
                 "mapping": t("cal_mapping"),
+                "regime_description": t("cal_regime"),
+            },
+        ),
+        f"<h2>{html.escape(t('cal_generations'))}</h2>",
+        _table(
+            generations,
+            {
+                "t": t("cal_generation"),
+                "epsilon": t("cal_epsilon"),
+                "particles": t("cal_particles"),
+                "samples": t("cal_samples"),
             },
         ),
         *(f"<div class='fig'>{d}</div>" for d in divs),

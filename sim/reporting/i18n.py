@@ -64,6 +64,27 @@ OUTCOMES_ZH: dict[str, tuple[str, str, str]] = {
         "重叠阈值（同一公共能力，或同一职能类别的业务系统）。"
         "按 GAO-12-241 的口径计量（810 项中 37 项，4.6%）：存量，重复组的每个成员都计入。",
     ),
+    "duplicative_common_share": (
+        "公共系统潜在重复占比",
+        "比例",
+        "仅限公共能力（GAO-12-241 的口径：人力资源、信息技术和供应链管理等支撑职能）"
+        "的潜在重复投资占比：本月在用的公共能力系统（部门自建系统、补充系统、并行保留的旧系统、"
+        "运行中的平台）中属于本级政府重复组的比例，重复组每个成员都计入，不含业务系统。"
+        "GAO 只在部门内部查找重复，故一个 GAO 部门对应模型中的一个政府。",
+    ),
+    "common_instances_per_need": (
+        "每项公共需求的系统数",
+        "个/项需求",
+        "在用的公共能力系统（部门自建系统和运行中的平台）数除以迄今出现的公共需求数："
+        "各部门各建一套时接近 1（山东 2017 年前每个省直部门各有专网、机房和邮件系统），"
+        "少数平台服务所有部门时接近 0。",
+    ),
+    "systems_per_department": (
+        "部门平均系统数",
+        "个/部门",
+        "本月在用系统（部门自建公共系统、补充系统和并行保留的旧系统、运行中的平台、业务系统）数除以部门数："
+        "即政务信息系统清查所计的数量（武汉 2020 年审计：90 家市直预算单位已建成 637 个系统）。",
+    ),
     "cum_systems_retired": (
         "退役系统（累计）",
         "个",
@@ -142,7 +163,15 @@ OUTCOMES_ZH: dict[str, tuple[str, str, str]] = {
         "比例",
         "已有结局的项目中失败者所占比例：中途废弃，或停滞未完成达 stall_months 个月以上；"
         "分母为已建成、已废弃或如此停滞的项目（仍在正常推进的项目暂不计入）。"
-        "对应 Heeks（2003）的“完全失败”。",
+        "对应 Heeks（2003）的“完全失败”（“建成后立即弃用”未计量）。",
+    ),
+    "project_partial_failure_share": (
+        "部分失败项目占比",
+        "比例",
+        "已有结局的项目（分母同失败项目占比）中建成但严重延误者所占比例：部门项目曾有至少 "
+        "stall_months 个月资金不足所需一半（“胡子工程”）而最终建成。对应 Heeks（2003）的"
+        "“部分失败”中模型能计量的一种（交付远落后于计划）；功能缩水或建成不用未计量，"
+        "共享平台不计延误，故为其下限。",
     ),
     "cum_vanity_projects": (
         "形象工程（累计）",
@@ -614,6 +643,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "cal_covers": ("posterior 90% covers it", "后验 90% 区间覆盖"),
     "cal_source": ("source", "来源"),
     "cal_mapping": ("mapping", "映射"),
+    "cal_regime": ("regime observed (parameters)", "观测时的体制（参数）"),
+    "cal_correlations": (
+        "Posterior correlations of the free parameters (the prior has none: a strong one is a "
+        "combination the targets constrain, not each parameter alone)",
+        "自由参数的后验相关（先验无相关：强相关表示目标约束的是参数组合，而非单个参数）",
+    ),
+    "cal_correlation": ("weighted correlation", "加权相关系数"),
+    "cal_generations": (
+        "Generations (epsilon: distance a particle had to beat)",
+        "各代（epsilon：粒子须低于的距离）",
+    ),
+    "cal_epsilon": ("epsilon", "epsilon"),
+    "cal_particles": ("particles", "粒子"),
+    "cal_samples": ("simulations", "模拟次数"),
     "cal_prior": ("prior", "先验"),
     "cal_posterior": ("posterior", "后验"),
     "cal_prior_low": ("prior low", "先验下限"),
@@ -625,8 +668,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cal_marginals_title": ("Posterior of each free parameter", "各自由参数的后验"),
     "cal_marginals_note": ("weighted; dashed: the flat prior", "加权；虚线：均匀先验"),
     "cal_pairs_title": (
-        "Posterior particles, pair by pair (size: weight)",
-        "后验粒子两两分布（大小：权重）",
+        "Posterior particles, every pair of free parameters (size: weight; axes: prior range)",
+        "后验粒子两两分布（全部自由参数对；大小：权重；坐标轴：先验范围）",
     ),
     "cal_prior_predictive": ("prior predictive (90%)", "先验预测（90%）"),
     "cal_posterior_predictive": ("posterior predictive (90%)", "后验预测（90%）"),

@@ -17,6 +17,8 @@ PARAMETERS_ZH: dict[str, str] = {
     "n_provinces": "省级政府数",
     "n_prefectures": "地级政府数",
     "n_counties": "县级政府数",
+    "n_townships": "乡镇级政府数",
+    "township_offices": "每个乡镇政府的办公室数",
     "n_ministries": "中央部委数",
     "department_spread": "部门数的浮动范围",
     # uncertainties

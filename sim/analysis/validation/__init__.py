@@ -1,4 +1,4 @@
-"""Validation: the seven stylized facts of MODEL.md section 7, as data and checks.
+"""Validation: the ten stylized facts of MODEL.md section 7, as data and checks.
 
 Each fact is a :class:`~sim.analysis.validation.core.Fact`: the statement of
 MODEL.md, the designs it compares (scenario files plus parameter overrides),
@@ -8,7 +8,8 @@ from one root seed by ``sim.experiments.seeds.spawn_seeds``). A fact
 may have several checks (F4 and F5 have four); it holds when all of them
 pass. Nothing here sets an outcome: every number is read from the model's
 outcome table, or counted from the finished model (F5.1 from its project
-book, F4 from its need arrays: ``core.RUN_MEASURES``).
+book, F4 from its need arrays, F8-F10 from records the model keeps for
+observation only: ``core.RUN_MEASURES``).
 
 Modules (each imports only the ones above it):
 
@@ -18,9 +19,10 @@ Modules (each imports only the ones above it):
   (``simulate_designs``, ``Runs``), ``CheckResult``, ``Fact``,
   ``paired_check`` and number formatting;
 * one module per group of facts: ``facts_structure`` (F1, F2),
-  ``facts_authority`` (F3), ``facts_continuity`` (F4), ``facts_adoption``
+  ``facts_authority`` (F3), ``facts_continuity`` (F4, F8), ``facts_adoption``
   (F5, ``scurve_fit``), ``docking`` (F6, the docking variants and table),
-  ``facts_sharing`` (F7);
+  ``facts_sharing`` (F7), ``facts_coordination`` (F9), ``facts_diffusion``
+  (F10);
 * ``mutants``: the model with one mechanism switched off (``MUTANTS``);
 * ``screen``: a Morris screen of every lever and uncertainty with the sweep
   engine (``run_screen``; ``validate-model --screen``);
@@ -36,7 +38,8 @@ Statistics (``inference``; unless a check says otherwise):
   ``ttest_1samp`` interval, that of ``ttest_rel``) and a one-sided sign test
   on the non-zero differences (``scipy.stats.binomtest``); a check passes
   when the interval excludes zero in the stated direction **and** the sign
-  test gives ``p < ALPHA`` (0.01);
+  test gives ``p < ALPHA`` (0.01); F8-F10 and F5.2 are two-sided (the
+  interval and a two-sided sign test, ``core.two_sided_check``);
 * ratios of means: 95% percentile interval of a paired bootstrap over
   replications (``scipy.stats.bootstrap``, ``BOOTSTRAP`` resamples, fixed
   seed);

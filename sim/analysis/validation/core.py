@@ -26,9 +26,11 @@ from sim.experiments.inputs.scenarios import Scenario, load_scenario
 from sim.experiments.replications import auto_batch
 from sim.experiments.seeds import spawn_seeds
 from sim.model.capabilities import N_COMMON
+from sim.model.choices import N_AVAILABLE
 from sim.model.governance import GovernanceModel
 from sim.model.outcomes import OUTCOME_NAMES
 from sim.model.projects import Status
+from sim.model.state import OPEN, PLATFORM_OPERATING, PLATFORM_USER, PROPOSED, WAITING
 
 #: Root seed of the validation runs (replication seeds are spawned from it).
 VALIDATION_SEED = 20261122
@@ -190,15 +192,182 @@ def _per_replica(model: GovernanceModel, replica: np.ndarray, counts: np.ndarray
 #: for ``stall_months``, 24 by default).
 DELIVERY_HORIZON = 24
 
+#: Largest number of departments a joint service needs that fact 9 tells
+#: apart (services needing more are counted with it; the default
+#: ``max_service_departments`` is 6, its plausible high 12 [004]).
+F9_MAX_SIZE = 12
+#: Service sizes fact 9 counts: 2 to ``F9_MAX_SIZE`` departments.
+SERVICE_SIZES: tuple[int, ...] = tuple(range(2, F9_MAX_SIZE + 1))
+
+#: Per availability, what F10 reads of the record of choices: choices n,
+#: shared-route choices y, and the within-cell sums of squares of the peer
+#: share ``sxx`` and cross-products ``sxy`` (cells: capability and year of
+#: the run); ``sxx_all``, ``sxy_all`` the same over the whole run (no cells).
+ADOPTION_FIT: tuple[str, ...] = ("n", "y", "sxx", "sxy", "sxx_all", "sxy_all")
+
+
 #: Per-run measures read from the finished model (``Runs.measure``), in order:
-#: ``new_builds_since`` (F5.1), then ``late_needs`` (F4).
+#: ``new_builds_since`` (F5.1), ``late_needs`` (F4), ``legacy_redundant``
+#: (F5.2), ``project_fates`` (F8), ``service_delivery`` (F9, per size) and
+#: ``adoption_record`` (F10, sums per availability). The
+#: adoption curve of the needs open at the reform (F5.4) follows them
+#: (``Runs.open_adoption``).
 RUN_MEASURES: tuple[str, ...] = (
     "own_since_reform",
     "needs_since_reform",
     "needs_due",
     "needs_late",
     "needs_never_served",
+    "legacy_redundant_end",
+    "projects_head_changed",
+    "abandoned_head_changed",
+    "projects_head_kept",
+    "abandoned_head_kept",
+    *(f"services_due_{n}" for n in SERVICE_SIZES),
+    *(f"services_delivered_{n}" for n in SERVICE_SIZES),
+    *(f"service_months_{n}" for n in SERVICE_SIZES),
+    *(f"adoption_{a}_{what}" for a in range(N_AVAILABLE) for what in ADOPTION_FIT),
 )
+
+
+def legacy_redundant(model: GovernanceModel, since: int) -> np.ndarray:
+    """Redundant own common systems built before ``since`` and still in service, per replica.
+
+    In each government and capability the redundant instances are those
+    beyond the first (own systems plus an operating platform, as
+    ``n_redundant_common_systems`` counts them); of these, as many are
+    legacy as there are own systems built before ``since`` (a renewed
+    system counts from its renewal), at most the redundant count. Used by
+    F5.2: every system in service at the reform is legacy, so this is what
+    remains of the reform's redundant stock.
+    """
+    jurs = model.dept_jur
+    old = model.own_full & (model.own_built < since)
+    legacy = np.zeros(model.own_count.shape, dtype=np.int64)
+    np.add.at(legacy, jurs, old.astype(np.int64))
+    operating = model.platform_status == PLATFORM_OPERATING
+    redundant = np.maximum(model.own_count + operating - 1, 0)
+    counts = np.minimum(legacy, redundant).sum(axis=1)
+    return _per_replica(model, model.replica_of, counts)
+
+
+def project_fates(model: GovernanceModel) -> np.ndarray:
+    """Projects whose department's head changed while they were unfinished, and the others.
+
+    Returns:
+        Array (4, replicas): projects with a change of head, of them
+        abandoned; projects without, of them abandoned (F8). Every
+        departmental project of the run counts, whatever its status.
+    """
+    book = model.projects
+    n = book.size
+    changed = book.head_changed[:n]
+    abandoned = book.status[:n] == Status.ABANDONED
+    replica = model.replica_of[book.jur[:n]]
+    return np.array(
+        [
+            _per_replica(model, replica, changed),
+            _per_replica(model, replica, changed & abandoned),
+            _per_replica(model, replica, ~changed),
+            _per_replica(model, replica, ~changed & abandoned),
+        ]
+    )
+
+
+def service_delivery(model: GovernanceModel, horizon: int) -> np.ndarray:
+    """Joint services by number of departments needed: due, delivered, months to delivery.
+
+    A service is due when it arose at least ``horizon`` months before the end
+    of the run; it is delivered when all its departments have joined
+    (``ServiceBook.done``), and its months to delivery are counted as the
+    model's ``service_months_total`` counts them (month delivered + 1 - month
+    arisen).
+
+    Returns:
+        Array (3 x ``len(SERVICE_SIZES)``, replicas): services due per size,
+        of them delivered by the end, and their months to delivery summed.
+    """
+    services = model.services
+    n = services.size
+    due = services.month[:n] <= model.month - horizon
+    size = np.minimum(services.n_members[:n], F9_MAX_SIZE) - SERVICE_SIZES[0]
+    done = services.done[:n] & due
+    months = np.where(done, services.done_month[:n] + 1 - services.month[:n], 0.0)
+    replica = model.replica_of[services.jur[:n]]
+    cells = replica * len(SERVICE_SIZES) + size
+    width = model.replicas * len(SERVICE_SIZES)
+    out = [
+        np.bincount(cells, weights=w, minlength=width).reshape(model.replicas, -1)
+        for w in (due.astype(float), done.astype(float), months)
+    ]
+    return np.concatenate(out, axis=1).T
+
+
+def adoption_record(model: GovernanceModel) -> np.ndarray:
+    """Common-need choices against the peer share, by availability, per replica.
+
+    Read from the model's record (``sim.model.choices.init_adoption_record``):
+    for every choice a department made for an open common need, by what it
+    could have adopted (``N_AVAILABLE``), the share of its government's
+    departments already using a shared route for that capability (x) and
+    whether it chose one (y). Returned as sums from which F10 fits the
+    chance of a shared choice on x within cells of one capability and one
+    year (a linear probability model with a dummy per cell): its slope is
+    ``sum(sxy) / sum(sxx)``.
+
+    Returns:
+        Array (``N_AVAILABLE`` x ``len(ADOPTION_FIT)``, replicas).
+    """
+    n, x, xx, y, xy = np.moveaxis(model.adoption_record, -1, 0)
+    safe = np.maximum(n, 1)
+    sxx = (xx - x * x / safe).sum(axis=(2, 3))
+    sxy = (xy - x * y / safe).sum(axis=(2, 3))
+    tn, tx, txx, ty, txy = (v.sum(axis=(2, 3)) for v in (n, x, xx, y, xy))
+    sxx_all = txx - tx * tx / np.maximum(tn, 1)
+    sxy_all = txy - tx * ty / np.maximum(tn, 1)
+    out = np.stack([tn, ty, sxx, sxy, sxx_all, sxy_all], axis=-1)  # replicas, avail, fit
+    return out.reshape(model.replicas, -1).T
+
+
+class _OpenAtReform:
+    """Platform adoption of the common needs not yet served at the reform (F5.4).
+
+    Stepped with the model: at month ``since`` it marks every common need
+    that has arisen and is not served (open, waiting for a platform or
+    proposed); then, after every month, which of them have been served by a
+    shared platform at some time since. ``curve`` is, per replica and month
+    from ``since`` to the end, the share of the marked needs adopted so far.
+    """
+
+    def __init__(self, model: GovernanceModel, since: int) -> None:
+        self.model = model
+        self.since = since
+        self.marked: np.ndarray | None = None
+        self.adopted: np.ndarray | None = None
+        self.points: list[np.ndarray] = []
+        self.replica = _department_replica(model)
+
+    def observe(self) -> None:
+        """Read the model after a month (or before the first)."""
+        model = self.model
+        if model.month < self.since:
+            return
+        if self.marked is None:
+            self.marked = np.isin(model.access, (OPEN, WAITING, PROPOSED))
+            self.adopted = np.zeros_like(self.marked)
+        self.adopted |= self.marked & (model.access == PLATFORM_USER)
+        marked = _per_replica(model, self.replica, self.marked.sum(axis=1))
+        adopted = _per_replica(model, self.replica, self.adopted.sum(axis=1))
+        self.points.append(adopted / np.maximum(marked, 1))
+
+    def curve(self, months: int) -> np.ndarray:
+        """Array (replicas, ``months - since + 1``): share adopted (NaN where not reached)."""
+        width = max(months - self.since + 1, 0)
+        out = np.full((self.model.replicas, width), np.nan)
+        if self.points:
+            got = np.column_stack(self.points)[:, :width]
+            out[:, : got.shape[1]] = got
+        return out
 
 
 def late_needs(model: GovernanceModel, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -251,12 +420,24 @@ def _simulate(
         policy_changes=tuple(scenario.policy_changes or ()),
         replicas=replicas,
     )
-    model.run()
+    opened = _OpenAtReform(model, since)
+    opened.observe()
+    while model.month < model.p.months:
+        model.step()
+        opened.observe()
     frame = model.outcomes_frame()
     if "replica" not in frame:  # a batch of one is an ordinary model
         frame.insert(0, "replica", 0)
     measures = np.column_stack(
-        [*new_builds_since(model, since), *late_needs(model, DELIVERY_HORIZON)]
+        [
+            *new_builds_since(model, since),
+            *late_needs(model, DELIVERY_HORIZON),
+            legacy_redundant(model, since),
+            *project_fates(model),
+            *service_delivery(model, DELIVERY_HORIZON),
+            *adoption_record(model),
+            opened.curve(int(model.p.months)),
+        ]
     ).astype(float)
     copies = frame["replica"].to_numpy()
     values = frame[list(OUTCOME_NAMES)].to_numpy(dtype=float)
@@ -333,6 +514,18 @@ class Runs:
     def measure(self, d: Design, name: str) -> np.ndarray:
         """One of ``RUN_MEASURES``, one value per replication."""
         return self.extras[d.label][:, RUN_MEASURES.index(name)]
+
+    def measures(self, d: Design, names: Sequence[str]) -> np.ndarray:
+        """Several of ``RUN_MEASURES``: array (replications, names)."""
+        return self.extras[d.label][:, [RUN_MEASURES.index(n) for n in names]]
+
+    def open_adoption(self, d: Design) -> np.ndarray:
+        """Array (replications, months from the reform on): F5.4's adoption curve.
+
+        Share of the common needs open at the reform month (``reform_month``)
+        served by a platform at some time since, month by month.
+        """
+        return self.extras[d.label][:, len(RUN_MEASURES) :]
 
 
 def simulate_designs(
@@ -474,6 +667,42 @@ def paired_check(
     criterion = (
         f"{what} {side}: 95% t-CI of the mean paired difference excludes 0 and one-sided "
         f"sign test p < {ALPHA} (n = {len(diff)} paired replications)"
+    )
+    return CheckResult(fact, check, statement, criterion, effect, mean, low, high, p, passed)
+
+
+def two_sided_check(
+    fact: str,
+    check: str,
+    statement: str,
+    values: np.ndarray,
+    direction: str,
+    what: str,
+    effect: str,
+) -> CheckResult:
+    """A two-sided check that per-replication values differ from zero in ``direction``.
+
+    Passes when the two-sided 95% t interval of the mean excludes zero on the
+    stated side and the two-sided sign test gives ``p < ALPHA``: a result on
+    the other side is reported as such, not merely as "not shown". Values
+    undefined in a replication (NaN) are left out; their count is in the
+    criterion.
+    """
+    values = np.asarray(values, dtype=float)
+    defined = values[np.isfinite(values)]
+    if len(defined) < 2:
+        mean, low, high, p = math.nan, math.nan, math.nan, 1.0
+    else:
+        mean, low, high = ci(defined)
+        p = sign_test(defined, "two-sided")
+    side = "> 0" if direction == "greater" else "< 0"
+    clear = low > 0 if direction == "greater" else high < 0
+    passed = bool(clear and p < ALPHA)
+    left = len(values) - len(defined)
+    criterion = (
+        f"{what} {side}: two-sided 95% t-CI of the mean excludes 0 on that side and "
+        f"two-sided sign test p < {ALPHA} (n = {len(defined)} replications"
+        f"{f', {left} undefined left out' if left else ''})"
     )
     return CheckResult(fact, check, statement, criterion, effect, mean, low, high, p, passed)
 

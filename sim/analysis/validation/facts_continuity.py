@@ -1,4 +1,4 @@
-"""Fact F4: leader turnover and the permanence of the governance body.
+"""Facts F4 and F8: leader turnover and the permanence of the governance body.
 
 Short leader tenure harms delivery; the fact is that it harms it far more
 (``F4_MULTIPLE`` times) under a temporary or personal body than under an
@@ -26,6 +26,14 @@ the formula's draws, ``abandon_on_turnover x (1 - body_permanence)`` per
 project and turnover, and with that formula off it reverses sign; F4.3 checks
 that the fact still holds without it (the scenario pair of F4.1 without it
 was checked once, docs/VALIDATION.md; it is left out of the suite for time).
+The institutionalized arm is permanent but not fully (``body_permanence``
+0.8, the centralized design's; issue 26): with 1.0 the formula made it
+immune to both routes by construction.
+
+F8 reads the same runs at the default tenure, project by project within each
+run: projects whose department's head changed while they were unfinished
+(``ProjectBook.head_changed``) against the others, their share abandoned, and
+how that gap differs between the temporary and the permanent body.
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ from sim.analysis.validation.core import (
     design,
     fmt,
     paired_check,
+    two_sided_check,
     world,
 )
 from sim.analysis.validation.inference import ci
@@ -64,8 +73,16 @@ F4_MULTIPLE = 2.0
 F4_MIN_REPLICATIONS = 24
 #: Overrides of the checks without the direct abandonment formula.
 NO_ABANDONMENT: dict[str, Any] = {"abandon_on_turnover": 0.0}
-_SCENARIOS = (("leading_group_temporary_office", {}), ("specialized_committee", {}))
-_PERMANENCE = (("centralized", {"body_permanence": 0.1}), ("centralized", {"body_permanence": 1.0}))
+#: Permanence of the institutionalized arm: the centralized design's standing
+#: office, below 1 so that turnover can still reach it (issue 26).
+PERMANENT = 0.8
+#: Permanence of the temporary arm (``leading_group_temporary_office``'s).
+TEMPORARY = 0.1
+_SCENARIOS = (("leading_group_temporary_office", {}), ("centralized", {}))
+_PERMANENCE = (
+    ("centralized", {"body_permanence": TEMPORARY}),
+    ("centralized", {"body_permanence": PERMANENT}),
+)
 #: (check, temporary design, institutionalized design, overrides of all four designs)
 F4_PAIRS: tuple[tuple[str, tuple[str, dict], tuple[str, dict], dict[str, Any]], ...] = (
     ("F4.1 scenarios", *_SCENARIOS, {}),
@@ -156,8 +173,106 @@ def _f4_checks(runs: Runs, s: Settings) -> list[CheckResult]:
 
 
 F4 = Fact("F4", F4_STATEMENT, "leader_tenure_months 12 vs 42 under leading_group_temporary_office "
-          "vs specialized_committee, and under centralized with body_permanence 0.1 vs 1.0, "
-          "also with abandon_on_turnover 0",
+          "(permanence 0.1) vs centralized (0.8), and under centralized with body_permanence "
+          "0.1 vs 0.8, also with abandon_on_turnover 0",
           f"share of needs not served within {DELIVERY_HORIZON} months (late or never)",
           _f4_designs, _f4_checks,
           replications=lambda s: max(s.replications, F4_MIN_REPLICATIONS))  # fmt: skip
+
+
+# ---------------------------------------------------------------------- F8
+
+F8_STATEMENT = (
+    "A new department head abandons more of the projects he inherits than one who stays: "
+    "within a run, projects whose department's head changed while they were unfinished are "
+    "abandoned more often than the others, and the gap is larger where the governance body "
+    "is temporary."
+)
+#: (check suffix, temporary design, permanent design): F4's pairs at the default tenure.
+F8_PAIRS = (("scenarios", *_SCENARIOS), ("permanence only", *_PERMANENCE))
+#: Tenure of F8's runs: the default (F4's longer tenure, so the runs are shared).
+F8_TENURE = F4_TENURE[1]
+
+
+def abandonment_gap(runs: Runs, d: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per replication: share abandoned with a change of head, without, and the gap."""
+    changed, dropped, kept, dropped_kept = runs.measures(
+        d,
+        (
+            "projects_head_changed",
+            "abandoned_head_changed",
+            "projects_head_kept",
+            "abandoned_head_kept",
+        ),
+    ).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.where(changed > 0, dropped / changed, np.nan)
+        b = np.where(kept > 0, dropped_kept / kept, np.nan)
+    return a, b, a - b
+
+
+def _f8_designs(s: Settings) -> list[Design]:
+    return [
+        _design(s, name, ov, {}, F8_TENURE)
+        for _, temp, inst in F8_PAIRS
+        for name, ov in (temp, inst)
+    ]
+
+
+def _f8_checks(runs: Runs, s: Settings) -> list[CheckResult]:
+    results = []
+    for suffix, (tn, tov), (iname, iov) in F8_PAIRS:
+        temp = _design(s, tn, tov, {}, F8_TENURE)
+        inst = _design(s, iname, iov, {}, F8_TENURE)
+        a_t, b_t, gap_t = abandonment_gap(runs, temp)
+        a_i, b_i, gap_i = abandonment_gap(runs, inst)
+        counts = {
+            d: runs.measure(d, "projects_head_changed").mean()
+            / max(
+                (
+                    runs.measure(d, "projects_head_changed") + runs.measure(d, "projects_head_kept")
+                ).mean(),
+                1,
+            )
+            for d in (temp, inst)
+        }
+        arms = "; ".join(
+            f"{_named(n, ov)}: abandoned {fmt(np.nanmean(a))} with a change of head vs "
+            f"{fmt(np.nanmean(b))} without ({fmt(counts[d])} of projects saw a change)"
+            for n, ov, a, b, d in ((tn, tov, a_t, b_t, temp), (iname, iov, a_i, b_i, inst))
+        )
+        both = np.fmin(gap_t, gap_i)
+        results.append(
+            two_sided_check(
+                "F8",
+                f"F8.1 inherited dropped, {suffix}",
+                F8_STATEMENT,
+                both,
+                "greater",
+                "within each run, share of its projects abandoned among those whose "
+                "department's head changed while they were unfinished minus that share among "
+                "the others, the smaller of the two designs' gaps in each replication",
+                f"{arms}; gap {ci_text(*ci(gap_t[np.isfinite(gap_t)]))} under the temporary "
+                f"body, {ci_text(*ci(gap_i[np.isfinite(gap_i)]))} under the permanent one",
+            )
+        )
+        results.append(
+            two_sided_check(
+                "F8",
+                f"F8.2 larger if temporary, {suffix}",
+                F8_STATEMENT,
+                gap_t - gap_i,
+                "greater",
+                f"gap (abandoned with a change of head minus without) under {_named(tn, tov)} "
+                f"minus the gap under {_named(iname, iov)}, paired replications",
+                arms,
+            )
+        )
+    return results
+
+
+F8 = Fact("F8", F8_STATEMENT, "within runs: projects whose head changed while unfinished vs the "
+          "others; leading_group_temporary_office vs centralized, centralized with "
+          "body_permanence 0.1 vs 0.8 (default tenure)",
+          "share of projects abandoned (ProjectBook.head_changed, status)", _f8_designs,
+          _f8_checks, replications=lambda s: max(s.replications, F4_MIN_REPLICATIONS))  # fmt: skip

@@ -37,7 +37,11 @@ BOOTSTRAP_LEVEL = 0.95
 
 
 def sign_test(diff: np.ndarray, alternative: str) -> float:
-    """One-sided sign test on the non-zero paired differences (1.0 if all are zero)."""
+    """Sign test on the non-zero paired differences (1.0 if all are zero).
+
+    ``alternative`` is ``"greater"`` or ``"less"`` (one-sided) or
+    ``"two-sided"`` (facts 8-10).
+    """
     diff = np.asarray(diff, dtype=float)
     nonzero = diff[diff != 0]
     if not len(nonzero):

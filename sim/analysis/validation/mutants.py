@@ -118,6 +118,36 @@ def _registry_not_publicized() -> Iterator[None]:
         choices.decide_common_needs = original
 
 
+@contextlib.contextmanager
+def _parties_cost_nothing() -> Iterator[None]:
+    """Monkeypatch ``sim.model.coordination._work_services``: one worked case settles a service.
+
+    Every member of a service whose case is worked joins at once, however
+    many they are and whatever mode the body works in: the number of parties
+    no longer makes joint action harder (fact 9's mechanism). Cases still
+    wait to be opened and for the body's capacity.
+    """
+    from sim.model import coordination
+
+    original = coordination._work_services
+
+    def work(model: Any, ids: np.ndarray) -> None:
+        services, members = model.services, model.members
+        if len(ids):
+            first, sizes = services.first_member[ids], services.n_members[ids]
+            rows = np.repeat(first, sizes) + (
+                np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            )
+            members.joined[rows] = True
+        original(model, ids)
+
+    coordination._work_services = work
+    try:
+        yield
+    finally:
+        coordination._work_services = original
+
+
 def _m(name: str, description: str, **overrides: Any) -> Mutant:
     return Mutant(name, description, tuple(sorted(overrides.items())))
 
@@ -143,6 +173,8 @@ MUTANTS: tuple[Mutant, ...] = (
        "a bottleneck", review_capacity=1000.0),
     _m("contagion_off", "adoption_contagion and peer_awareness forced to 0: no word of mouth "
        "about platforms, no self-found peer systems", adoption_contagion=0.0, peer_awareness=0.0),
+    _m("peer_adoption_off", "adoption_contagion forced to 0: no word of mouth about platforms "
+       "and peers' systems (peer_awareness, the base chance, kept)", adoption_contagion=0.0),
     _m("sharing_frictions_off", "willingness_to_share_mean 1 and sharing_risk 0: no information "
        "monopoly, holders want to share", willingness_to_share_mean=1.0, sharing_risk=0.0),
     Mutant("registry_not_publicized", "monkeypatch of sim.model.choices.decide_common_needs: "
@@ -155,4 +187,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("review_coverage_ignored", "monkeypatch of sim.model.routes.propose: every "
            "proposal is reviewed whatever review_coverage says (the coverage switch is broken)",
            patch=_every_proposal_reviewed, target="sim.model.routes.propose"),
+    Mutant("parties_cost_nothing", "monkeypatch of sim.model.coordination._work_services: every "
+           "member of a service whose case is worked joins at once (more parties are no harder)",
+           patch=_parties_cost_nothing, target="sim.model.coordination._work_services"),
 )  # fmt: skip

@@ -1,6 +1,6 @@
 """The validation suite: the registry of facts, running them, and the mutation check.
 
-``FACTS`` lists the seven stylized facts of MODEL.md section 7 (each defined
+``FACTS`` lists the ten stylized facts of MODEL.md section 7 (each defined
 in its own module); ``validate`` runs the designs of the chosen facts once
 (paired seeds, one pool of processes) and evaluates every check, with the
 docking variants; ``run_validation`` returns only the table; ``run_mutants``
@@ -32,15 +32,17 @@ from sim.analysis.validation.core import (
 from sim.analysis.validation.docking import F6, docking_table, variant_designs
 from sim.analysis.validation.facts_adoption import F5
 from sim.analysis.validation.facts_authority import F3
-from sim.analysis.validation.facts_continuity import F4
+from sim.analysis.validation.facts_continuity import F4, F8
+from sim.analysis.validation.facts_coordination import F9
+from sim.analysis.validation.facts_diffusion import F10
 from sim.analysis.validation.facts_sharing import F7
 from sim.analysis.validation.facts_structure import F1, F2
 from sim.analysis.validation.mutants import MUTANTS, Mutant
 from sim.experiments.replications import auto_batch
 
 #: The stylized facts of MODEL.md section 7, in order.
-FACTS: tuple[Fact, ...] = (F1, F2, F3, F4, F5, F6, F7)
-#: Their ids, ``F1`` ... ``F7``.
+FACTS: tuple[Fact, ...] = (F1, F2, F3, F4, F5, F6, F7, F8, F9, F10)
+#: Their ids, ``F1`` ... ``F10``.
 FACT_IDS: tuple[str, ...] = tuple(f.id for f in FACTS)
 
 

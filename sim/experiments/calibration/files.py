@@ -21,7 +21,11 @@ of the approximate Bayesian computation (ABC-SMC)::
         source: synthetic (made by the model at annual_budget 2)
         mapping: the same outcome
       - name: coverage
-        scenario: dispersed
+        scenario: dispersed                # the base scenario of the regime below
+        regime:                            # optional: the regime observed, as parameters
+          name: no_review_small            # targets of one regime share its runs
+          description: no review office; departments pay; 20 departments
+          parameters: {review_coverage: 0.0, n_departments: 20}
         outcome: capability_coverage
         observed: 0.5
         tolerance: 0.1
@@ -32,6 +36,14 @@ of the approximate Bayesian computation (ABC-SMC)::
     generations: 4
     replications: 1                        # runs per target and particle (their mean is compared)
     root_seed: 20261205
+
+A target's ``regime`` sets the governance regime the number was observed
+under as parameter values over its base scenario (who reviews, with what
+authority, who pays, how many departments, capacity), so that a target is
+tied to what was observed rather than to a design's label. Its parameters
+may not be free (the fit would not set them), they override the file's
+``parameters``, and two targets naming one regime must give it the same
+scenario and values (they read the same runs).
 
 Loading is as strict as for sweep files; errors name the file, the line and
 the key.
@@ -87,9 +99,14 @@ TARGET_KEYS: tuple[str, ...] = (
     "source",
     "mapping",
     "held_out",
+    "regime",
 )
-#: Every target key but the optional ``held_out``.
-REQUIRED_TARGET_KEYS: tuple[str, ...] = tuple(k for k in TARGET_KEYS if k != "held_out")
+#: Every target key but the optional ``held_out`` and ``regime``.
+REQUIRED_TARGET_KEYS: tuple[str, ...] = tuple(
+    k for k in TARGET_KEYS if k not in ("held_out", "regime")
+)
+#: Keys of a target's ``regime`` (all required).
+REGIME_KEYS: tuple[str, ...] = ("name", "description", "parameters")
 
 
 class CalibrationError(SweepError):
@@ -109,6 +126,8 @@ class Target:
         source: Where the number comes from.
         mapping: How the observation maps onto the outcome, and its weakness.
         held_out: Left out of the fit; checked against the posterior predictive.
+        regime: The regime observed: ``name``, ``description`` and its
+            ``parameters`` over the base scenario (empty: the base scenario).
     """
 
     name: str
@@ -119,6 +138,15 @@ class Target:
     source: str
     mapping: str
     held_out: bool = False
+    regime: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def regime_text(self) -> str:
+        """The regime in one line: its description and parameter values."""
+        if not self.regime:
+            return f"scenario {self.scenario.name}"
+        values = ", ".join(f"{k}={v}" for k, v in self.regime["parameters"].items())
+        return f"{self.regime['description']} [{values}]"
 
 
 @dataclass(frozen=True)
@@ -162,6 +190,7 @@ class Calibration:
             "fixed": self.fixed,
             "targets": [
                 [t.name, t.scenario.name, t.outcome, t.observed, t.tolerance, t.held_out]
+                + ([dict(t.regime["parameters"])] if t.regime else [])
                 for t in self.targets
             ],
             "population": self.population,
@@ -251,7 +280,9 @@ def _number(value: Any, where: str, path: Path, line: int | None, positive: bool
     return float(value)
 
 
-def _read_targets(data: Mapping, path: Path, fixed: Mapping[str, Any]) -> tuple[Target, ...]:
+def _read_targets(
+    data: Mapping, path: Path, fixed: Mapping[str, Any], free: Mapping[str, Any]
+) -> tuple[Target, ...]:
     from sim.model.outcomes import OUTCOME_NAMES
 
     raw = data["targets"]
@@ -293,9 +324,12 @@ def _read_targets(data: Mapping, path: Path, fixed: Mapping[str, Any]) -> tuple[
                 f"target '{name}': '{entry['outcome']}' is not an outcome of the model."
                 f"{did_you_mean(str(entry['outcome']), OUTCOME_NAMES)}",
             )
+        regime = _read_regime(entry, name, path, free, here)
         try:
             base = load_scenario(str(entry["scenario"]))
-            scenario = base.with_overrides(name=base.name, **fixed) if fixed else base
+            overrides = {**fixed, **(regime["parameters"] if regime else {})}
+            label = regime["name"] if regime else base.name
+            scenario = base.with_overrides(name=label, **overrides) if overrides else base
         except ScenarioError as exc:
             detail, named = str(exc), Path(str(entry["scenario"]))
             if (len(named.parts) > 1 or named.suffix) and is_foreign(named, path):
@@ -336,11 +370,106 @@ def _read_targets(data: Mapping, path: Path, fixed: Mapping[str, Any]) -> tuple[
                 source=" ".join(entry["source"].split()),
                 mapping=" ".join(entry["mapping"].split()),
                 held_out=held,
+                regime=regime,
             )
         )
+        _check_same_regime(targets, path, lines.get("regime", here))
     if all(t.held_out for t in targets):
         raise _error(path, line, "every target is held out; at least one must be fitted.")
     return tuple(targets)
+
+
+def _read_regime(
+    entry: Mapping, name: str, path: Path, free: Mapping[str, Any], line: int | None
+) -> dict[str, Any]:
+    """A target's ``regime``: name, description and validated parameter values ({} if none)."""
+    if "regime" not in entry:
+        return {}
+    raw = entry["regime"]
+    where = key_lines(entry).get("regime", line)
+    example = (
+        "e.g. 'regime: {name: no_review, description: no review office; departments pay, "
+        "parameters: {review_coverage: 0.0}}'"
+    )
+    if not isinstance(raw, Mapping):
+        raise _error(
+            path,
+            where,
+            f"target '{name}': 'regime' is {describe_value(raw)}, but it must be a mapping "
+            f"with {', '.join(REGIME_KEYS)} ({example}).",
+        )
+    lines = key_lines(raw)
+    for key in raw:
+        if key not in REGIME_KEYS:
+            raise _error(
+                path,
+                lines.get(key, where),
+                f"target '{name}': the regime has the unknown key '{key}'."
+                f"{did_you_mean(str(key), REGIME_KEYS)} Allowed: {', '.join(REGIME_KEYS)}.",
+            )
+    for key in REGIME_KEYS:
+        if key not in raw:
+            raise _error(
+                path,
+                where,
+                f"target '{name}': the regime lacks '{key}'; a regime needs "
+                f"{', '.join(REGIME_KEYS)} (the regime observed, set as parameter values).",
+            )
+    for key in ("name", "description"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise _error(
+                path, lines.get(key, where), f"target '{name}': the regime's '{key}' must be text."
+            )
+    if not isinstance(raw["parameters"], Mapping) or not raw["parameters"]:
+        raise _error(
+            path,
+            lines.get("parameters", where),
+            f"target '{name}': the regime's 'parameters' is "
+            f"{describe_value(raw['parameters'])}, but it must map parameters to the values "
+            f"observed ({example}).",
+        )
+    try:
+        values = read_fixed({"parameters": raw["parameters"]}, path)
+    except SweepError as exc:
+        raise _relabel(exc) from None
+    clash = [k for k in values if k in free]
+    if clash:
+        raise _error(
+            path,
+            key_lines(raw["parameters"]).get(clash[0], where),
+            f"target '{name}': the regime sets '{clash[0]}', which is free; a regime may only "
+            "set parameters the fit does not (remove it from 'free' or from the regime).",
+        )
+    return {
+        "name": raw["name"].strip(),
+        "description": " ".join(raw["description"].split()),
+        "parameters": values,
+    }
+
+
+def _check_same_regime(targets: list[Target], path: Path, line: int | None) -> None:
+    """Targets whose scenarios share a name (one regime) must share its values.
+
+    Targets of one scenario name read the same runs; a regime named like
+    another target's scenario, or one regime given twice with other values,
+    would silently run only one of them.
+    """
+    new = targets[-1]
+    for old in targets[:-1]:
+        if old.scenario.name != new.scenario.name:
+            continue
+        same = old.scenario.parameters == new.scenario.parameters and (
+            old.scenario.policy_changes == new.scenario.policy_changes
+        )
+        if not same:
+            raise _error(
+                path,
+                line,
+                f"target '{new.name}' names the regime '{new.scenario.name}', which target "
+                f"'{old.name}' defines with another scenario or other values; targets of one "
+                "regime read the same runs, so give it one definition (or another name).",
+            )
+        return
 
 
 def load_calibration(path: str | Path) -> Calibration:
@@ -379,7 +508,7 @@ def load_calibration(path: str | Path) -> Calibration:
         raise _relabel(exc) from None
     free = _read_free(data, path)
     fixed = _read_fixed(data, path, free)
-    targets = _read_targets(data, path, fixed)
+    targets = _read_targets(data, path, fixed, free)
     return Calibration(
         path=path,
         text=text,

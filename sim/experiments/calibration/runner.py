@@ -324,6 +324,8 @@ def predictive_table(
             row[f"{kind}_covers"] = bool(low <= target.observed <= high)
         row["source"] = target.source
         row["mapping"] = target.mapping
+        row["regime"] = target.regime.get("name", target.scenario.name)
+        row["regime_description"] = target.regime_text
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -351,3 +353,31 @@ def posterior_summary(calibration: Calibration, posterior: pd.DataFrame) -> pd.D
             }
         )
     return pd.DataFrame(rows)
+
+
+def posterior_correlations(calibration: Calibration, posterior: pd.DataFrame) -> pd.DataFrame:
+    """Weighted correlation of every pair of free parameters in the posterior.
+
+    The prior is independent uniform, so a clear correlation is learned from
+    the targets: the data constrain a combination (one parameter trading off
+    against the other) rather than each parameter alone.
+
+    Returns:
+        One row per pair (``first``, ``second``, ``correlation``), strongest first.
+    """
+    names = list(calibration.free)
+    weights = posterior["weight"].to_numpy(dtype=float)
+    weights = weights / weights.sum()
+    values = posterior[names].to_numpy(dtype=float)
+    centred = values - weights @ values
+    cov = (centred * weights[:, None]).T @ centred
+    scale = np.sqrt(np.clip(np.diag(cov), 1e-300, None))
+    corr = cov / np.outer(scale, scale)
+    rows = [
+        {"first": a, "second": b, "correlation": float(corr[i, j])}
+        for i, a in enumerate(names)
+        for j, b in enumerate(names)
+        if j > i
+    ]
+    frame = pd.DataFrame(rows, columns=["first", "second", "correlation"])
+    return frame.reindex(frame["correlation"].abs().sort_values(ascending=False).index)

@@ -216,6 +216,8 @@ class Sweep:
                 "n_provinces",
                 "n_prefectures",
                 "n_counties",
+                "n_townships",
+                "township_offices",
                 "n_ministries",
             )
         }
