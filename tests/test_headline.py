@@ -284,3 +284,12 @@ def test_the_main_job_explores_the_space_by_default():
     ]  # fmt: skip
     assert "--space" not in _with_default_command(["compare", "dispersed", "centralized"])
     assert _with_default_command(["--space", "0"]).count("--space") == 1
+
+
+def test_worlds_sampled_from_the_city_space_are_valid_governments():
+    """A structure parameter declared later must be fixed or explorable (issue 28's townships)."""
+    from sim.experiments.inputs.scenarios import load_scenario
+
+    for world in space.sample_worlds(30, seed=11):
+        for design in ("dispersed", "centralized"):
+            load_scenario(design).with_overrides(name=design, **world)  # raises if invalid

@@ -60,6 +60,13 @@ CITY_FIXED: dict[str, Fixed] = {
         Fixed("n_provinces", 0, _MULTI_LEVEL),
         Fixed("n_prefectures", 0, _MULTI_LEVEL),
         Fixed("n_counties", 0, _MULTI_LEVEL),
+        Fixed("n_townships", 0, _MULTI_LEVEL),
+        Fixed(
+            "township_offices",
+            7,
+            "the offices of a township government, used only when a multi-level run "
+            "reaches townships (n_townships > 0); no effect on one government",
+        ),
         Fixed(
             "n_ministries",
             27,
