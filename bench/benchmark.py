@@ -31,6 +31,9 @@ Run with ``uv run python run.py bench`` (or ``uv run python bench/benchmark.py``
   parallel efficiency of 2 pool workers against one.
 
 Each cost is also printed as a ratio to the reference, with the target.
+Then ``bench/discovery_bench.py`` prints a discovery design that varies
+``n_departments`` (runs per second per core, target 60), the shipped
+discovery's wall time and the EMA adapter's speed (issue 27).
 """
 
 from __future__ import annotations
@@ -340,6 +343,11 @@ def main(argv: list[str] | None = None) -> int:
         f"scaling, 120 months ({pairs}): log-log slope {slope:.3f} "
         f"(target <= {TARGET_SLOPE}: {verdict(slope <= TARGET_SLOPE)})"
     )
+    # Designs whose points differ in structure, the shipped discovery and the
+    # EMA adapter (issue 27): bench/discovery_bench.py.
+    import discovery_bench
+
+    discovery_bench.main(["--quick"] if args.quick else [])
     return 0
 
 

@@ -13,7 +13,8 @@ script checks it in two steps:
    to check batched runs against one run per model. With ``--mixed B`` the
    replicas of a batched model carry the parameters of different scenarios
    (``GovernanceModel(replica_parameters=...)``, issue 12): scenarios of
-   equal layout and policy changes share models, their replicas cycling
+   equal months and policy changes share models (whatever their layout, since
+   issue 27), their replicas cycling
    through them, so each scenario's runs come from models mixed with others.
 2. ``compare``: for each scenario and outcome, a two-sample equivalence test
    (TOST with Welch t-tests) of "the means differ by less than ``margin`` pooled
@@ -138,7 +139,7 @@ def _mixed_final(task: tuple[tuple[str, ...], int, int]) -> list[dict[str, float
 
 
 def mixed_groups() -> list[tuple[str, ...]]:
-    """The scenarios grouped by layout and policy changes (those that can share a model)."""
+    """The scenarios grouped by months and policy changes (those that can share a model)."""
     load_scenario = _load_scenario_function()
     from sim.model.replica_parameters import layout_key
 

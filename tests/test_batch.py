@@ -17,6 +17,7 @@ from scipy import stats
 
 from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.seeds import spawn_seeds
+from sim.model.agents import Coordinator
 from sim.model.governance import GovernanceModel
 from sim.model.outcomes import OUTCOME_NAMES
 
@@ -309,7 +310,13 @@ def test_every_parameter_that_may_vary_is_read_per_replica(name):
     from sim.model.replica_parameters import SHARED_IN_A_BATCH
 
     scenario = load_scenario(name).with_overrides(months=60, n_departments=12)
-    moved = {s.name: _moved(s) for s in PARAMETERS if s.name not in SHARED_IN_A_BATCH}
+    # The levels of a national run are moved in a multi-level batch (below).
+    national = {
+        "n_provinces", "n_prefectures", "n_counties", "n_ministries", "n_townships",
+        "township_offices",
+    }  # fmt: skip
+    moved = {s.name: _moved(s) for s in PARAMETERS if s.name not in SHARED_IN_A_BATCH | national}
+    assert {"n_departments", "n_jurisdictions", "approval_bodies"} <= set(moved)
     model = GovernanceModel(
         scenario.parameters,
         rng=3,
@@ -327,15 +334,11 @@ def test_every_parameter_that_may_vary_is_read_per_replica(name):
         getattr(model.p, still_varying)
 
 
-def test_replicas_must_share_the_layout():
+def test_replicas_must_share_the_months():
     scenario = load_scenario("centralized")
-    with pytest.raises(ValueError, match="n_departments sets the layout"):
+    with pytest.raises(ValueError, match="months must be equal in every replica"):
         GovernanceModel(
-            scenario.parameters, rng=1, replicas=2, replica_parameters=[{}, {"n_departments": 9}]
-        )
-    with pytest.raises(ValueError, match="approval_bodies sets the layout"):
-        GovernanceModel(
-            scenario.parameters, rng=1, replicas=2, replica_parameters=[{}, {"approval_bodies": 3}]
+            scenario.parameters, rng=1, replicas=2, replica_parameters=[{}, {"months": 9}]
         )
     with pytest.raises(ValueError, match="2 entries for 3 replicas"):
         GovernanceModel(scenario.parameters, rng=1, replicas=3, replica_parameters=[{}, {}])
@@ -353,3 +356,180 @@ def test_equal_replica_parameters_are_the_plain_batched_model():
     plain.run()
     same.run()
     pd.testing.assert_frame_equal(plain.outcomes_frame(), same.outcomes_frame())
+
+
+# ------------------------------------------------- layouts per replica
+
+#: Replicas of different layouts in one batch: a small and a large city, a
+#: city of three governments with spread sizes, a small province.
+LAYOUTS = (
+    {"n_departments": 10},
+    {"n_departments": 40, "approval_bodies": 3},
+    {"n_departments": 20, "n_jurisdictions": 3, "department_spread": 4},
+    {"n_provinces": 1, "n_prefectures": 2, "n_counties": 5, "n_ministries": 8, "n_departments": 9},
+)
+
+
+def test_replicas_of_different_layouts_keep_their_own_governments():
+    base = load_scenario("centralized").with_overrides(months=36)
+    model = GovernanceModel(base.parameters, rng=5, replicas=4, replica_parameters=LAYOUTS)
+    s = model.structure
+    governments = np.bincount(model.replica_of)
+    assert governments.tolist() == [1, 1, 3, 1 + 1 + 2 + 5]
+    departments = np.bincount(model.replica_of[model.dept_jur])
+    assert departments[:2].tolist() == [10, 40]
+    assert 3 * 16 <= departments[2] <= 3 * 24 and departments[3] == 8 + 8 * 9
+    third = s.size[model.replica_of == 2]
+    assert ((third >= 16) & (third <= 24)).all()
+    # governments of a replica are one block; their parents stay inside it
+    assert (np.diff(model.replica_of) >= 0).all()
+    linked = s.ancestors >= 0
+    rows = np.nonzero(linked)[0]
+    assert (model.replica_of[s.ancestors[linked]] == model.replica_of[rows]).all()
+    assert s.level[model.replica_of == 3].tolist()[:2] == [0, 1]  # centre, province
+    # bodies per government: one (centralized) or three
+    bodies = np.bincount([b.jurisdiction for b in model.agents_by_type[Coordinator]])
+    assert bodies.tolist() == [1, 3, 1, 1, 1] + [1] * 9
+    assert model.desks[1] is not model.offices[1] and model.desks[0] is model.offices[0]
+    model.run()
+    # nothing crosses replicas: sharing links, platform waits and uses, projects
+    replica_of_dept = model.replica_of[model.dept_jur]
+    links = np.array(sorted(model.sharing_links), dtype=np.int64).reshape(-1, 2)
+    assert len(links) and (replica_of_dept[links[:, 0]] == replica_of_dept[links[:, 1]]).all()
+    depts, ks = np.nonzero(model.wait_target >= 0)
+    assert (model.replica_of[model.wait_target[depts, ks]] == replica_of_dept[depts]).all()
+    book = model.projects
+    assert (book.view("jur") == model.dept_jur[book.view("dept")]).all()
+    # the replicas' stocks and totals add up to the whole model's
+    from sim.model.outcomes import measure
+
+    whole = measure(model)
+    for name in ("n_common_systems", "cum_spending", "n_sharing_links", "cum_proposals_redirected"):
+        assert model.current[name].sum() == pytest.approx(whole[name]), name
+
+
+def test_departments_of_a_replica_follow_single_runs_of_that_size():
+    # Replicas of 10 and of 40 departments alternate in batches of 20; each
+    # size's replicas follow single runs of that size, and the sizes differ.
+    base = load_scenario("dispersed").with_overrides(months=60)
+    sizes = (10, 40)
+    runs, batch = 50, 20
+    batched: dict[int, list[dict[str, float]]] = {n: [] for n in sizes}
+    for seed in range(runs * len(sizes) // batch):
+        per_replica = [{"n_departments": sizes[r % 2]} for r in range(batch)]
+        model = GovernanceModel(
+            base.parameters, rng=700 + seed, replicas=batch, replica_parameters=per_replica
+        )
+        model.run()
+        for r in range(batch):
+            batched[sizes[r % 2]].append({k: float(v[r]) for k, v in model.current.items()})
+    for n in sizes:
+        single = []
+        for seed in range(runs):
+            model = GovernanceModel(base.parameters, rng=7000 + seed, n_departments=n)
+            model.run()
+            single.append(model.current)
+        single, mine = pd.DataFrame(single), pd.DataFrame(batched[n])
+        for outcome in (*COMPARED, "cost_per_service_month", "capability_coverage"):
+            x, y = single[outcome].to_numpy(), mine[outcome].to_numpy()
+            pooled = math.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2)
+            # 50 a side: a gap over 0.55 SD between equal distributions has chance about 0.6%
+            assert abs(x.mean() - y.mean()) <= 0.55 * pooled, (n, outcome, x.mean(), y.mean())
+            if pooled > 0:
+                assert stats.ks_2samp(x, y).pvalue > 0.001, (n, outcome)
+    small, large = pd.DataFrame(batched[10]), pd.DataFrame(batched[40])
+    assert large["cum_spending"].mean() > 2 * small["cum_spending"].mean()  # the test has power
+
+
+def test_a_replica_passes_its_own_number_of_signoffs():
+    # Sign-offs take one exponential delay per body: three bodies take about
+    # three times as long as one, replica by replica, in one batch.
+    from sim.model import routes
+    from sim.model.capabilities import N_COMMON
+
+    base = load_scenario("dispersed").with_overrides(signoff_delay_months=2.0, n_departments=40)
+    bodies = [1, 3] * 10
+    model = GovernanceModel(
+        base.parameters,
+        rng=9,
+        replicas=len(bodies),
+        replica_parameters=[{"approval_bodies": b} for b in bodies],
+    )
+    book = model.projects
+    before = book.size
+    depts = np.arange(model.n_dept)
+    routes.propose(model, depts, np.full(len(depts), N_COMMON), np.zeros(len(depts)))
+    filed = np.arange(before, book.size)
+    waits = book.view("ready_month")[filed] - model.month
+    three = np.array(bodies)[model.replica_of[book.view("jur")[filed]]] == 3
+    assert waits[~three].mean() == pytest.approx(2.0, rel=0.15)
+    assert waits[three].mean() == pytest.approx(6.0, rel=0.15)
+    assert waits[~three].var() == pytest.approx(4.0, rel=0.35)  # one exponential: var = mean**2
+
+
+def test_replication_overrides_ride_along_in_batched_models():
+    # compare --posterior: each copy carries its replication's values, layout included.
+    from sim.experiments import replications as experiment
+
+    small = [
+        load_scenario("centralized").with_overrides(
+            months=36, n_departments=10, approval_patience_months=600.0
+        )
+    ]
+    overrides = [
+        {"review_capacity": 0.0 if r % 2 == 0 else 5.0, "n_departments": 8 + 4 * (r % 3)}
+        for r in range(6)
+    ]
+    frame, _, governments = experiment.run_replications_with_networks(
+        small, 6, root_seed=3, workers=1, progress=False, replication_overrides=overrides
+    )
+    assert frame.attrs["batch"] == 6  # one model (chosen from the layout, draws counted)
+    final = experiment.final_values(frame).set_index("replication")
+    redirected = final["cum_proposals_redirected"]
+    assert (redirected[0::2] == 0).all() and (redirected[1::2] > 0).all()
+    sizes = governments.set_index("replication")["departments"]
+    assert sizes.tolist() == [8 + 4 * (r % 3) for r in range(6)]
+
+
+def test_tallies_by_group_sum_each_groups_governments():
+    # Groups in any order, some empty: the sums per group of every tally.
+    from sim.model.tallies import TALLIES, Tallies
+
+    rng = np.random.default_rng(1)
+    tallies = Tallies(300)
+    tallies.matrix[:] = rng.random(tallies.matrix.shape)
+    group = rng.integers(0, 200, 300)
+    group[group == 7] = 8  # group 7 has no government
+    sums = tallies.by_group(group, 201)  # nor has group 200
+    names = list(TALLIES)
+    for name in names[:5]:
+        row = tallies.matrix[tallies.row[name]]
+        expected = np.bincount(group, weights=row, minlength=201)
+        np.testing.assert_allclose(sums[name], expected, rtol=1e-12)
+    assert sums[names[0]][7] == 0 and sums[names[0]][200] == 0
+
+
+def test_a_five_level_copy_shares_a_batch_with_flat_and_four_level_copies():
+    base = load_scenario("centralized").with_overrides(months=24)
+    province = {"n_provinces": 1, "n_prefectures": 2, "n_counties": 4, "n_ministries": 6}
+    layouts = [
+        {"n_departments": 10},
+        {**province, "n_townships": 12, "township_offices": 4, "n_departments": 9},
+        {**province, "n_townships": 0, "n_departments": 9},
+        {**province, "n_townships": 8, "township_offices": 7, "n_departments": 9},
+    ]
+    model = GovernanceModel(base.parameters, rng=2, replicas=4, replica_parameters=layouts)
+    s = model.structure
+    assert np.bincount(model.replica_of).tolist() == [1, 1 + 1 + 2 + 4 + 12, 1 + 1 + 2 + 4, 16]
+    assert s.ancestors.shape[1] == 4  # as deep as the deepest copy
+    townships = s.level == 4
+    offices = s.size[townships]
+    of = model.replica_of[townships]
+    assert ((offices >= 2) & (offices <= 6))[of == 1].all() and (offices[of == 3] >= 5).all()
+    linked = s.ancestors >= 0
+    rows = np.nonzero(linked)[0]
+    assert (model.replica_of[s.ancestors[linked]] == model.replica_of[rows]).all()
+    assert (model.replica_of[s.root] == model.replica_of).all()
+    model.run()
+    assert np.isfinite(model.current["cum_spending"]).all()
+    assert model.current["n_redundant_across_levels"][0] == 0  # the flat copy has no levels

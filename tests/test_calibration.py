@@ -209,12 +209,13 @@ def test_compare_over_a_posterior_records_one_draw_per_replication(tmp_path):
     assert "calibrated posterior" in done.stdout
     manifest = json.loads((tmp_path / "post" / "manifest.json").read_text("utf-8"))
     draws = manifest["posterior"]["draws"]
-    assert len(draws) == 4 and manifest["batch"]["replications_per_model"] == 1
+    # batched as without draws (issue 27): the 4 replications in one model, each its own draw
+    assert len(draws) == 4 and manifest["batch"]["replications_per_model"] == 4
     for draw in draws:
         for name, (low, high) in calibration.free.items():
             assert low <= draw[name] <= high
     plain = subprocess.run(
-        [sys.executable, "run.py", *common, "--batch", "1", "--out", str(tmp_path / "plain")],
+        [sys.executable, "run.py", *common, "--out", str(tmp_path / "plain")],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert plain.returncode == 0, plain.stderr

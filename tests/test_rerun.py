@@ -121,3 +121,20 @@ def test_report_says_how_batched_replications_were_seeded(folder):
     assert "replications 0–1 (replicas 0–1)" in page and "replication 4 (alone)" in page
     assert "run.py rerun" in page
     assert "replication r uses seeds[r]" not in page
+
+
+def test_a_batched_run_over_posterior_draws_is_rerun_with_every_copys_draw(tmp_path):
+    # Each copy of a model carries its replication's draw (the copies share the
+    # random stream, so the rerun must give every copy its own draw again).
+    scenarios = [
+        sim.load_scenario(n).with_overrides(name=n, **SMALL) for n in ("dispersed", "centralized")
+    ]
+    draws = [{"review_capacity": 0.5 + r, "n_departments": 6 + 2 * (r % 2)} for r in range(4)]
+    result = sim.compare(scenarios, replications=4, root_seed=12, workers=1, progress=False,
+                         batch=2, replication_overrides=draws)  # fmt: skip
+    assert result.batch == 2
+    out = sim.save(result, tmp_path / "res", argv=["test"])
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["seeds"]["batch_sizes"] == [2, 2, 2, 2]
+    again = sim.rerun(out, "centralized", 3)
+    assert (again.replica, again.batch_size) == (1, 2) and again.identical

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import multiprocessing
@@ -19,6 +20,7 @@ from scipy import stats
 
 from sim.analysis.sweep_summary import summarize_sweep
 from sim.experiments.store import SweepStore
+from sim.experiments.sweeps.definition import SweptParameter
 from sim.experiments.sweeps.designs import build_design, count_points
 from sim.experiments.sweeps.files import SweepError, load_sweep
 from sim.experiments.sweeps.runner import point_blocks, run_sweep
@@ -413,24 +415,31 @@ def test_resume_skips_finished_runs_and_ignores_temporary_files(tmp_path):
     assert (third.skipped, third.ran) == (16, 0)
 
 
-def test_batched_sweep_runs_points_of_equal_layout_together_and_resumes(tmp_path):
+def test_batched_sweep_runs_consecutive_points_together_and_resumes(tmp_path):
     text = GRID.format(months=12, replications=3) + "batch: 3\n"
     sweep = load_sweep(write(tmp_path, text, "batched.yaml"))
     assert sweep.batch == 3 and sweep.batch_size == 3
     plain = load_sweep(write(tmp_path, GRID.format(months=12, replications=3) + "batch: 1\n"))
-    assert sweep.definition()["batch_plan"] == "points" and "batch" not in plain.definition()
+    assert "batch" not in plain.definition()
     assert sweep.definition_hash != plain.definition_hash
     # The default batches too, by layout: 10 departments a run.
     auto = load_sweep(grid_file(tmp_path, replications=3))
     assert auto.batch is None and auto.batch_size == 100
-    # approval_bodies sets the layout: the 8 points form two groups of 4, cut into 3 + 1.
+    # approval_bodies sets the layout, which replicas of a batch may differ in
+    # (issue 27): the 8 points, in design order, are cut into 3 + 3 + 2.
+    assert sweep.definition()["batch_plan"] == "points, any layout"
     design = build_design(sweep)
     values = [tuple(r) for r in design.points[list(sweep.parameter_names)].itertuples(index=False)]
     blocks = point_blocks(sweep, values, 3)
-    assert sorted(p for b in blocks for p in b) == list(range(8))
-    assert sorted(len(b) for b in blocks) == [1, 1, 3, 3]
-    for block in blocks:
-        assert len({values[p][sweep.parameter_names.index("approval_bodies")] for p in block}) == 1
+    assert blocks == [(0, 1, 2), (3, 4, 5), (6, 7)]
+    bodies = sweep.parameter_names.index("approval_bodies")
+    assert any(len({values[p][bodies] for p in block}) == 2 for block in blocks)
+    # only months split the points (every replica of a model steps through the same months)
+    with_months = [(*v, 12 if p < 5 else 24) for p, v in enumerate(values)]
+    months_sweep = dataclasses.replace(
+        sweep, swept=(*sweep.swept, SweptParameter("months", "uncertainties", values=(12, 24)))
+    )
+    assert point_blocks(months_sweep, with_months, 3) == [(0, 1, 2), (3, 4), (5, 6, 7)]
     out = tmp_path / "out"
     run_sweep(sweep, out, executor="serial", progress=False, batch_size=2)
     runs = SweepStore(out).read_final()

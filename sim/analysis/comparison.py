@@ -105,11 +105,12 @@ def compare(
         workers: Processes (``None`` = all cores, 1 = in this process).
         progress: Show a progress bar on stderr.
         batch: Replications per batched model (``None``: chosen from the
-            layout, as ``run.py compare`` does, or 1 with
-            ``replication_overrides``; 1: one model per replication).
+            layout, as ``run.py compare`` does, counting the layouts
+            ``replication_overrides`` give; 1: one model per replication).
         paired: Compute paired differences from the first scenario.
         replication_overrides: Parameter values per replication, the same in
-            every scenario (one posterior draw per replication); needs batch 1.
+            every scenario (one posterior draw per replication); batched, each
+            copy of a model carries its replication's draw.
         posterior: Where those values came from, recorded in the result.
 
     Returns:
@@ -122,7 +123,7 @@ def compare(
     """
     scenarios = as_scenarios(scenarios)
     if batch is None:
-        batch = 1 if replication_overrides is not None else auto_batch(scenarios, replications)
+        batch = auto_batch(scenarios, replications, replication_overrides)
     start = time.perf_counter()
     frame, networks, governments = run_replications_with_networks(
         scenarios,

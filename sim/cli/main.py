@@ -148,7 +148,7 @@ def _run_options() -> argparse.ArgumentParser:
         "the scenario's governments, or of a whole hierarchy). Many times faster for many "
         "replications of small scenarios; replication r is then copy r mod N of the model "
         "seeded with replication N*(r//N)'s seed, so results differ from --batch 1 by "
-        "chance only. Default: chosen from the layout (up to 4,000 departments and 100 "
+        "chance only. Default: chosen from the layout (up to 8,000 departments and 100 "
         "replications per model: a city 100, a province 1); 1: one model per replication.",
     )
     group.add_argument(
@@ -161,7 +161,7 @@ def _run_options() -> argparse.ArgumentParser:
         metavar="DIR",
         help="a calibration folder (run.py calibrate): replication r of every scenario runs "
         "with draw r from its posterior, so paired differences include parameter "
-        "uncertainty (one model per replication)",
+        "uncertainty (batched as without it: each copy of a model carries its own draw)",
     )
     group.add_argument("--quiet", action="store_true", help="no progress bar")
     cli_types.report_options(group, formats_default="png,svg")
@@ -465,12 +465,6 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         for scenario in scenarios:  # every draw must be valid over every scenario
             for draw in {tuple(sorted(d.items())) for d in draws}:
                 scenario.with_overrides(name=scenario.name, **dict(draw))
-        if args.batch not in (None, 1):
-            raise ScenarioError(
-                "--posterior runs one model per replication (each replication has its own "
-                f"parameter draw); drop --batch {args.batch}."
-            )
-        args.batch = 1
         if not args.quiet:
             print(
                 f"parameters {', '.join(posterior['free'])} drawn from the posterior of "
@@ -487,7 +481,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         except SpaceError as exc:
             return _error(exc)
     if args.batch is None:  # the default: batched as far as the layout allows
-        args.batch = auto_batch(scenarios, args.replications)
+        # (posterior draws ride along: each copy of a model carries its replication's)
+        args.batch = auto_batch(scenarios, args.replications, draws)
     _check_size(scenarios, args)
     check_writable(args.out if args.out else RESULTS_DIR)  # before the runs, not after
 

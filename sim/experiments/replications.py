@@ -112,6 +112,7 @@ def simulate_batch(
     replications: Sequence[int],
     *,
     after_month: Callable[[int], None] | None = None,
+    replica_parameters: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
     """Run several replications of a scenario side by side in one batched model.
 
@@ -119,7 +120,10 @@ def simulate_batch(
     independent copies of the scenario's governments; copy ``i`` becomes
     replication ``replications[i]``. All copies share the model's random
     stream, so each one follows the scenario's distribution but is not the
-    run ``simulate`` would give with the same seed.
+    run ``simulate`` would give with the same seed. With
+    ``replica_parameters`` copy ``i`` runs with its own values over the
+    scenario's (e.g. posterior draw ``replications[i]``; they may change the
+    layout too), as ``simulate`` of ``scenario.with_overrides(**values)``.
 
     Args:
         scenario: A ``sim.experiments.inputs.scenarios.Scenario``.
@@ -129,6 +133,8 @@ def simulate_batch(
             month (the model itself does no I/O). A caller watching the run
             (the dashboard) reports progress here, and stops the run between
             months by raising from it.
+        replica_parameters: Parameter values of each copy, or None (all run
+            the scenario's).
 
     Returns:
         One ``simulate``-like ``(frame, edges, governments)`` per replication,
@@ -140,6 +146,7 @@ def simulate_batch(
         rng=int(seed),
         policy_changes=tuple(getattr(scenario, "policy_changes", ()) or ()),
         replicas=count,
+        replica_parameters=None if replica_parameters is None else list(replica_parameters),
     )
     if after_month is None:
         model.run()
@@ -150,8 +157,10 @@ def simulate_batch(
     out = model.outcomes_frame()
     if "replica" not in out:  # a batch of one is an ordinary model
         out.insert(0, "replica", 0)
-    per_copy = model.n_jur // count
-    first_department = model.jur_start[::per_copy]
+    # Copies are consecutive blocks of governments (of one length unless the
+    # copies differ in layout).
+    first_government = np.searchsorted(model.replica_of, np.arange(count + 1))
+    first_department = model.jur_start[first_government[:-1]]
     links = np.array(sorted(model.sharing_links), dtype=np.int64).reshape(-1, 2)
     link_copy = model.replica_of[model.dept_jur[links[:, 0]]]
     governments = network.governments_frame(model.structure, scenario.name)
@@ -161,11 +170,12 @@ def simulate_batch(
         frame = _tidy(rows, scenario.name, replication, seed)
         mine = links[link_copy == copy] - first_department[copy]
         edges = network.edges_frame(map(tuple, mine), scenario.name, replication)
-        own = governments.iloc[copy * per_copy : (copy + 1) * per_copy].reset_index(drop=True)
+        low, high = first_government[copy], first_government[copy + 1]
+        own = governments.iloc[low:high].reset_index(drop=True)
         own = own.assign(
             replication=np.int64(replication),
-            government=own["government"] - copy * per_copy,
-            parent=np.where(own["parent"] >= 0, own["parent"] - copy * per_copy, -1),
+            government=own["government"] - low,
+            parent=np.where(own["parent"] >= 0, own["parent"] - low, -1),
             first_department=own["first_department"] - first_department[copy],
         )
         results.append((frame, edges, own))
@@ -183,8 +193,9 @@ def simulate_points(
 
     Copy ``i`` of the model (``GovernanceModel(replicas=len(points),
     replica_parameters=points)``) runs with ``base`` updated by
-    ``points[i]``; the points must share their layout
-    (``sim.model.replica_parameters.SHARED_IN_A_BATCH``). Every copy is
+    ``points[i]``; the points must share their ``months``
+    (``sim.model.replica_parameters.SHARED_IN_A_BATCH``) and may differ in
+    layout. Every copy is
     recorded with ``seed``, the model's seed, and ``replication``.
 
     Args:
@@ -197,6 +208,26 @@ def simulate_points(
     Returns:
         One ``run_one``-like frame per point, in order (scenario name empty).
     """
+    out = simulate_points_outcomes(base, points, policy_changes, seed)
+    copies = out["replica"].to_numpy()
+    return [
+        _tidy(out[copies == i].drop(columns="replica"), "", replication, seed)
+        for i in range(len(points))
+    ]
+
+
+def simulate_points_outcomes(
+    base: Mapping[str, Any],
+    points: Sequence[Mapping[str, Any]],
+    policy_changes: Sequence[tuple[int, Mapping[str, Any]]],
+    seed: int,
+) -> pd.DataFrame:
+    """The batched model of ``simulate_points``, its outcomes in one frame.
+
+    Returns:
+        ``replica``, ``month`` and every outcome: one row per copy and month,
+        sorted by copy then month (copy ``i`` ran ``points[i]``).
+    """
     model = GovernanceModel(
         parameters=dict(base),
         rng=int(seed),
@@ -208,11 +239,7 @@ def simulate_points(
     out = model.outcomes_frame()
     if "replica" not in out:  # a batch of one is an ordinary model
         out.insert(0, "replica", 0)
-    copies = out["replica"].to_numpy()
-    return [
-        _tidy(out[copies == i].drop(columns="replica"), "", replication, seed)
-        for i in range(len(points))
-    ]
+    return out
 
 
 def _tidy(out: pd.DataFrame, name: str, replication: int, seed: int) -> pd.DataFrame:
@@ -248,11 +275,18 @@ def _run_task(
 
 
 def _run_batch_task(
-    task: tuple[int, tuple[int, ...], int], scenarios: Sequence[Any]
+    task: tuple[int, tuple[int, ...], int],
+    scenarios: Sequence[Any],
+    replication_overrides: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-    """Run one ``(scenario index, replications, seed)`` batch (``simulate_batch``)."""
+    """Run one ``(scenario index, replications, seed)`` batch (``simulate_batch``).
+
+    With ``replication_overrides``, the copy of replication ``rep`` runs with
+    its values over the scenario (e.g. posterior draw ``rep``).
+    """
     i, reps, seed = task
-    return simulate_batch(scenarios[i], seed, reps)
+    own = None if replication_overrides is None else [replication_overrides[r] for r in reps]
+    return simulate_batch(scenarios[i], seed, reps, replica_parameters=own)
 
 
 def batch_blocks(replications: int, batch: int) -> list[tuple[int, ...]]:
@@ -288,9 +322,14 @@ def batch_note(batch: int, unit: str = "replication", how: str = "") -> dict[str
 
 
 #: Departments per batched model when the batch size is chosen automatically:
-#: about 40 MB of state and the fastest size measured (``run.py bench``);
-#: a city run (40 departments) then batches 100 replications.
-DEPARTMENTS_PER_MODEL = 4_000
+#: about 80 MB of state; a city run (40 departments) batches 100 replications
+#: (``MAX_AUTO_BATCH``), a design whose governments reach 80 departments 100
+#: points. Issue 27 measured larger models faster still (a discovery design
+#: of 15-80 departments: 43 runs per CPU second at 50 runs a model, 64-70 at
+#: 100, 79 at 200); 4,000 had been the fastest only while the outcomes of
+#: 128 replicas or more went through an OpenBLAS product that stalls on a
+#: loaded machine (``Tallies.by_group``).
+DEPARTMENTS_PER_MODEL = 8_000
 
 #: Most replications per automatically sized batch.
 MAX_AUTO_BATCH = 100
@@ -312,16 +351,26 @@ def departments_per_run(values: Any) -> int:
     return int(get("n_ministries")) + below * per_government + township
 
 
-def auto_batch(scenarios: Sequence[Any], replications: int) -> int:
+def auto_batch(
+    scenarios: Sequence[Any],
+    replications: int,
+    replication_overrides: Sequence[Mapping[str, Any]] | None = None,
+) -> int:
     """Replications per batched model chosen from the layout (the default of the commands).
 
     Up to ``DEPARTMENTS_PER_MODEL`` departments per model (at most
     ``MAX_AUTO_BATCH`` replications, and never more than asked for): a city
     batches 100 replications, a province or the whole country one. The
-    choice depends only on the scenarios and ``replications``, not on the
-    machine, so the same command gives the same runs everywhere.
+    choice depends only on the scenarios, ``replications`` and the
+    overrides (e.g. posterior draws, which may change the layout), not on
+    the machine, so the same command gives the same runs everywhere.
     """
-    largest = max(departments_per_run(s.parameters) for s in scenarios)
+    bases = [s.parameters.model_dump() for s in scenarios]
+    largest = max(
+        departments_per_run({**base, **dict(values)})
+        for base in bases
+        for values in (replication_overrides or [{}])
+    )
     return max(1, min(replications, MAX_AUTO_BATCH, DEPARTMENTS_PER_MODEL // max(largest, 1)))
 
 
@@ -377,15 +426,17 @@ def run_replications_with_networks(
         chunksize: Runs per task sent to a worker; ``None`` picks one.
         replication_overrides: Parameter values per replication, applied over
             every scenario (replication ``r`` of every scenario gets entry
-            ``r``: e.g. one posterior draw per replication); needs ``batch`` 1.
+            ``r``: e.g. one posterior draw per replication). Batched, each
+            copy of a model carries its replication's values
+            (``GovernanceModel(replica_parameters=...)``).
         batch: Replications simulated side by side in one batched model
             (``simulate_batch``). Replications
             ``b*batch .. (b+1)*batch - 1`` form batch ``b``, whose model uses
             the seed of its first replication; that seed is recorded for each
             of them. ``None`` (the default) chooses it from the layout
             (``auto_batch``: 100 city replications a model, one national
-            run), or 1 with ``replication_overrides``; 1 runs one model per
-            replication.
+            run, the largest layout any override gives counted); 1 runs
+            one model per replication.
 
     Returns:
         ``(frame, edges, governments)``. ``frame``: tidy, with ``scenario``,
@@ -414,17 +465,14 @@ def run_replications_with_networks(
         raise ValueError(f"workers must be at least 1, got {workers}")
 
     if batch is None:
-        batch = 1 if replication_overrides is not None else auto_batch(scenarios, replications)
+        batch = auto_batch(scenarios, replications, replication_overrides)
     if batch < 1:
         raise ValueError(f"batch must be at least 1, got {batch}")
-    if replication_overrides is not None:
-        if len(replication_overrides) != replications:
-            raise ValueError(
-                f"replication_overrides has {len(replication_overrides)} entries for "
-                f"{replications} replications"
-            )
-        if batch != 1:
-            raise ValueError("replication_overrides run one model per replication (batch 1)")
+    if replication_overrides is not None and len(replication_overrides) != replications:
+        raise ValueError(
+            f"replication_overrides has {len(replication_overrides)} entries for "
+            f"{replications} replications"
+        )
     seeds = spawn_seeds(root_seed, replications)
     if batch == 1:
         tasks = [(i, r, seeds[r]) for r in range(replications) for i in range(len(scenarios))]
@@ -445,7 +493,7 @@ def run_replications_with_networks(
         batches = executors.map_chunked(
             _run_batch_task,
             batch_tasks,
-            (scenarios,),
+            (scenarios, replication_overrides),
             workers=workers,
             chunksize=chunksize or 1,
             progress=progress,

@@ -192,8 +192,13 @@ def rerun(folder: str | os.PathLike[str], scenario: str, replication: int) -> Re
         )
     replication = int(replication)
     seed, first, replica, size = run_layout(manifest, replication)
-    draws = (manifest.get("posterior") or {}).get("draws") if size == 1 else None
-    draw = draws[replication] if draws and replication < len(draws) else None
+    draws = (manifest.get("posterior") or {}).get("draws") or None
+    if draws is not None and len(draws) < first + size:
+        raise RerunError(
+            f"{path / 'manifest.json'} lists {len(draws)} posterior draws; replication "
+            f"{replication} ran in a model of replications {first}-{first + size - 1}"
+        )
+    draw = draws[replication] if draws and size == 1 else None
     try:
         chosen = scenario_from_record(records[scenario], draw)
     except (KeyError, TypeError, ValueError) as exc:
@@ -205,7 +210,9 @@ def rerun(folder: str | os.PathLike[str], scenario: str, replication: int) -> Re
         frame = simulate(chosen, seed, replication)[0]
     else:
         copies = tuple(range(first, first + size))
-        frame = simulate_batch(chosen, seed, copies)[replica][0]
+        # Each copy with its replication's posterior draw, if any (they share the stream).
+        own = [dict(draws[r]) for r in copies] if draws else None
+        frame = simulate_batch(chosen, seed, copies, replica_parameters=own)[replica][0]
     again = final_values(frame).iloc[0]
     recorded = _recorded_runs(path, scenario, replication)
     stored = _stored_final(path, scenario, replication)

@@ -100,8 +100,9 @@ class GovernanceModel(mesa.Model):
         replica_parameters: For a batched run, one mapping of parameter values
             per replica, applied over ``parameters`` and ``overrides``: each
             replica then runs with its own values of the uncertainties and
-            levers (a sweep's points side by side). Parameters that set the
-            layout (``replica_parameters.SHARED_IN_A_BATCH``) must be equal.
+            levers (a sweep's points side by side), and its own layout
+            (number and size of governments, approval bodies); only
+            ``months`` (``replica_parameters.SHARED_IN_A_BATCH``) must be equal.
         **overrides: Parameter values by name, applied over ``parameters``
             (this is how ``mesa.batch_run`` passes them).
 
@@ -147,7 +148,7 @@ class GovernanceModel(mesa.Model):
         self.projects = ProjectBook()
         self.services = ServiceBook(256)
         self.members = MemberBook(1024)
-        self._init_structure()
+        self._init_structure(per_replica)
         self._set_parameters(per_replica)
         with collector_paused(agents=2 * self.n_dept):
             self._init_departments()
@@ -167,14 +168,17 @@ class GovernanceModel(mesa.Model):
         self._record()
 
     # ------------------------------------------------------------------ set-up
-    def _init_structure(self) -> None:
-        self.structure = build_structure(self.p, self.rng, self.replicas)
+    def _init_structure(self, per_replica: Sequence[Any]) -> None:
+        # Each replica laid out with its own structure parameters (equal in
+        # most batches; a design varying n_departments gives copies of
+        # different sizes side by side).
+        self.structure = build_structure(list(per_replica), self.rng, self.replicas)
         s = self.structure
         self.n_jur, self.n_dept = s.n_governments, s.n_departments
         self.dept_jur, self.local_index = s.dept_jur, s.local_index
         self.jur_size, self.jur_start, self.ancestors = s.size, s.start, s.ancestors
         # Replica of each government (all 0 unless the run is batched).
-        self.replica_of = np.arange(self.n_jur) // (self.n_jur // self.replicas)
+        self.replica_of = s.replica
 
     def _set_parameters(self, per_replica: Sequence[Any]) -> None:
         """Hold the replicas' parameters: plain ones if they agree, else per government."""
@@ -241,27 +245,22 @@ class GovernanceModel(mesa.Model):
         )
 
     def _init_governance(self) -> None:
-        p = self.p
         # Body 0 reviews; the last body coordinates; with one body the office
-        # holds every function (the promotion office of [001]).
-        n_bodies = p.approval_bodies
-        mandates = []
-        for b in range(n_bodies):
-            held = {Mandate.SIGNOFF}
-            if b == 0:
-                held.add(Mandate.REVIEW)
-            if b == n_bodies - 1:
-                held.add(Mandate.COORDINATE)
-            mandates.append(frozenset(held))
+        # holds every function (the promotion office of [001]). Replicas of a
+        # batch may differ in their number of bodies (one value per government).
+        per_jur = np.broadcast_to(self.params().approval_bodies, (self.n_jur,))
+        mandates = {n: _mandates(n) for n in np.unique(per_jur).tolist()}
         # Created in bulk, government by government (a national run has thousands).
         bodies = create_in_bulk(
             Coordinator,
             self,
-            jurisdiction=[j for j in range(self.n_jur) for _ in range(n_bodies)],
-            mandates=mandates * self.n_jur,
+            jurisdiction=np.repeat(np.arange(self.n_jur), per_jur).tolist(),
+            mandates=[m for n in per_jur.tolist() for m in mandates[n]],
         )
-        self.offices: list[Coordinator] = bodies[::n_bodies]
-        self.desks: list[Coordinator] = bodies[n_bodies - 1 :: n_bodies]
+        first = np.concatenate([[0], np.cumsum(per_jur)[:-1]]).tolist()
+        last = (np.cumsum(per_jur) - 1).tolist()
+        self.offices: list[Coordinator] = [bodies[i] for i in first]
+        self.desks: list[Coordinator] = [bodies[i] for i in last]
         self.centers: list[TechnicalServiceCenter | None] = [None] * self.n_jur
         self.review_credit = np.zeros(self.n_jur)
         self.case_credit = np.zeros(self.n_jur)
@@ -421,6 +420,22 @@ class GovernanceModel(mesa.Model):
         # A service center or master plan adopted mid-run plans the
         # capabilities that have no platform yet [001].
         platforms.master_plan(self, initial=False)
+
+
+def _mandates(n_bodies: int) -> list[frozenset[Mandate]]:
+    """Mandates of a government's ``n_bodies`` bodies.
+
+    All sign off; the first reviews; the last coordinates.
+    """
+    mandates = []
+    for b in range(n_bodies):
+        held = {Mandate.SIGNOFF}
+        if b == 0:
+            held.add(Mandate.REVIEW)
+        if b == n_bodies - 1:
+            held.add(Mandate.COORDINATE)
+        mandates.append(frozenset(held))
+    return mandates
 
 
 def _parameter_values(parameters: Any) -> dict[str, Any]:

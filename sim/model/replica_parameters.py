@@ -15,9 +15,14 @@ where they differ, for rows belonging to ``governments``:
     q = model.params(model.dept_jur[depts])      # one row per department in depts
     chance = q.cobuild_propensity * model.willingness[depts]
 
-The parameters that set the layout (the ``structure`` group, and
-``approval_bodies``, the number of bodies and hence of Mesa agents per
-government) must be equal within a batch (``SHARED_IN_A_BATCH``).
+Replicas may also differ in their layout: the number and size of their
+governments (``n_departments``, ``department_spread``, ``n_jurisdictions``,
+the levels of a national run) and their number of approval bodies. Each
+replica is then laid out with its own values (``structure.build_structure``
+with one parameter set per replica), as the governments of different sizes
+of a multi-level run already are; the mechanisms work government by
+government, so nothing passes between replicas. Only ``months``, the model's
+clock, must be equal within a batch (``SHARED_IN_A_BATCH``).
 """
 
 from __future__ import annotations
@@ -30,9 +35,20 @@ from pydantic import BaseModel
 
 from sim.model.parameters import PARAMETERS, make_parameters
 
-#: Parameters every replica of a batch must share: they set the layout.
-SHARED_IN_A_BATCH: frozenset[str] = frozenset(
-    {s.name for s in PARAMETERS if s.group == "structure"} | {"approval_bodies"}
+#: Parameters every replica of a batch must share, and why. ``months`` is the
+#: model's clock: every replica steps and is measured in the same months, and
+#: the needs of a run are drawn over its horizon at the start.
+SHARED_IN_A_BATCH_WHY: dict[str, str] = {
+    "months": "the batched model steps every replica through the same months",
+}
+
+#: Parameters every replica of a batch must share (group runs by ``layout_key``).
+SHARED_IN_A_BATCH: frozenset[str] = frozenset(SHARED_IN_A_BATCH_WHY)
+
+#: Parameters that set the layout but may differ between the replicas of a batch.
+LAYOUT_PARAMETERS: frozenset[str] = (
+    frozenset({s.name for s in PARAMETERS if s.group == "structure"} | {"approval_bodies"})
+    - SHARED_IN_A_BATCH
 )
 
 
@@ -129,7 +145,7 @@ def batch_parameters(
 
     Raises:
         ValueError: If the number of mappings is not ``replicas`` or a
-            replica changes a parameter of ``SHARED_IN_A_BATCH``.
+            replica changes a parameter of ``SHARED_IN_A_BATCH`` (``months``).
     """
     first = make_parameters(**base)
     if replica_parameters is None:
@@ -144,15 +160,20 @@ def batch_parameters(
         for name in SHARED_IN_A_BATCH:
             if getattr(p, name) != getattr(reference, name):
                 raise ValueError(
-                    f"{name} sets the layout and must be equal in every replica of a batch "
-                    f"(replica {r} has {getattr(p, name)!r}, replica 0 "
-                    f"{getattr(reference, name)!r}); batch runs of equal layout only"
+                    f"{name} must be equal in every replica of a batch: "
+                    f"{SHARED_IN_A_BATCH_WHY[name]} (replica {r} has {getattr(p, name)!r}, "
+                    f"replica 0 {getattr(reference, name)!r}); batch only runs with equal "
+                    f"{', '.join(sorted(SHARED_IN_A_BATCH))} (group them by layout_key)"
                 )
     return result
 
 
 def layout_key(parameters: Mapping[str, Any]) -> tuple[Any, ...]:
-    """Values of the parameters that must be equal within a batch (to group runs)."""
+    """Values of the parameters that must be equal within a batch (to group runs).
+
+    Only ``SHARED_IN_A_BATCH`` (``months``): runs that differ in size or number
+    of governments or of approval bodies share a batch.
+    """
     return tuple((name, parameters[name]) for name in sorted(SHARED_IN_A_BATCH))
 
 

@@ -65,9 +65,14 @@ def propose(
     # Time to build grows with size and falls with IT capacity ([001]:
     # 'three-nos' departments build slowly).
     duration = p.build_months * size / (0.3 + 0.7 * model.it_capacity[depts])
-    signoff = p.signoff_delay_months
-    if np.ndim(signoff):  # one value per proposal (replicas with their own parameters)
-        delay = rng.exponential(np.maximum(signoff, 1e-9)[:, None], (len(depts), p.approval_bodies))
+    signoff, bodies = p.signoff_delay_months, p.approval_bodies
+    if np.ndim(bodies):  # replicas with their own number of bodies: a proposal passes its own
+        scale = np.broadcast_to(np.maximum(signoff, 1e-9), len(depts))[:, None]
+        delay = rng.exponential(scale, (len(depts), int(bodies.max())))
+        delay *= np.arange(delay.shape[1]) < bodies[:, None]
+        ready = model.month + np.where(signoff > 0, delay.sum(axis=1), 0.0)
+    elif np.ndim(signoff):  # one value per proposal (replicas with their own parameters)
+        delay = rng.exponential(np.maximum(signoff, 1e-9)[:, None], (len(depts), bodies))
         ready = model.month + np.where(signoff > 0, delay.sum(axis=1), 0.0)
     else:
         delay = rng.exponential(max(signoff, 1e-9), (len(depts), p.approval_bodies))

@@ -48,6 +48,8 @@ class Structure:
         start: Row of each government's first department.
         dept_jur: Government of each department.
         local_index: Position of each department within its government.
+        replica: Copy (replica of a batched run) each government belongs to;
+            copies may differ in layout, so their blocks may differ in length.
     """
 
     level: np.ndarray
@@ -57,6 +59,7 @@ class Structure:
     start: np.ndarray
     dept_jur: np.ndarray
     local_index: np.ndarray
+    replica: np.ndarray | None = None
 
     @property
     def n_governments(self) -> int:
@@ -90,7 +93,10 @@ def build_structure(parameters, rng: np.random.Generator, replicas: int = 1) -> 
     """Lay out the governments described by the structure parameters.
 
     Args:
-        parameters: Validated parameters (reads the ``structure`` group).
+        parameters: Validated parameters (reads the ``structure`` group), or
+            one validated ``Parameters`` per replica: copies may then differ
+            in their layout (size, number and levels of governments), as the
+            points of a design that varies ``n_departments`` do.
         rng: The model's generator (used for sizes and for spreading lower
             governments over their parents).
         replicas: Copies of the layout side by side (a batched run; the
@@ -101,52 +107,39 @@ def build_structure(parameters, rng: np.random.Generator, replicas: int = 1) -> 
     Returns:
         The structure.
     """
-    p = parameters
-    if p.n_provinces == 0:
-        n_flat = p.n_jurisdictions * replicas
-        level = np.full(n_flat, PREFECTURAL, dtype=np.int8)
-        parent = np.full(n_flat, -1, dtype=np.int64)
-    else:
-        per_copy = 1 + p.n_provinces + p.n_prefectures + p.n_counties + p.n_townships
-        parents, levels = [], []
-        for copy in range(replicas):
-            offset = copy * per_copy
-            provinces = np.zeros(p.n_provinces, dtype=np.int64)  # all under the centre
-            first_prefecture = 1 + p.n_provinces
-            prefectures = rng.integers(1, first_prefecture, p.n_prefectures)
-            first_county = first_prefecture + p.n_prefectures
-            counties = rng.integers(first_prefecture, first_county, p.n_counties)
-            parts = [provinces, prefectures, counties]
-            if p.n_townships:  # drawn only for five levels: a four-level run is unchanged
-                first_township = first_county + p.n_counties
-                parts.append(rng.integers(first_county, first_township, p.n_townships))
-            tree = np.concatenate(parts).astype(np.int64) + offset
-            parents.append(np.concatenate([[-1], tree]).astype(np.int64))
-            levels.append(
-                np.concatenate(
-                    [
-                        [CENTRAL],
-                        np.full(p.n_provinces, PROVINCIAL),
-                        np.full(p.n_prefectures, PREFECTURAL),
-                        np.full(p.n_counties, COUNTY),
-                        np.full(p.n_townships, TOWNSHIP),
-                    ]
-                ).astype(np.int8)
-            )
-        parent, level = np.concatenate(parents), np.concatenate(levels)
+    per_copy = _per_copy(parameters, replicas)
+    parents, levels, offset = [], [], 0
+    for p in per_copy:
+        parent, level = _copy_tree(p, rng)
+        parents.append(np.where(parent >= 0, parent + offset, -1))
+        levels.append(level)
+        offset += len(level)
+    parent, level = np.concatenate(parents), np.concatenate(levels)
+    replica = np.repeat(np.arange(len(per_copy)), [len(v) for v in levels])
     n_gov = len(level)
-    spread = p.department_spread
-    size = p.n_departments + rng.integers(-spread, spread + 1, n_gov)
-    if p.n_provinces > 0:
-        size[level == CENTRAL] = p.n_ministries
-        townships = np.flatnonzero(level == TOWNSHIP)
-        if len(townships):
-            offices = p.township_offices + rng.integers(
-                -TOWNSHIP_OFFICE_SPREAD, TOWNSHIP_OFFICE_SPREAD + 1, len(townships)
-            )
-            size[townships] = np.maximum(offices, 2)
+
+    def per_government(name: str) -> np.ndarray:
+        return np.array([getattr(p, name) for p in per_copy], dtype=np.int64)[replica]
+
+    base = per_government("n_departments")
+    spreads = {p.department_spread for p in per_copy}
+    if len(spreads) == 1:  # one draw for all (as a single run draws it)
+        spread = spreads.pop()
+        size = base + rng.integers(-spread, spread + 1, n_gov)
+    else:  # copies with their own spread: each government drawn within its own
+        spread = per_government("department_spread")
+        size = base + rng.integers(-spread, spread + 1)
+    size = np.where(level == CENTRAL, per_government("n_ministries"), size)
+    townships = np.flatnonzero(level == TOWNSHIP)
+    if len(townships):
+        offices = per_government("township_offices")[townships] + rng.integers(
+            -TOWNSHIP_OFFICE_SPREAD, TOWNSHIP_OFFICE_SPREAD + 1, len(townships)
+        )
+        size[townships] = np.maximum(offices, 2)
     # As many columns as the deepest chain (4 with townships, 3 without, 1 if flat).
-    depth_used = MAX_DEPTH if p.n_townships else (MAX_DEPTH - 1 if p.n_provinces else 1)
+    depth_used = max(
+        MAX_DEPTH if p.n_townships else (MAX_DEPTH - 1 if p.n_provinces else 1) for p in per_copy
+    )
     ancestors = np.full((n_gov, depth_used), -1, dtype=np.int64)
     ancestors[:, 0] = parent
     for depth in range(1, depth_used):
@@ -155,4 +148,51 @@ def build_structure(parameters, rng: np.random.Generator, replicas: int = 1) -> 
     start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
     dept_jur = np.repeat(np.arange(n_gov), size)
     local_index = np.arange(len(dept_jur)) - start[dept_jur]
-    return Structure(level, parent, ancestors, size.astype(np.int64), start, dept_jur, local_index)
+    return Structure(
+        level, parent, ancestors, size.astype(np.int64), start, dept_jur, local_index, replica
+    )
+
+
+def _per_copy(parameters, replicas: int) -> list:
+    """The parameters of each copy: one set repeated, or one set per copy."""
+    if isinstance(parameters, list | tuple):
+        if len(parameters) != replicas:
+            raise ValueError(f"{len(parameters)} parameter sets for {replicas} replicas")
+        return list(parameters)
+    return [parameters] * replicas
+
+
+def _copy_tree(p, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Parent (within the copy, -1 for a top government) and level of one copy's governments.
+
+    A flat copy has ``n_jurisdictions`` top governments and draws nothing; a
+    national copy has a centre, provinces under it, prefectures spread at
+    random over the provinces, counties over the prefectures and townships
+    over the counties.
+    """
+    if p.n_provinces == 0:
+        return (
+            np.full(p.n_jurisdictions, -1, dtype=np.int64),
+            np.full(p.n_jurisdictions, PREFECTURAL, dtype=np.int8),
+        )
+    provinces = np.zeros(p.n_provinces, dtype=np.int64)  # all under the centre
+    first_prefecture = 1 + p.n_provinces
+    prefectures = rng.integers(1, first_prefecture, p.n_prefectures)
+    first_county = first_prefecture + p.n_prefectures
+    counties = rng.integers(first_prefecture, first_county, p.n_counties)
+    parts = [provinces, prefectures, counties]
+    if p.n_townships:  # drawn only for five levels: a four-level run is unchanged
+        first_township = first_county + p.n_counties
+        parts.append(rng.integers(first_county, first_township, p.n_townships))
+    tree = np.concatenate(parts).astype(np.int64)
+    parent = np.concatenate([[-1], tree]).astype(np.int64)
+    level = np.concatenate(
+        [
+            [CENTRAL],
+            np.full(p.n_provinces, PROVINCIAL),
+            np.full(p.n_prefectures, PREFECTURAL),
+            np.full(p.n_counties, COUNTY),
+            np.full(p.n_townships, TOWNSHIP),
+        ]
+    ).astype(np.int8)
+    return parent, level

@@ -161,7 +161,16 @@ class Tallies:
         if n_groups == 1:
             sums = self.matrix.sum(axis=1, keepdims=True)
         else:
-            indicator = np.zeros((self.n_governments, n_groups))
-            indicator[np.arange(self.n_governments), group] = 1.0
-            sums = self.matrix @ indicator
+            # Sums over each group's columns (the replicas of a batch are
+            # consecutive blocks). Not a matrix product with a 0/1 indicator:
+            # OpenBLAS threads a product of 150 groups or more, and on a
+            # loaded machine its threads wait (50 ms a month against 0.3 ms
+            # measured with 8 processes per core; issue 27).
+            order = np.argsort(group, kind="stable")
+            starts = np.searchsorted(group[order], np.arange(n_groups))
+            empty = np.bincount(group, minlength=n_groups) == 0
+            sums = np.add.reduceat(
+                self.matrix[:, order], np.minimum(starts, self.n_governments - 1), axis=1
+            )
+            sums[:, empty] = 0.0
         return {name: sums[i] for name, i in self.row.items()}

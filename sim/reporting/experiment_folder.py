@@ -246,7 +246,7 @@ def run_experiment(
         formats: Static image formats to write (``png``, ``svg``, ``pdf``).
         batch: Replications per batched model (flat scenarios only).
         replication_overrides: Parameter values per replication over every
-            scenario (posterior draws; needs batch 1).
+            scenario (posterior draws; batched, each copy carries its own).
         posterior: Where the draws came from (recorded in the manifest).
         space_worlds: Sampled worlds of the headline's exploration of the
             plausible space (``sim.reporting.headline_space``; 0: none), run

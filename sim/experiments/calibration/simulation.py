@@ -96,8 +96,8 @@ def _plan(
 ) -> list[tuple[str, tuple[int, ...]]]:
     """Models to run: ``(scenario name, request indices)`` in a fixed order.
 
-    Requests of equal layout (``layout_key``, for free parameters that set
-    the layout) are cut, in order, into groups of ``batch // replications``
+    Requests of equal ``months`` (``layout_key``; they may differ in layout,
+    e.g. a free ``n_departments``) are cut, in order, into groups of ``batch // replications``
     (at least one) parameter sets; each group is one model per scenario.
     """
     scenarios = {t.scenario.name: t.scenario for t in targets}

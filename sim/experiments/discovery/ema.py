@@ -15,9 +15,9 @@ designs of a scenario are paired: common random numbers, as in ``compare``.
 :func:`design_policies` gives one policy per design, :func:`paired_difference`
 the per-scenario difference between two designs, ready for PRIM::
 
-    from ema_workbench import perform_experiments
     from ema_workbench.analysis import prim
     from sim.experiments.discovery import ema
+    from sim.experiments.discovery.ema_evaluator import perform_experiments  # batched
 
     model = ema.ema_model(replications=3, fixed={"n_departments": 20})
     experiments, outcomes = perform_experiments(
@@ -27,6 +27,10 @@ the per-scenario difference between two designs, ready for PRIM::
         experiments, outcomes, "cost_per_service_month", "dispersed", "centralized"
     )
     box = prim.Prim(x, difference > 0).find_box()   # where centralized costs more
+
+``sim.experiments.discovery.ema_evaluator.BatchedEvaluator`` runs the experiment set in
+batched models through the sweep runner; the workbench's own evaluators call
+:func:`run_design` once per run.
 """
 
 from __future__ import annotations

@@ -150,8 +150,8 @@ class Sweep:
         outcomes: Outcomes summarized.
         reference: ``None`` (the first point), a point id, or parameter values.
         batch: Runs simulated side by side in one batched model (the same
-            replication at consecutive design points of equal layout, each
-            replica with its point's values; 1 = one model per run), or None
+            replication at consecutive design points of equal ``months``, each
+            replica with its point's values and layout; 1 = one model per run), or None
             for the default chosen from the layout (``batch_size``).
     """
 
@@ -260,8 +260,26 @@ class Sweep:
             "root_seed": self.root_seed,
             # Only when batched, so that folders of unbatched sweeps keep their hash;
             # "points": a model holds one replication of consecutive points (issue 12).
-            **({"batch": self.batch_size, "batch_plan": "points"} if self.batch_size != 1 else {}),
+            **(
+                {"batch": self.batch_size, "batch_plan": self.batch_plan}
+                if self.batch_size != 1
+                else {}
+            ),
         }
+
+    @property
+    def batch_plan(self) -> str:
+        """How batched points are grouped into models (part of the definition).
+
+        ``points``: consecutive points of equal layout. A sweep over a
+        parameter that sets the layout (``n_departments``, ``approval_bodies``,
+        ...) groups its points across layouts since issue 27 (``points, any
+        layout``): a folder of such a sweep made before holds other blocks, so
+        it is a different sweep, not one to resume.
+        """
+        from sim.model.replica_parameters import LAYOUT_PARAMETERS
+
+        return "points, any layout" if LAYOUT_PARAMETERS & set(self.parameter_names) else "points"
 
     @cached_property
     def definition_hash(self) -> str:

@@ -60,9 +60,10 @@ def run_batch(context: dict[str, Any], batch: Sequence[tuple[Any, int, int, tupl
 
     Runs in a worker (fork pool or Dask); everything it needs is in its
     arguments. Uses ``sim.experiments.replications.run_one`` for each run, or
-    ``sim.experiments.replications.simulate_points`` when ``point`` is a tuple
-    of points (and ``values`` a tuple of their values): one replication of
-    those points side by side in one batched model.
+    ``sim.experiments.replications.simulate_points_outcomes`` when ``point``
+    is a tuple of points (and ``values`` a tuple of their values): one
+    replication of those points side by side in one batched model, its rows
+    built at once (``_block_rows``).
 
     Args:
         context: ``base`` (parameter values of the base scenario),
@@ -75,22 +76,16 @@ def run_batch(context: dict[str, Any], batch: Sequence[tuple[Any, int, int, tupl
     """
     base, names = context["base"], context["names"]
     changes = tuple(context["policy_changes"])
-    runs = []
+    frames = []
     for point, replication, seed, values in batch:
-        if isinstance(point, tuple):  # points of equal layout in one batched model
+        if isinstance(point, tuple):  # points of equal months in one batched model
             own = [dict(zip(names, v, strict=True)) for v in values]
-            outs = experiment.simulate_points(base, own, changes, seed, replication)
-            runs.extend(
-                (p, v, out.drop(columns="scenario"))
-                for p, v, out in zip(point, values, outs, strict=True)
-            )
+            out = experiment.simulate_points_outcomes(base, own, changes, seed)
+            frames.append(_block_rows(out, point, replication, seed, names, values))
             continue
         params = make_parameters(**{**base, **dict(zip(names, values, strict=True))})
         run = SimpleNamespace(name="", parameters=params, policy_changes=changes)
-        out = experiment.run_one(run, seed, replication)
-        runs.append((point, values, out.drop(columns="scenario")))
-    frames = []
-    for point, values, out in runs:
+        out = experiment.run_one(run, seed, replication).drop(columns="scenario")
         head = {"point": np.full(len(out), point, dtype=np.int64)}
         frame = pd.concat(
             [
@@ -112,14 +107,51 @@ def run_batch(context: dict[str, Any], batch: Sequence[tuple[Any, int, int, tupl
     return pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
 
 
-def point_blocks(sweep: Sweep, values: Sequence[tuple], size: int) -> list[tuple[int, ...]]:
-    """Design points run together in one batched model: equal layout, ``size`` at most.
+def _block_rows(
+    out: pd.DataFrame,
+    points: tuple[int, ...],
+    replication: int,
+    seed: int,
+    names: Sequence[str],
+    values: Sequence[tuple],
+) -> pd.DataFrame:
+    """The rows of one batched model's runs, built at once (as ``run_batch`` builds a run's).
 
-    Points are grouped by the values of the parameters that set the layout
-    (``sim.model.replica_parameters.SHARED_IN_A_BATCH``), groups in the order
-    of their first point, points in design order; each group is cut into
-    blocks of ``size``. Depends only on the sweep, so a resumed sweep makes
-    the same blocks.
+    Args:
+        out: The model's outcomes (``simulate_points_outcomes``: copy, month, outcomes).
+        points: Design point of each copy.
+        replication: The replication (every copy's).
+        seed: The model's seed.
+        names: Swept parameters.
+        values: Each copy's values of them.
+    """
+    copies = out["replica"].to_numpy()
+    months = out["month"].to_numpy().astype(np.int64)
+    n = len(out)
+    columns: dict[str, Any] = {
+        "point": np.asarray(points, dtype=np.int64)[copies],
+        "replication": np.full(n, int(replication), dtype=np.int64),
+        "seed": np.full(n, int(seed), dtype=np.int64),
+    }
+    for k, name in enumerate(names):
+        dtype = np.int64 if SPECS[name].type is int else float
+        columns[name] = np.array([v[k] for v in values], dtype=dtype)[copies]
+    columns["month"] = months
+    columns["final"] = months == months.max()  # every copy steps through the same months
+    outcomes = [c for c in out.columns if c not in ("replica", *experiment.ID_COLUMNS)]
+    frame = pd.DataFrame(columns)
+    return pd.concat([frame, out[outcomes].astype(float).reset_index(drop=True)], axis=1)
+
+
+def point_blocks(sweep: Sweep, values: Sequence[tuple], size: int) -> list[tuple[int, ...]]:
+    """Design points run together in one batched model: equal months, ``size`` at most.
+
+    Points are grouped by the values of the parameters every replica of a
+    batch must share (``sim.model.replica_parameters.SHARED_IN_A_BATCH``:
+    ``months``; points of different sizes, numbers of governments or approval
+    bodies share a model), groups in the order of their first point, points
+    in design order; each group is cut into blocks of ``size``. Depends only
+    on the sweep, so a resumed sweep makes the same blocks.
     """
     base = sweep.scenario.parameters.model_dump()
     names = list(sweep.parameter_names)
@@ -152,9 +184,9 @@ def _batch_note(size: int) -> dict[str, Any]:
         size,
         unit="run",
         how=(
-            f"replication r of up to {size} consecutive design points of equal layout ran side "
+            f"replication r of up to {size} consecutive design points of equal months ran side "
             "by side as the replicas of one batched model seeded with replication r's seed, "
-            "each replica with its point's parameter values (GovernanceModel("
+            "each replica with its point's parameter values and layout (GovernanceModel("
             "replica_parameters=...); sim.experiments.sweeps.runner.point_blocks)"
         ),
     )
