@@ -1,30 +1,39 @@
-"""Where the centralized design loses: paired comparisons under plausible conditions.
+"""Where the centralized design loses: paired comparisons over the plausible space.
 
-Each condition changes one or a few uncertainties to a value at the edge of
-what is plausible, applied to both designs alike (or, marked ``levers``, a
-lever of the centralized design only, such as its office's staff). Under
-each condition the two designs run on paired seeds, and the paired
-difference (centralized minus dispersed) of the bottom-line outcomes says
-whether the centralized design is worse, better or not distinguishable
-there: worse when the 95% CI of the difference lies entirely on the bad side
-(higher cost per service month or months to service, lower coverage).
+The conditions come from the same declared plausible ranges as ``run.py
+discover`` and the EMA adapter (``sim.experiments.space``), in two parts:
 
-The values are judgements, each with its reason; they are not a design of
-experiments (see ``run.py sweep`` and scenario discovery for that).
+* **sampled worlds** (:func:`sampled_worlds`): worlds drawn by Latin
+  hypercube from the whole space; the share of worlds where the centralized
+  design is worse (mean paired difference on the bad side, as discovery
+  counts it) with its 95% Wilson interval, comparable with the discovery's;
+* **plausible ends** (:data:`CONDITIONS`, :func:`plausible_ends`): each
+  parameter at the low and at the high end of its plausible range, one at a
+  time, the others at their defaults.
+
+Under each condition or world the two designs run on paired seeds, applied
+to both alike (a condition marked ``levers`` changes levers of the
+centralized design only), and the paired difference (centralized minus
+dispersed) of the bottom-line outcomes says whether the centralized design is
+worse, better or not distinguishable there: clearly worse when the 95% CI of
+the difference lies entirely on the bad side (higher cost per service month
+or months to service, lower coverage).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis.comparison import compare
 from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import auto_batch
 from sim.experiments.seeds import DEFAULT_SEED
+from sim.model.parameters import SPECS
 
 
 @dataclass(frozen=True)
@@ -39,100 +48,40 @@ class Condition:
     levers: bool = False
 
 
-#: The conditions, the defaults first.
-CONDITIONS: tuple[Condition, ...] = (
-    Condition("defaults", {}, "the parameters as declared"),
-    Condition(
-        "understaffed office",
-        {"review_capacity": 1.0},
-        "an office staffed for half the ~2 proposals a month it must review (lever of the "
-        "centralized design set low; the dispersed desk unchanged at its default)",
-        levers=True,
-    ),
-    Condition(
-        "low top-leader attention",
-        {"top_leader_attention": 0.15, "attention_dependence": 0.9},
-        "a top leader who rarely attends to e-government, and an office whose power "
-        "depends on it ([001][004])",
-    ),
-    Condition(
-        "costly platforms",
-        {"platform_cost_multiple": 15.0},
-        "a shared platform costing 15 departmental systems (large integration projects)",
-    ),
-    Condition(
-        "slow platforms",
-        {"platform_build_months": 48.0},
-        "four years to build a platform (large projects overrun)",
-    ),
-    Condition(
-        "expensive staff",
-        {"review_staff_cost": 0.5, "coordination_staff_cost": 0.5, "center_staff_cost": 4.0},
-        "staff several times costlier than assumed (scarce IT professionals, [002])",
-    ),
-    Condition(
-        "heavy upkeep",
-        {"operation_cost_share": 0.3},
-        "operation and maintenance at 30% of build cost a year",
-    ),
-    Condition(
-        "small governments",
-        {"n_departments": 10},
-        "a county with 10 departments: little to duplicate, fixed costs spread thin",
-    ),
-    Condition(
-        "tight budgets",
-        {"annual_budget": 0.5},
-        "less than half the default e-government money per department ([002] poor regions)",
-    ),
-    Condition(
-        "fast turnover",
-        {"leader_tenure_months": 18.0},
-        "leaders serving a year and a half on average",
-    ),
-    Condition(
-        "poor standards locked in",
-        {"poor_standard_risk": 0.8, "poor_standard_penalty": 2.0},
-        "an early master plan that usually locks in a poor standard (MODEL.md 3.10)",
-    ),
-    Condition(
-        "small poor county, costly platforms",
-        {
-            "n_departments": 10,
-            "annual_budget": 0.5,
-            "platform_cost_multiple": 15.0,
-            "center_staff_cost": 4.0,
-        },
-        "the combination where fixed costs should dominate: few departments to share a "
-        "platform, little money, expensive platforms and center",
-    ),
-    Condition(
-        "small county, slow and costly platforms",
-        {"n_departments": 10, "platform_cost_multiple": 15.0, "platform_build_months": 48.0},
-        "few departments to share a platform that is expensive and slow to build",
-    ),
-    Condition(
-        "unreliable platforms",
-        {"platform_outage_rate": 0.1},
-        "a platform down one month in ten, for all its users at once",
-    ),
-    Condition(
-        "slow integration, weak departments",
-        {"platform_integration_months": 12.0, "it_capacity_mean": 0.25},
-        "a year to integrate with a platform at full IT capacity, and mostly 'three-nos' "
-        "departments ([001]) that take up to three times as long",
-    ),
-    Condition(
-        "cramped platforms",
-        {"platform_capacity_users": 5, "platform_expansion_cost_share": 0.5},
-        "platforms sized for five departments, each expansion half a new platform",
-    ),
-    Condition(
-        "costly sharing",
-        {"holder_cost_share": 0.3, "bridging_cost_share": 0.6, "interface_cost_share": 0.2},
-        "data sharing that costs the holder and the requester a sizeable share of a system",
-    ),
-)
+def plausible_ends(fixed: Mapping[str, Any] | None = None) -> tuple[Condition, ...]:
+    """The defaults, then each parameter of the space at each end of its plausible range.
+
+    The conditions are read from the declarations (``sim.experiments.space``):
+    every uncertainty and structure parameter not fixed, at the low and at
+    the high end of its declared plausible range, one at a time, the others
+    at their defaults; an end equal to the default is left out (it is the
+    defaults). The same ranges as ``run.py discover`` and the EMA adapter.
+
+    Args:
+        fixed: Parameters held (default ``CITY_FIXED``); not stressed.
+    """
+    from sim.experiments.space import CITY_FIXED, space_parameters
+
+    held = CITY_FIXED if fixed is None else fixed
+    conditions = [Condition("defaults", {}, "the parameters as declared")]
+    for name in space_parameters(held):
+        spec = SPECS[name]
+        low, high = spec.plausible_range
+        for end, value in (("low", low), ("high", high)):
+            if value == spec.default:
+                continue
+            conditions.append(
+                Condition(
+                    f"{name} {end}",
+                    {name: value},
+                    f"the {end} end of its plausible range ({spec.plausible_reason})",
+                )
+            )
+    return tuple(conditions)
+
+
+#: The conditions: the defaults, then every parameter of the space at each plausible end.
+CONDITIONS: tuple[Condition, ...] = plausible_ends()
 
 #: Outcomes judged, with the direction that is worse.
 JUDGED: dict[str, str] = {
@@ -209,4 +158,103 @@ def where_it_loses(
                     "reason": condition.reason,
                 }
             )
+    return pd.DataFrame(rows)
+
+
+def sampled_worlds(
+    count: int,
+    *,
+    replications: int = 2,
+    root_seed: int = DEFAULT_SEED,
+    sample_seed: int | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    **world: Any,
+) -> pd.DataFrame:
+    """Compare centralized with dispersed in ``count`` worlds drawn from the whole space.
+
+    Args:
+        count: Worlds (Latin hypercube over every uncertainty and structure
+            parameter not in ``CITY_FIXED``, each over its plausible range).
+        replications: Paired runs per design and world.
+        root_seed: Root of the paired seeds (the same replications' seeds in every world).
+        sample_seed: Seed of the Latin hypercube (default ``root_seed``).
+        workers: Processes.
+        progress: Progress bars on stderr.
+        **world: Values applied to every run over the sampled ones (e.g.
+            ``months=60``); such a parameter is then not explored.
+
+    Returns:
+        One row per world and judged outcome: ``world``, the sampled values,
+        ``outcome``, ``difference``, ``ci_low``, ``ci_high``, ``worse`` (mean
+        difference on the bad side) and ``clearly_worse`` (the whole CI on it).
+    """
+    from sim.experiments.space import CITY_FIXED, Fixed, sample_worlds
+
+    held = dict(CITY_FIXED)
+    held.update({k: Fixed(k, v, "given") for k, v in world.items()})
+    worlds = sample_worlds(count, root_seed if sample_seed is None else sample_seed, held)
+    rows = []
+    iterator: Any = worlds
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(worlds, desc="worlds", unit="world")
+    for number, values in enumerate(iterator):
+        designs = [
+            load_scenario(name).with_overrides(name=name, **values)
+            for name in ("dispersed", "centralized")
+        ]
+        result = compare(
+            designs, replications=replications, root_seed=root_seed, workers=workers,
+            progress=False, batch=auto_batch(designs, replications),
+        )  # fmt: skip
+        paired = result.paired.set_index("outcome")
+        for outcome, worse in JUDGED.items():
+            d = paired.loc[outcome]
+            mean, low, high = (float(d[k]) for k in ("mean_difference", "ci_low", "ci_high"))
+            bad = 1.0 if worse == "higher" else -1.0
+            rows.append(
+                {
+                    "world": number,
+                    **values,
+                    "outcome": outcome,
+                    "difference": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "worse": bad * mean > 0,
+                    "clearly_worse": bool(low > 0 if bad > 0 else high < 0),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def world_shares(table: pd.DataFrame) -> pd.DataFrame:
+    """Per outcome: worlds, the share where centralized is worse (95% Wilson CI), clearly worse.
+
+    Args:
+        table: Output of :func:`sampled_worlds`.
+
+    Returns:
+        One row per judged outcome: ``outcome``, ``worlds``, ``worse``,
+        ``share_worse``, ``ci_low``, ``ci_high``, ``share_clearly_worse``.
+    """
+    from sim.analysis.headline import share_interval
+
+    rows = []
+    for outcome in JUDGED:
+        group = table[table["outcome"] == outcome]
+        n, worse = len(group), int(group["worse"].sum())
+        low, high = share_interval(worse, n)
+        rows.append(
+            {
+                "outcome": outcome,
+                "worlds": n,
+                "worse": worse,
+                "share_worse": worse / n if n else np.nan,
+                "ci_low": low,
+                "ci_high": high,
+                "share_clearly_worse": float(group["clearly_worse"].mean()) if n else np.nan,
+            }
+        )
     return pd.DataFrame(rows)

@@ -32,9 +32,9 @@ examples:
 
 --quick runs a small version of the file: the same designs, uncertainties,
 ranges, fixed values, outcomes and seed, with at most 80 Latin hypercube points
-and 2 paired replications (for the shipped file 320 runs instead of 2,400,
-about 100 s of processor time: 1-2 minutes on two free cores, 6 minutes
-measured on two cores shared by eight jobs). It is a first look: PRIM needs
+and 2 paired replications (for the shipped file 320 runs instead of 800;
+its 63 parameters include government size, so runs are not batched: about
+0.5 s of processor time each). It is a first look: PRIM needs
 many points to bound a weak region. Its folder is
 results/discovery/<file name>-quick.
 
@@ -89,7 +89,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "--quick",
         action="store_true",
         help="a small version of the file: same parameters and ranges, at most 80 points and "
-        "2 replications (the shipped file: 320 runs, 1-2 minutes on two free cores)",
+        "2 replications (the shipped file: 320 runs)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
@@ -178,6 +178,26 @@ def _driver_lines(analysis: Any) -> list[str]:
         )
         lines.extend(textwrap.wrap(text, 77, initial_indent="  ", subsequent_indent="    "))
     return lines
+
+
+def held_lines(discovery: Any) -> str:
+    """What the discovery sampled, and each parameter of the space it did not, with why."""
+    sampled = len(discovery.parameter_names)
+    lines = [
+        f"Sampled: {sampled} of the {sampled + len(discovery.held)} declared uncertainty and "
+        "structure parameters, each over its plausible range"
+        + (" (the whole space less what is fixed)." if discovery.whole_space else "."),
+    ]
+    if discovery.held:
+        lines.append("Not explored:")
+    for name, value, reason in discovery.held:
+        shown = "each design's value" if value is None else f"= {value}"
+        lines.extend(
+            textwrap.wrap(
+                f"{name} {shown}: {reason}", 77, initial_indent="  ", subsequent_indent="    "
+            )
+        )
+    return "\n".join(lines) + "\n"
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
@@ -291,6 +311,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         files["cart_trees.txt"] = "the CART tree of each design and outcome, as text"
         settings = {
             "fixed": dict(first.fixed),
+            "held": [list(h) for h in discovery.held],
             "designs": list(discovery.designs),
             "samples": discovery.samples,
             "replications": discovery.replications,
@@ -342,6 +363,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         )
         body = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
         atomic_write(out / "manifest.json", lambda p: p.write_text(body + "\n", "utf-8"))
+        print(held_lines(discovery))
         print("\n".join(_box_lines(analysis, args.lang) + _driver_lines(analysis)))
         print()
         made = f"{run.ran} run{'s' if run.ran != 1 else ''} in {run.elapsed:.1f} s"

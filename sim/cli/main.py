@@ -27,6 +27,9 @@ from sim.experiments.seeds import DEFAULT_SEED
 #: The main job: what ``python run.py`` with no command does.
 DEFAULT_COMPARISON = ("dispersed", "centralized")
 DEFAULT_REPLICATIONS = 20
+#: Sampled worlds of the main job's headline over the plausible space
+#: (``sim.reporting.headline_space.MAIN_JOB_WORLDS``, kept here to avoid importing it).
+MAIN_JOB_SPACE = 100
 COMMANDS = (
     "run", "compare", "list", "validate", "report", "sweep", "summarize", "bench", "validate-model",
     "where-it-loses", "discover", "calibrate",
@@ -201,6 +204,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SCENARIO",
         help="two or more scenario names or .yaml files; the first is the baseline",
     )
+    space = p.add_mutually_exclusive_group()
+    space.add_argument(
+        "--space",
+        type=cli_types.at_least(0),
+        metavar="N",
+        help="the headline over the plausible space: also run N sampled worlds of the whole "
+        "declared space (sweeps/discovery/centralized_vs_dispersed.yaml, 2 paired "
+        "replications each) into FOLDER/space/ and report the share of worlds where the "
+        f"second design is better (the main job with no command: {MAIN_JOB_SPACE}; "
+        "default here 0: none)",
+    )
+    space.add_argument(
+        "--space-from",
+        metavar="DIR",
+        help="the headline over the plausible space read from a finished discovery folder "
+        "(run.py discover, e.g. results/discovery/centralized_vs_dispersed) instead",
+    )
     p = sub.add_parser(
         "list",
         help="list the scenarios (or, with --parameters, the parameters)",
@@ -299,7 +319,10 @@ def _with_default_command(argv: list[str]) -> list[str]:
     ):
         return argv
     if not argv or argv[0].startswith("-"):
-        return ["compare", *DEFAULT_COMPARISON, *argv]
+        # The main job reports the headline over the plausible space too (issue 27).
+        given = any(a.split("=")[0] in ("--space", "--space-from") for a in argv)
+        space = [] if given else ["--space", str(MAIN_JOB_SPACE)]
+        return ["compare", *DEFAULT_COMPARISON, *space, *argv]
     return argv
 
 
@@ -449,6 +472,14 @@ def cmd_experiment(args: argparse.Namespace) -> int:
                 "replication, the same for every scenario",
                 file=sys.stderr,
             )
+    space_record = None
+    if getattr(args, "space_from", None):
+        from sim.reporting.headline_space import SpaceError, read_space
+
+        try:
+            space_record = read_space(args.space_from)
+        except SpaceError as exc:
+            return _error(exc)
     if args.batch is None:  # the default: batched as far as the layout allows
         # (posterior draws ride along: each copy of a model carries its replication's)
         args.batch = auto_batch(scenarios, args.replications, draws)
@@ -469,14 +500,17 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             batch=args.batch,
             replication_overrides=draws,
             posterior=posterior,
+            space_worlds=getattr(args, "space", None) or 0,
+            space_designs=args.scenarios,
+            space_record=space_record,
         )
     except OutputExistsError as exc:
         return _error(exc)
     except ResultsWrittenInterrupt as exc:
         print(
-            f"\ninterrupted (Ctrl-C) while the images were written; the results folder "
-            f"{_shown_path(exc.out_dir)} is complete without them (write them with 'run.py "
-            "report FOLDER --formats png,svg').",
+            f"\ninterrupted (Ctrl-C) {exc.stage}; the results folder "
+            f"{_shown_path(exc.out_dir)} is complete without them (write the images with "
+            "'run.py report FOLDER --formats png,svg').",
             file=sys.stderr,
         )
         return 130
@@ -496,6 +530,13 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 
     print(format_report(result, lang=args.lang))
     print()
+    if "headline.json" in result.files:
+        from sim.experiments.inputs.folder_reads import read_folder_json
+        from sim.reporting.headline_section import headline_lines
+
+        record = read_folder_json(result.files["headline.json"], folder=result.out_dir)
+        print(headline_lines(record, [s.name for s in scenarios], args.lang))
+        print()
     runs = len(scenarios) * args.replications
     s = "s" if runs != 1 else ""
     print(t("cli_runs", args.lang, runs=runs, s=s, seconds=result.elapsed))

@@ -30,7 +30,27 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         type=cli_types.at_least(2),
         default=20,
         metavar="N",
-        help="paired replications of each design under each condition (default 20)",
+        help="paired replications of each design at each plausible end (default 20)",
+    )
+    p.add_argument(
+        "--worlds",
+        type=cli_types.at_least(0),
+        default=60,
+        metavar="N",
+        help="worlds sampled from the whole plausible space (Latin hypercube, the ranges of "
+        "run.py discover); 0: none (default 60)",
+    )
+    p.add_argument(
+        "--world-replications",
+        type=cli_types.at_least(2),
+        default=2,
+        metavar="N",
+        help="paired replications per sampled world (default 2, as the shipped discovery)",
+    )
+    p.add_argument(
+        "--no-ends",
+        action="store_true",
+        help="skip the plausible ends (each parameter at each end of its plausible range)",
     )
     p.add_argument("--seed", type=cli_types.seed, default=None, metavar="N", help="root seed")
     p.add_argument("--months", type=cli_types.at_least(1), metavar="N", help="run length")
@@ -65,24 +85,58 @@ def cmd_where_it_loses(args: argparse.Namespace) -> int:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
     check_writable(out)  # before the runs, not after
-    from sim.analysis.where_it_loses import CONDITIONS, where_it_loses
+    import pandas as pd
+
+    from sim.analysis.where_it_loses import (
+        CONDITIONS,
+        sampled_worlds,
+        where_it_loses,
+        world_shares,
+    )
     from sim.experiments import provenance
     from sim.experiments.files import atomic_write
-    from sim.reporting.terminal import format_where_it_loses
+    from sim.experiments.space import CITY_FIXED
+    from sim.reporting.terminal import format_where_it_loses, format_world_shares
 
     world = {"months": args.months} if args.months else {}
     seed = DEFAULT_SEED if args.seed is None else args.seed
-    table = where_it_loses(
-        replications=args.replications,
-        root_seed=seed,
-        workers=args.workers,
-        progress=not args.quiet,
-        **world,
-    )
-    text = format_where_it_loses(table, args.replications, args.lang)
-    print(text)
+    parts = []
+    worlds = shares = None
+    if args.worlds:
+        worlds = sampled_worlds(
+            args.worlds,
+            replications=args.world_replications,
+            root_seed=seed,
+            workers=args.workers,
+            progress=not args.quiet,
+            **world,
+        )
+        shares = world_shares(worlds)
+        parts.append(format_world_shares(shares, args.world_replications, args.lang))
+        print(parts[-1] + "\n")
+    table = pd.DataFrame(columns=["condition", "values", "outcome", "verdict"])
+    if not args.no_ends:
+        table = where_it_loses(
+            replications=args.replications,
+            root_seed=seed,
+            workers=args.workers,
+            progress=not args.quiet,
+            **world,
+        )
+        from sim.reporting.i18n import t
+
+        parts.append(
+            t("where_ends", args.lang)
+            + "\n"
+            + format_where_it_loses(table, args.replications, args.lang)
+        )
+        print(parts[-1])
+    text = "\n\n".join(parts)
     out.mkdir(parents=True, exist_ok=True)
     results.write_csv(table, out / "where_it_loses.csv")
+    if worlds is not None:
+        results.write_csv(worlds, out / "where_it_loses_worlds.csv")
+        results.write_csv(shares, out / "where_it_loses_shares.csv")
     name = "where_it_loses_zh.txt" if args.lang == "zh" else "where_it_loses.txt"
     atomic_write(out / name, lambda p: p.write_text(text + "\n", "utf-8"))
     manifest = {
@@ -95,9 +149,16 @@ def cmd_where_it_loses(args: argparse.Namespace) -> int:
             "the layout by sim.experiments.replications.auto_batch (as run.py compare)"
         ),
         "world": world,
+        "worlds": {
+            "count": args.worlds,
+            "replications": args.world_replications,
+            "sampler": "SALib latin.sample over every uncertainty and structure parameter's "
+            "plausible range (sim.experiments.space.sample_worlds), seed = root_seed",
+            "fixed": {n: {"value": f.value, "reason": f.reason} for n, f in CITY_FIXED.items()},
+        },
         "conditions": [
             {"name": c.name, "values": c.values, "reason": c.reason, "levers": c.levers}
-            for c in CONDITIONS
+            for c in (CONDITIONS if not args.no_ends else ())
         ],
         "packages": provenance.package_versions(),
         "git": provenance.git_info(),
@@ -107,7 +168,18 @@ def cmd_where_it_loses(args: argparse.Namespace) -> int:
 
     page = write_where_report(out, table, text, provenance=manifest, lang=args.lang)
     manifest["files"] = {
-        "where_it_loses.csv": "per condition and outcome: means, paired difference, CI, verdict",
+        "where_it_loses.csv": "per plausible end and outcome: means, paired difference, CI, "
+        "verdict",
+        **(
+            {
+                "where_it_loses_worlds.csv": "per sampled world and outcome: its values, the "
+                "paired difference with its 95% CI, worse, clearly worse",
+                "where_it_loses_shares.csv": "per outcome: share of sampled worlds where the "
+                "centralized design is worse, 95% Wilson CI, share clearly worse",
+            }
+            if worlds is not None
+            else {}
+        ),
         name: "the printed table",
         page.name: "the report: a chart of the paired differences, the table, provenance",
     }

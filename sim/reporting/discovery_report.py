@@ -525,6 +525,31 @@ def _summary_table(analysis: DiscoveryAnalysis, lang: str) -> str:
     return f"<table><tr>{header}</tr>{''.join(rows)}</table>"
 
 
+def held_table(held: Sequence[Sequence[Any]], sampled: int, lang: str = "en") -> str:
+    """The parameters of the space that were not explored, with value and reason (HTML).
+
+    Args:
+        held: ``(name, value or None, reason)`` rows (``Discovery.held``).
+        sampled: How many parameters were sampled.
+        lang: ``en`` or ``zh``.
+    """
+    title = i18n.t("disc_held", lang, held=len(held), total=len(held) + sampled, sampled=sampled)
+    head = "".join(
+        f"<th>{html.escape(i18n.t(k, lang))}</th>"
+        for k in ("disc_parameter", "disc_held_value", "disc_held_reason")
+    )
+    design_value = i18n.t("disc_held_design", lang)
+    rows = "".join(
+        f"<tr><td><code>{html.escape(str(name))}</code> "
+        f"{html.escape(i18n.parameter_label(str(name), lang))}</td>"
+        f"<td class='num'>"
+        f"{html.escape(design_value if value is None else format_number(value))}</td>"
+        f"<td>{html.escape(str(reason))}</td></tr>"
+        for name, value, reason in held
+    )
+    return f"<h2 id='held'>{html.escape(title)}</h2><table><tr>{head}</tr>{rows}</table>"
+
+
 def write_discovery_report(
     analysis: DiscoveryAnalysis,
     path: str | Path,
@@ -541,7 +566,8 @@ def write_discovery_report(
         path: The page to write (atomically).
         description: The discovery file's description.
         settings: ``designs``, ``samples``, ``replications``, ``root_seed``,
-            ``min_density``, ``fixed`` (shown in the page).
+            ``min_density``, ``fixed`` and ``held`` (the parameters of the space
+            not explored, with value and reason; shown in the page).
         lang: ``en`` or ``zh``.
         provenance: Command, versions and commit
             (``sim.experiments.provenance.code_record``), shown at the end.
@@ -583,6 +609,7 @@ def write_discovery_report(
             )
         )
         + "</p>",
+        held_table(settings.get("held", ()), len(analysis.sampled), lang),
         _summary_table(analysis, lang),
         f"<details><summary>{html.escape(i18n.t('disc_ranges', lang))}</summary>"
         f"<table>{ranges}</table></details>",

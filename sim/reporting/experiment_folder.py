@@ -215,6 +215,9 @@ def run_experiment(
     batch: int = 1,
     replication_overrides: Sequence[Mapping[str, Any]] | None = None,
     posterior: Mapping[str, Any] | None = None,
+    space_worlds: int = 0,
+    space_designs: Sequence[str] | None = None,
+    space_record: Mapping[str, Any] | None = None,
 ) -> ExperimentResult:
     """Run replications of the scenarios and write the results folder.
 
@@ -245,6 +248,13 @@ def run_experiment(
         replication_overrides: Parameter values per replication over every
             scenario (posterior draws; batched, each copy carries its own).
         posterior: Where the draws came from (recorded in the manifest).
+        space_worlds: Sampled worlds of the headline's exploration of the
+            plausible space (``sim.reporting.headline_space``; 0: none), run
+            after the folder is written, into its ``space/``.
+        space_designs: The designs as given (names or paths) for that
+            exploration; default the scenarios' names.
+        space_record: A headline record read from a discovery folder
+            (``--space-from``) instead of exploring.
 
     Returns:
         The results, including where they were written.
@@ -278,6 +288,22 @@ def run_experiment(
             shutil.rmtree(out, ignore_errors=True)
         raise
     files = write_comparison(result, out, argv=argv, lang=lang, remove=out_dir is None)
+    if compare and (space_worlds or space_record):
+        try:
+            files.update(
+                add_headline(
+                    out,
+                    result.paired,
+                    lang=lang,
+                    designs=space_designs or [s.name for s in scenarios],
+                    worlds=space_worlds,
+                    record=space_record,
+                    workers=workers,
+                    progress=progress,
+                )
+            )
+        except KeyboardInterrupt:
+            raise ResultsWrittenInterrupt(out, "while the plausible space was explored") from None
     try:
         figures, export_error = _export_figures(out, lang, formats)
     except KeyboardInterrupt:
@@ -299,9 +325,54 @@ class ResultsWrittenInterrupt(KeyboardInterrupt):
         out_dir: The complete results folder (``manifest.json`` written).
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, stage: str = "while the images were written") -> None:
         super().__init__(str(out_dir))
         self.out_dir = out_dir
+        self.stage = stage
+
+
+def add_headline(
+    out: Path,
+    paired: pd.DataFrame | None,
+    *,
+    lang: str,
+    designs: Sequence[str],
+    worlds: int = 0,
+    record: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> dict[str, Path]:
+    """Add the headline over the plausible space to a written results folder.
+
+    Explores the space (``worlds`` sampled worlds into ``out/space``) unless a
+    ``record`` read from a discovery folder is given, writes ``headline.json``
+    and ``headline.csv``, writes the report again (now with its headline
+    section) and adds the headline's provenance to ``manifest.json``.
+
+    Returns:
+        File name to path of the files added.
+    """
+    from sim.experiments.inputs.folder_reads import read_folder_json
+    from sim.reporting import headline_space
+
+    if record is None:
+        record = headline_space.explore_space(
+            designs, out, worlds=worlds, workers=workers, progress=progress
+        )
+        if record is None:
+            return {}
+    written = headline_space.write_headline(out, dict(record), paired)
+    if (out / "space").is_dir():
+        written["space/"] = out / "space"
+    report.write_report(out, lang)
+    manifest = read_folder_json(out / "manifest.json", folder=out)
+    manifest["headline"] = record["source"]
+    manifest.setdefault("files", {}).update(
+        {k: v for k, v in headline_space.HEADLINE_FILES.items() if k in written}
+    )
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    atomic_write(out / "manifest.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    return written
 
 
 def write_comparison(

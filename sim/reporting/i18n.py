@@ -548,6 +548,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "The centralized design is worse under: {items}.",
         "集中推进模式在以下条件下更差：{items}。",
     ),
+    "where_worlds": (
+        "Sampled worlds: {worlds} worlds drawn by Latin hypercube from every declared "
+        "uncertainty and structure parameter over its plausible range (the city layout fixed), "
+        "{replications} paired replications each. Share of worlds where the centralized design "
+        "is worse (mean paired difference on the bad side; 95% Wilson CI over worlds) and "
+        "clearly worse (the whole 95% CI on the bad side):",
+        "抽样世界：从每个已声明的不确定性与结构参数的合理范围中以拉丁超立方抽取 {worlds} 个世界"
+        "（城市布局固定），每个世界 {replications} 次配对重复。集中推进模式更差的世界比例"
+        "（平均配对差值落在不利一侧；各世界上的 95% Wilson 区间）及明显更差的比例"
+        "（整个 95% 置信区间落在不利一侧）：",
+    ),
+    "where_worlds_row": (
+        "  {outcome} worse in {share} [{low}, {high}] ({worse}/{n}); clearly worse in {clear}",
+        "  {outcome} 更差 {share} [{low}, {high}]（{worse}/{n}）；明显更差 {clear}",
+    ),
+    "where_ends": (
+        "Plausible ends: each parameter at the low and the high end of its plausible range, "
+        "one at a time, the others at their defaults.",
+        "合理范围端点：每个参数依次取其合理范围的下端和上端，其余参数取默认值。",
+    ),
     "where_row": (
         "  {outcome} dispersed {dispersed}  centralized {centralized}  diff {difference} "
         "{interval} {verdict}",
@@ -685,6 +705,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "Fixed in every run (over each design's scenario): {fixed}.",
         "每次运行固定（覆盖各体制情景的取值）：{fixed}。",
     ),
+    "disc_held": (
+        "Not explored ({held} of the {total} declared uncertainty and structure parameters; "
+        "the other {sampled} are sampled over their plausible ranges), and why",
+        "未探索的参数（已声明的 {total} 个不确定性与结构参数中的 {held} 个；"
+        "其余 {sampled} 个在其合理范围内抽样）及原因",
+    ),
+    "disc_held_value": ("value", "取值"),
+    "disc_held_reason": ("reason", "原因"),
+    "disc_held_design": ("each design's", "各体制自身取值"),
     "disc_below_density": (
         "Below min_density: no step of this box's peeling trajectory reached it, or the "
         "restrictions that did were not clear of chance and were dropped.",

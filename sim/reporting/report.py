@@ -102,6 +102,8 @@ class ReportData:
         networks: Sharing links of every run (``networks.parquet``) or None.
         governments: Governments of every run (``governments.parquet``) or
             None (results folders written before it existed).
+        space: The headline over the plausible space (``headline.json``,
+            ``sim.reporting.headline_space``) or None.
     """
 
     manifest: dict[str, Any]
@@ -111,6 +113,7 @@ class ReportData:
     paired: pd.DataFrame | None = None
     networks: pd.DataFrame | None = None
     governments: pd.DataFrame | None = None
+    space: dict[str, Any] | None = None
 
     @property
     def scenario_names(self) -> list[str]:
@@ -189,7 +192,15 @@ def load_results(folder: str | os.PathLike[str]) -> ReportData:
         "governments.parquet": governments,
     }
     check_tables(path, tables, ReportError)
-    return ReportData(manifest, frame, runs, summary, paired, networks, governments)
+    space = None
+    if os.path.lexists(path / "headline.json"):
+        try:
+            space = read_folder_json(path / "headline.json", folder=path)
+        except (OSError, ValueError) as exc:
+            raise ReportError(
+                f"cannot read {path / 'headline.json'}: {shorten(str(exc), 300)}"
+            ) from None
+    return ReportData(manifest, frame, runs, summary, paired, networks, governments, space)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame | None:
@@ -575,7 +586,18 @@ def render_report(
             if k.startswith(prefix)
         )
 
-    sections: list[tuple[str, str, str]] = [
+    sections: list[tuple[str, str, str]] = []
+    if data.paired is not None and not data.paired.empty and len(names) == 2:
+        from sim.reporting.headline_section import headline_section, section_title
+
+        sections.append(
+            (
+                "headline",
+                section_title(data.space, names, lang),
+                headline_section(data.space, names, lang),
+            )
+        )
+    sections += [
         (
             "run",
             i18n.t("sec_run", lang),

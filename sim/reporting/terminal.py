@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -200,6 +201,44 @@ def format_sweep_report(summary: SweepSummary, max_points: int = 20) -> str:
     return "\n".join(lines)
 
 
+def condition_zh(name: str, reason: str) -> tuple[str, str]:
+    """Chinese name and reason of a ``where-it-loses`` condition.
+
+    A plausible end (``"<parameter> low"`` or ``"<parameter> high"``, read from
+    the declarations) is named from the parameter's Chinese label.
+    """
+    if name in i18n.CONDITIONS_ZH:
+        return i18n.CONDITIONS_ZH[name]
+    parameter, _, end = name.rpartition(" ")
+    if end in ("low", "high") and parameter:
+        side = "下端" if end == "low" else "上端"
+        return f"{i18n.parameter_label(parameter, 'zh')}取合理范围{side}", f"合理范围{side}"
+    return name, reason
+
+
+def format_world_shares(shares: Any, replications: int, lang: str = "en") -> str:
+    """The sampled worlds' shares of ``where-it-loses`` (``world_shares``) as text."""
+    worlds = int(shares["worlds"].max()) if len(shares) else 0
+    lines = textwrap.wrap(
+        i18n.t("where_worlds", lang, worlds=worlds, replications=replications), 79
+    )
+    for r in shares.itertuples():
+        lines.append(
+            i18n.t(
+                "where_worlds_row",
+                lang,
+                outcome=f"{i18n.outcome_label(r.outcome, lang):<24}",
+                share=f"{r.share_worse:.0%}",
+                low=f"{r.ci_low:.0%}",
+                high=f"{r.ci_high:.0%}",
+                worse=r.worse,
+                n=r.worlds,
+                clear=f"{r.share_clearly_worse:.0%}",
+            )
+        )
+    return "\n".join(lines)
+
+
 def format_where_it_loses(table: Any, replications: int, lang: str = "en") -> str:
     """Return the table of ``sim.analysis.where_it_loses.where_it_loses`` as text.
 
@@ -216,7 +255,7 @@ def format_where_it_loses(table: Any, replications: int, lang: str = "en") -> st
     zh = i18n.check_lang(lang) == "zh"
 
     def condition_text(name: str, reason: str) -> tuple[str, str]:
-        return i18n.CONDITIONS_ZH.get(name, (name, reason)) if zh else (name, reason)
+        return condition_zh(name, reason) if zh else (name, reason)
 
     def verdict(text: str) -> str:
         return i18n.VERDICTS_ZH.get(text, text) if zh else text

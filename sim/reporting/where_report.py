@@ -102,11 +102,11 @@ def write_where_report(
     lang: str = "en",
 ) -> Path:
     """Write ``where_it_loses.html`` (``where_it_loses_zh.html``) into the folder."""
-    figure = where_figure(table, lang)
     title = "Where the centralized design loses" if lang == "en" else "集中模式在何处不占优"
-    body = [
-        f"<h1>{html.escape(title)}</h1>",
-        f"<div class='fig'>{figure_divs([figure])[0]}</div>",
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    if len(table):  # no plausible ends run (--no-ends): the sampled worlds' shares only
+        body.append(f"<div class='fig'>{figure_divs([where_figure(table, lang)])[0]}</div>")
+    body += [
         f"<pre style='font-size:12px;overflow-x:auto'>{html.escape(text)}</pre>",
         provenance_section(provenance, lang),
     ]

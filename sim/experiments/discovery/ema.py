@@ -4,8 +4,10 @@ EMA Workbench (Kwakkel 2017, https://emaworkbench.readthedocs.io) runs
 experiments over uncertainties and policies and offers scenario discovery
 (PRIM, CART), feature scoring and robust optimization, but no paired design
 comparison. :func:`ema_model` builds a ``ReplicatorModel`` from the parameter
-declarations of ``sim/model/parameters.py``: every uncertainty (or the ones
-named) over its *plausible* range, the design (a scenario file) as a
+declarations of ``sim/model/parameters.py``: by default the whole space of
+``run.py discover`` (``sim.experiments.space``: every uncertainty and
+structure parameter over its *plausible* range, the city layout fixed; or the
+ones named), the design (a scenario file) as a
 categorical lever, optionally more levers over their plausible ranges, the
 headline outcomes as means over the replications. The replications carry
 seeds (``replication r`` has the same seed in every experiment), so the
@@ -43,6 +45,7 @@ import pandas as pd
 from sim.experiments.inputs.scenarios import load_scenario
 from sim.experiments.replications import HEADLINE_OUTCOMES
 from sim.experiments.seeds import spawn_seeds
+from sim.experiments.space import CITY_FIXED, fixed_values, space_parameters
 from sim.model.governance import GovernanceModel
 from sim.model.parameters import SPECS, plain_value
 
@@ -110,22 +113,30 @@ def ema_model(
     Args:
         designs: Scenario names the categorical lever ``design`` takes.
         uncertainties: Uncertainty (or structure) parameters to vary over
-            their plausible ranges (default: every uncertainty).
+            their plausible ranges (default: the whole space of
+            ``sim.experiments.space``, every uncertainty and structure
+            parameter not fixed, as ``run.py discover`` samples it).
         levers: Further levers to vary over their plausible ranges, on top
             of each design's own values.
         outcomes: Outcomes reported (means over the replications).
         replications: Replications of every experiment.
         root_seed: Root of the replications' seeds (``spawn_seeds``).
-        fixed: Parameter values fixed in every run (a constant of the model).
+        fixed: Parameter values fixed in every run (a constant of the model),
+            over the city layout's fixes (``space.CITY_FIXED``: one flat
+            government), which always apply unless a parameter is named in
+            ``uncertainties``. :func:`not_explored` lists them with reasons.
         name: The model's name in the workbench (letters, digits, underscores).
 
     Returns:
         The model, ready for ``perform_experiments`` (policies from
         :func:`design_policies`).
     """
+    held = {**fixed_values(CITY_FIXED), **(fixed or {})}
     if uncertainties is None:
-        uncertainties = [n for n, s in SPECS.items() if s.group == "uncertainty"]
-    for parameter in [*uncertainties, *levers, *(fixed or {})]:
+        uncertainties = space_parameters(held)
+    else:  # a city-layout parameter named here is explored, not held
+        held = {k: v for k, v in held.items() if k not in uncertainties or k in (fixed or {})}
+    for parameter in [*uncertainties, *levers, *held]:
         if parameter not in SPECS:
             raise ValueError(f"'{parameter}' is not a model parameter")
     for parameter in levers:
@@ -135,9 +146,31 @@ def ema_model(
     model.uncertainties = [_parameter(n) for n in uncertainties]
     model.levers = [ema_wb.CategoricalParameter(DESIGN, list(designs)), *map(_parameter, levers)]
     model.outcomes = [ema_wb.ScalarOutcome(o, function=np.mean) for o in outcomes]
-    model.constants = [ema_wb.Constant("fixed", dict(fixed or {}))]
+    model.constants = [ema_wb.Constant("fixed", held)]
     model.replications = [{SEED: s} for s in spawn_seeds(root_seed, replications)]
     return model
+
+
+def not_explored(model: Any) -> list[tuple[str, Any, str]]:
+    """The parameters of the space a model built by :func:`ema_model` holds, with why.
+
+    Returns:
+        ``(name, value, reason)`` per uncertainty or structure parameter not
+        among the model's uncertainties.
+    """
+    held = next(c.value for c in model.constants if c.name == "fixed")
+    explored = {u.name for u in model.uncertainties}
+    rows = []
+    for name in space_parameters():
+        if name in explored:
+            continue
+        if name in CITY_FIXED and held.get(name) == CITY_FIXED[name].value:
+            rows.append((name, held[name], CITY_FIXED[name].reason))
+        elif name in held:
+            rows.append((name, held[name], "fixed by the caller"))
+        else:
+            rows.append((name, SPECS[name].default, "not named in uncertainties: each design's"))
+    return rows
 
 
 def design_policies(designs: Sequence[str]) -> list[Any]:

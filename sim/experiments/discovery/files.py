@@ -7,19 +7,25 @@ design is judged worse than the first one::
 
     description: Where the centralized design does worse than the dispersed one.
     designs: [dispersed, centralized]     # the first is the reference
-    parameters: {n_departments: 40}       # optional: fixed in every run
     months: 120                           # optional
-    uncertainties:                        # 'plausible' = the declared plausible range
-      annual_budget: plausible
-      platform_cost_multiple: {low: 1.0, high: 20.0}
-    levers: {}                            # optional: levers set alike in every design
+    uncertainties: all                    # the default: every declared uncertainty and
+                                          # structure parameter over its plausible range
+    fixed:                                # optional: not explored, each with its reason
+      n_jurisdictions: {value: 1, reason: copies only narrow intervals}
     samples: 200                          # Latin hypercube points
+    levers: {}                            # optional: levers set alike in every design
     replications: 5                       # paired: replication r has one seed everywhere
     root_seed: 20261205
     outcomes: [cost_per_service_month, capability_coverage, mean_months_to_service]
     min_density: 0.8                      # optional: PRIM box choice (default 0.8)
     boxes: 3                              # optional: PRIM boxes per outcome (default 3)
     batch: 100                            # optional: runs per batched model
+
+``uncertainties`` may instead list some parameters (``name: plausible`` or
+``{low, high}``): then only those are sampled, and the report lists the
+others as held at the designs' values. ``parameters: {name: value}`` still
+fixes values without a reason; the report says that no reason was given.
+Every report lists what was not explored and why (``Discovery.held``).
 
 Every design runs the same points with the same seeds: the file becomes one
 sweep file per design (``sim.experiments.sweeps.files``), written into the
@@ -48,6 +54,7 @@ from sim.experiments.inputs.reading import (
     file_location,
     key_lines,
 )
+from sim.experiments.space import Fixed, read_fixed_section, space_parameters
 from sim.experiments.sweeps.definition import Sweep, SweepError
 from sim.experiments.sweeps.files import sweep_from_data
 from sim.experiments.sweeps.ranges import whole_number
@@ -89,6 +96,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "description",
     "designs",
     "parameters",
+    "fixed",
     "months",
     "uncertainties",
     "levers",
@@ -103,11 +111,13 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "designs",
-    "uncertainties",
     "samples",
     "replications",
     "root_seed",
 )
+
+#: ``uncertainties: all`` (or no ``uncertainties``): the whole declared space.
+ALL = "all"
 
 #: Keys passed on to each design's sweep file unchanged.
 SWEEP_KEYS: tuple[str, ...] = (
@@ -144,6 +154,12 @@ class Discovery:
             density is at least this (else the densest).
         boxes: PRIM boxes sought per outcome.
         quick: Whether this is the small version of the file (``--quick``).
+        fixed: The ``fixed:`` section: parameters not explored, with reasons.
+        held: Every uncertainty and structure parameter that is not sampled:
+            ``(name, value or None, reason)``; None means each design's own
+            value (its scenario's, or the declared default).
+        whole_space: Whether the file samples the whole declared space
+            (``uncertainties: all`` or none given) less what it fixes.
     """
 
     path: Path
@@ -158,6 +174,9 @@ class Discovery:
     min_density: float = 0.8
     boxes: int = 3
     quick: bool = False
+    fixed: dict[str, Fixed] = field(default_factory=dict)
+    held: tuple[tuple[str, Any, str], ...] = ()
+    whole_space: bool = False
 
     @property
     def definition_hash(self) -> str:
@@ -198,15 +217,99 @@ def _relabel(exc: SweepError) -> SweepError:
     return DiscoveryError(message)
 
 
-def _sweep_data(data: Mapping, design: str, samples: int, root_seed: int) -> LineMapping:
-    """The mapping of one design's sweep, with the discovery file's line numbers."""
+def _sweep_data(
+    data: Mapping, design: str, samples: int, root_seed: int, fixed: Mapping[str, Fixed]
+) -> LineMapping:
+    """The mapping of one design's sweep, with the discovery file's line numbers.
+
+    The whole space (``uncertainties: all`` or none given) becomes every
+    declared uncertainty and structure parameter at ``plausible`` less those
+    fixed (under ``fixed``, ``parameters`` or a top-level ``months``); the
+    ``fixed`` values join the sweep's ``parameters``.
+    """
     lines = key_lines(data)
     out = LineMapping({k: data[k] for k in SWEEP_KEYS if k in data})
+    raw = data.get("uncertainties", ALL)
+    if raw is None or raw == ALL:
+        held = {*fixed, *(data.get("parameters") or {}), *(["months"] if "months" in data else [])}
+        sampled = LineMapping({n: "plausible" for n in space_parameters(held)})
+        sampled.lines = {n: lines.get("uncertainties") for n in sampled}
+        out["uncertainties"] = sampled
+    if fixed:
+        parameters = LineMapping({**(data.get("parameters") or {})})
+        parameters.lines = dict(key_lines(data.get("parameters") or {}))
+        for name, entry in fixed.items():
+            parameters[name] = entry.value
+            parameters.lines[name] = key_lines(data.get("fixed") or {}).get(name)
+        out["parameters"] = parameters
     out["scenario"] = design
     out["design"] = {"method": "lhs", "samples": samples, "seed": root_seed}
     out["outcomes"] = list(WORSE)
-    out.lines = {**lines, "scenario": lines.get("designs"), "design": lines.get("samples")}
+    out.lines = {
+        **lines,
+        "scenario": lines.get("designs"),
+        "design": lines.get("samples"),
+        "parameters": lines.get("parameters") or lines.get("fixed"),
+    }
     return out
+
+
+def _check_space(data: Mapping, path: Path, fixed: Mapping[str, Fixed]) -> bool:
+    """Check ``uncertainties`` against ``fixed``; return whether the whole space is sampled."""
+    lines = key_lines(data)
+    raw = data.get("uncertainties", ALL)
+    if isinstance(raw, str) and raw != ALL:
+        raise _error(
+            path,
+            lines.get("uncertainties"),
+            f"'uncertainties' is {describe_value(raw)}; give 'all' (every declared uncertainty "
+            "and structure parameter over its plausible range, the default) or a mapping of "
+            "parameters to 'plausible' or {low, high}.",
+        )
+    for name in fixed:
+        where = None
+        if name in (data.get("parameters") or {}):
+            where = "'parameters'"
+        elif name == "months" and "months" in data:
+            where = "the top-level 'months'"
+        elif isinstance(raw, Mapping) and name in raw:
+            where = "'uncertainties'"
+        elif isinstance(data.get("levers"), Mapping) and name in data["levers"]:
+            where = "'levers'"
+        if where:
+            raise _error(
+                path,
+                key_lines(data.get("fixed") or {}).get(name, lines.get("fixed")),
+                f"'{name}' is under 'fixed' and also under {where}; keep one (fixed: not "
+                "explored, with a reason; uncertainties: explored).",
+            )
+    return raw is None or raw == ALL
+
+
+def _held(
+    data: Mapping, fixed: Mapping[str, Fixed], sweep: Sweep
+) -> tuple[tuple[str, Any, str], ...]:
+    """Every uncertainty and structure parameter not sampled: (name, value, reason)."""
+    sampled = set(sweep.parameter_names)
+    given = {**(data.get("parameters") or {})}
+    rows: list[tuple[str, Any, str]] = []
+    for name in space_parameters():
+        if name in sampled:
+            continue
+        if name in fixed:
+            rows.append((name, fixed[name].value, fixed[name].reason))
+        elif name in given or (name == "months" and "months" in data):
+            where = "'months'" if name not in given else "'parameters'"
+            rows.append(
+                (
+                    name,
+                    sweep.fixed.get(name),
+                    f"set under {where} without a reason (give one under 'fixed')",
+                )
+            )
+        else:
+            rows.append((name, None, "not listed under 'uncertainties': each design's value"))
+    return tuple(rows)
 
 
 def _sweep_yaml(discovery: Discovery, design: str) -> str:
@@ -323,12 +426,14 @@ def load_discovery(path: str | Path, *, quick: bool = False) -> Discovery:
     designs = _read_designs(data, path)
     outcomes = _read_outcomes(data, path)
     min_density = _read_density(data, path)
+    fixed = read_fixed_section(data.get("fixed"), path, lines.get("fixed"), _error)
+    whole_space = _check_space(data, path, fixed)
     try:
         samples = whole_number(data["samples"], "samples", path, lines.get("samples"), 2)
         boxes = whole_number(data.get("boxes", 3), "boxes", path, lines.get("boxes"), 1, 10)
         root_seed = whole_number(data["root_seed"], "root_seed", path, lines.get("root_seed"), 0)
         sweeps = {
-            d: sweep_from_data(path, text, _sweep_data(data, d, samples, root_seed))
+            d: sweep_from_data(path, text, _sweep_data(data, d, samples, root_seed, fixed))
             for d in designs
         }
         if quick:
@@ -340,7 +445,9 @@ def load_discovery(path: str | Path, *, quick: bool = False) -> Discovery:
             small_data = LineMapping(small)
             small_data.lines = key_lines(data)
             sweeps = {
-                d: sweep_from_data(path, text, _sweep_data(small_data, d, samples, root_seed))
+                d: sweep_from_data(
+                    path, text, _sweep_data(small_data, d, samples, root_seed, fixed)
+                )
                 for d in designs
             }
     except SweepError as exc:
@@ -360,4 +467,7 @@ def load_discovery(path: str | Path, *, quick: bool = False) -> Discovery:
         min_density=min_density,
         boxes=boxes,
         quick=quick,
+        fixed=fixed,
+        held=_held(data, fixed, first),
+        whole_space=whole_space,
     )

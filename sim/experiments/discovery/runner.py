@@ -170,6 +170,8 @@ def discovery_manifest_extra(discovery: Discovery, run: DiscoveryRun) -> dict[st
         "designs": list(discovery.designs),
         "reference_design": discovery.designs[0],
         "sampled": list(discovery.parameter_names),
+        "whole_space": discovery.whole_space,
+        "not_explored": [{"parameter": n, "value": v, "reason": r} for n, v, r in discovery.held],
         "samples": discovery.samples,
         "quick": discovery.quick,
         "outcomes_judged": list(discovery.outcomes),
