@@ -879,47 +879,10 @@ VERDICTS_ZH: dict[str, str] = {
     "no clear difference": "无明显差异",
 }
 
-#: Chinese name and reason of each ``where-it-loses`` condition, by English name.
+#: Chinese name and reason of the ``where-it-loses`` conditions with fixed names
+#: (the plausible ends are named from the parameter labels).
 CONDITIONS_ZH: dict[str, tuple[str, str]] = {
     "defaults": ("默认参数", "按声明的默认值"),
-    "understaffed office": (
-        "推进办人手不足",
-        "推进办的审查能力只有每月约 2 个待审项目的一半"
-        "（仅调低集中模式的这一政策杠杆，分散模式不变）",
-    ),
-    "low top-leader attention": (
-        "主要领导重视不足",
-        "主要领导很少过问电子政务，而推进机构的权力又依赖于此（[001][004]）",
-    ),
-    "costly platforms": ("平台造价高", "一个共享平台相当于 15 个部门系统的造价（大型集成项目）"),
-    "slow platforms": ("平台建设慢", "建设一个平台需要四年（大项目常常超期）"),
-    "expensive staff": ("人员成本高", "人员成本是假设值的数倍（信息技术人才稀缺，[002]）"),
-    "heavy upkeep": ("运维负担重", "每年运行维护费用为建设成本的 30%"),
-    "small governments": ("小规模政府", "只有 10 个部门的县：可重复的少，固定成本难以分摊"),
-    "tight budgets": ("预算紧张", "每个部门的电子政务资金不到默认值的一半（[002] 欠发达地区）"),
-    "fast turnover": ("领导更替频繁", "领导平均任期一年半"),
-    "poor standards locked in": (
-        "锁定不良标准",
-        "早期总体规划往往锁定一个不良标准（MODEL.md 3.10）",
-    ),
-    "small poor county, costly platforms": (
-        "小而穷的县、平台昂贵",
-        "固定成本应占主导的组合：分摊平台的部门少、资金少、平台与技术服务中心昂贵",
-    ),
-    "small county, slow and costly platforms": (
-        "小县、平台慢而贵",
-        "分摊平台的部门少，而平台既贵又慢",
-    ),
-    "unreliable platforms": ("平台不可靠", "平台每十个月宕机一个月，所有用户同时受影响"),
-    "slow integration, weak departments": (
-        "接入慢、部门能力弱",
-        "信息技术能力充足的部门接入平台也需一年，而多数是“三无”部门（[001]），需要长达三倍的时间",
-    ),
-    "cramped platforms": ("平台容量小", "平台只够五个部门使用，每次扩容相当于半个新平台"),
-    "costly sharing": (
-        "数据共享成本高",
-        "数据共享让提供方和需求方各自付出相当于系统造价相当比例的成本",
-    ),
 }
 
 
