@@ -36,12 +36,6 @@ from sim.experiments.results import write_csv
 #: The discovery file the space comes from.
 SPACE_FILE = "centralized_vs_dispersed"
 
-#: Sampled worlds of the main job (``run.py`` with no command): 400 runs of one
-#: model each (two designs, two replications; government size varies, so they
-#: do not batch yet): 63 s on two cores at load 3-4, 426 s at load 10-13
-#: (issue 27 asks for the main job under about five minutes).
-MAIN_JOB_WORLDS = 100
-
 #: Paired replications per sampled world: two is the fewest that gives a
 #: paired difference a spread; the share's interval is over worlds.
 SPACE_REPLICATIONS = 2
