@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.analysis import drivers
 
@@ -67,3 +68,13 @@ def test_paired_worlds_subtracts_the_reference_run_of_the_same_seed():
     frame = drivers.paired_worlds({"r": base, "d": other}, "r", "d", ["a"], ["y"])
     assert frame["y"].tolist() == [0.5, 0.0, 2.0]
     assert frame["a"].tolist() == [0.1, 0.1, 0.9]
+
+
+@pytest.mark.parametrize("worlds", range(60, 240, 15))
+def test_pawn_slices_are_ones_salib_can_cut(worlds):
+    # SALib's PAWN cuts slices at np.arange(0, 1 + 1/S, 1/S): for S = 6 or 9 rounding
+    # puts an edge past 1 and it raises (the main job's 100 worlds gave S = 6).
+    slides = drivers.slides_for(worlds)
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(size=(worlds, 3)), rng.normal(size=worlds)
+    assert drivers._pawn(x, y, slides).shape == (3,)

@@ -98,9 +98,25 @@ def seed_share(frame: pd.DataFrame, world: str, outcome: str) -> float:
     return float(min(within.mean() / total, 1.0))
 
 
+def _salib_can_slice(slides: int) -> bool:
+    """Whether SALib's PAWN builds ``slides`` slices without a quantile above 1.
+
+    ``SALib.analyze.pawn`` takes its slice edges from ``np.arange(0, 1 + 1/S,
+    1/S)``; for some S (6, 9, ...) rounding adds an edge past 1 and
+    ``np.nanquantile`` raises. Such S are skipped.
+    """
+    edges = np.arange(0, 1 + 1 / slides, 1 / slides)
+    return len(edges) == slides + 1 and edges[-1] <= 1
+
+
 def slides_for(worlds: int) -> int:
-    """PAWN's conditioning slices for this many worlds: about 15 worlds a slice, 5 to 15."""
-    return int(min(MAX_SLIDES, max(MIN_SLIDES, worlds // 15)))
+    """PAWN's conditioning slices for this many worlds: about 15 worlds a slice, 5 to 15.
+
+    The nearest count at or below that which SALib can slice (see
+    :func:`_salib_can_slice`).
+    """
+    wanted = int(min(MAX_SLIDES, max(MIN_SLIDES, worlds // 15)))
+    return next(s for s in range(wanted, 1, -1) if _salib_can_slice(s))
 
 
 def _pawn(x: np.ndarray, y: np.ndarray, slides: int) -> np.ndarray:
