@@ -324,3 +324,25 @@ def test_headline_drivers_are_the_sensitivity_above_its_floor_with_intervals():
     fallback = headline.drivers(scores, "centralized")
     assert list(fallback["parameter"]) == ["n_departments"]
     assert "feature score" in fallback.loc[0, "method"]
+
+
+def test_when_no_driver_clears_the_floor_the_largest_are_shown_as_below_it(tmp_path):
+    sensitivity = pd.DataFrame(
+        {
+            "design": ["centralized"] * 2,
+            "outcome": ["capability_coverage"] * 2,
+            "parameter": ["system_cost", "months"],
+            "index": [0.18, 0.30],
+            "ci_low": [0.10, 0.15],
+            "ci_high": [0.22, 0.35],
+            "noise_floor": [0.20, 0.20],
+            "above_floor": [False, False],
+        }
+    )
+    found = headline.drivers(None, "centralized", sensitivity=sensitivity)
+    assert list(found["parameter"]) == ["months", "system_cost"]
+    assert not found["above_floor"].any()
+    from sim.reporting.headline_section import _drivers
+
+    html = _drivers({"drivers": headline.json_records(found)}, "en")
+    assert "none above the noise floor (the largest: months 0.300 [0.150, 0.350]" in html

@@ -203,19 +203,28 @@ def drivers(
 
     Returns:
         ``outcome``, ``parameter``, ``score``, ``ci_low``, ``ci_high``,
-        ``noise_floor``, ``method`` (intervals empty for feature scores).
+        ``noise_floor``, ``above_floor``, ``method`` (intervals empty for
+        feature scores): per outcome the parameters above the floor, largest
+        first, or, when none is, the ``top`` largest (``above_floor`` False),
+        so that a reader sees how far below the floor the leaders are.
     """
-    columns = ["outcome", "parameter", "score", "ci_low", "ci_high", "noise_floor", "method"]
+    columns = [
+        "outcome", "parameter", "score", "ci_low", "ci_high", "noise_floor", "above_floor",
+        "method",
+    ]  # fmt: skip
 
     def above(frame: pd.DataFrame) -> pd.DataFrame:
         flags = frame["above_floor"].astype(str).str.lower().isin(("true", "1"))
-        return frame[flags]
+        frame = frame.assign(above_floor=flags)
+        # per outcome: those above the floor, or all of them when none is
+        some = frame.groupby("outcome")["above_floor"].transform("any")
+        return frame[frame["above_floor"] | ~some]
 
     if sensitivity is not None and len(sensitivity) and "index" in sensitivity:
         mine = sensitivity[sensitivity["outcome"].isin(outcomes)]
         if "design" in mine:
             mine = mine[mine["design"] == design]
-        kept = above(mine).rename(columns={"index": "score"})
+        kept = above(mine.dropna(subset=["index"])).rename(columns={"index": "score"})
         kept = kept.sort_values(["outcome", "score"], ascending=[True, False])
         kept = kept.groupby("outcome", sort=False).head(top)
         kept = kept.assign(

@@ -50,11 +50,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "drivers": ("Drivers", "驱动因素"),
     "drivers_note": (
-        "Parameters that best separate the worlds where the design is worse from the others "
+        "Parameters that most drive the paired difference of the design against the reference "
         "({method}); score beside the noise floor.",
-        "最能区分该体制更差与否的参数（{method}）；分数旁为噪声底线。",
+        "对该体制与参照体制配对差异影响最大的参数（{method}）；分数旁为噪声底线。",
     ),
     "no_drivers": ("none above the noise floor", "无高于噪声底线者"),
+    "largest": ("the largest", "最大者"),
     "boxes": (
         "PRIM boxes: where the design is worse",
         "PRIM 盒子：该体制更差之处",
@@ -198,7 +199,11 @@ def _drivers(record: Mapping[str, Any], lang: str) -> str:
     items = []
     for outcome in HEADLINE:
         mine = [d for d in found if d["outcome"] == outcome]
-        text = ", ".join(_driver_text(d) for d in mine) or _t("no_drivers", lang)
+        if mine and not any(d.get("above_floor", True) for d in mine):
+            largest = ", ".join(_driver_text(d) for d in mine)
+            text = f"{_t('no_drivers', lang)} ({_t('largest', lang)}: {largest})"
+        else:
+            text = ", ".join(_driver_text(d) for d in mine) or _t("no_drivers", lang)
         items.append(f"<li>{_e(i18n.outcome_label(outcome, lang))}: {_e(text)}</li>")
     return (
         f"<h3>{_e(_t('drivers', lang))}</h3>\n<p class='note'>"
