@@ -670,3 +670,26 @@ def read_runs(folders: Mapping[str, Path]) -> dict[str, pd.DataFrame]:
         with open_folder_file(folder / "runs.csv", table_limit(), folder) as handle:
             runs[design] = pd.read_csv(handle)
     return runs
+
+
+def analyze_folders(discovery: Any, folders: Mapping[str, Path]) -> DiscoveryAnalysis:
+    """Analyse the summarized sweep folders of a discovery file's designs.
+
+    Args:
+        discovery: The discovery (``sim.experiments.discovery.files.Discovery``).
+        folders: Each design's sweep folder, summarized (``runs.csv`` written).
+
+    Returns:
+        The analysis of :func:`analyze` over the ranges of the sampled parameters.
+    """
+    first = discovery.sweeps[discovery.designs[0]]
+    ranges = {p.name: (p.low, p.high) for p in first.swept}
+    return analyze(
+        read_runs(folders),
+        discovery.designs,
+        discovery.parameter_names,
+        ranges,
+        discovery.outcomes,
+        min_density=discovery.min_density,
+        max_boxes=discovery.boxes,
+    )

@@ -262,17 +262,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
             made = run.results[design]
             # A resumed sweep that ran nothing keeps the record of the runs that made it.
             summarize_sweep(folder, extra={"run": made.run_info} if made.ran else None)
+        analysis = analysis_module.analyze_folders(discovery, run.folders)
         first = discovery.sweeps[discovery.designs[0]]
-        ranges = {p.name: (p.low, p.high) for p in first.swept}
-        analysis = analysis_module.analyze(
-            analysis_module.read_runs(run.folders),
-            discovery.designs,
-            discovery.parameter_names,
-            ranges,
-            discovery.outcomes,
-            min_density=discovery.min_density,
-            max_boxes=discovery.boxes,
-        )
         tables = {
             "points.csv": (analysis.points, "per point, design and outcome: sampled values, paired "
                            "difference from the reference with its 95% CI, worse, clearly worse"),

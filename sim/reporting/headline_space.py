@@ -128,17 +128,7 @@ def explore_space(
         run = run_discovery(discovery, space, workers=workers, progress=progress)
     for folder in run.folders.values():
         summarize_sweep(folder)
-    first = discovery.sweeps[discovery.designs[0]]
-    ranges = {p.name: (p.low, p.high) for p in first.swept}
-    found = analysis_module.analyze(
-        analysis_module.read_runs(run.folders),
-        discovery.designs,
-        discovery.parameter_names,
-        ranges,
-        discovery.outcomes,
-        min_density=discovery.min_density,
-        max_boxes=discovery.boxes,
-    )
+    found = analysis_module.analyze_folders(discovery, run.folders)
     for name, frame in (
         ("points.csv", found.points),
         ("boxes.csv", found.boxes),
