@@ -36,12 +36,6 @@ FINDINGS = {
     "[0.228, 0.273] (dispersed "
     "slope 3.41 [3.18, 3.64], centralized 0.852 [0.792, 0.911]); the criterion asks for the "
     "centralized upper bound below 0.25 x the dispersed lower bound (sign test p 0.54)",
-    "F5": "issue 26, F5.4 restated on the common needs still open at the reform (open, "
-    "waiting for a platform or proposed): of them, adopted a platform +12: 0.004, +24: 0.015, "
-    "+36: 0.038, +48: 0.058, +72: 0.104, no saturation within the run; the logistic's "
-    "inflection 46.2 months after the reform [42.6, 50.2] lies inside the window and its AIC "
-    "advantage is 44.9, but its bootstrap 2.5% quantile is 2.43, not >= 10 (before issue 26, "
-    "over all needs: advantage -28.6)",
     "F4": "issue 26, institutionalized arm at body_permanence 0.8 (was 1.0, immune by "
     "formula): short tenure raises the share of needs not served within 24 months by 0.104 "
     "[0.072, 0.136] under centralized (0.8), against 0.142 [0.124, 0.159] under "
@@ -56,7 +50,7 @@ FINDINGS = {
     "it, 30 replications): it is not word of mouth's trace",
 }
 #: Findings that fail for certain (seeded runs): an unexpected pass is reported.
-STRICT_FINDINGS = {"F1", "F4", "F5", "F6", "F10"}
+STRICT_FINDINGS = {"F1", "F4", "F6", "F10"}
 
 
 @pytest.mark.slow
