@@ -155,16 +155,16 @@ def main(argv: list[str] | None = None) -> int:
         one_wall, one, _, _ = design_rate(single, batch=1)
         print(
             f"discovery design varying n_departments (shipped discovery's {design} sweep: its "
-            f"uncertainties incl. n_departments 15-80, 120 months, {samples} points x 1 run, "
-            f"serial, collection and Parquet included): batched ({batch} runs per model) "
-            f"{rate:.1f} runs per CPU second ({wall:.1f} per wall second on this loaded "
-            f"machine; target >= {TARGET_RUNS_PER_S_PER_CORE} runs/s per core: "
+            f"whole space incl. n_departments and the horizon months, {samples} points x 1 "
+            f"run, serial, collection and Parquet included; runs batch only with equal months): "
+            f"batched (up to {batch} runs per model) {rate:.1f} runs per CPU second ({wall:.1f} "
+            f"per wall second; target >= {TARGET_RUNS_PER_S_PER_CORE} runs/s per core: "
             f"{verdict(rate >= TARGET_RUNS_PER_S_PER_CORE)}); one model per run {one:.1f} "
             f"per CPU second ({one_wall:.1f} wall; {single} runs): speedup {rate / one:.1f}x"
         )
     if "shipped" in parts:
         seconds, first = shipped_wall_time(args.quick)
-        size = "--quick, 320 runs" if args.quick else "2,400 runs"
+        size = "--quick" if args.quick else "its samples x replications x designs"
         print(
             f"shipped discovery (run.py discover {SHIPPED.relative_to(ROOT)} "
             f"{'--quick ' if args.quick else ''}--workers 2, {size}, runs and analysis): "
