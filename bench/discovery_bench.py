@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"discovery design varying n_departments (shipped discovery's {design} sweep: its "
             f"whole space incl. n_departments and the horizon months, {samples} points x 1 "
-            f"run, serial, collection and Parquet included; runs batch only with equal months): "
+            f"run, serial, collection and Parquet included; blocks ordered by horizon): "
             f"batched (up to {batch} runs per model) {rate:.1f} runs per CPU second ({wall:.1f} "
             f"per wall second; target >= {TARGET_RUNS_PER_S_PER_CORE} runs/s per core: "
             f"{verdict(rate >= TARGET_RUNS_PER_S_PER_CORE)}); one model per run {one:.1f} "

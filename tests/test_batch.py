@@ -334,12 +334,56 @@ def test_every_parameter_that_may_vary_is_read_per_replica(name):
         getattr(model.p, still_varying)
 
 
-def test_replicas_must_share_the_months():
-    scenario = load_scenario("centralized")
-    with pytest.raises(ValueError, match="months must be equal in every replica"):
-        GovernanceModel(
-            scenario.parameters, rng=1, replicas=2, replica_parameters=[{}, {"months": 9}]
+def test_replicas_of_different_horizons_end_at_their_own_month():
+    # Issue 27: a design sampling the horizon batches; the model runs to the
+    # longest and each replica is measured at its own last month.
+    scenario = load_scenario("centralized").with_overrides(n_departments=10)
+    model = GovernanceModel(
+        scenario.parameters,
+        rng=1,
+        replicas=3,
+        replica_parameters=[{"months": 24}, {"months": 36}, {"months": 24}],
+        record_every_month=False,
+    )
+    model.run()
+    assert model.month == model.horizon == 36
+    frame = model.outcomes_frame()
+    last = frame.groupby("replica")["month"].max()
+    assert last.tolist() == [24, 36, 24]
+    assert set(frame["month"]) == {0, 24, 36}
+    # Needs of a replica arise within its own horizon.
+    short = model.replica_of[model.dept_jur[model.business_dept]] != 1
+    assert (model.business_need_month[short] < 24).all()
+
+
+def test_a_short_replica_beside_long_ones_follows_its_own_distribution():
+    scenario = load_scenario("dispersed").with_overrides(n_departments=10, months=24)
+
+    def finals(partner_months: int, seed: int) -> np.ndarray:
+        model = GovernanceModel(
+            scenario.parameters,
+            rng=seed,
+            replicas=20,
+            replica_parameters=[
+                {"months": 24 if r % 2 == 0 else partner_months} for r in range(20)
+            ],
+            record_every_month=False,
         )
+        model.run()
+        frame = model.outcomes_frame()
+        short = frame[(frame["replica"] % 2 == 0) & (frame["month"] == 24)]
+        return short["cum_spending"].to_numpy()
+
+    alone = np.concatenate([finals(24, s) for s in (1, 2, 3)])
+    beside = np.concatenate([finals(60, s) for s in (4, 5, 6)])
+    assert len(alone) == len(beside) == 30
+    pooled = np.sqrt((alone.var(ddof=1) + beside.var(ddof=1)) / 2)
+    assert abs(alone.mean() - beside.mean()) < 0.55 * pooled
+    assert stats.ks_2samp(alone, beside).pvalue > 0.01
+
+
+def test_replica_parameters_need_one_mapping_per_replica():
+    scenario = load_scenario("centralized")
     with pytest.raises(ValueError, match="2 entries for 3 replicas"):
         GovernanceModel(scenario.parameters, rng=1, replicas=3, replica_parameters=[{}, {}])
 

@@ -434,12 +434,14 @@ def test_batched_sweep_runs_consecutive_points_together_and_resumes(tmp_path):
     assert blocks == [(0, 1, 2), (3, 4, 5), (6, 7)]
     bodies = sweep.parameter_names.index("approval_bodies")
     assert any(len({values[p][bodies] for p in block}) == 2 for block in blocks)
-    # only months split the points (every replica of a model steps through the same months)
-    with_months = [(*v, 12 if p < 5 else 24) for p, v in enumerate(values)]
+    # horizons share a model too (issue 27); points are ordered by months before the
+    # cut, so that a model, which runs to its longest horizon, wastes few months
+    with_months = [(*v, 24 if p < 5 else 12) for p, v in enumerate(values)]
     months_sweep = dataclasses.replace(
         sweep, swept=(*sweep.swept, SweptParameter("months", "uncertainties", values=(12, 24)))
     )
-    assert point_blocks(months_sweep, with_months, 3) == [(0, 1, 2), (3, 4), (5, 6, 7)]
+    assert months_sweep.definition()["batch_plan"] == "points, any layout and horizon"
+    assert point_blocks(months_sweep, with_months, 3) == [(5, 6, 7), (0, 1, 2), (3, 4)]
     out = tmp_path / "out"
     run_sweep(sweep, out, executor="serial", progress=False, batch_size=2)
     runs = SweepStore(out).read_final()
@@ -687,3 +689,29 @@ def test_too_small_sobol_samples_are_flagged():
     warnings = sensitivity_warnings(table)
     assert len(warnings) == 2 and "below 0" in warnings[0] and "ST above 1" in warnings[1]
     assert sensitivity_warnings(table[table["outcome"] == "z"]) == []
+
+
+def test_a_sweep_over_the_horizon_batches_and_measures_each_point_at_its_own_months(tmp_path):
+    text = """\
+description: Horizons side by side (issue 27).
+scenario: dispersed
+parameters: {n_departments: 10}
+uncertainties:
+  months: {values: [12, 18, 30]}
+  annual_budget: {values: [1.0, 2.0]}
+design: grid
+replications: 2
+root_seed: 5
+outcomes: [cum_spending, capability_coverage]
+batch: 6
+"""
+    sweep = load_sweep(write(tmp_path, text, "horizons.yaml"))
+    out = tmp_path / "out"
+    result = run_sweep(sweep, out, executor="serial", progress=False)
+    assert result.ran == 6 * 2
+    runs = SweepStore(out).read_final()
+    assert len(runs) == 12
+    assert (runs["month"] == runs["months"]).all()
+    # a longer horizon spends more, point by point within a replication
+    spend = runs.groupby(["replication", "annual_budget", "months"])["cum_spending"].mean()
+    assert (spend.xs(30, level=2) > spend.xs(12, level=2)).all()

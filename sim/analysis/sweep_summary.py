@@ -353,7 +353,8 @@ def _manifest(
                 "child.generate_state(1)[0]; replication r uses seeds[r] at every design "
                 "point (common random numbers); the seed of each run is also in runs.csv. "
                 "With more than one run per model (see batch), replication r of consecutive "
-                "points of equal months ran as the copies of one model seeded with seeds[r]",
+                "points (ordered by months; each measured at its own) ran as the copies of "
+                "one model seeded with seeds[r]",
                 "replication_seeds": seeds,
                 "design_seed": definition["design"].get("seed"),
             },

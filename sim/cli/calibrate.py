@@ -225,7 +225,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                     run.batch,
                     unit="run",
                     how=f"the runs of up to {run.batch} consecutive particles' replications of a "
-                    "round (equal months) ran side by side as the replicas of one batched model, "
+                    "round ran side by side as the replicas of one batched model, "
                     "seeded from those particles' run seeds "
                     "(sim.experiments.calibration.simulation.simulate_many)",
                 ),

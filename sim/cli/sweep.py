@@ -107,7 +107,7 @@ def add_parsers(sub: Any) -> None:
         "--batch",
         type=cli_types.at_least(1, 100_000),
         metavar="N",
-        help="runs per batched model (replication r of N design points of equal months "
+        help="runs per batched model (replication r of N design points, any layout and horizon, "
         "side by side), overriding the file's 'batch'; default: the file's, else chosen "
         "from the layout (100 city runs a model); 1: one model per run",
     )

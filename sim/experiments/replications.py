@@ -151,7 +151,7 @@ def simulate_batch(
     if after_month is None:
         model.run()
     else:
-        for _ in range(model.p.months - model.month):
+        for _ in range(model.horizon - model.month):
             model.step()
             after_month(model.month)
     out = model.outcomes_frame()
@@ -193,10 +193,9 @@ def simulate_points(
 
     Copy ``i`` of the model (``GovernanceModel(replicas=len(points),
     replica_parameters=points)``) runs with ``base`` updated by
-    ``points[i]``; the points must share their ``months``
-    (``sim.model.replica_parameters.SHARED_IN_A_BATCH``) and may differ in
-    layout. Every copy is
-    recorded with ``seed``, the model's seed, and ``replication``.
+    ``points[i]``; the points may differ in layout and horizon (each copy's
+    frame ends at its own ``months``). Every copy is recorded with ``seed``,
+    the model's seed, and ``replication``.
 
     Args:
         base: Parameter values shared by the points.

@@ -55,7 +55,7 @@ def init_adoption_record(model: GovernanceModel) -> None:
     One cell per replica, availability, capability and year of the run:
     fact 10 compares choices made in the same conditions.
     """
-    years = int(model.p.months) // 12 + 1
+    years = int(model.horizon) // 12 + 1
     shape = (model.replicas, N_AVAILABLE, N_COMMON, years, len(ADOPTION_SUMS))
     model.adoption_record = np.zeros(shape)
 

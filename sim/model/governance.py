@@ -101,8 +101,9 @@ class GovernanceModel(mesa.Model):
             per replica, applied over ``parameters`` and ``overrides``: each
             replica then runs with its own values of the uncertainties and
             levers (a sweep's points side by side), and its own layout
-            (number and size of governments, approval bodies); only
-            ``months`` (``replica_parameters.SHARED_IN_A_BATCH``) must be equal.
+            (number and size of governments, approval bodies) and horizon
+            (``months``: the model runs to the longest and measures each
+            replica at its own last month).
         **overrides: Parameter values by name, applied over ``parameters``
             (this is how ``mesa.batch_run`` passes them).
 
@@ -141,6 +142,11 @@ class GovernanceModel(mesa.Model):
         base = {**_parameter_values(parameters), **overrides}
         per_replica = batch_parameters(base, replica_parameters, self.replicas)
         self.p = per_replica[0]
+        # Each replica's horizon; the model runs to the longest and measures
+        # each replica at its own last month (replicas do not interact, so a
+        # replica stepped past its horizon changes no other one).
+        self.replica_months = np.array([int(p.months) for p in per_replica], dtype=np.int64)
+        self.horizon = int(self.replica_months.max())
         self.policy_changes = {int(m): dict(c) for m, c in policy_changes}
         self.record_every_month = record_every_month
         self.month = 0
@@ -363,8 +369,8 @@ class GovernanceModel(mesa.Model):
         self.deterrence *= SANCTION_MEMORY_DECAY
         systems.refresh_duplicative(self)
         self.month += 1
-        self.running = self.month < self.p.months
-        if self.record_every_month or not self.running:
+        self.running = self.month < self.horizon
+        if self.record_every_month or not self.running or self.month in self.replica_months:
             self._record()
 
     def _record(self) -> None:
@@ -388,8 +394,8 @@ class GovernanceModel(mesa.Model):
         return self.current[name] if self.replicas == 1 else self._replica_means[name]
 
     def run(self) -> None:
-        """Run all ``months`` steps."""
-        for _ in range(self.p.months - self.month):
+        """Run all ``months`` steps (in a batch, to the longest replica's horizon)."""
+        for _ in range(self.horizon - self.month):
             self.step()
 
     def outcomes_frame(self) -> pd.DataFrame:
@@ -404,7 +410,9 @@ class GovernanceModel(mesa.Model):
             frame = pd.DataFrame(values.reshape(-1, len(OUTCOME_NAMES)), columns=OUTCOME_NAMES)
             frame.insert(0, "month", np.tile(months, self.replicas))
             frame.insert(0, "replica", np.repeat(np.arange(self.replicas), len(months)))
-            return frame
+            # A replica ends at its own horizon (months measured after it are dropped).
+            own = frame["month"].to_numpy() <= self.replica_months[frame["replica"].to_numpy()]
+            return frame[own].reset_index(drop=True)
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         months = np.arange(len(frame)) if self.record_every_month else [0, self.month][: len(frame)]
         frame.insert(0, "month", months)

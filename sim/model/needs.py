@@ -37,7 +37,10 @@ if TYPE_CHECKING:
 def init_needs(model: GovernanceModel) -> None:
     """Draw when every need arises and set up the need arrays."""
     p, rng = model.params(model.dept_jur), model.rng  # one row per department
-    n, months = model.n_dept, p.months
+    n = model.n_dept
+    # Each department's horizon (replicas of a batch may differ): needs arise
+    # within its own run, exactly as in a run of that horizon alone.
+    months = np.broadcast_to(np.asarray(p.months, dtype=float), (n,))
     # Common capabilities.
     scale = p.need_delay_months
     delay = rng.exponential(scale[:, None] if np.ndim(scale) else scale, (n, N_COMMON))
@@ -60,7 +63,7 @@ def init_needs(model: GovernanceModel) -> None:
     # Business systems: Poisson arrivals per department, sorted by month.
     counts = rng.poisson(p.business_needs_per_year * months / 12.0, n)
     depts = np.repeat(np.arange(n), counts)
-    arrival = np.floor(rng.uniform(0, months, len(depts)))
+    arrival = np.floor(rng.uniform(0, months[depts], len(depts)))
     order = lexsort_whole((arrival,))
     model.business_dept = depts[order]
     model.business_need_month = arrival[order]
@@ -91,8 +94,8 @@ def init_needs(model: GovernanceModel) -> None:
     # with sigma 1 and mean ``data_need_value_mean``).
     value = rng.lognormal(np.log(q.data_need_value_mean) - 0.5, 1.0, len(requester))
     # Data needs come with integration, after the first stage (months 12+).
-    start = min(12, months - 1)
-    arrival = np.floor(rng.uniform(start, months, len(requester)))
+    start = np.minimum(12, months - 1)
+    arrival = np.floor(rng.uniform(start[requester], months[requester], len(requester)))
     order = lexsort_whole((arrival,))
     model.data_requester = requester[order]
     model.data_holder = holder[order]

@@ -21,8 +21,11 @@ the levels of a national run) and their number of approval bodies. Each
 replica is then laid out with its own values (``structure.build_structure``
 with one parameter set per replica), as the governments of different sizes
 of a multi-level run already are; the mechanisms work government by
-government, so nothing passes between replicas. Only ``months``, the model's
-clock, must be equal within a batch (``SHARED_IN_A_BATCH``).
+government, so nothing passes between replicas. Replicas may also differ in
+their horizon (``months``): the model runs to the longest and measures each
+replica at its own last month; a replica stepped past its horizon changes no
+other. ``SHARED_IN_A_BATCH`` (parameters that must be equal within a batch) is
+now empty; the check stays for any parameter that may need it.
 """
 
 from __future__ import annotations
@@ -35,12 +38,10 @@ from pydantic import BaseModel
 
 from sim.model.parameters import PARAMETERS, make_parameters
 
-#: Parameters every replica of a batch must share, and why. ``months`` is the
-#: model's clock: every replica steps and is measured in the same months, and
-#: the needs of a run are drawn over its horizon at the start.
-SHARED_IN_A_BATCH_WHY: dict[str, str] = {
-    "months": "the batched model steps every replica through the same months",
-}
+#: Parameters every replica of a batch must share, and why: none since issue 27
+#: (``months`` differed last: the model now runs to the longest horizon and
+#: measures each replica at its own; needs are drawn over each one's own).
+SHARED_IN_A_BATCH_WHY: dict[str, str] = {}
 
 #: Parameters every replica of a batch must share (group runs by ``layout_key``).
 SHARED_IN_A_BATCH: frozenset[str] = frozenset(SHARED_IN_A_BATCH_WHY)
@@ -145,7 +146,7 @@ def batch_parameters(
 
     Raises:
         ValueError: If the number of mappings is not ``replicas`` or a
-            replica changes a parameter of ``SHARED_IN_A_BATCH`` (``months``).
+            replica changes a parameter of ``SHARED_IN_A_BATCH``.
     """
     first = make_parameters(**base)
     if replica_parameters is None:
@@ -171,7 +172,7 @@ def batch_parameters(
 def layout_key(parameters: Mapping[str, Any]) -> tuple[Any, ...]:
     """Values of the parameters that must be equal within a batch (to group runs).
 
-    Only ``SHARED_IN_A_BATCH`` (``months``): runs that differ in size or number
+    Only ``SHARED_IN_A_BATCH`` (none since issue 27): runs that differ in size or number
     of governments or of approval bodies share a batch.
     """
     return tuple((name, parameters[name]) for name in sorted(SHARED_IN_A_BATCH))

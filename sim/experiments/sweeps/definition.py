@@ -275,11 +275,16 @@ class Sweep:
         parameter that sets the layout (``n_departments``, ``approval_bodies``,
         ...) groups its points across layouts since issue 27 (``points, any
         layout``): a folder of such a sweep made before holds other blocks, so
-        it is a different sweep, not one to resume.
+        it is a different sweep, not one to resume. A sweep over the horizon
+        (``months``) groups its points across horizons too (``points, any
+        layout and horizon``; before, only points of equal months shared a model).
         """
         from sim.model.replica_parameters import LAYOUT_PARAMETERS
 
-        return "points, any layout" if LAYOUT_PARAMETERS & set(self.parameter_names) else "points"
+        names = set(self.parameter_names)
+        if "months" in names:
+            return "points, any layout and horizon"
+        return "points, any layout" if LAYOUT_PARAMETERS & names else "points"
 
     @cached_property
     def definition_hash(self) -> str:

@@ -78,7 +78,7 @@ def run_batch(context: dict[str, Any], batch: Sequence[tuple[Any, int, int, tupl
     changes = tuple(context["policy_changes"])
     frames = []
     for point, replication, seed, values in batch:
-        if isinstance(point, tuple):  # points of equal months in one batched model
+        if isinstance(point, tuple):  # points side by side in one batched model
             own = [dict(zip(names, v, strict=True)) for v in values]
             out = experiment.simulate_points_outcomes(base, own, changes, seed)
             frames.append(_block_rows(out, point, replication, seed, names, values))
@@ -137,29 +137,40 @@ def _block_rows(
         dtype = np.int64 if SPECS[name].type is int else float
         columns[name] = np.array([v[k] for v in values], dtype=dtype)[copies]
     columns["month"] = months
-    columns["final"] = months == months.max()  # every copy steps through the same months
+    # Each copy's last month (copies of a batch may differ in horizon).
+    last = pd.Series(months).groupby(copies).transform("max").to_numpy()
+    columns["final"] = months == last
     outcomes = [c for c in out.columns if c not in ("replica", *experiment.ID_COLUMNS)]
     frame = pd.DataFrame(columns)
     return pd.concat([frame, out[outcomes].astype(float).reset_index(drop=True)], axis=1)
 
 
 def point_blocks(sweep: Sweep, values: Sequence[tuple], size: int) -> list[tuple[int, ...]]:
-    """Design points run together in one batched model: equal months, ``size`` at most.
+    """Design points run together in one batched model, ``size`` at most.
 
     Points are grouped by the values of the parameters every replica of a
-    batch must share (``sim.model.replica_parameters.SHARED_IN_A_BATCH``:
-    ``months``; points of different sizes, numbers of governments or approval
-    bodies share a model), groups in the order of their first point, points
-    in design order; each group is cut into blocks of ``size``. Depends only
-    on the sweep, so a resumed sweep makes the same blocks.
+    batch must share (``sim.model.replica_parameters.SHARED_IN_A_BATCH``, none
+    since issue 27: points of different sizes, numbers of governments,
+    approval bodies and horizons share a model), groups in the order of their
+    first point. Within a group points are ordered by their horizon
+    (``months``; stable, so design order otherwise) before being cut into
+    blocks of ``size``: a model runs to its longest horizon, so blocks of
+    near horizons waste few months and measure at few months. Depends only on
+    the sweep, so a resumed sweep makes the same blocks.
     """
     base = sweep.scenario.parameters.model_dump()
     names = list(sweep.parameter_names)
     groups: dict[tuple, list[int]] = {}
+    horizon: dict[int, int] = {}
     for point, row in enumerate(values):
-        key = layout_key({**base, **dict(zip(names, row, strict=True))})
-        groups.setdefault(key, []).append(point)
-    return [tuple(g[i : i + size]) for g in groups.values() for i in range(0, len(g), size)]
+        values_of_point = {**base, **dict(zip(names, row, strict=True))}
+        groups.setdefault(layout_key(values_of_point), []).append(point)
+        horizon[point] = int(values_of_point["months"])
+    blocks = []
+    for group in groups.values():
+        ordered = sorted(group, key=horizon.__getitem__)
+        blocks += [tuple(ordered[i : i + size]) for i in range(0, len(ordered), size)]
+    return blocks
 
 
 def _batches(tasks: list[tuple], slots: int, size: int | None = None) -> list[list[tuple]]:
@@ -184,7 +195,7 @@ def _batch_note(size: int) -> dict[str, Any]:
         size,
         unit="run",
         how=(
-            f"replication r of up to {size} consecutive design points of equal months ran side "
+            f"replication r of up to {size} design points (ordered by months) ran side "
             "by side as the replicas of one batched model seeded with replication r's seed, "
             "each replica with its point's parameter values and layout (GovernanceModel("
             "replica_parameters=...); sim.experiments.sweeps.runner.point_blocks)"
