@@ -422,7 +422,7 @@ def _simulate(
     )
     opened = _OpenAtReform(model, since)
     opened.observe()
-    while model.month < model.p.months:
+    while model.month < model.horizon:
         model.step()
         opened.observe()
     frame = model.outcomes_frame()
@@ -436,7 +436,7 @@ def _simulate(
             *project_fates(model),
             *service_delivery(model, DELIVERY_HORIZON),
             *adoption_record(model),
-            opened.curve(int(model.p.months)),
+            opened.curve(model.horizon),
         ]
     ).astype(float)
     copies = frame["replica"].to_numpy()
